@@ -1,0 +1,75 @@
+"""The backend protocol and registry.
+
+A backend turns a prepared ``Corpus`` into a ``Draft``: per-source summaries, a consolidated
+summary and conflicts, each sentence with citations. The pipeline then checks every citation
+(``citations.enforce``) and assembles the result contract, so backends cannot return a citation
+that does not hold.
+
+Backends register by name, like simonw/llm's model plugins: built-ins call ``register`` at import,
+third-party packages expose a factory under the ``summarizer.backends`` entry-point group.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from importlib.metadata import entry_points
+from typing import TYPE_CHECKING, Any, Callable, Protocol, runtime_checkable
+
+from ..errors import ConfigError
+from ..models import Sentence
+
+if TYPE_CHECKING:
+    from ..corpus import Corpus, Progress
+    from ..options import SummaryOptions
+    from ..settings import Settings
+
+
+@dataclass
+class Draft:
+    per_source: dict[str, list[Sentence]]
+    consolidated: list[Sentence]
+    conflicts: list[Sentence] = field(default_factory=list)
+    #: Backend-specific stats merged into the result's ``stats`` (model, llm_calls, tokens...).
+    stats: dict[str, Any] = field(default_factory=dict)
+
+
+@runtime_checkable
+class Backend(Protocol):
+    name: str
+
+    async def summarize(self, corpus: "Corpus", options: "SummaryOptions", progress: "Progress") -> Draft:
+        ...
+
+    async def aclose(self) -> None:
+        ...
+
+
+BackendFactory = Callable[["Settings", "SummaryOptions"], Backend]
+_REGISTRY: dict[str, BackendFactory] = {}
+
+
+def register(name: str, factory: BackendFactory) -> None:
+    _REGISTRY[name] = factory
+
+
+def _load_plugins() -> None:
+    for ep in entry_points(group="summarizer.backends"):
+        if ep.name not in _REGISTRY:
+            try:
+                register(ep.name, ep.load())
+            except Exception as exc:
+                raise ConfigError(f"backend plugin {ep.name!r} failed to load: {exc}") from exc
+
+
+def available() -> list[str]:
+    from . import builtin  # noqa: F401  (registers the built-in backends)
+
+    _load_plugins()
+    return sorted(_REGISTRY)
+
+
+def create(name: str, settings: "Settings", options: "SummaryOptions") -> Backend:
+    names = available()
+    if name not in _REGISTRY:
+        raise ConfigError(f"unknown backend {name!r}; available: {', '.join(names)}")
+    return _REGISTRY[name](settings, options)

@@ -1,0 +1,117 @@
+"""Deterministic extractive backend: salient, non-redundant source sentences, no LLM.
+
+Salience is TF-IDF centrality (cosine to the centroid of the text being summarized), with a lead
+bonus (news puts the main facts first) and, for the consolidated summary, a bonus for passages
+several sources state. Selection is maximal marginal relevance, so a sentence too similar to one
+already picked is passed over. Only content sentences are candidates: nothing cleaning marked as
+junk, and nothing that looks like a headline or a fragment.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Sequence
+
+from ..citations import cite_unit
+from ..conflicts import find_conflicts
+from ..corpus import Corpus, Progress
+from ..models import Sentence, SourceSentence, Unit
+from ..options import SummaryOptions
+from ..textstats import TfIdf, centroid, content_words, cosine
+from .base import Draft
+
+_LAMBDA = 0.7  # MMR trade-off between salience and novelty
+_MAX_SIMILAR = 0.6  # never pick two sentences closer than this
+
+
+def _eligible(text: str) -> bool:
+    n = len(text.split())
+    return 6 <= n <= 80 and text.rstrip("”’\"')»").endswith((".", "!", "?"))
+
+
+def mmr(scores: Sequence[float], vectors: Sequence[dict], k: int) -> list[int]:
+    chosen: list[int] = []
+    remaining = set(range(len(scores)))
+    while remaining and len(chosen) < k:
+        best, best_val = -1, -math.inf
+        for i in sorted(remaining):
+            redundancy = max((cosine(vectors[i], vectors[j]) for j in chosen), default=0.0)
+            if redundancy >= _MAX_SIMILAR:
+                continue
+            val = _LAMBDA * scores[i] - (1 - _LAMBDA) * redundancy
+            if val > best_val:
+                best, best_val = i, val
+        if best < 0:
+            break
+        chosen.append(best)
+        remaining.discard(best)
+    return chosen
+
+
+class ExtractiveBackend:
+    name = "extractive"
+
+    async def aclose(self) -> None:
+        return None
+
+    async def summarize(self, corpus: Corpus, options: SummaryOptions, progress: Progress) -> Draft:
+        texts = corpus.texts
+        units = [u for u in corpus.units if u.content_occurrences]
+        tfidf = TfIdf([texts[u.canonical.source_id][u.canonical.start : u.canonical.end] for u in units])
+        vec_of = {u.id: v for u, v in zip(units, tfidf.vectors)}
+        per_source: dict[str, list[Sentence]] = {}
+        for n, doc in enumerate(corpus.documents):
+            per_source[doc.id] = self._summarize_source(corpus, doc.id, vec_of, options.per_source_sentences)
+            progress("summarize_source", {"source_id": doc.id, "done": n + 1, "total": len(corpus.documents)})
+        consolidated = self._consolidate(corpus, units, vec_of, options.consolidated_sentences)
+        progress("consolidate", {"sentences": len(consolidated)})
+        conflicts = find_conflicts(corpus) if options.find_conflicts else []
+        return Draft(per_source, consolidated, conflicts, {"model": None})
+
+    def _summarize_source(self, corpus: Corpus, source_id: str, vec_of: dict, k: int) -> list[Sentence]:
+        texts = corpus.texts
+        cands: list[tuple[SourceSentence, Unit]] = []
+        for s in corpus.sentences[source_id]:
+            if s.junk is None and _eligible(texts[source_id][s.start : s.end]):
+                cands.append((s, corpus.unit_of[(source_id, s.index)]))
+        if not cands:
+            cands = [(s, corpus.unit_of[(source_id, s.index)]) for s in corpus.sentences[source_id] if s.junk is None]
+        vectors = [vec_of[u.id] for _, u in cands]
+        center = centroid(vectors)
+        scores = [cosine(v, center) + 0.15 / (1 + pos) for pos, v in enumerate(vectors)]
+        picked = sorted(mmr(scores, vectors, k), key=lambda i: cands[i][0].index)
+        out = []
+        for i in picked:
+            s, unit = cands[i]
+            out.append(Sentence(text=texts[source_id][s.start : s.end], citations=cite_unit(texts, unit, first=s)))
+        return out
+
+    def _consolidate(self, corpus: Corpus, units: list[Unit], vec_of: dict, k: int) -> list[Sentence]:
+        texts = corpus.texts
+        cands = [u for u in units if _eligible(texts[u.canonical.source_id][u.canonical.start : u.canonical.end])]
+        if not cands:
+            cands = units
+        vectors = [vec_of[u.id] for u in cands]
+        center = centroid(vectors)
+        # How many sources state (nearly) the same thing: shared content words with other sources.
+        df_sources: dict[str, set[str]] = {}
+        for u in cands:
+            for w in set(content_words(texts[u.canonical.source_id][u.canonical.start : u.canonical.end])):
+                df_sources.setdefault(w, set()).update(u.source_ids)
+        n_sources = max(1, len(corpus.documents))
+        scores = []
+        for u, v in zip(cands, vectors):
+            words = set(content_words(texts[u.canonical.source_id][u.canonical.start : u.canonical.end]))
+            spread = sum(len(df_sources[w]) for w in words) / (len(words) * n_sources) if words else 0.0
+            lead = 0.1 / (1 + u.canonical.index)
+            scores.append(cosine(v, center) + 0.3 * spread + 0.2 * (len(u.source_ids) - 1) + lead)
+        picked = mmr(scores, vectors, k)
+        order = {d.id: i for i, d in enumerate(corpus.documents)}
+        picked.sort(key=lambda i: (order[cands[i].canonical.source_id], cands[i].canonical.index))
+        return [
+            Sentence(
+                text=texts[cands[i].canonical.source_id][cands[i].canonical.start : cands[i].canonical.end],
+                citations=cite_unit(texts, cands[i]),
+            )
+            for i in picked
+        ]

@@ -1,0 +1,211 @@
+"""Cleaning: mark the spans of a scraped document that must stay out of summaries.
+
+Cleaning never rewrites text. It returns ``JunkSpan``s (offsets + the signal that fired) and the
+rest of the pipeline leaves any sentence touching one out of summaries. The signals are generic
+properties of scraped pages, not strings of particular sites:
+
+* ``page_date``   - a line that is only a date/time (page stamps, often not the event's date);
+* ``navigation``  - short lines built from link-like phrases (comment prompts, related/next/previous
+  links, share/subscribe/follow buttons, "back to top");
+* ``credit``      - photo/credit lines, including a credit glued onto a caption ("...Credit: Getty"),
+  and the caption lines sharing a block with them;
+* ``disclaimer``  - aggregator/legal boilerplate;
+* ``repeated``    - a line repeating (or contained in) a nearby line: duplicated titles, captions
+  or pull quotes printed next to the paragraph they copy;
+* ``headline_list`` - two or more stacked short unpunctuated lines inside the body (teasers for
+  other articles);
+* ``fragment``    - very short unpunctuated lines before the body starts or after it ends (bylines,
+  widget labels, "google news").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .models import JunkSpan
+
+_TERMINAL = tuple(".!?…:;\"'”’)»")
+_NAV = re.compile(
+    r"""(?ix)^\W*(
+      leave\ a\ (reply|comment) | post\ a\ comment | add\ a\ comment | \d*\s*comments?\b
+    | (show|view|load)\ (more\ )?comments | join\ the\ (conversation|discussion)
+    | related\ (articles?|posts?|stories|news|content|topics) | more\ (from|on)\ | see\ also
+    | you\ (may|might)\ also\ like | recommended(\ for\ you)? | (most\ )?(popular|trending)
+    | read\ (more|next|also)\b | continue\ reading | click\ here | back\ to\ top
+    | (previous|next|prev)\ (article|post|story|page)\b | share\ (this|on|via)\b | share$
+    | follow\ us | sign\ (up|in)\b | log\ in\b | subscribe | newsletter | advertisement\b
+    | sponsored\b | skip\ to\ | jump\ to\ | home\s*[›>»/|] | tags?: | filed\ under
+    | (google|apple)\ news | (facebook|twitter|whatsapp|telegram|linkedin|email|print)$
+    | copy\ link | listen\ to\ (this|the)\ article | cookies?\b | accept\ all
+    )"""
+)
+_CREDIT_GLUED = re.compile(r"(?i)(?:credit|photo|image|picture|source)s?\s*:\s*[\w .,&/-]{1,40}$")
+_CREDIT_LINE = re.compile(
+    r"(?i)^\W*(photo(graph)?s?|images?|pictures?|credits?|source|illustration|video)\s*(:|by\b)"
+    r"|getty\s+images|shutterstock|\bafp\s+via\b|\bap\s+photo\b|\breuters/|©"
+)
+_DISCLAIMER = re.compile(
+    r"(?i)\baggregator\b|all rights reserved|trademarks? belong|rightful owners?"
+    r"|copyright\s*(©|\(c\)|\d{4})|terms of (use|service)|privacy policy|cookie policy"
+    r"|will be (deleted|removed) within|do not want us to publish|without (prior )?written permission"
+)
+_MONTHS = (
+    "january february march april may june july august september october november december "
+    "jan feb mar apr jun jul aug sep sept oct nov dec"
+).split()
+_DATE_WORDS = frozenset(
+    _MONTHS
+    + "monday tuesday wednesday thursday friday saturday sunday mon tue tues wed thu thurs fri sat "
+    "sun am pm a.m p.m utc gmt bst cet est edt pst et updated published posted last modified on "
+    "at of the".split()
+)
+_DATE_TOKEN = re.compile(r"[A-Za-z.]+|\d+(?:st|nd|rd|th)?|\d{1,2}:\d{2}")
+_NORM = re.compile(r"[^\w]+")
+_WINDOW = 10  # lines: how near a copy must be to count as "printed next to" its original
+
+
+@dataclass(slots=True)
+class _Line:
+    start: int
+    end: int
+    text: str
+    block: int
+    norm: str
+    words: int
+
+    @property
+    def punctuated(self) -> bool:
+        return self.text.endswith(_TERMINAL)
+
+
+def _lines(text: str) -> list[_Line]:
+    out: list[_Line] = []
+    pos, block, blank_run = 0, 0, True
+    for raw in text.split("\n"):
+        a, b = pos, pos + len(raw)
+        pos = b + 1
+        while a < b and text[a].isspace():
+            a += 1
+        while b > a and text[b - 1].isspace():
+            b -= 1
+        if a == b:
+            if not blank_run:
+                block += 1
+            blank_run = True
+            continue
+        blank_run = False
+        body = text[a:b]
+        norm = _NORM.sub(" ", body.lower().replace("’", "'")).strip()
+        out.append(_Line(a, b, body, block, norm, len(body.split())))
+    return out
+
+
+def is_date_line(line: str) -> bool:
+    tokens = _DATE_TOKEN.findall(line)
+    if not tokens or len(tokens) > 12:
+        return False
+    has_anchor = False
+    for tok in tokens:
+        low = tok.lower().rstrip(".")
+        if low in _DATE_WORDS:
+            has_anchor = has_anchor or low in _MONTHS
+        elif tok[0].isdigit():
+            has_anchor = has_anchor or (len(tok) == 4 and tok.isdigit())
+        else:
+            return False
+    return has_anchor
+
+
+def _is_content(line: _Line) -> bool:
+    """A body paragraph: long enough and ending like prose."""
+    return line.words >= 10 and line.punctuated
+
+
+def find_junk(text: str) -> list[JunkSpan]:
+    """Spans of ``text`` to leave out of summaries, sorted, one per junk line."""
+    lines = _lines(text)
+    reasons: dict[int, str] = {}
+
+    def mark(i: int, reason: str) -> None:
+        reasons.setdefault(i, reason)
+
+    content_idx = [i for i, ln in enumerate(lines) if _is_content(ln)]
+    first_body = content_idx[0] if content_idx else len(lines)
+    last_body = content_idx[-1] if content_idx else -1
+
+    blocks: dict[int, list[int]] = {}
+    for i, ln in enumerate(lines):
+        blocks.setdefault(ln.block, []).append(i)
+
+    for i, ln in enumerate(lines):
+        if is_date_line(ln.text):
+            mark(i, "page_date")
+        elif ln.words <= 12 and _NAV.match(ln.text):
+            mark(i, "navigation")
+        elif _DISCLAIMER.search(ln.text):
+            for j in blocks[ln.block]:
+                mark(j, "disclaimer")
+        elif _CREDIT_GLUED.search(ln.text) and not ln.punctuated or (
+            ln.words <= 40 and _CREDIT_LINE.search(ln.text)
+        ):
+            mark(i, "credit")
+            members = blocks[ln.block]
+            if len(members) <= 4:  # a caption block: picture title, caption, credit
+                for j in members:
+                    mark(j, "credit")
+
+    # Repeated lines: a line equal to, or contained in, a nearby line. The copy that goes is the
+    # later of two equals, or the shorter one when one contains the other.
+    for i, ln in enumerate(lines):
+        if ln.words < 3 or not ln.norm:
+            continue
+        for j in range(i + 1, min(len(lines), i + 1 + _WINDOW)):
+            other = lines[j]
+            if other.norm == ln.norm:
+                mark(j, "repeated")
+            elif len(ln.norm) < len(other.norm) and ln.norm in other.norm and not ln.punctuated:
+                mark(i, "repeated")
+            elif len(other.norm) < len(ln.norm) and other.norm in ln.norm and not other.punctuated:
+                if other.words >= 3:
+                    mark(j, "repeated")
+
+    # Stacked unpunctuated short lines in the body: teaser headline lists.
+    for members in blocks.values():
+        if len(members) < 2:
+            continue
+        if all(not lines[j].punctuated and 3 <= lines[j].words <= 25 for j in members):
+            if members[0] > first_body:
+                for j in members:
+                    mark(j, "headline_list")
+
+    # Short unpunctuated fragments outside the body; the first such line may be the title.
+    title_seen = False
+    for i, ln in enumerate(lines):
+        if i >= first_body:
+            break
+        if i in reasons:
+            continue
+        if not title_seen and ln.words >= 3:
+            title_seen = True
+            continue
+        if ln.words < 4 and not ln.punctuated:
+            mark(i, "fragment")
+    for i in range(last_body + 1, len(lines)):
+        ln = lines[i]
+        if ln.words < 8 and not (ln.punctuated and ln.words >= 5):
+            mark(i, "fragment")
+
+    return [JunkSpan(lines[i].start, lines[i].end, r) for i, r in sorted(reasons.items())]
+
+
+def guess_title(text: str, junk: list[JunkSpan]) -> str:
+    """The first line that is not junk, when it looks like a headline."""
+    bad = {(j.start, j.end) for j in junk}
+    for ln in _lines(text):
+        if (ln.start, ln.end) in bad:
+            continue
+        if ln.words <= 30 and not ln.text.endswith("."):
+            return ln.text.lstrip("# ").strip()
+        return ""
+    return ""

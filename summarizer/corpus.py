@@ -1,0 +1,121 @@
+"""Preparing documents for summarization: clean, segment, count, dedup. Pure, no I/O.
+
+``prepare`` is the shared front half of every backend: it turns ``Document``s into a ``Corpus``
+of sentences (with junk marks and token counts) and deduplicated ``Unit``s.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable, Optional, Sequence
+
+from .cleaning import find_junk, guess_title
+from .dedup import build_units
+from .errors import InputError
+from .models import Document, JunkSpan, SourceSentence, Unit
+from .segment import split_sentences
+from .tokens import TokenCounter, get_counter
+
+Progress = Callable[[str, dict], None]
+
+
+def _no_progress(stage: str, info: dict) -> None:
+    return None
+
+
+@dataclass(slots=True)
+class Corpus:
+    documents: list[Document]
+    junk: dict[str, list[JunkSpan]]
+    sentences: dict[str, list[SourceSentence]]
+    units: list[Unit]
+    counter: TokenCounter
+    unit_of: dict[tuple[str, int], Unit] = field(default_factory=dict)
+
+    @property
+    def texts(self) -> dict[str, str]:
+        return {d.id: d.text for d in self.documents}
+
+    def document(self, source_id: str) -> Document:
+        for d in self.documents:
+            if d.id == source_id:
+                return d
+        raise KeyError(source_id)
+
+    def stats(self) -> dict[str, int]:
+        all_sents = [s for ss in self.sentences.values() for s in ss]
+        content_units = [u for u in self.units if u.content_occurrences]
+        return {
+            "source_tokens": sum(s.tokens for s in all_sents),
+            "deduped_tokens": sum(u.content_occurrences[0].tokens for u in content_units),
+            "sentences": len(all_sents),
+            "content_sentences": sum(1 for s in all_sents if s.junk is None),
+            "units": len(self.units),
+            "content_units": len(content_units),
+            "junk_spans": sum(len(j) for j in self.junk.values()),
+        }
+
+
+def _mark_junk(spans: list[tuple[int, int]], junk: list[JunkSpan]) -> list[Optional[str]]:
+    """Reason for each sentence that overlaps a junk span (both lists sorted by start)."""
+    out: list[Optional[str]] = [None] * len(spans)
+    j = 0
+    for i, (a, b) in enumerate(spans):
+        while j < len(junk) and junk[j].end <= a:
+            j += 1
+        k = j
+        while k < len(junk) and junk[k].start < b:
+            if junk[k].end > a:
+                out[i] = junk[k].reason
+                break
+            k += 1
+    return out
+
+
+def check_documents(documents: Sequence[Document]) -> None:
+    seen: set[str] = set()
+    if not documents:
+        raise InputError("no documents given")
+    for d in documents:
+        where = d.path or d.id
+        if not d.id:
+            raise InputError(f"{where}: document has an empty id")
+        if d.id in seen:
+            raise InputError(f"{where}: duplicate document id {d.id!r}")
+        seen.add(d.id)
+        if not d.text.strip():
+            raise InputError(f"{where}: document {d.id!r} is empty or whitespace only")
+
+
+def prepare(
+    documents: Sequence[Document],
+    encoding: str = "cl100k_base",
+    dedup_threshold: float = 0.7,
+    progress: Progress = _no_progress,
+) -> Corpus:
+    check_documents(documents)
+    counter = get_counter(encoding)
+    docs: list[Document] = []
+    junk_by: dict[str, list[JunkSpan]] = {}
+    sents_by: dict[str, list[SourceSentence]] = {}
+    for n, doc in enumerate(documents):
+        junk = find_junk(doc.text)
+        if not doc.title:
+            doc = Document(doc.id, doc.text, guess_title(doc.text, junk), doc.path)
+        spans = split_sentences(doc.text)
+        reasons = _mark_junk(spans, junk)
+        sents_by[doc.id] = [
+            SourceSentence(doc.id, i, a, b, counter.count(doc.text[a:b]), r)
+            for i, ((a, b), r) in enumerate(zip(spans, reasons))
+        ]
+        junk_by[doc.id] = junk
+        docs.append(doc)
+        progress("prepare", {"source_id": doc.id, "done": n + 1, "total": len(documents)})
+    flat = [s for d in docs for s in sents_by[d.id]]
+    units = build_units(flat, {d.id: d.text for d in docs}, threshold=dedup_threshold)
+    progress("dedup", {"units": len(units), "sentences": len(flat)})
+    corpus = Corpus(docs, junk_by, sents_by, units, counter)
+    for u in units:
+        for s in u.sentences:
+            corpus.unit_of[(s.source_id, s.index)] = u
+    return corpus

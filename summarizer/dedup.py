@@ -1,0 +1,205 @@
+"""Exact and near-duplicate merging of sentences across and within sources.
+
+Each sentence becomes a unit, or joins the unit of a passage it duplicates; a unit keeps every
+occurrence ``(source_id, start, end)``. Two passes, both linear in input size:
+
+1. exact: sentences whose normalized word sequence is equal share a unit (one dict lookup each);
+2. near: MinHash over word-bigram shingles with LSH banding proposes candidate pairs, and a
+   candidate is merged only if the true Jaccard similarity of the shingle sets reaches the
+   threshold (so LSH can miss, but never merges wrongly). Large LSH buckets are linked as a star
+   to their first member, which keeps the pair count linear.
+
+Words are split at lower-to-upper case changes so that text glued by scrapers ("overCredit")
+still shares its words with the clean copy. Hashing is numpy-vectorized and deterministic (no
+Python ``hash()``, whose seed changes per process).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Iterable, Sequence
+
+import numpy as np
+
+from .models import SourceSentence, Unit
+
+WORD_RE = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z0-9]+(?![a-z])|[^\W_]+")
+_MASK64 = np.uint64(0xFFFFFFFFFFFFFFFF)
+
+
+def normalized_words(text: str) -> list[str]:
+    return [w.lower() for w in WORD_RE.findall(text)]
+
+
+class _Vocab(dict):
+    def __missing__(self, word: str) -> int:
+        n = len(self) + 1
+        self[word] = n
+        return n
+
+
+def _mix(x: np.ndarray) -> np.ndarray:
+    """splitmix64 finalizer: spreads ids over all 64 bits."""
+    with np.errstate(over="ignore"):
+        x = (x ^ (x >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+        x = (x ^ (x >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+        return x ^ (x >> np.uint64(31))
+
+
+class _UnionFind:
+    def __init__(self, n: int) -> None:
+        self.parent = list(range(n))
+
+    def find(self, a: int) -> int:
+        parent = self.parent
+        while parent[a] != a:
+            parent[a] = parent[parent[a]]
+            a = parent[a]
+        return a
+
+    def union(self, a: int, b: int) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            if rb < ra:
+                ra, rb = rb, ra
+            self.parent[rb] = ra  # the earliest passage stays the root
+
+
+def shingle_arrays(word_ids: Sequence[Sequence[int]]) -> tuple[np.ndarray, np.ndarray]:
+    """All bigram shingle hashes, flat, plus each passage's start offset into them.
+
+    A one-word passage gets its word as a single shingle; an empty one gets none.
+    """
+    lengths = np.fromiter((len(w) for w in word_ids), dtype=np.int64, count=len(word_ids))
+    flat = np.fromiter((i for w in word_ids for i in w), dtype=np.uint64, count=int(lengths.sum()))
+    n_sh = np.where(lengths >= 2, lengths - 1, lengths)
+    word_starts = np.concatenate(([0], np.cumsum(lengths)[:-1])).astype(np.int64)
+    sh_starts = np.concatenate(([0], np.cumsum(n_sh)[:-1])).astype(np.int64)
+    # Bigram (a, b) at every word position; positions that end a passage are dropped below.
+    nxt = np.empty_like(flat)
+    if len(flat):
+        nxt[:-1] = flat[1:]
+        nxt[-1] = 0
+    pairs = (flat << np.uint64(32)) | nxt
+    keep = np.ones(len(flat), dtype=bool)
+    ends = word_starts + lengths - 1
+    multi = lengths >= 2
+    keep[ends[multi]] = False  # the last word of a multi-word passage starts no bigram
+    single = lengths == 1
+    pairs[word_starts[single]] = flat[word_starts[single]] << np.uint64(32)
+    return _mix(pairs[keep]), sh_starts
+
+
+def minhash_signatures(shingles: np.ndarray, starts: np.ndarray, num_perm: int) -> np.ndarray:
+    """``(passages, num_perm)`` MinHash matrix; each permutation is ``(x ^ m) * a`` mod 2**64."""
+    rng = np.random.default_rng(0x5EED)
+    masks = rng.integers(0, 2**63, size=num_perm, dtype=np.uint64) * np.uint64(2) + np.uint64(1)
+    mults = rng.integers(0, 2**63, size=num_perm, dtype=np.uint64) * np.uint64(2) + np.uint64(1)
+    n = len(starts)
+    sig = np.full((n, num_perm), _MASK64, dtype=np.uint64)
+    if not len(shingles):
+        return sig
+    nonempty = np.ones(n, dtype=bool)
+    nonempty[:-1] = starts[1:] > starts[:-1]
+    nonempty[-1] = starts[-1] < len(shingles)
+    idx = starts[nonempty]
+    with np.errstate(over="ignore"):
+        for k in range(num_perm):
+            sig[nonempty, k] = np.minimum.reduceat((shingles ^ masks[k]) * mults[k], idx)
+    return sig
+
+
+def lsh_candidates(sig: np.ndarray, bands: int) -> Iterable[tuple[int, int]]:
+    """Pairs of passages that share at least one LSH band bucket."""
+    n, num_perm = sig.shape
+    rows = num_perm // bands
+    small_group = 8
+    for b in range(bands):
+        band = sig[:, b * rows : (b + 1) * rows]
+        with np.errstate(over="ignore"):
+            key = _mix(band[:, 0])
+            for r in range(1, rows):
+                key = _mix(key ^ band[:, r])
+        order = np.argsort(key, kind="stable")
+        sk = key[order]
+        brk = np.flatnonzero(sk[1:] != sk[:-1]) + 1
+        bounds = np.concatenate(([0], brk, [n]))
+        sizes = np.diff(bounds)
+        for g in np.flatnonzero(sizes >= 2):
+            members = order[bounds[g] : bounds[g + 1]].tolist()
+            if len(members) <= small_group:
+                for i, a in enumerate(members):
+                    for c in members[i + 1 :]:
+                        yield a, c
+            else:
+                first = min(members)
+                for c in members:
+                    if c != first:
+                        yield first, c
+
+
+def near_duplicate_groups(
+    texts: Sequence[str], threshold: float = 0.7, num_perm: int = 64, bands: int = 16
+) -> list[int]:
+    """For each text, the index of the first text of its duplicate group (itself if none)."""
+    n = len(texts)
+    vocab = _Vocab()
+    words = [normalized_words(t) for t in texts]
+    uf = _UnionFind(n)
+    # Exact pass.
+    first_of: dict[str, int] = {}
+    uniq: list[int] = []
+    for i, w in enumerate(words):
+        key = " ".join(w)
+        j = first_of.setdefault(key, i)
+        if j != i:
+            uf.union(j, i)
+        else:
+            uniq.append(i)
+    # Near pass over distinct passages only.
+    if len(uniq) > 1:
+        ids = [list(map(vocab.__getitem__, words[i])) for i in uniq]
+        shingles, starts = shingle_arrays(ids)
+        sig = minhash_signatures(shingles, starts, num_perm)
+        ends = np.append(starts[1:], len(shingles))
+        sets: dict[int, frozenset] = {}
+
+        def shingle_set(k: int) -> frozenset:
+            s = sets.get(k)
+            if s is None:
+                s = sets[k] = frozenset(shingles[starts[k] : ends[k]].tolist())
+            return s
+
+        checked: set[tuple[int, int]] = set()
+        for a, b in lsh_candidates(sig, bands):
+            if (a, b) in checked or uf.find(uniq[a]) == uf.find(uniq[b]):
+                continue
+            checked.add((a, b))
+            sa, sb = shingle_set(a), shingle_set(b)
+            if not sa or not sb:
+                continue
+            inter = len(sa & sb)
+            if inter / (len(sa) + len(sb) - inter) >= threshold:
+                uf.union(uniq[a], uniq[b])
+    return [uf.find(i) for i in range(n)]
+
+
+def build_units(
+    sentences: Sequence[SourceSentence], texts: dict[str, str], threshold: float = 0.7
+) -> list[Unit]:
+    """Merge ``sentences`` (in document order) into units with every occurrence kept."""
+    passages = [texts[s.source_id][s.start : s.end] for s in sentences]
+    roots = near_duplicate_groups(passages, threshold=threshold)
+    unit_of_root: dict[int, Unit] = {}
+    units: list[Unit] = []
+    for sent, root in zip(sentences, roots):
+        unit = unit_of_root.get(root)
+        if unit is None:
+            unit = unit_of_root[root] = Unit(id=len(units))
+            units.append(unit)
+        unit.sentences.append(sent)
+    # Prefer a content occurrence as the canonical text.
+    for unit in units:
+        if unit.sentences[0].junk is not None:
+            unit.sentences.sort(key=lambda s: s.junk is not None)
+    return units

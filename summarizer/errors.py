@@ -1,0 +1,125 @@
+"""The one error tree of the project.
+
+Every error a user can see is a ``SummarizerError``. Foreign exceptions (httpx, json, sqlite, OS)
+are translated into these at the boundary where they occur, with ``raise ... from exc`` so the
+cause stays in tracebacks. Messages are written for the person running the tool: they say what
+went wrong and, where possible, what to do. They never contain secrets.
+"""
+
+from __future__ import annotations
+
+
+class SummarizerError(Exception):
+    """Base of every error raised on purpose by this package."""
+
+    #: Stable machine-readable code, used by the REST API and the CLI.
+    code = "error"
+    #: HTTP status the API maps this error to.
+    http_status = 500
+
+
+class InputError(SummarizerError):
+    """The user's input cannot be used (bad file, bad encoding, duplicate ids...)."""
+
+    code = "invalid_input"
+    http_status = 422
+
+
+class DocumentError(InputError):
+    """One document is unusable; the message names it."""
+
+    code = "invalid_document"
+
+
+class LimitExceeded(InputError):
+    """Input is larger than a configured limit."""
+
+    code = "limit_exceeded"
+    http_status = 413
+
+
+class ConfigError(SummarizerError):
+    """Settings are missing or contradictory (unknown backend, bad encoding name...)."""
+
+    code = "config_error"
+    http_status = 422
+
+
+class CitationError(SummarizerError):
+    """A citation does not hold against its source. Never returned to a user as a result."""
+
+    code = "citation_error"
+
+
+class BackendError(SummarizerError):
+    """A summarization backend failed."""
+
+    code = "backend_error"
+    http_status = 502
+
+
+class LLMError(BackendError):
+    """The LLM endpoint failed in a way retries did not fix."""
+
+    code = "llm_error"
+
+
+class LLMAuthError(LLMError):
+    """401/403 from the endpoint: the API key is missing or wrong (never printed)."""
+
+    code = "llm_auth"
+
+
+class LLMRequestError(LLMError):
+    """A 4xx other than auth/rate-limit: the request itself is wrong for this endpoint."""
+
+    code = "llm_bad_request"
+
+
+class LLMUnavailable(LLMError):
+    """Connection refused, timeouts, 429 or 5xx after every retry."""
+
+    code = "llm_unavailable"
+    http_status = 503
+
+
+class LLMReplyError(LLMError):
+    """The model's reply could not be parsed or validated, even after a repair round."""
+
+    code = "llm_bad_reply"
+
+
+class ContextOverflow(LLMError):
+    """A request cannot be made to fit the model's context window."""
+
+    code = "context_overflow"
+
+
+class LocalModelError(BackendError):
+    """The bundled local model could not be found or its server did not start."""
+
+    code = "local_model_error"
+    http_status = 503
+
+
+class JobError(SummarizerError):
+    """Job store / runner failures."""
+
+    code = "job_error"
+
+
+class JobNotFound(JobError):
+    code = "job_not_found"
+    http_status = 404
+
+
+class JobNotReady(JobError):
+    code = "job_not_ready"
+    http_status = 409
+
+
+class Cancelled(SummarizerError):
+    """The run was cancelled (job DELETE, Ctrl-C)."""
+
+    code = "cancelled"
+    http_status = 409

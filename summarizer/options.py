@@ -1,0 +1,26 @@
+"""Per-run options: what a caller may choose for one summary (CLI flags, API ``options``).
+
+Unknown fields are rejected (``extra="forbid"``) so a typo gets a 422 naming the field rather
+than being silently ignored. Endpoint settings (URL, key, concurrency) live in ``settings.py``.
+"""
+
+from __future__ import annotations
+
+from typing import Optional
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class SummaryOptions(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    backend: Optional[str] = Field(None, description="extractive, openai, local, or a plugin name")
+    model: Optional[str] = Field(None, description="model name for LLM backends")
+    temperature: Optional[float] = Field(None, ge=0.0, le=2.0)
+    per_source_sentences: int = Field(3, ge=1, le=20)
+    consolidated_sentences: int = Field(6, ge=1, le=40)
+    find_conflicts: bool = True
+    encoding: str = Field("cl100k_base", description="tiktoken encoding used to count tokens")
+    chunk_tokens: int = Field(512, ge=16, le=100_000)
+    chunk_overlap: int = Field(64, ge=0, le=10_000)
+    dedup_threshold: float = Field(0.7, gt=0.0, le=1.0)
