@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# The README's test command and the body of .ci/run: installs everything a fresh machine needs
+# (Debian's Chromium for the browser test, the package with its local-model and dev extras),
+# then runs the test suite and the eval gate.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if ! command -v chromium >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "installing Debian chromium for the browser test" >&2
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  else
+    echo "warning: chromium not found and cannot be installed here; the browser test will fail under CI=true" >&2
+  fi
+fi
+
+python3 -m pip install -q -e '.[local,dev]'
+python3 -m pytest "$@"
