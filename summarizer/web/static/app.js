@@ -309,7 +309,9 @@ async function openSource(sourceId, span) {
   $("source-h").textContent = source.title || source.id;
   $("source-meta").textContent = `${source.id} · cited characters ${span.start}–${span.end} · `
     + `${source.junk.length} passages left out by cleaning · ${dups.length} merged by dedup`;
-  const mark = renderSource($("source-text"), source, dups, span, onDuplicate);
+  const box = $("source-text");
+  const mark = renderSource(box, source, dups, span, onDuplicate);
+  Object.assign(box.dataset, { source: source.id, start: String(span.start), end: String(span.end) });
   const target = mark || $("source-h");
   target.scrollIntoView({ block: "center" });
   target.focus({ preventScroll: true });
@@ -346,7 +348,9 @@ function init() {
   const key = $("api-key");
   key.value = getKey();
   if (key.value) key.closest("details").open = true;
-  key.addEventListener("change", () => { setKey(key.value.trim()); showError(""); loadBackends(); });
+  const saveKey = () => { setKey(key.value.trim()); showError(""); loadBackends(); };
+  key.addEventListener("change", saveKey);
+  key.addEventListener("keydown", (e) => { if (e.key === "Enter") { e.preventDefault(); key.blur(); } });
   $("files").addEventListener("change", onFiles);
   $("add-paste").addEventListener("click", () => {
     showError("");
