@@ -99,7 +99,9 @@ def _stop(proc: subprocess.Popen) -> None:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    proc, url = _start_server(tmp_path_factory.mktemp("web"))
+    # The slow test backend (extractive with a pause per source) lets a job be watched and cancelled.
+    proc, url = _start_server(tmp_path_factory.mktemp("web"), SUMMARIZER_PLUGINS="tests.service.slow_backend",
+                              SUMMARIZER_TEST_SLOW_SECONDS="1.0")
     yield url
     _stop(proc)
 
@@ -250,3 +252,43 @@ def test_api_key_is_sent_and_kept_in_session_storage(browser, tmp_path):
         page.close()
     finally:
         _stop(proc)
+
+
+def test_progress_from_the_event_stream_and_cancel(browser, server):
+    page = browser.new_page()
+    page.goto(server + "/")
+    page.wait_for_selector("#backend option[value=slow]", state="attached")
+    page.select_option("#backend", "slow")
+    page.set_input_files("#files", [str(p) for p in SEEDS])
+    page.click("#start")
+    # A summarize_source event names the source being worked on; the bar is part-way.
+    page.wait_for_function("document.getElementById('progress-text').textContent.includes('Summarizing sources')")
+    assert 0 < page.locator("#progress").evaluate("p => p.value") < 1
+    assert page.get_attribute("#progress-text", "aria-live") == "polite"
+    page.click("#cancel")
+    page.wait_for_function("document.getElementById('error').textContent.includes('cancelled')")
+    assert page.locator("#result").is_hidden() and page.locator("#start").is_enabled()
+    page.close()
+
+
+def test_sse_parser_and_offset_conversion(browser, server):
+    """The page's pure helpers, run in the browser on inputs chosen to break naive versions."""
+    page = browser.new_page()
+    page.goto(server + "/")
+    got = page.evaluate(r"""async () => {
+        const { SseParser } = await import('/api.js');
+        const { utf16Mapper } = await import('/sources.js');
+        const events = [];
+        const p = new SseParser((e) => events.push(e));
+        // Split mid-field and between \r and \n; a comment (ping); a two-line data field.
+        for (const chunk of [': ping\r', '\nevent: prog', 'ress\r', '\nid: 3\r\ndata: {"a":', '1}\r\n\r',
+                             '\nevent: result\ndata: line1\ndata: line2\n\n']) p.push(chunk);
+        const text = 'a😀b👩‍🚀c';
+        const at = utf16Mapper(text);
+        return { events, slices: [[2, 3], [3, 6], [6, 7]].map(([s, e]) => text.slice(at(s), at(e))) };
+    }""")
+    assert got["events"] == [{"event": "progress", "data": '{"a":1}', "id": "3"},
+                             {"event": "result", "data": "line1\nline2", "id": None}]
+    text = "a😀b👩‍🚀c"
+    assert got["slices"] == [text[2:3], text[3:6], text[6:7]]
+    page.close()
