@@ -292,3 +292,38 @@ def test_sse_parser_and_offset_conversion(browser, server):
     text = "a😀b👩‍🚀c"
     assert got["slices"] == [text[2:3], text[3:6], text[6:7]]
     page.close()
+
+
+def test_html_json_and_jsonl_uploads(browser, server, tmp_path):
+    page_html = ("<html><head><title>Harbour news</title><script>var x = 'no';</script></head><body>"
+                 "<nav>Home</nav><h1>Harbour reopens</h1><p>The harbour reopened on Friday after repairs to "
+                 "the northern pier were finished ahead of schedule.</p><p>Fishing boats returned the same "
+                 "afternoon and the market expects normal trade by next week.</p></body></html>")
+    (tmp_path / "harbour.html").write_text(page_html, encoding="utf-8")
+    (tmp_path / "two.json").write_text(json.dumps([
+        {"id": "j1", "title": "Bridge", "text": "The old bridge will close for two months of repairs starting in May."},
+        {"id": "j2", "text": "Buses will replace the ferry service while the bridge is closed for repairs."}]),
+        encoding="utf-8")
+    (tmp_path / "lines.jsonl").write_text(
+        '{"id": "l1", "text": "The council approved the budget for the new library on Tuesday evening."}\n\n',
+        encoding="utf-8")
+    (tmp_path / "bad.jsonl").write_text('{"id": "x", "text": "fine"}\n{"id": \n', encoding="utf-8")
+    page = browser.new_page()
+    page.goto(server + "/")
+    page.wait_for_selector("#backend option[value=extractive]", state="attached")
+    page.select_option("#backend", "extractive")
+    page.set_input_files("#files", [str(tmp_path / n) for n in ("harbour.html", "two.json", "lines.jsonl")])
+    page.wait_for_function("document.getElementById('doc-count').textContent === '4'")
+    page.set_input_files("#files", [str(tmp_path / "bad.jsonl")])  # a broken line: named, nothing added
+    page.wait_for_function("document.getElementById('error').textContent.includes('bad.jsonl line 2')")
+    assert page.text_content("#doc-count") == "4"
+    page.click("#start")
+    page.wait_for_selector("#result:not([hidden])", timeout=120_000)
+    job_id = page.get_attribute("#job-meta", "data-job-id")
+    analysis = httpx.get(f"{server}/v1/jobs/{job_id}/analysis", timeout=30).json()
+    by_id = {s["id"]: s for s in analysis["sources"]}
+    assert set(by_id) == {"harbour", "j1", "j2", "l1"}
+    assert by_id["harbour"]["title"] == "Harbour news" and by_id["j1"]["title"] == "Bridge"
+    harbour = by_id["harbour"]["text"]
+    assert "The harbour reopened on Friday" in harbour and "var x" not in harbour and "<p>" not in harbour
+    page.close()

@@ -94,8 +94,12 @@ function addDocs(docs) {
 }
 
 async function onFiles(event) {
+  await addFiles([...event.target.files]);
+  event.target.value = ""; // so picking the same file again fires "change"
+}
+
+async function addFiles(files) {
   showError("");
-  const files = [...event.target.files];
   try {
     const docs = [];
     for (const f of files) docs.push(...(await documentsFromFile(f)));
@@ -103,7 +107,18 @@ async function onFiles(event) {
   } catch (exc) {
     showError(describe(exc));
   }
-  event.target.value = ""; // so picking the same file again fires "change"
+}
+
+function wireDrop() {
+  const zone = $("drop");
+  const over = (on) => (e) => { e.preventDefault(); zone.classList.toggle("over", on); };
+  zone.addEventListener("dragenter", over(true));
+  zone.addEventListener("dragover", over(true));
+  zone.addEventListener("dragleave", over(false));
+  zone.addEventListener("drop", (e) => {
+    over(false)(e);
+    addFiles([...(e.dataTransfer?.files || [])]);
+  });
 }
 
 function addPasted() {
@@ -285,7 +300,9 @@ function showResult(jobId, result) {
 // ---------- source view ----------
 
 async function openCitation(button, citation) {
+  state.opener?.removeAttribute("aria-current");
   state.opener = button;
+  button.setAttribute("aria-current", "true");
   try {
     await openSource(citation.source_id, { start: citation.start, end: citation.end });
   } catch (exc) {
@@ -319,6 +336,7 @@ async function openSource(sourceId, span) {
 
 function closeSource(returnFocus = true) {
   $("source-view").hidden = true;
+  state.opener?.removeAttribute("aria-current");
   if (returnFocus && state.opener && document.contains(state.opener)) state.opener.focus();
 }
 
@@ -367,6 +385,7 @@ function init() {
     if (state.result) download(`summary-${state.job.id}.json`, JSON.stringify(state.result, null, 2), "application/json");
   });
   $("dl-md").addEventListener("click", downloadMarkdown);
+  wireDrop();
   renderDocs();
   loadBackends();
 }
