@@ -238,7 +238,7 @@ function showResult(jobId, result) {
   state.result = result;
   state.analysis = api.analysis(jobId); // fetched now, awaited when a citation is opened
   state.analysis.catch(() => {});       // reported on use, not as an unhandled rejection
-  setProgress({ stage: "done", fraction: 1 }, "Finished");
+  setProgress({ stage: "done", fraction: 1 }, "");
   const titles = new Map(result.sources.map((s) => [s.id, s.title || s.id]));
   const numbers = new Map();
   const numberOf = (c) => {
