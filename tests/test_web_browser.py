@@ -168,7 +168,8 @@ def test_upload_run_and_open_citations(browser, server):
     emoji = next(ps for ps in result["per_source"] if ps["source_id"] == "pasted-1")
     first = emoji["summary"][0]["citations"][0]
     assert EMOJI_DOC[: first["start"]].count("🚀") >= 1  # astral characters really precede the span
-    page.locator("#per-source-list button.cite[data-source='pasted-1']").first.click()
+    page.locator("#per-source-list button.cite[data-source='pasted-1']").first.focus()
+    page.keyboard.press("Enter")  # keyboard only: citations are real buttons
     assert _highlight(page, first) == first["text"] == EMOJI_DOC[first["start"]:first["end"]]
     assert _in_view(page)
 

@@ -194,6 +194,7 @@ async function start() {
 // Follows the event stream to the end; reconnects a few times if it drops (a late subscriber
 // gets the current state and, if finished, the result), then asks for the job's state.
 async function follow(jobId) {
+  let lost = null;
   for (let attempt = 0; attempt < 4; attempt++) {
     const controller = new AbortController();
     state.abort = controller;
@@ -206,8 +207,11 @@ async function follow(jobId) {
       }, controller.signal);
     } catch (exc) {
       if (exc.name === "AbortError" || (exc instanceof ApiError && exc.status >= 400 && exc.status < 500)) throw exc;
+      lost = exc; // a dropped connection or a 5xx: say so, then reconnect
+      console.warn("event stream failed", exc);
     }
     if (final) return;
+    $("progress-text").textContent = `Connection to the progress stream lost${lost ? ` (${describe(lost)})` : ""}; reconnecting…`;
     await new Promise((r) => setTimeout(r, 500 * (attempt + 1)));
   }
   const job = await api.job(jobId);
