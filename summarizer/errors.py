@@ -123,3 +123,10 @@ class Cancelled(SummarizerError):
 
     code = "cancelled"
     http_status = 409
+
+
+class Unauthorized(SummarizerError):
+    """Missing or wrong API key (the key itself is never echoed)."""
+
+    code = "unauthorized"
+    http_status = 401

@@ -1,0 +1,139 @@
+"""The FastAPI application: wiring of store, runner, backend pool, errors, metrics and static page.
+
+``create_app(settings)`` builds everything from ``Settings``; state lives on ``app.state.svc`` so
+several apps (tests) can coexist in one process. ``SUMMARIZER_PLUGINS`` (comma-separated module
+names) is imported at start so a plugin can register backends (the tests' slow backend does).
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Optional
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from ..errors import ConfigError, SummarizerError
+from ..options import SummaryOptions
+from ..settings import Settings
+from .auth import parse_keys
+from .events import EventHub
+from .jobstore import JobStore, SqliteJobStore
+from .metrics import Metrics
+from .middleware import EdgeMiddleware, error_body
+from .pool import BackendPool
+from .routes import router
+from .runner import JobRunner, new_runner
+
+log = logging.getLogger("summarizer.service")
+STATIC_DIR = Path(__file__).resolve().parent.parent / "web" / "static"
+
+
+@dataclass
+class Service:
+    settings: Settings
+    api_keys: list[bytes]
+    metrics: Metrics
+    pool: BackendPool
+    hub: EventHub
+    store: Optional[JobStore] = None
+    runner: Optional[JobRunner] = None
+
+
+def load_plugins(spec: Optional[str]) -> None:
+    for name in filter(None, (s.strip() for s in (spec or "").split(","))):
+        try:
+            importlib.import_module(name)
+        except ImportError as exc:
+            raise ConfigError(f"plugin module {name!r} cannot be imported: {exc}") from exc
+
+
+def _field(loc) -> str:
+    """('body', 'documents', 0, 'id') -> 'documents[0].id'."""
+    parts = list(loc[1:] if loc and loc[0] in ("body", "query", "path", "header") else loc)
+    out = ""
+    for p in parts:
+        out += f"[{p}]" if isinstance(p, int) else (f".{p}" if out else str(p))
+    return out or "body"
+
+
+def _install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(SummarizerError)
+    async def _summarizer_error(request: Request, exc: SummarizerError) -> JSONResponse:
+        return JSONResponse(error_body(exc.code, str(exc), getattr(exc, "field", None)), status_code=exc.http_status)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
+        first = exc.errors()[0]
+        field = _field(first.get("loc", ()))
+        msg = first.get("msg", "invalid")
+        if first.get("type") == "extra_forbidden":
+            msg = "unknown field"
+        return JSONResponse(error_body("validation_error", f"{field}: {msg}", field), status_code=422)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
+        return JSONResponse(error_body(code, str(exc.detail)), status_code=exc.status_code, headers=exc.headers)
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        log.exception("unhandled error")
+        return JSONResponse(error_body("internal_error", f"internal error ({type(exc).__name__})"), status_code=500)
+
+
+def create_app(settings: Optional[Settings] = None) -> FastAPI:
+    settings = settings or Settings()
+    load_plugins(settings.plugins)
+    metrics = Metrics()
+    svc = Service(settings=settings, api_keys=parse_keys(settings), metrics=metrics,
+                  pool=BackendPool(settings), hub=EventHub())
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        svc.store = SqliteJobStore(settings.resolved_db_path())
+        svc.runner = new_runner(svc.store, svc.pool, settings, svc.hub, metrics)
+        await svc.runner.start()
+        try:
+            yield
+        finally:
+            await svc.runner.aclose()  # running jobs stay "running": the next start re-queues them
+            await svc.pool.aclose()
+            svc.store.close()
+
+    app = FastAPI(title="summarizer", version="1", lifespan=lifespan,
+                  description="Multi-document summaries with verified span citations.")
+    app.state.svc = svc
+    _install_error_handlers(app)
+    app.include_router(router)
+
+    @app.get("/healthz", tags=["ops"])
+    async def healthz() -> dict:
+        return {"status": "ok"}
+
+    @app.get("/readyz", tags=["ops"], responses={503: {"description": "default backend not reachable"}})
+    async def readyz() -> JSONResponse:
+        try:
+            backend = await svc.pool.get(SummaryOptions())
+            check = getattr(backend, "check_ready", None)
+            if check is not None:
+                await check()
+        except SummarizerError as exc:
+            return JSONResponse(error_body(exc.code, str(exc)), status_code=503)
+        return JSONResponse({"status": "ready", "backend": backend.name})
+
+    @app.get("/metrics", tags=["ops"], response_class=Response)
+    async def metrics_endpoint() -> Response:
+        return Response(metrics.render(svc.store.count_by_status), media_type=metrics.content_type)
+
+    if STATIC_DIR.is_dir():  # the web page (built on another branch); after the routes so it never shadows them
+        app.mount("/", StaticFiles(directory=STATIC_DIR, html=True), name="web")
+    app.add_middleware(EdgeMiddleware, metrics=metrics, max_body=settings.max_request_bytes)
+    return app

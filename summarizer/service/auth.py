@@ -1,0 +1,33 @@
+"""Bearer API keys. Keys are compared in constant time and only their SHA-256 is stored (job owner)."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+
+from fastapi import Request
+
+from ..errors import Unauthorized
+from ..settings import Settings
+
+
+def parse_keys(settings: Settings) -> list[bytes]:
+    if settings.api_keys is None:
+        return []
+    return [k.strip().encode() for k in settings.api_keys.get_secret_value().split(",") if k.strip()]
+
+
+def owner_of(request: Request) -> str:
+    """FastAPI dependency: the caller's owner id ("" when auth is off), or 401."""
+    keys: list[bytes] = request.app.state.svc.api_keys
+    if not keys:
+        return ""
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    given = token.strip().encode("utf-8", "replace")
+    # Compare against every key (no early exit) so timing says nothing about which one matched.
+    matched = False
+    for key in keys:
+        matched |= hmac.compare_digest(given, key)
+    if scheme.lower() != "bearer" or not given or not matched:
+        raise Unauthorized("missing or invalid API key (send 'Authorization: Bearer <key>')")
+    return hashlib.sha256(given).hexdigest()

@@ -1,0 +1,212 @@
+"""Job storage: the ``JobStore`` protocol and its SQLite implementation.
+
+The protocol is small on purpose so a later step can put PostgreSQL behind it. ``SqliteJobStore``
+keeps one connection in WAL mode behind a lock: the service writes from the event loop and from
+the worker thread that runs ``corpus.prepare`` (progress), so every call is serialised. A job is
+accepted (202) only after ``create`` has committed its input, so a crash never loses it.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Optional, Protocol
+
+from ..errors import JobError, JobNotFound
+
+QUEUED, RUNNING, SUCCEEDED, FAILED, CANCELLED = "queued", "running", "succeeded", "failed", "cancelled"
+FINAL = frozenset({SUCCEEDED, FAILED, CANCELLED})
+STATES = (QUEUED, RUNNING, SUCCEEDED, FAILED, CANCELLED)
+
+
+def now_iso() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+@dataclass
+class Job:
+    id: str
+    owner: str  # sha256 of the API key that created it ("" when auth is off); never the key
+    status: str
+    created_at: str
+    updated_at: str
+    options: dict[str, Any]
+    progress: dict[str, Any] = field(default_factory=dict)
+    seq: int = 0  # event counter: the SSE ``id:`` of the latest stored state
+    error: Optional[dict[str, str]] = None
+    attempts: int = 0
+
+    @property
+    def finished(self) -> bool:
+        return self.status in FINAL
+
+
+class JobStore(Protocol):
+    def create(self, owner: str, documents: list[dict], options: dict) -> Job: ...
+    def get(self, job_id: str, owner: Optional[str] = None) -> Job: ...
+    def documents(self, job_id: str) -> list[dict]: ...
+    def result(self, job_id: str) -> Optional[dict]: ...
+    def set_status(self, job_id: str, status: str, error: Optional[dict] = None) -> Job: ...
+    def set_progress(self, job_id: str, progress: dict) -> int: ...
+    def set_result(self, job_id: str, result: dict) -> Job: ...
+    def recover(self, max_attempts: int) -> list[str]: ...
+    def count_by_status(self) -> dict[str, int]: ...
+    def close(self) -> None: ...
+
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS jobs (
+    id TEXT PRIMARY KEY, owner TEXT NOT NULL, status TEXT NOT NULL,
+    created_at TEXT NOT NULL, updated_at TEXT NOT NULL, options TEXT NOT NULL,
+    progress TEXT NOT NULL DEFAULT '{}', seq INTEGER NOT NULL DEFAULT 0,
+    error TEXT, attempts INTEGER NOT NULL DEFAULT 0);
+CREATE INDEX IF NOT EXISTS jobs_status ON jobs(status);
+CREATE TABLE IF NOT EXISTS inputs (job_id TEXT PRIMARY KEY REFERENCES jobs(id), documents TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS results (job_id TEXT PRIMARY KEY REFERENCES jobs(id), result TEXT NOT NULL);
+"""
+
+_COLS = "id, owner, status, created_at, updated_at, options, progress, seq, error, attempts"
+
+
+class SqliteJobStore:
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self._lock = threading.Lock()
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(str(self.path), check_same_thread=False, isolation_level=None)
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")  # WAL + NORMAL survives a process kill
+            self._db.execute("PRAGMA busy_timeout=5000")
+            self._db.executescript(_SCHEMA)
+        except (sqlite3.Error, OSError) as exc:
+            raise JobError(f"cannot open job store {self.path}: {exc}") from exc
+
+    # ---------------------------------------------------------------- helpers
+
+    def _run(self, fn):
+        """Run ``fn(db)`` in one transaction under the lock; SQLite errors become JobError."""
+        with self._lock:
+            try:
+                self._db.execute("BEGIN IMMEDIATE")
+                try:
+                    out = fn(self._db)
+                except BaseException:
+                    self._db.execute("ROLLBACK")
+                    raise
+                self._db.execute("COMMIT")
+                return out
+            except sqlite3.Error as exc:
+                raise JobError(f"job store error: {exc}") from exc
+
+    @staticmethod
+    def _job(row) -> Job:
+        return Job(id=row[0], owner=row[1], status=row[2], created_at=row[3], updated_at=row[4],
+                   options=json.loads(row[5]), progress=json.loads(row[6]), seq=row[7],
+                   error=json.loads(row[8]) if row[8] else None, attempts=row[9])
+
+    def _fetch(self, db, job_id: str) -> Job:
+        row = db.execute(f"SELECT {_COLS} FROM jobs WHERE id = ?", (job_id,)).fetchone()
+        if row is None:
+            raise JobNotFound(f"job {job_id!r} not found")
+        return self._job(row)
+
+    # ---------------------------------------------------------------- protocol
+
+    def create(self, owner: str, documents: list[dict], options: dict) -> Job:
+        job_id = uuid.uuid4().hex
+        ts = now_iso()
+        progress = {"stage": QUEUED, "done": 0, "total": 0, "fraction": 0.0}
+
+        def tx(db):
+            db.execute(f"INSERT INTO jobs ({_COLS}) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                       (job_id, owner, QUEUED, ts, ts, json.dumps(options), json.dumps(progress), 0, None, 0))
+            db.execute("INSERT INTO inputs VALUES (?, ?)", (job_id, json.dumps(documents, ensure_ascii=False)))
+            return self._fetch(db, job_id)
+
+        return self._run(tx)
+
+    def get(self, job_id: str, owner: Optional[str] = None) -> Job:
+        job = self._run(lambda db: self._fetch(db, job_id))
+        if owner is not None and job.owner != owner:
+            # Same answer as a missing job: another key's job must not be discoverable.
+            raise JobNotFound(f"job {job_id!r} not found")
+        return job
+
+    def documents(self, job_id: str) -> list[dict]:
+        row = self._run(lambda db: db.execute("SELECT documents FROM inputs WHERE job_id = ?", (job_id,)).fetchone())
+        if row is None:
+            raise JobNotFound(f"input of job {job_id!r} not found")
+        return json.loads(row[0])
+
+    def result(self, job_id: str) -> Optional[dict]:
+        row = self._run(lambda db: db.execute("SELECT result FROM results WHERE job_id = ?", (job_id,)).fetchone())
+        return json.loads(row[0]) if row else None
+
+    def set_status(self, job_id: str, status: str, error: Optional[dict] = None) -> Job:
+        def tx(db):
+            job = self._fetch(db, job_id)
+            if job.finished:
+                return job  # a final state is never overwritten (cancel racing completion)
+            attempts = job.attempts + 1 if status == RUNNING else job.attempts
+            db.execute("UPDATE jobs SET status=?, error=?, attempts=?, updated_at=?, seq=seq+1 WHERE id=?",
+                       (status, json.dumps(error) if error else None, attempts, now_iso(), job_id))
+            return self._fetch(db, job_id)
+
+        return self._run(tx)
+
+    def set_progress(self, job_id: str, progress: dict) -> int:
+        def tx(db):
+            db.execute("UPDATE jobs SET progress=?, updated_at=?, seq=seq+1 WHERE id=? AND status=?",
+                       (json.dumps(progress), now_iso(), job_id, RUNNING))
+            return db.execute("SELECT seq FROM jobs WHERE id=?", (job_id,)).fetchone()[0]
+
+        return self._run(tx)
+
+    def set_result(self, job_id: str, result: dict) -> Job:
+        def tx(db):
+            job = self._fetch(db, job_id)
+            if job.finished:
+                return job
+            db.execute("INSERT OR REPLACE INTO results VALUES (?, ?)", (job_id, json.dumps(result, ensure_ascii=False)))
+            progress = {"stage": "done", "done": 1, "total": 1, "fraction": 1.0}
+            db.execute("UPDATE jobs SET status=?, progress=?, updated_at=?, seq=seq+1 WHERE id=?",
+                       (SUCCEEDED, json.dumps(progress), now_iso(), job_id))
+            return self._fetch(db, job_id)
+
+        return self._run(tx)
+
+    def recover(self, max_attempts: int) -> list[str]:
+        """After a restart: re-queue unfinished jobs, or fail those that keep dying. Returns queued ids."""
+        def tx(db):
+            rows = db.execute("SELECT id, attempts FROM jobs WHERE status IN (?, ?) ORDER BY created_at",
+                              (QUEUED, RUNNING)).fetchall()
+            queued = []
+            ts = now_iso()
+            for job_id, attempts in rows:
+                if attempts >= max_attempts:
+                    err = {"code": "interrupted",
+                           "message": f"the server stopped during this job {attempts} times; giving up"}
+                    db.execute("UPDATE jobs SET status=?, error=?, updated_at=?, seq=seq+1 WHERE id=?",
+                               (FAILED, json.dumps(err), ts, job_id))
+                else:
+                    db.execute("UPDATE jobs SET status=?, updated_at=?, seq=seq+1 WHERE id=?", (QUEUED, ts, job_id))
+                    queued.append(job_id)
+            return queued
+
+        return self._run(tx)
+
+    def count_by_status(self) -> dict[str, int]:
+        rows = self._run(lambda db: db.execute("SELECT status, COUNT(*) FROM jobs GROUP BY status").fetchall())
+        counts = {s: 0 for s in STATES}
+        counts.update(dict(rows))
+        return counts
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()

@@ -1,0 +1,48 @@
+"""Prometheus metrics of one app instance (own registry, so tests can build several apps)."""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+from prometheus_client.exposition import CONTENT_TYPE_LATEST
+
+_LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300)
+
+
+class Metrics:
+    content_type = CONTENT_TYPE_LATEST
+
+    def __init__(self) -> None:
+        r = self.registry = CollectorRegistry()
+        self.requests = Counter("summarizer_http_requests", "HTTP requests", ["method", "route", "status"], registry=r)
+        self.latency = Histogram("summarizer_http_request_seconds", "HTTP request latency", ["method", "route"],
+                                 buckets=_LATENCY_BUCKETS, registry=r)
+        self.jobs = Gauge("summarizer_jobs", "Jobs in the store by state", ["state"], registry=r)
+        self.jobs_finished = Counter("summarizer_jobs_finished", "Jobs finished by this process", ["state"], registry=r)
+        self.job_wait = Histogram("summarizer_job_queue_seconds", "Time a job waited for a run slot",
+                                  buckets=_LATENCY_BUCKETS, registry=r)
+        self.job_run = Histogram("summarizer_job_run_seconds", "Time a job ran", buckets=_LATENCY_BUCKETS, registry=r)
+        self.summaries = Counter("summarizer_summaries", "Summaries produced (sync and jobs)", ["backend"], registry=r)
+        self.llm_calls = Counter("summarizer_llm_calls", "LLM calls made for summaries", ["backend"], registry=r)
+        self.tokens = Counter("summarizer_tokens", "Tokens by kind (from result stats)", ["backend", "kind"], registry=r)
+
+    def observe_request(self, method: str, route: str, status: int, seconds: float) -> None:
+        self.requests.labels(method, route, str(status)).inc()
+        self.latency.labels(method, route).observe(seconds)
+
+    def job_finished(self, state: str) -> None:
+        self.jobs_finished.labels(state).inc()
+
+    def observe_result(self, result: dict) -> None:
+        stats = result.get("stats", {})
+        backend = str(stats.get("backend", "unknown"))
+        self.summaries.labels(backend).inc()
+        self.llm_calls.labels(backend).inc(int(stats.get("llm_calls", 0) or 0))
+        for kind in ("prompt_tokens", "completion_tokens", "source_tokens", "deduped_tokens"):
+            self.tokens.labels(backend, kind.removesuffix("_tokens")).inc(int(stats.get(kind, 0) or 0))
+
+    def render(self, job_counts: Callable[[], dict[str, int]]) -> bytes:
+        for state, n in job_counts().items():
+            self.jobs.labels(state).set(n)
+        return generate_latest(self.registry)

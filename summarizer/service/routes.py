@@ -1,0 +1,166 @@
+"""The /v1 endpoints. Thin: check input, call the pipeline / job store / runner, shape the reply."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from typing import Literal
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import JSONResponse, PlainTextResponse, Response
+from sse_starlette.sse import EventSourceResponse
+
+from .. import backends
+from ..corpus import prepare
+from ..errors import JobNotReady
+from ..models import SummaryResult, jsonable
+from ..pipeline import summarize
+from ..render import to_markdown
+from . import jobstore as js
+from .auth import owner_of
+from .middleware import error_body
+from .schemas import (BackendsView, CancelView, JobCreated, JobView, SummaryRequest, check_request,
+                      stored_documents)
+from .runner import documents_from
+
+router = APIRouter(prefix="/v1", dependencies=[Depends(owner_of)])
+Format = Literal["json", "markdown"]
+_RESULT_DOC = {200: {"description": "result contract v1 (JSON) or Markdown",
+                     "content": {"application/json": {}, "text/markdown": {}}}}
+
+
+def _state(request: Request):
+    return request.app.state.svc
+
+
+def _render(result: dict, fmt: str) -> Response:
+    if fmt == "markdown":
+        return PlainTextResponse(to_markdown(SummaryResult.model_validate(result)), media_type="text/markdown")
+    return JSONResponse(result)
+
+
+def _job_view(job: js.Job) -> dict:
+    return {"id": job.id, "status": job.status, "progress": job.progress, "error": job.error,
+            "created_at": job.created_at, "updated_at": job.updated_at}
+
+
+@router.post("/summaries", responses=_RESULT_DOC, summary="Summarize documents (synchronous)")
+async def create_summary(body: SummaryRequest, request: Request, format: Format = "json") -> Response:
+    svc = _state(request)
+    documents = check_request(body, svc.settings)
+    backend = await svc.pool.get(body.options)
+    result = jsonable(await summarize(documents, body.options, svc.settings, backend=backend))
+    svc.metrics.observe_result(result)
+    return _render(result, format)
+
+
+@router.post("/jobs", status_code=202, response_model=JobCreated, summary="Start a summary job")
+async def create_job(body: SummaryRequest, request: Request, owner: str = Depends(owner_of)) -> JSONResponse:
+    svc = _state(request)
+    documents = check_request(body, svc.settings)
+    svc.pool.resolve(body.options)  # unknown backend: 422 now, not a failed job later
+    job = svc.store.create(owner, stored_documents(documents), body.options.model_dump(mode="json"))
+    svc.runner.submit(job.id)  # after the commit: 202 means the input is stored
+    base = f"/v1/jobs/{job.id}"
+    payload = {"id": job.id, "status": job.status, "created_at": job.created_at,
+               "links": {"self": base, "result": f"{base}/result", "events": f"{base}/events"}}
+    return JSONResponse(payload, status_code=202, headers={"Location": base})
+
+
+@router.get("/jobs/{job_id}", response_model=JobView, summary="Job status and progress")
+async def get_job(job_id: str, request: Request, owner: str = Depends(owner_of)) -> JSONResponse:
+    # A Response skips re-validation against JobView, so an absent source_id stays absent (not null).
+    return JSONResponse(_job_view(_state(request).store.get(job_id, owner)))
+
+
+@router.get("/jobs/{job_id}/result", responses=_RESULT_DOC, summary="Result of a finished job")
+async def get_result(job_id: str, request: Request, format: Format = "json", owner: str = Depends(owner_of)) -> Response:
+    store = _state(request).store
+    job = store.get(job_id, owner)
+    if job.status == js.SUCCEEDED:
+        return _render(store.result(job_id), format)
+    if job.status in (js.FAILED, js.CANCELLED):
+        err = job.error or {"code": job.status, "message": f"job {job.status}; there is no result"}
+        return JSONResponse(error_body(err["code"], err["message"]), status_code=409)
+    raise JobNotReady(f"job {job_id} is {job.status}; the result is not ready yet")
+
+
+@router.get("/jobs/{job_id}/events", summary="Progress and result as server-sent events",
+            responses={200: {"content": {"text/event-stream": {}}}})
+async def job_events(job_id: str, request: Request, owner: str = Depends(owner_of)) -> EventSourceResponse:
+    svc = _state(request)
+    svc.store.get(job_id, owner)  # 404 before the stream starts
+    queue = svc.hub.subscribe(job_id)  # subscribe first, then read the state: nothing falls in between
+
+    def final(job: js.Job) -> dict:
+        if job.status == js.SUCCEEDED:
+            return {"event": "result", "id": str(job.seq), "data": json.dumps(svc.store.result(job_id), ensure_ascii=False)}
+        err = job.error or {"code": job.status, "message": f"job {job.status}"}
+        return {"event": "error", "id": str(job.seq), "data": json.dumps(err)}
+
+    async def stream():
+        try:
+            job = svc.store.get(job_id)
+            last = job.seq
+            yield {"event": "progress", "id": str(job.seq), "data": json.dumps(job.progress)}
+            if job.finished:
+                yield final(job)
+                return
+            while True:
+                try:
+                    seq, event, data = await asyncio.wait_for(queue.get(), timeout=1.0)
+                except asyncio.TimeoutError:
+                    job = svc.store.get(job_id)  # a final state written elsewhere (another process)
+                    if job.finished:
+                        yield final(job)
+                        return
+                    continue
+                if seq < last or (seq == last and event == "progress"):
+                    continue  # already covered by the state sent first
+                last = seq
+                yield {"event": event, "id": str(seq), "data": json.dumps(data, ensure_ascii=False)}
+                if event in ("result", "error"):
+                    return
+        finally:
+            svc.hub.unsubscribe(job_id, queue)
+
+    return EventSourceResponse(stream(), ping=10)
+
+
+@router.delete("/jobs/{job_id}", response_model=CancelView, summary="Cancel a job")
+async def cancel_job(job_id: str, request: Request, owner: str = Depends(owner_of)) -> dict:
+    svc = _state(request)
+    svc.store.get(job_id, owner)
+    job = await svc.runner.cancel(job_id)
+    return {"id": job.id, "status": job.status}
+
+
+def _analysis(documents, options) -> dict:
+    corpus = prepare(documents, options.encoding, options.dedup_threshold)
+    sources = [{"id": d.id, "title": d.title, "text": d.text,
+                "junk": [{"start": j.start, "end": j.end, "reason": j.reason} for j in corpus.junk[d.id]]}
+               for d in corpus.documents]
+    groups = [[{"source_id": s.source_id, "start": s.start, "end": s.end} for s in u.sentences]
+              for u in corpus.units if len(u.sentences) > 1]
+    return {"sources": sources, "duplicate_groups": groups}
+
+
+@router.post("/analysis", summary="Junk spans and duplicate groups of the given documents")
+async def post_analysis(body: SummaryRequest, request: Request) -> dict:
+    documents = check_request(body, _state(request).settings)
+    return await asyncio.to_thread(_analysis, documents, body.options)
+
+
+@router.get("/jobs/{job_id}/analysis", summary="Junk spans and duplicate groups of a job's input")
+async def job_analysis(job_id: str, request: Request, owner: str = Depends(owner_of)) -> dict:
+    store = _state(request).store
+    job = store.get(job_id, owner)
+    from ..options import SummaryOptions
+
+    options = SummaryOptions.model_validate(job.options)
+    return await asyncio.to_thread(_analysis, documents_from(store.documents(job_id)), options)
+
+
+@router.get("/backends", response_model=BackendsView, summary="Available backends")
+async def list_backends(request: Request) -> dict:
+    return {"backends": backends.available(), "default": _state(request).settings.default_backend()}

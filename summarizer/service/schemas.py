@@ -1,0 +1,111 @@
+"""Request and response bodies of the REST API, and the input checks that name the bad field."""
+
+from __future__ import annotations
+
+from typing import Any, Literal, Optional
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from ..errors import InputError, LimitExceeded, SummarizerError
+from ..models import Document
+from ..options import SummaryOptions
+from ..settings import Settings
+
+
+class DocumentIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    id: str = Field(description="unique within the request; citations name it")
+    text: str = Field(description="exact text; every citation offset indexes into it")
+    title: Optional[str] = None
+
+
+class SummaryRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    documents: list[DocumentIn]
+    options: SummaryOptions = Field(default_factory=SummaryOptions)
+
+
+class Progress(BaseModel):
+    stage: str
+    done: int
+    total: int
+    fraction: float
+    source_id: Optional[str] = None
+
+
+class ErrorInfo(BaseModel):
+    code: str
+    message: str
+
+
+class JobView(BaseModel):
+    id: str
+    status: Literal["queued", "running", "succeeded", "failed", "cancelled"]
+    progress: Progress
+    error: Optional[ErrorInfo] = None
+    created_at: str
+    updated_at: str
+
+
+class JobLinks(BaseModel):
+    self: str
+    result: str
+    events: str
+
+
+class JobCreated(BaseModel):
+    id: str
+    status: str
+    created_at: str
+    links: JobLinks
+
+
+class CancelView(BaseModel):
+    id: str
+    status: str
+
+
+class BackendsView(BaseModel):
+    backends: list[str]
+    default: str
+
+
+def _with_field(exc: SummarizerError, field: str) -> SummarizerError:
+    exc.field = field  # type: ignore[attr-defined]  # read by the API's error handler
+    return exc
+
+
+def check_request(req: SummaryRequest, settings: Settings) -> list[Document]:
+    """The service's limits and the pipeline's input rules, as errors naming the field."""
+    docs = req.documents
+    if not docs:
+        raise _with_field(InputError("no documents given"), "documents")
+    if len(docs) > settings.max_documents:
+        raise _with_field(LimitExceeded(f"{len(docs)} documents; the limit is {settings.max_documents}"), "documents")
+    seen: set[str] = set()
+    out: list[Document] = []
+    for i, d in enumerate(docs):
+        where = f"documents[{i}]"
+        if not d.id.strip():
+            raise _with_field(InputError(f"{where}: empty id"), f"{where}.id")
+        if d.id in seen:
+            raise _with_field(InputError(f"{where}: duplicate document id {d.id!r}"), f"{where}.id")
+        seen.add(d.id)
+        for name, value in (("id", d.id), ("text", d.text), ("title", d.title or "")):
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError as exc:  # lone surrogates from JSON \ud800 escapes
+                raise _with_field(InputError(f"{where}.{name}: not valid Unicode"), f"{where}.{name}") from exc
+        if not d.text.strip():
+            raise _with_field(InputError(f"{where}: document {d.id!r} is empty or whitespace only"), f"{where}.text")
+        if len(d.text) > settings.max_document_chars:
+            raise _with_field(LimitExceeded(f"{where}: {len(d.text)} characters; the limit is "
+                                            f"{settings.max_document_chars}"), f"{where}.text")
+        out.append(Document(id=d.id, text=d.text, title=d.title or ""))
+    return out
+
+
+def stored_documents(docs: list[Document]) -> list[dict[str, Any]]:
+    return [{"id": d.id, "text": d.text, "title": d.title} for d in docs]

@@ -1,0 +1,29 @@
+"""Test-only backend plugin: the extractive backend, slowed down per source.
+
+Loaded inside the server process with ``SUMMARIZER_PLUGINS=tests.service.slow_backend``; it makes a
+job last long enough to watch its progress, cancel it, or kill the server under it.
+``SUMMARIZER_TEST_SLOW_SECONDS`` is the pause per source (default 0.5).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+
+from summarizer.backends import register
+from summarizer.backends.extractive import ExtractiveBackend
+
+
+class SlowBackend(ExtractiveBackend):
+    name = "slow"
+
+    async def summarize(self, corpus, options, progress):
+        delay = float(os.environ.get("SUMMARIZER_TEST_SLOW_SECONDS", "0.5"))
+        total = len(corpus.documents)
+        for n, doc in enumerate(corpus.documents):
+            await asyncio.sleep(delay)
+            progress("summarize_source", {"source_id": doc.id, "done": n + 1, "total": total})
+        return await super().summarize(corpus, options, progress)
+
+
+register("slow", lambda settings, options: SlowBackend())

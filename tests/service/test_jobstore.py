@@ -1,0 +1,93 @@
+"""SqliteJobStore on a real file: round trip, final states, owners, recovery, threads."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from summarizer.errors import JobNotFound
+from summarizer.service import jobstore as js
+
+DOCS = [{"id": "a", "text": "Ünïcode\r\ntext — kept exactly.", "title": ""}]
+
+
+@pytest.fixture
+def store(tmp_path):
+    s = js.SqliteJobStore(tmp_path / "sub" / "jobs.sqlite3")
+    yield s
+    s.close()
+
+
+def test_round_trip_survives_reopen(store, tmp_path):
+    job = store.create("owner1", DOCS, {"backend": "extractive"})
+    assert job.status == js.QUEUED and job.progress["fraction"] == 0.0
+    store.close()
+    again = js.SqliteJobStore(tmp_path / "sub" / "jobs.sqlite3")
+    assert again.documents(job.id) == DOCS
+    assert again.get(job.id).options == {"backend": "extractive"}
+    store._db = again._db  # let the fixture close it
+
+
+def test_owner_isolation(store):
+    job = store.create("owner1", DOCS, {})
+    assert store.get(job.id, "owner1").id == job.id
+    with pytest.raises(JobNotFound):
+        store.get(job.id, "owner2")
+    with pytest.raises(JobNotFound):
+        store.get("missing")
+
+
+def test_final_state_is_never_overwritten(store):
+    job = store.create("", DOCS, {})
+    store.set_status(job.id, js.RUNNING)
+    store.set_status(job.id, js.CANCELLED)
+    assert store.set_result(job.id, {"x": 1}).status == js.CANCELLED
+    assert store.set_status(job.id, js.FAILED, {"code": "c", "message": "m"}).status == js.CANCELLED
+    assert store.result(job.id) is None
+
+
+def test_progress_and_seq(store):
+    job = store.create("", DOCS, {})
+    store.set_status(job.id, js.RUNNING)
+    seq1 = store.set_progress(job.id, {"stage": "prepare", "done": 1, "total": 2, "fraction": 0.1})
+    seq2 = store.set_progress(job.id, {"stage": "prepare", "done": 2, "total": 2, "fraction": 0.15})
+    assert seq2 > seq1
+    assert store.get(job.id).progress["done"] == 2
+    done = store.set_result(job.id, {"ok": True})
+    assert done.status == js.SUCCEEDED and done.progress["fraction"] == 1.0 and done.seq > seq2
+    assert store.result(job.id) == {"ok": True}
+
+
+def test_recover_requeues_then_gives_up(store):
+    job = store.create("", DOCS, {})
+    other = store.create("", DOCS, {})
+    store.set_status(other.id, js.RUNNING)
+    store.set_result(other.id, {})
+    for attempt in range(1, 4):
+        store.set_status(job.id, js.RUNNING)
+        assert store.get(job.id).attempts == attempt
+        queued = store.recover(max_attempts=3)
+        if attempt < 3:
+            assert queued == [job.id] and store.get(job.id).status == js.QUEUED
+    assert queued == []
+    failed = store.get(job.id)
+    assert failed.status == js.FAILED and failed.error["code"] == "interrupted"
+    assert store.count_by_status()[js.SUCCEEDED] == 1
+
+
+def test_concurrent_writers(store):
+    jobs = [store.create("", DOCS, {}) for _ in range(4)]
+    for j in jobs:
+        store.set_status(j.id, js.RUNNING)
+
+    def work(job_id):
+        for i in range(50):
+            store.set_progress(job_id, {"stage": "map", "done": i, "total": 50, "fraction": i / 50})
+
+    threads = [threading.Thread(target=work, args=(j.id,)) for j in jobs]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert all(store.get(j.id).progress["done"] == 49 for j in jobs)

@@ -1,0 +1,330 @@
+"""The web page in a real headless Chromium against a real server (extractive backend, tmp DB).
+
+Chromium is Debian's package (``apt-get install -y chromium``), driven by Playwright for Python
+without Playwright's own browser download. Without Chromium the tests fail in CI (``CI=true``)
+and skip locally. Screenshots go to tests/artifacts/ (path printed).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SEEDS = sorted((ROOT / "seeds").glob("*.txt"))
+ARTIFACTS = ROOT / "tests" / "artifacts"
+CHROMIUM = os.environ.get("SUMMARIZER_TEST_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+# Astral characters (two UTF-16 units each) before every sentence: a highlight that slices the
+# JS string with Python offsets would be off by several characters.
+EMOJI_DOC = (
+    "🚀🌍 Space news roundup 🛰️\n\n"
+    "The 🚀 launch of the new weather satellite went ahead on Tuesday morning after two delays caused by high winds. "
+    "Engineers 👩‍🚀 confirmed that all instruments powered on within an hour of reaching orbit. "
+    "The satellite will measure sea surface temperatures 🌊 and cloud cover over the Atlantic for at least seven years. "
+    "Officials said the first images would be released to the public next month.\n"
+)
+
+
+def _missing(reason: str):
+    if IN_CI:
+        pytest.fail(f"browser test cannot run in CI: {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not (Path(CHROMIUM).exists() or shutil.which(CHROMIUM)):
+        _missing(f"Chromium not found at {CHROMIUM} (apt-get install -y chromium)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _missing("playwright is not installed (pip install -e '.[dev]')")
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield b
+        b.close()
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _start_server(workdir: Path, **env: str):
+    port = _free_port()
+    full = {k: v for k, v in os.environ.items() if not k.startswith("SUMMARIZER_")}
+    full.update({"PYTHONPATH": str(ROOT), "SUMMARIZER_DB_PATH": str(workdir / "jobs.sqlite3"),
+                 "SUMMARIZER_DATA_DIR": str(workdir), "SUMMARIZER_BACKEND": "extractive", **env})
+    log_path = workdir / "server.log"
+    with open(log_path, "ab") as log:
+        proc = subprocess.Popen([sys.executable, "-m", "summarizer", "serve", "--port", str(port)],
+                                cwd=ROOT, env=full, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"server exited: {log_path.read_text()[-2000:]}")
+        try:
+            if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
+                return proc, url
+        except httpx.TransportError:
+            pass
+        time.sleep(0.1)
+    proc.kill()
+    raise RuntimeError("server did not start in 30 s")
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    proc.terminate()
+    try:
+        proc.wait(15)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(5)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    # The slow test backend (extractive with a pause per source) lets a job be watched and cancelled.
+    proc, url = _start_server(tmp_path_factory.mktemp("web"), SUMMARIZER_PLUGINS="tests.service.slow_backend",
+                              SUMMARIZER_TEST_SLOW_SECONDS="1.0")
+    yield url
+    _stop(proc)
+
+
+def _screenshot(page, name: str) -> Path:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS / name
+    page.screenshot(path=str(path), full_page=True)
+    print(f"screenshot: {path}")
+    return path
+
+
+def _highlight(page, span: dict) -> str:
+    """Text of the highlight once the source view shows ``span`` (its text joined if split)."""
+    box = f"#source-text[data-source='{span['source_id']}'][data-start='{span['start']}'][data-end='{span['end']}']"
+    page.wait_for_selector(f"{box} mark.hl")
+    return page.eval_on_selector_all(f"{box} mark.hl", "marks => marks.map(m => m.textContent).join('')")
+
+
+def _in_view(page) -> bool:
+    """The highlight is inside the viewport and inside the scrolled source box."""
+    return page.evaluate("""() => {
+        const m = document.querySelector('#source-text mark.hl').getBoundingClientRect();
+        const box = document.getElementById('source-text').getBoundingClientRect();
+        return m.top >= Math.max(0, box.top) - 1 && m.bottom <= Math.min(innerHeight, box.bottom) + 1;
+    }""")
+
+
+def _run_job(page, server: str, files: list[Path], pasted: str | None = None) -> dict:
+    page.goto(server + "/")
+    page.wait_for_selector("#backend option[value=extractive]", state="attached")
+    page.select_option("#backend", "extractive")
+    page.set_input_files("#files", [str(p) for p in files])
+    if pasted:
+        page.fill("#paste-title", "Space news")
+        page.fill("#paste", pasted)
+        page.click("#add-paste")
+    page.click("#start")
+    page.wait_for_selector("#result:not([hidden])", timeout=120_000)
+    job_id = page.get_attribute("#job-meta", "data-job-id")
+    result = httpx.get(f"{server}/v1/jobs/{job_id}/result", timeout=30).json()
+    result["job_id"] = job_id
+    return result
+
+
+def test_upload_run_and_open_citations(browser, server):
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    result = _run_job(page, server, SEEDS, pasted=EMOJI_DOC)
+    texts = {p.stem: p.read_text(encoding="utf-8") for p in SEEDS} | {"pasted-1": EMOJI_DOC}
+    assert {s["id"] for s in result["sources"]} == set(texts)
+    assert page.locator("#progress").evaluate("p => p.value") == 1
+
+    # The first citation of the consolidated summary opens its source with exactly that span lit.
+    cited = result["consolidated"][0]["citations"][0]
+    page.locator("#consolidated button.cite").first.click()
+    assert _highlight(page, cited) == cited["text"] == texts[cited["source_id"]][cited["start"]:cited["end"]]
+    assert page.evaluate("document.activeElement.id") == "cited-span"  # focus follows to the span
+    assert _in_view(page)
+    # What cleaning left out is dimmed with its reason; dedup'd passages link their occurrences.
+    assert page.locator("#source-text .junk[title*='Left out by cleaning']").count() > 0
+    _screenshot(page, "web-result.png")
+
+    # The emoji document: code-point offsets must be converted to UTF-16 before slicing.
+    emoji = next(ps for ps in result["per_source"] if ps["source_id"] == "pasted-1")
+    first = emoji["summary"][0]["citations"][0]
+    assert EMOJI_DOC[: first["start"]].count("🚀") >= 1  # astral characters really precede the span
+    page.locator("#per-source-list button.cite[data-source='pasted-1']").first.focus()
+    page.keyboard.press("Enter")  # keyboard only: citations are real buttons
+    assert _highlight(page, first) == first["text"] == EMOJI_DOC[first["start"]:first["end"]]
+    assert _in_view(page)
+
+    # Escape closes the source and gives focus back to the citation that opened it.
+    page.keyboard.press("Escape")
+    assert page.locator("#source-view").is_hidden()
+    assert page.evaluate("document.activeElement.dataset.source") == "pasted-1"
+    page.close()
+
+
+def test_duplicate_links_and_downloads(browser, server, tmp_path):
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    result = _run_job(page, server, SEEDS)
+    analysis = httpx.get(f"{server}/v1/jobs/{result['job_id']}/analysis", timeout=30).json()
+    group = analysis["duplicate_groups"][0]
+    target = group[1]
+    # Open the source holding the group's first occurrence (through one of its citations), then
+    # follow the dedup link from occurrence 1 to occurrence 2.
+    page.evaluate("""([sid]) => {
+        const b = [...document.querySelectorAll('button.cite')].find(b => b.dataset.source === sid);
+        b.click();
+    }""", [group[0]["source_id"]])
+    page.wait_for_selector("#source-text button.dup-link")
+    link = page.locator("#source-text button.dup-link", has_text=f"1/{len(group)}").first
+    link.click()
+    expected = next(s["text"] for s in analysis["sources"] if s["id"] == target["source_id"])
+    assert _highlight(page, target) == expected[target["start"]:target["end"]]
+
+    with page.expect_download() as dl:
+        page.click("#dl-md")
+    md = Path(dl.value.path()).read_text(encoding="utf-8")
+    assert md.startswith("# Summary") and result["consolidated"][0]["text"] in md
+    with page.expect_download() as dl:
+        page.click("#dl-json")
+    assert json.loads(Path(dl.value.path()).read_text(encoding="utf-8"))["consolidated"] == result["consolidated"]
+
+    # Narrow screen: one column, nothing wider than the viewport.
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    _screenshot(page, "web-narrow.png")
+    page.close()
+
+
+def test_errors_are_shown_in_words(browser, server):
+    page = browser.new_page()
+    page.goto(server + "/")
+    page.click("#start")
+    assert "Add at least one document" in page.text_content("#error")
+    page.set_input_files("#files", [str(SEEDS[0])])
+    page.fill("#per-source", "50")  # the API allows at most 20: its 422 message is shown
+    page.click("#start")
+    page.wait_for_selector("#error:not([hidden])")
+    page.wait_for_function("document.getElementById('error').textContent.includes('per_source_sentences')")
+    assert page.locator("#start").is_enabled()
+    page.close()
+
+
+def test_api_key_is_sent_and_kept_in_session_storage(browser, tmp_path):
+    proc, url = _start_server(tmp_path, SUMMARIZER_API_KEYS="k-web-test")
+    try:
+        page = browser.new_page()
+        page.goto(url + "/")
+        page.wait_for_function("document.getElementById('error').textContent.includes('backends')")
+        page.click("#api-key-box summary")
+        page.fill("#api-key", "k-web-test")
+        page.press("#api-key", "Enter")
+        page.wait_for_selector("#backend option[value=extractive]", state="attached")
+        assert page.evaluate("sessionStorage.getItem('summarizer.apiKey')") == "k-web-test"
+        assert page.evaluate("localStorage.length") == 0
+        page.select_option("#backend", "extractive")
+        page.set_input_files("#files", [str(SEEDS[0])])
+        page.click("#start")
+        page.wait_for_selector("#result:not([hidden])", timeout=120_000)
+        job_id = page.get_attribute("#job-meta", "data-job-id")
+        assert httpx.get(f"{url}/v1/jobs/{job_id}/result", timeout=30).status_code == 401
+        result = httpx.get(f"{url}/v1/jobs/{job_id}/result", timeout=30,
+                           headers={"Authorization": "Bearer k-web-test"}).json()
+        cited = result["consolidated"][0]["citations"][0]
+        page.locator("#consolidated button.cite").first.click()  # the analysis call carries the key too
+        assert _highlight(page, cited) == cited["text"]
+        page.close()
+    finally:
+        _stop(proc)
+
+
+def test_progress_from_the_event_stream_and_cancel(browser, server):
+    page = browser.new_page()
+    page.goto(server + "/")
+    page.wait_for_selector("#backend option[value=slow]", state="attached")
+    page.select_option("#backend", "slow")
+    page.set_input_files("#files", [str(p) for p in SEEDS])
+    page.click("#start")
+    # A summarize_source event names the source being worked on; the bar is part-way.
+    page.wait_for_function("document.getElementById('progress-text').textContent.includes('Summarizing sources')")
+    assert 0 < page.locator("#progress").evaluate("p => p.value") < 1
+    assert page.get_attribute("#progress-text", "aria-live") == "polite"
+    page.click("#cancel")
+    page.wait_for_function("document.getElementById('error').textContent.includes('cancelled')")
+    assert page.locator("#result").is_hidden() and page.locator("#start").is_enabled()
+    page.close()
+
+
+def test_sse_parser_and_offset_conversion(browser, server):
+    """The page's pure helpers, run in the browser on inputs chosen to break naive versions."""
+    page = browser.new_page()
+    page.goto(server + "/")
+    got = page.evaluate(r"""async () => {
+        const { SseParser } = await import('/api.js');
+        const { utf16Mapper } = await import('/sources.js');
+        const events = [];
+        const p = new SseParser((e) => events.push(e));
+        // Split mid-field and between \r and \n; a comment (ping); a two-line data field.
+        for (const chunk of [': ping\r', '\nevent: prog', 'ress\r', '\nid: 3\r\ndata: {"a":', '1}\r\n\r',
+                             '\nevent: result\ndata: line1\ndata: line2\n\n']) p.push(chunk);
+        const text = 'a😀b👩‍🚀c';
+        const at = utf16Mapper(text);
+        return { events, slices: [[2, 3], [3, 6], [6, 7]].map(([s, e]) => text.slice(at(s), at(e))) };
+    }""")
+    assert got["events"] == [{"event": "progress", "data": '{"a":1}', "id": "3"},
+                             {"event": "result", "data": "line1\nline2", "id": None}]
+    text = "a😀b👩‍🚀c"
+    assert got["slices"] == [text[2:3], text[3:6], text[6:7]]
+    page.close()
+
+
+def test_html_json_and_jsonl_uploads(browser, server, tmp_path):
+    page_html = ("<html><head><title>Harbour news</title><script>var x = 'no';</script></head><body>"
+                 "<nav>Home</nav><h1>Harbour reopens</h1><p>The harbour reopened on Friday after repairs to "
+                 "the northern pier were finished ahead of schedule.</p><p>Fishing boats returned the same "
+                 "afternoon and the market expects normal trade by next week.</p></body></html>")
+    (tmp_path / "harbour.html").write_text(page_html, encoding="utf-8")
+    (tmp_path / "two.json").write_text(json.dumps([
+        {"id": "j1", "title": "Bridge", "text": "The old bridge will close for two months of repairs starting in May."},
+        {"id": "j2", "text": "Buses will replace the ferry service while the bridge is closed for repairs."}]),
+        encoding="utf-8")
+    (tmp_path / "lines.jsonl").write_text(
+        '{"id": "l1", "text": "The council approved the budget for the new library on Tuesday evening."}\n\n',
+        encoding="utf-8")
+    (tmp_path / "bad.jsonl").write_text('{"id": "x", "text": "fine"}\n{"id": \n', encoding="utf-8")
+    page = browser.new_page()
+    page.goto(server + "/")
+    page.wait_for_selector("#backend option[value=extractive]", state="attached")
+    page.select_option("#backend", "extractive")
+    page.set_input_files("#files", [str(tmp_path / n) for n in ("harbour.html", "two.json", "lines.jsonl")])
+    page.wait_for_function("document.getElementById('doc-count').textContent === '4'")
+    page.set_input_files("#files", [str(tmp_path / "bad.jsonl")])  # a broken line: named, nothing added
+    page.wait_for_function("document.getElementById('error').textContent.includes('bad.jsonl line 2')")
+    assert page.text_content("#doc-count") == "4"
+    page.click("#start")
+    page.wait_for_selector("#result:not([hidden])", timeout=120_000)
+    job_id = page.get_attribute("#job-meta", "data-job-id")
+    analysis = httpx.get(f"{server}/v1/jobs/{job_id}/analysis", timeout=30).json()
+    by_id = {s["id"]: s for s in analysis["sources"]}
+    assert set(by_id) == {"harbour", "j1", "j2", "l1"}
+    assert by_id["harbour"]["title"] == "Harbour news" and by_id["j1"]["title"] == "Bridge"
+    harbour = by_id["harbour"]["text"]
+    assert "The harbour reopened on Friday" in harbour and "var x" not in harbour and "<p>" not in harbour
+    page.close()
