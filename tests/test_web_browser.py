@@ -101,7 +101,7 @@ def _stop(proc: subprocess.Popen) -> None:
 def server(tmp_path_factory):
     # The slow test backend (extractive with a pause per source) lets a job be watched and cancelled.
     proc, url = _start_server(tmp_path_factory.mktemp("web"), SUMMARIZER_PLUGINS="tests.service.slow_backend",
-                              SUMMARIZER_TEST_SLOW_SECONDS="1.0")
+                              SUMMARIZER_TEST_SLOW_SECONDS="4.0")  # long enough to cancel on a loaded machine
     yield url
     _stop(proc)
 
