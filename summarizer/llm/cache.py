@@ -115,17 +115,19 @@ class CachedChatModel:
                 self.hits += 1
                 return dataclasses.replace(reply, cached=True)
             return await self.complete(request)  # its owner was cancelled: make our own call
-        stored = await asyncio.to_thread(self._get, key)
-        if stored is not None:
-            self.hits += 1
-            return _decode(stored)
+        # Registered before the first await, so concurrent twins find it and wait.
         future: asyncio.Future[ChatReply] = asyncio.get_running_loop().create_future()
         self._inflight[key] = future
         try:
-            self.misses += 1
-            reply = await self.inner.complete(request)
-            if reply.content:
-                await asyncio.to_thread(self._put, key, _encode(reply))
+            stored = await asyncio.to_thread(self._get, key)
+            if stored is not None:
+                self.hits += 1
+                reply = _decode(stored)
+            else:
+                self.misses += 1
+                reply = await self.inner.complete(request)
+                if reply.content:
+                    await asyncio.to_thread(self._put, key, _encode(reply))
             future.set_result(reply)
             return reply
         except asyncio.CancelledError:
