@@ -36,7 +36,7 @@ def _temperature(settings: Any, options: Any) -> float:
 
 
 async def _open_openai(settings: Any, options: Any, base_url: Optional[str] = None,
-                       model: Optional[str] = None) -> ChatModel:
+                       model: Optional[str] = None, **client_kw: Any) -> ChatModel:
     url = base_url or settings.base_url
     if not url:
         raise ConfigError("the 'openai' backend needs an endpoint: set SUMMARIZER_BASE_URL "
@@ -45,7 +45,7 @@ async def _open_openai(settings: Any, options: Any, base_url: Optional[str] = No
     if not model:
         raise ConfigError("the 'openai' backend needs a model name: set SUMMARIZER_MODEL or options.model")
     inner = OpenAIChatModel.from_settings(settings, base_url=url, model=model,
-                                          temperature=_temperature(settings, options))
+                                          temperature=_temperature(settings, options), **client_kw)
     try:
         return _wrap_cache(inner, settings)
     except BaseException:
@@ -65,7 +65,10 @@ async def chat_model_for(backend_name: str, settings: Any, options: Any = None) 
     elif backend_name == "local":
         async with LocalServer(settings) as server:
             # One model is served, under a fixed alias (stable cache keys whatever its path).
-            model = await _open_openai(settings, options, base_url=server.base_url, model=server.alias)
+            # llama-cpp-python's server answers one request at a time: queue here, not there, so
+            # request_timeout measures generation and not waiting behind other requests.
+            model = await _open_openai(settings, options, base_url=server.base_url, model=server.alias,
+                                       max_concurrency=1)
             try:
                 yield model
             finally:

@@ -143,10 +143,7 @@ class OpenAIChatModel:
     @classmethod
     def from_settings(cls, settings: Any, *, base_url: Optional[str] = None, model: Optional[str] = None,
                       temperature: Optional[float] = None, **kwargs: Any) -> "OpenAIChatModel":
-        return cls(
-            base_url or settings.base_url,
-            model or settings.model or "default",
-            settings.api_key,
+        params: dict[str, Any] = dict(
             connect_timeout=settings.connect_timeout,
             request_timeout=settings.request_timeout,
             max_retries=settings.max_retries,
@@ -154,8 +151,10 @@ class OpenAIChatModel:
             max_concurrency=settings.max_concurrency,
             context_window=settings.context_window,
             temperature=settings.temperature if temperature is None else temperature,
-            **kwargs,
         )
+        params.update(kwargs)
+        return cls(base_url or settings.base_url, model or settings.model or "default", settings.api_key,
+                   **params)
 
     @property
     def structured_mode(self) -> Optional[str]:
