@@ -176,6 +176,27 @@ def test_other_4xx_fail_at_once_with_reason(server):
     assert server.calls == 1
 
 
+def test_4xx_body_echoing_the_key_is_scrubbed(server):
+    server.script(Fault.status(400, '{"error": {"message": "bad request from key %s"}}' % KEY))
+    with pytest.raises(LLMRequestError) as info:
+        run(_one(make(server, api_key=KEY), req()))
+    assert KEY not in str(info.value) and "***" in str(info.value)
+
+
+def test_remembered_mode_rejected_later_is_request_error(server):
+    async def go():
+        model = make(server)
+        try:
+            await model.complete(req(schema=SCHEMA))
+            server.script(Fault.status(400, '{"error": {"message": "response_format too complex"}}'))
+            with pytest.raises(LLMRequestError, match="rejected a json_schema request"):
+                await model.complete(req(schema=SCHEMA))
+        finally:
+            await model.aclose()
+
+    run(go())
+
+
 def test_context_length_400_is_context_overflow(server):
     server.script(Fault.status(400, '{"error": {"message": "This model\'s maximum context length is 2048"}}'))
     with pytest.raises(ContextOverflow):

@@ -23,7 +23,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import weakref
 from pathlib import Path
 from typing import Any, Optional
 
@@ -35,7 +34,8 @@ INSTALL_HINT = "install the local extra: pip install -e '.[local]'"
 #: Name the model is served under (the cache key uses it, so it must not depend on the path).
 DEFAULT_ALIAS = "smollm2-135m-instruct"
 
-_running: "weakref.WeakSet[LocalServer]" = weakref.WeakSet()
+#: Started and not yet stopped (strong refs: a forgotten server must still be stopped at exit).
+_running: "set[LocalServer]" = set()
 
 
 def _stop_all_at_exit() -> None:

@@ -180,11 +180,11 @@ class OpenAIChatModel:
         if request.schema is None:
             return await self._complete_mode(request, None)
         if self._mode is not None:
-            return await self._complete_mode(request, self._mode)
+            return await self._complete_remembered(request)
         # Probe once: concurrent first calls wait here instead of all probing the endpoint.
         async with self._probe_lock:
             if self._mode is not None:
-                return await self._complete_mode(request, self._mode)
+                return await self._complete_remembered(request)
             for mode in _MODES:
                 try:
                     reply = await self._complete_mode(request, mode)
@@ -194,6 +194,14 @@ class OpenAIChatModel:
                 self._mode = mode
                 return reply
         raise LLMRequestError("the endpoint rejected every structured-output mode")  # pragma: no cover
+
+    async def _complete_remembered(self, request: ChatRequest) -> ChatReply:
+        mode = self._mode
+        try:
+            return await self._complete_mode(request, mode)
+        except _FormatRejected as exc:
+            # Accepted before, rejected now: this request (not the mode) is at fault.
+            raise LLMRequestError(f"LLM endpoint {self.base_url} rejected a {mode} request: {exc}") from exc
 
     async def _complete_mode(self, request: ChatRequest, mode: Optional[str]) -> ChatReply:
         payload = self._payload(request, mode)
