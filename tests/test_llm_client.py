@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from summarizer.errors import (ContextOverflow, LLMAuthError, LLMReplyError, LLMRequestError,
+from summarizer.errors import (ConfigError, ContextOverflow, LLMAuthError, LLMReplyError, LLMRequestError,
                                LLMUnavailable)
 from summarizer.llm.base import ChatRequest
 from summarizer.llm.openai_client import OpenAIChatModel, parse_retry_after
@@ -110,6 +110,13 @@ def test_connection_refused_is_unavailable():
     model = OpenAIChatModel(url, "m", max_retries=1, sleep=Recorder())
     with pytest.raises(LLMUnavailable, match="connection failed"):
         run(_one(model, req()))
+
+
+@pytest.mark.parametrize("url, kw", [("localhost:8080/v1", {}), ("ftp://x/v1", {}), ("", {}),
+                                     ("http://127.0.0.1:1/v1", {"max_concurrency": 0})])
+def test_bad_configuration_is_config_error(url, kw):
+    with pytest.raises(ConfigError):
+        OpenAIChatModel(url, "m", **kw)
 
 
 def test_retry_after_seconds_is_honoured(server):

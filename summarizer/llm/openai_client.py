@@ -31,7 +31,7 @@ import httpx
 import tenacity
 from pydantic import SecretStr
 
-from ..errors import ContextOverflow, LLMAuthError, LLMReplyError, LLMRequestError, LLMUnavailable
+from ..errors import ConfigError, ContextOverflow, LLMAuthError, LLMReplyError, LLMRequestError, LLMUnavailable
 from ..tokens import get_counter
 from .base import ChatReply, ChatRequest
 
@@ -112,11 +112,17 @@ class OpenAIChatModel:
         transport: Optional[httpx.AsyncBaseTransport] = None,
     ) -> None:
         if not base_url:
-            raise LLMRequestError("no LLM endpoint configured: set SUMMARIZER_BASE_URL")
+            raise ConfigError("no LLM endpoint configured: set SUMMARIZER_BASE_URL")
+        try:
+            url = httpx.URL(base_url)
+        except httpx.InvalidURL as exc:
+            raise ConfigError(f"SUMMARIZER_BASE_URL {base_url!r} is not a valid URL: {exc}") from exc
+        if url.scheme not in ("http", "https") or not url.host:
+            raise ConfigError(f"SUMMARIZER_BASE_URL must look like http://host:port/v1, got {base_url!r}")
         if max_concurrency < 1:
-            raise LLMRequestError(f"max_concurrency must be >= 1, got {max_concurrency}")
+            raise ConfigError(f"SUMMARIZER_MAX_CONCURRENCY must be >= 1, got {max_concurrency}")
         if structured_mode is not None and structured_mode not in _MODES:
-            raise LLMRequestError(f"unknown structured mode {structured_mode!r}; known: {', '.join(_MODES)}")
+            raise ConfigError(f"unknown structured mode {structured_mode!r}; known: {', '.join(_MODES)}")
         self.base_url = base_url.rstrip("/")
         self.model_name = model
         self.context_window = context_window
