@@ -13,11 +13,9 @@ from __future__ import annotations
 
 import asyncio
 import atexit
-import ctypes
 import importlib.resources
 import importlib.util
 import os
-import signal
 import socket
 import subprocess
 import sys
@@ -79,12 +77,21 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def _die_with_parent() -> None:  # runs in the child between fork and exec (Linux only)
+#: Runs in the child before exec'ing the server: on Linux ask the kernel to SIGTERM it when its
+#: parent dies (PR_SET_PDEATHSIG survives exec). Done in a launcher rather than ``preexec_fn``,
+#: which is unsafe in a threaded parent (the API server runs SQLite in threads).
+_LAUNCHER = """
+import os, sys
+if sys.platform.startswith("linux"):
+    import ctypes, signal
     try:
-        libc = ctypes.CDLL("libc.so.6", use_errno=True)
-        libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
-    except OSError:
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)
+    except (OSError, AttributeError):
         pass
+    if os.getppid() != int(sys.argv[1]):
+        sys.exit("parent already gone")
+os.execv(sys.executable, [sys.executable] + sys.argv[2:])
+"""
 
 
 class LocalServer:
@@ -110,7 +117,7 @@ class LocalServer:
         return f"http://127.0.0.1:{self.port}/v1"
 
     def command(self, model_path: Path) -> list[str]:
-        return [sys.executable, "-m", "llama_cpp.server", "--model", str(model_path),
+        return [sys.executable, "-c", _LAUNCHER, str(os.getpid()), "-m", "llama_cpp.server", "--model", str(model_path),
                 "--model_alias", self.alias, "--host", "127.0.0.1", "--port", str(self.port),
                 "--n_ctx", str(self.context_window), "--n_threads", str(self.threads),
                 "--n_threads_batch", str(self.threads)]
@@ -127,7 +134,6 @@ class LocalServer:
             self.process = subprocess.Popen(
                 self.command(model_path), stdin=subprocess.DEVNULL, stdout=self._log_file,
                 stderr=subprocess.STDOUT, start_new_session=True,  # Ctrl-C is ours to handle
-                preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None,
             )
         except OSError as exc:
             self._log_file.close()
