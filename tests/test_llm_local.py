@@ -173,9 +173,19 @@ def test_unknown_backend(tmp_path):
         asyncio.run(go())
 
 
-@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG is Linux-only")
-def test_server_dies_with_killed_parent(tmp_path):
-    """Even SIGKILL of the parent (no atexit, no __aexit__) must not leave the server running."""
+def _is_gone(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            state = f.read().rsplit(")", 1)[1].split()[0]
+    except FileNotFoundError:
+        return True
+    return state in ("Z", "X")  # dead, waiting to be reaped by init
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="uses /proc and PR_SET_PDEATHSIG")
+@pytest.mark.parametrize("signame", ["SIGINT", "SIGKILL"])
+def test_server_dies_with_interrupted_or_killed_parent(tmp_path, signame):
+    """Ctrl-C (cleanup runs) and SIGKILL (no atexit, no __aexit__) must not leave the server running."""
     import os
     import signal
     import subprocess
@@ -189,20 +199,23 @@ def test_server_dies_with_killed_parent(tmp_path):
         "    async with LocalServer(Settings(_env_file=None, context_window=512)) as s:\n"
         "        print(s.process.pid, flush=True)\n"
         "        await asyncio.sleep(600)\n"
-        "asyncio.run(main())\n"
+        "try:\n"
+        "    asyncio.run(main())\n"
+        "except KeyboardInterrupt:\n"
+        "    sys.exit(130)\n"
     )
     parent = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True,
                               cwd=os.getcwd(), env={**os.environ, "PYTHONPATH": os.getcwd()})
     child_pid = int(parent.stdout.readline())
-    os.kill(parent.pid, signal.SIGKILL)
-    parent.wait()
-    for _ in range(100):  # poll for the child's exit (not a timing assertion: just a bound)
-        try:
-            with open(f"/proc/{child_pid}/stat") as f:
-                state = f.read().rsplit(")", 1)[1].split()[0]
-        except FileNotFoundError:
-            break
-        if state in ("Z", "X"):  # dead, waiting to be reaped by init
+    assert not _is_gone(child_pid)
+    os.kill(parent.pid, getattr(signal, signame))
+    code = parent.wait(timeout=60)
+    assert code == (130 if signame == "SIGINT" else -signal.SIGKILL)
+    if signame == "SIGINT":
+        assert _is_gone(child_pid)  # stopped by __aexit__ before the parent exited
+        return
+    for _ in range(100):  # poll for the kernel's SIGTERM to land (a bound, not a timing assertion)
+        if _is_gone(child_pid):
             break
         time.sleep(0.1)
     else:
