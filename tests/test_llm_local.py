@@ -26,7 +26,11 @@ class Topic(pydantic.BaseModel):
 
 
 def settings(tmp_path, **kw) -> Settings:
-    kw.setdefault("data_dir", tmp_path)
+    # Explicit values, so SUMMARIZER_* variables in the environment cannot change the test.
+    for name, value in {"data_dir": tmp_path, "base_url": None, "model": None, "api_key": None,
+                        "no_cache": False, "cache_path": None, "local_model_path": None,
+                        "temperature": 0.0}.items():
+        kw.setdefault(name, value)
     return Settings(_env_file=None, **kw)
 
 
