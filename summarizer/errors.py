@@ -130,3 +130,8 @@ class Unauthorized(SummarizerError):
 
     code = "unauthorized"
     http_status = 401
+
+class CacheError(SummarizerError):
+    """The LLM reply cache (SQLite) cannot be opened, read or written."""
+
+    code = "cache_error"
