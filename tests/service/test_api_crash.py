@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from test_api_jobs import wait_status
+from api_helpers import wait_status
 
 
 def test_kill9_during_job_then_restart(make_server, seed_docs):
