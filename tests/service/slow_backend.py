@@ -27,3 +27,17 @@ class SlowBackend(ExtractiveBackend):
 
 
 register("slow", lambda settings, options: SlowBackend())
+
+
+class DownBackend(ExtractiveBackend):
+    """A backend whose endpoint is unreachable: /readyz must say 503."""
+
+    name = "down"
+
+    async def check_ready(self) -> None:
+        from summarizer.errors import LLMUnavailable
+
+        raise LLMUnavailable("test endpoint http://127.0.0.1:9/v1 refused the connection")
+
+
+register("down", lambda settings, options: DownBackend())
