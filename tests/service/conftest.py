@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from api_helpers import SEEDS, Server
+from tests.service.api_helpers import SEEDS, Server
 
 
 @pytest.fixture(scope="session")

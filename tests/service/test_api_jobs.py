@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import time
 
-from api_helpers import read_sse, wait_status
+from tests.service.api_helpers import read_sse, wait_status
 
 
 def test_job_lifecycle_with_sse(server, seed_docs):
