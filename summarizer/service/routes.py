@@ -19,11 +19,11 @@ from ..render import to_markdown
 from . import jobstore as js
 from .auth import owner_of
 from .middleware import error_body
-from .schemas import (BackendsView, CancelView, JobCreated, JobView, SummaryRequest, check_request,
-                      stored_documents)
+from .schemas import (ERROR_RESPONSES, BackendsView, ErrorBody, CancelView, JobCreated, JobView, SummaryRequest,
+                      check_request, stored_documents)
 from .runner import documents_from
 
-router = APIRouter(prefix="/v1", dependencies=[Depends(owner_of)])
+router = APIRouter(prefix="/v1", dependencies=[Depends(owner_of)], responses=ERROR_RESPONSES)
 Format = Literal["json", "markdown"]
 _RESULT_DOC = {200: {"description": "result contract v1 (JSON) or Markdown",
                      "content": {"application/json": {}, "text/markdown": {}}}}
@@ -73,7 +73,8 @@ async def get_job(job_id: str, request: Request, owner: str = Depends(owner_of))
     return JSONResponse(_job_view(_state(request).store.get(job_id, owner)))
 
 
-@router.get("/jobs/{job_id}/result", responses=_RESULT_DOC, summary="Result of a finished job")
+@router.get("/jobs/{job_id}/result",
+            responses={**_RESULT_DOC, 409: {"model": ErrorBody, "description": "not finished, failed or cancelled"}}, summary="Result of a finished job")
 async def get_result(job_id: str, request: Request, format: Format = "json", owner: str = Depends(owner_of)) -> Response:
     store = _state(request).store
     job = store.get(job_id, owner)
