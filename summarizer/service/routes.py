@@ -14,6 +14,7 @@ from .. import backends
 from ..corpus import prepare
 from ..errors import JobNotReady
 from ..models import SummaryResult, jsonable
+from ..options import SummaryOptions
 from ..pipeline import summarize
 from ..render import to_markdown
 from . import jobstore as js
@@ -156,8 +157,6 @@ async def post_analysis(body: SummaryRequest, request: Request) -> dict:
 async def job_analysis(job_id: str, request: Request, owner: str = Depends(owner_of)) -> dict:
     store = _state(request).store
     job = store.get(job_id, owner)
-    from ..options import SummaryOptions
-
     options = SummaryOptions.model_validate(job.options)
     return await asyncio.to_thread(_analysis, documents_from(store.documents(job_id)), options)
 
