@@ -70,6 +70,7 @@ CREATE TABLE IF NOT EXISTS inputs (job_id TEXT PRIMARY KEY REFERENCES jobs(id), 
 CREATE TABLE IF NOT EXISTS results (job_id TEXT PRIMARY KEY REFERENCES jobs(id), result TEXT NOT NULL);
 """
 
+_QUEUED_PROGRESS = {"stage": QUEUED, "done": 0, "total": 0, "fraction": 0.0}
 _COLS = "id, owner, status, created_at, updated_at, options, progress, seq, error, attempts"
 
 
@@ -121,7 +122,7 @@ class SqliteJobStore:
     def create(self, owner: str, documents: list[dict], options: dict) -> Job:
         job_id = uuid.uuid4().hex
         ts = now_iso()
-        progress = {"stage": QUEUED, "done": 0, "total": 0, "fraction": 0.0}
+        progress = _QUEUED_PROGRESS
 
         def tx(db):
             db.execute(f"INSERT INTO jobs ({_COLS}) VALUES (?,?,?,?,?,?,?,?,?,?)",
@@ -194,8 +195,9 @@ class SqliteJobStore:
                            "message": f"the server stopped during this job {attempts} times; giving up"}
                     db.execute("UPDATE jobs SET status=?, error=?, updated_at=?, seq=seq+1 WHERE id=?",
                                (FAILED, json.dumps(err), ts, job_id))
-                else:
-                    db.execute("UPDATE jobs SET status=?, updated_at=?, seq=seq+1 WHERE id=?", (QUEUED, ts, job_id))
+                else:  # runs again from the start (the LLM reply cache makes repeated calls cheap)
+                    db.execute("UPDATE jobs SET status=?, progress=?, updated_at=?, seq=seq+1 WHERE id=?",
+                               (QUEUED, json.dumps(_QUEUED_PROGRESS), ts, job_id))
                     queued.append(job_id)
             return queued
 

@@ -27,6 +27,7 @@ access_log = logging.getLogger("summarizer.service.access")
 class _RequestIdFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         record.request_id = request_id_var.get()
+        record.__dict__.pop("color_message", None)  # uvicorn's ANSI-coloured duplicate of the message
         return True
 
 

@@ -14,16 +14,17 @@ from .. import backends
 from ..corpus import prepare
 from ..errors import JobNotReady
 from ..models import SummaryResult, jsonable
+from ..options import SummaryOptions
 from ..pipeline import summarize
 from ..render import to_markdown
 from . import jobstore as js
 from .auth import owner_of
 from .middleware import error_body
-from .schemas import (BackendsView, CancelView, JobCreated, JobView, SummaryRequest, check_request,
-                      stored_documents)
+from .schemas import (ERROR_RESPONSES, BackendsView, ErrorBody, CancelView, JobCreated, JobView, SummaryRequest,
+                      check_request, stored_documents)
 from .runner import documents_from
 
-router = APIRouter(prefix="/v1", dependencies=[Depends(owner_of)])
+router = APIRouter(prefix="/v1", dependencies=[Depends(owner_of)], responses=ERROR_RESPONSES)
 Format = Literal["json", "markdown"]
 _RESULT_DOC = {200: {"description": "result contract v1 (JSON) or Markdown",
                      "content": {"application/json": {}, "text/markdown": {}}}}
@@ -73,7 +74,8 @@ async def get_job(job_id: str, request: Request, owner: str = Depends(owner_of))
     return JSONResponse(_job_view(_state(request).store.get(job_id, owner)))
 
 
-@router.get("/jobs/{job_id}/result", responses=_RESULT_DOC, summary="Result of a finished job")
+@router.get("/jobs/{job_id}/result",
+            responses={**_RESULT_DOC, 409: {"model": ErrorBody, "description": "not finished, failed or cancelled"}}, summary="Result of a finished job")
 async def get_result(job_id: str, request: Request, format: Format = "json", owner: str = Depends(owner_of)) -> Response:
     store = _state(request).store
     job = store.get(job_id, owner)
@@ -155,8 +157,6 @@ async def post_analysis(body: SummaryRequest, request: Request) -> dict:
 async def job_analysis(job_id: str, request: Request, owner: str = Depends(owner_of)) -> dict:
     store = _state(request).store
     job = store.get(job_id, owner)
-    from ..options import SummaryOptions
-
     options = SummaryOptions.model_validate(job.options)
     return await asyncio.to_thread(_analysis, documents_from(store.documents(job_id)), options)
 

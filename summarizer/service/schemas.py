@@ -40,6 +40,22 @@ class ErrorInfo(BaseModel):
     message: str
 
 
+class ErrorDetail(ErrorInfo):
+    field: Optional[str] = Field(None, description="the request field at fault, e.g. documents[1].id")
+
+
+class ErrorBody(BaseModel):
+    """Every 4xx/5xx body."""
+
+    error: ErrorDetail
+
+
+ERROR_RESPONSES: dict = {status: {"model": ErrorBody, "description": desc} for status, desc in [
+    (401, "missing or invalid API key"), (404, "no such job (or not yours)"),
+    (413, "body, document count or document length over the limit"), (422, "invalid input; names the field"),
+]}
+
+
 class JobView(BaseModel):
     id: str
     status: Literal["queued", "running", "succeeded", "failed", "cancelled"]

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import time
 
-from test_api_jobs import wait_status
+from tests.service.api_helpers import wait_status
 
 
 def test_kill9_during_job_then_restart(make_server, seed_docs):
-    srv = make_server(SUMMARIZER_TEST_SLOW_SECONDS="2").start()
+    srv = make_server(SUMMARIZER_TEST_SLOW_SECONDS="1").start()
     with srv.client() as c:
         job_id = c.post("/v1/jobs", json={"documents": seed_docs, "options": {"backend": "slow"}}).json()["id"]
         deadline = time.monotonic() + 30

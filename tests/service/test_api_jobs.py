@@ -5,17 +5,7 @@ from __future__ import annotations
 import json
 import time
 
-from conftest import read_sse
-
-
-def wait_status(client, job_id: str, statuses: set[str], timeout: float = 60) -> dict:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        job = client.get(f"/v1/jobs/{job_id}").json()
-        if job["status"] in statuses:
-            return job
-        time.sleep(0.05)
-    raise AssertionError(f"job {job_id} never reached {statuses}: {job}")
+from tests.service.api_helpers import read_sse, wait_status
 
 
 def test_job_lifecycle_with_sse(server, seed_docs):

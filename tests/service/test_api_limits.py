@@ -11,7 +11,7 @@ TEXT = "The committee approved the proposal after a long debate on Thursday."
 
 @pytest.fixture(scope="module")
 def limited(tmp_path_factory):
-    from conftest import Server
+    from tests.service.api_helpers import Server
 
     srv = Server(tmp_path_factory.mktemp("limits"), LIMITS).start()
     yield srv
