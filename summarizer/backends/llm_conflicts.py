@@ -1,0 +1,119 @@
+"""Conflicts: the LLM judges candidate pairs; deterministic signals add what it cannot see.
+
+Candidates are pairs of similar content sentences from different sources (shared rare content
+words) whose numbers or month names differ. The model gets them numbered and answers
+{"conflicts": [{"pair", "text"}]}; a finding is kept only if its pair number exists and its text is
+supported by the pair's two sentences (``support.Resolver``), and it always cites both sides.
+Deterministic conflicts (``conflicts.find_conflicts``: differing figures, page dates vs. the text's
+years; ``periods.period_conflicts``: a source describing another period) are added; every conflict
+must cite at least two sources, and two conflicts over the same spans are kept once.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import TYPE_CHECKING
+
+from ..citations import cite_sentence
+from ..conflicts import find_conflicts
+from ..models import Sentence, SourceSentence
+from ..periods import _months_in, period_conflicts
+from ..support import Passage, Resolver
+from ..textstats import content_words, jaccard, numbers
+from .llm_common import ConflictsReply, call, conflicts_schema, strip_tags, use_template
+
+if TYPE_CHECKING:
+    from .llm import _Run
+
+MAX_PAIRS = 6
+MIN_SIMILARITY = 0.2
+
+
+def _facets(text: str) -> set[str]:
+    return numbers(text) | {name for _, name in _months_in(text)}
+
+
+def candidate_pairs(run: "_Run") -> list[tuple[SourceSentence, SourceSentence]]:
+    texts = run.texts
+    sents = [s for ss in run.corpus.sentences.values() for s in ss if s.junk is None]
+    sents = [s for s in sents if _facets(texts[s.source_id][s.start : s.end])]
+    words = [set(content_words(texts[s.source_id][s.start : s.end])) for s in sents]
+    df: Counter = Counter(w for ws in words for w in ws)
+    cap = max(3, len(run.corpus.documents) * 2)  # frequent words make every pair a candidate
+    index: dict[str, list[int]] = {}
+    for i, ws in enumerate(words):
+        for w in ws:
+            if df[w] <= cap:
+                index.setdefault(w, []).append(i)
+    seen: set[tuple[int, int]] = set()
+    scored = []
+    for members in index.values():
+        for x, i in enumerate(members):
+            for j in members[x + 1 :]:
+                a, b = sents[i], sents[j]
+                if a.source_id == b.source_id or (i, j) in seen:
+                    continue
+                seen.add((i, j))
+                sim = jaccard(words[i], words[j])
+                fa = _facets(texts[a.source_id][a.start : a.end])
+                fb = _facets(texts[b.source_id][b.start : b.end])
+                if sim >= MIN_SIMILARITY and fa != fb:
+                    scored.append((-sim, i, j))
+    scored.sort()
+    return [(sents[i], sents[j]) for _, i, j in scored[:MAX_PAIRS]]
+
+
+def _key(s: Sentence) -> frozenset:
+    return frozenset((c.source_id, c.start, c.end) for c in s.citations)
+
+
+async def _ask(run: "_Run", pairs: list[tuple[SourceSentence, SourceSentence]]) -> list[Sentence]:
+    texts = run.texts
+    template = use_template(run, "conflicts")
+
+    def show(s: SourceSentence) -> str:
+        return " ".join(texts[s.source_id][s.start : s.end].split())
+
+    numbered = "\n".join(
+        f"[{i}] {a.source_id}: {show(a)}\n    {b.source_id}: {show(b)}" for i, (a, b) in enumerate(pairs, 1)
+    )
+    max_tokens = min(run.max_output_tokens, 90 * len(pairs) + 40)
+    reply = await call(run, template, {"numbered": numbered}, conflicts_schema(len(pairs)), ConflictsReply,
+                       max_tokens, "conflicts")
+    if reply is None:
+        return []
+    out = []
+    resolver: Resolver = Resolver(run.counts)
+    for gen in reply.conflicts[:MAX_PAIRS]:
+        if not 1 <= gen.pair <= len(pairs):
+            run.counts["out_of_range_cites"] += 1
+            continue
+        a, b = pairs[gen.pair - 1]
+        pa, pb = Passage.of(0, show(a)), Passage.of(1, show(b))
+        text = strip_tags(gen.text)
+        kept = resolver.resolve(text, [pa, pb], [pa, pb])
+        if kept is None:
+            run.counts["dropped_conflicts"] += 1
+            continue
+        # Both sides are the evidence of a disagreement, whichever one the wording leans on.
+        out.append(Sentence(text=text, citations=[cite_sentence(texts, a), cite_sentence(texts, b)]))
+    run.counts["llm_conflicts"] += len(out)
+    return out
+
+
+async def find_llm_conflicts(run: "_Run") -> list[Sentence]:
+    pairs = candidate_pairs(run)
+    run.counts["conflict_candidates"] += len(pairs)
+    found = await _ask(run, pairs) if pairs else []
+    run.progress("conflicts", {"done": 1, "total": 1, "candidates": len(pairs)})
+    out: list[Sentence] = []
+    seen: set[frozenset] = set()
+    for s in found + period_conflicts(run.corpus) + find_conflicts(run.corpus):
+        if len({c.source_id for c in s.citations}) < 2:
+            run.counts["dropped_conflicts"] += 1
+            continue
+        if _key(s) in seen:
+            continue
+        seen.add(_key(s))
+        out.append(s)
+    return out
