@@ -13,7 +13,8 @@ figures. Every generated sentence goes through ``Resolver.resolve`` before it ca
   those passages, and every quoted phrase (3+ words in quotes) occurs in one of them.
 * Unsupporting citations are dropped; the sentence is then topped up with the best supporting
   passages of the allowed pool (its source, or the reduce step's facts): "re-pointing". A sentence
-  still unsupported is dropped. Sentences with fewer than 2 content words are filler.
+  still unsupported is dropped. Sentences with fewer than 2 content words
+  (not counting ``META_WORDS`` such as "article", "discusses") are filler.
 * Near-duplicates (content-word Jaccard >= ``DUPLICATE``) of an earlier kept sentence are dropped.
 
 Every decision is counted in the run's stats so nothing disappears silently.
@@ -34,6 +35,9 @@ SENTENCE_SUPPORT = 0.5
 MIN_SHARED = 2
 DUPLICATE = 0.7
 MAX_CITES = 4  # per generated sentence, after re-pointing
+# Words a weak model uses to talk *about* the text instead of stating its facts.
+META_WORDS = frozenset("""article articles text story report summary summarizes summarises discusses describes
+    mentions talks interesting important information details topic news piece author writer""".split())
 _QUOTE_RE = re.compile(r"[“\"]([^”\"]+)[”\"]")
 
 K = TypeVar("K", bound=Hashable)
@@ -85,7 +89,7 @@ class Resolver(Generic[K]):
         """The passages that support ``text`` (cited ones first, then re-pointed), or None to drop it."""
         text = clean_text(text)
         words = frozenset(content_words(text))
-        if len(words) < 2:
+        if len(words - META_WORDS) < 2:
             self.counts["filler_sentences"] += 1
             return None
         kept: list[Passage[K]] = []
