@@ -123,3 +123,9 @@ class Cancelled(SummarizerError):
 
     code = "cancelled"
     http_status = 409
+
+
+class CacheError(SummarizerError):
+    """The LLM reply cache (SQLite) cannot be opened, read or written."""
+
+    code = "cache_error"
