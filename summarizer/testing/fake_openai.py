@@ -121,7 +121,8 @@ class FakeOpenAIServer:
     def start(self) -> "FakeOpenAIServer":
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), _make_handler(self))
         self._httpd.daemon_threads = True
-        self._thread = threading.Thread(target=self._httpd.serve_forever, name="fake-openai", daemon=True)
+        self._thread = threading.Thread(target=self._httpd.serve_forever, args=(0.05,),
+                                        name="fake-openai", daemon=True)
         self._thread.start()
         return self
 
