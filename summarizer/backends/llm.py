@@ -19,7 +19,7 @@ from collections import Counter
 from typing import TYPE_CHECKING, Any, Optional
 
 from ..corpus import Corpus, Progress
-from ..llm.base import ChatModel, ChatReply
+from ..llm.base import ChatModel, ChatReply, ChatRequest
 from ..options import SummaryOptions
 from ..tokens import get_counter
 from .base import Draft
@@ -32,12 +32,31 @@ if TYPE_CHECKING:
     from ..settings import Settings
 
 
+class _Checked:
+    """The run's view of the model: every request (repairs too) is size-checked, every reply kept."""
+
+    def __init__(self, inner: ChatModel, run: "_Run") -> None:
+        self.inner = inner
+        self.run = run
+        self.model_name = inner.model_name
+        self.context_window = inner.context_window
+
+    async def complete(self, request: ChatRequest) -> ChatReply:
+        self.run.budget.check(request)
+        reply = await self.inner.complete(request)
+        self.run.replies.append(reply)
+        return reply
+
+    async def aclose(self) -> None:  # the backend owns the model, not the run
+        return None
+
+
 class _Run:
     """Everything one ``summarize`` call accumulates: replies, counters, timings, prompts used."""
 
     def __init__(self, model: ChatModel, corpus: Corpus, options: SummaryOptions, progress: Progress,
                  max_output_tokens: int, temperature: float) -> None:
-        self.model = model
+        self.model = _Checked(model, self)
         self.corpus = corpus
         self.options = options
         self.progress = progress
@@ -50,9 +69,6 @@ class _Run:
         self.prompts: dict[str, str] = {}
         self.seconds: dict[str, float] = {}
         self._extractive_vectors: Optional[dict] = None
-
-    def record(self, replies: list[ChatReply]) -> None:
-        self.replies.extend(replies)
 
     def extractive_vectors(self) -> dict:
         """TF-IDF vectors the extractive backend scores with; built only if a fallback needs them."""

@@ -8,9 +8,9 @@ from typing import TYPE_CHECKING, Any, Optional, TypeVar
 from pydantic import BaseModel
 
 from .. import prompts
-from ..errors import LLMReplyError
+from ..errors import ContextOverflow, LLMReplyError
 from ..llm.base import ChatRequest
-from .llm_json import ask_json
+from ..llm.structured import ask_json
 
 if TYPE_CHECKING:
     from .llm import _Run
@@ -115,11 +115,12 @@ async def call(run: "_Run", template: prompts.Template, values: dict[str, Any], 
     )
     run.budget.check(request)  # raises ContextOverflow: never send a request that cannot fit
     try:
-        parsed, replies = await ask_json(run.model, request, output_type)
-    except LLMReplyError as exc:
-        # Counted and reported; the caller falls back to a deterministic answer for this part.
+        parsed, _ = await ask_json(run.model, request, output_type)  # run.model records every reply
+    except (LLMReplyError, ContextOverflow) as exc:
+        # The first request fits (checked above), so an overflow here is a repair round or a
+        # grown max_tokens that would not fit: like an unusable reply, it is counted and
+        # reported, and the caller falls back to a deterministic answer for this part.
         run.counts["failed_replies"] += 1
         run.progress("warning", {"stage": purpose, "error": str(exc)[:200]})
         return None
-    run.record(replies)
     return parsed
