@@ -11,6 +11,7 @@ must cite at least two sources, and two conflicts over the same spans are kept o
 
 from __future__ import annotations
 
+import asyncio
 from collections import Counter
 from typing import TYPE_CHECKING
 
@@ -102,13 +103,15 @@ async def _ask(run: "_Run", pairs: list[tuple[SourceSentence, SourceSentence]]) 
 
 
 async def find_llm_conflicts(run: "_Run") -> list[Sentence]:
-    pairs = candidate_pairs(run)
+    # Pure CPU over every sentence: off the event loop, so the concurrent reduce calls keep flowing.
+    pairs = await asyncio.to_thread(candidate_pairs, run)
     run.counts["conflict_candidates"] += len(pairs)
     found = await _ask(run, pairs) if pairs else []
     run.progress("conflicts", {"done": 1, "total": 1, "candidates": len(pairs)})
     out: list[Sentence] = []
     seen: set[frozenset] = set()
-    for s in found + period_conflicts(run.corpus) + find_conflicts(run.corpus):
+    deterministic = await asyncio.to_thread(lambda: period_conflicts(run.corpus) + find_conflicts(run.corpus))
+    for s in found + deterministic:
         if len({c.source_id for c in s.citations}) < 2:
             run.counts["dropped_conflicts"] += 1
             continue
