@@ -9,10 +9,9 @@ from summarizer.errors import ConfigError
 def test_templates_load_render_and_hash():
     t = prompts.load("map_source")
     assert t.name == "map_source.v1" and len(t.sha256) == 64
-    system, user = t.render(max_sentences=3, title="T", numbered="[1] A fact.")
+    system, user = t.render(max_sentences=3, title="T", numbered="[1] A fact.", example="{}")
     assert system["role"] == "system" and "at most 3" in system["content"]
-    assert user["content"].endswith("[1] A fact.")
-    assert '{"sentences"' in system["content"]  # doubled braces render as JSON
+    assert "[1] A fact." in user["content"]
     for name in ("reduce", "conflicts"):
         assert prompts.load(name).name == f"{name}.v1"
 

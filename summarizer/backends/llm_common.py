@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from typing import TYPE_CHECKING, Any, Optional, TypeVar
 
@@ -89,6 +90,16 @@ def conflicts_schema(n_pairs: int) -> dict[str, Any]:
         "required": ["conflicts"],
         "additionalProperties": False,
     }
+
+
+def example_reply(text: str, key: str = "sentences", number_field: str = "cites") -> str:
+    """A format example built from real input (passage/fact/pair 1).
+
+    A weak model copies the example it is shown; a placeholder ("A short fact.") would be copied
+    verbatim and rejected, while a real first passage at least yields a supported sentence.
+    """
+    item = {"text": text, number_field: [1]} if number_field == "cites" else {number_field: 1, "text": text}
+    return json.dumps({key: [item]}, ensure_ascii=False)
 
 
 def strip_tags(text: str) -> str:

@@ -21,7 +21,7 @@ from ..models import Sentence, SourceSentence
 from ..periods import _months_in, period_conflicts
 from ..support import Passage, Resolver
 from ..textstats import content_words, jaccard, numbers
-from .llm_common import ConflictsReply, call, conflicts_schema, strip_tags, use_template
+from .llm_common import ConflictsReply, call, conflicts_schema, example_reply, strip_tags, use_template
 
 if TYPE_CHECKING:
     from .llm import _Run
@@ -64,6 +64,12 @@ def candidate_pairs(run: "_Run") -> list[tuple[SourceSentence, SourceSentence]]:
     return [(sents[i], sents[j]) for _, i, j in scored[:MAX_PAIRS]]
 
 
+def _clip(text: str, words: int = 12) -> str:
+    """The start of a sentence, for the example: a verbatim prefix, so quote checks still pass."""
+    ws = text.split()
+    return " ".join(ws[:words])
+
+
 def _key(s: Sentence) -> frozenset:
     return frozenset((c.source_id, c.start, c.end) for c in s.citations)
 
@@ -79,7 +85,10 @@ async def _ask(run: "_Run", pairs: list[tuple[SourceSentence, SourceSentence]]) 
         f"[{i}] {a.source_id}: {show(a)}\n    {b.source_id}: {show(b)}" for i, (a, b) in enumerate(pairs, 1)
     )
     max_tokens = min(run.max_output_tokens, 90 * len(pairs) + 40)
-    reply = await call(run, template, {"numbered": numbered}, conflicts_schema(len(pairs)), ConflictsReply,
+    a, b = pairs[0]
+    example = example_reply(f"{a.source_id} says “{_clip(show(a))}”, while {b.source_id} says “{_clip(show(b))}”.",
+                            key="conflicts", number_field="pair")
+    reply = await call(run, template, {"numbered": numbered, "example": example}, conflicts_schema(len(pairs)), ConflictsReply,
                        max_tokens, "conflicts")
     if reply is None:
         return []

@@ -18,7 +18,7 @@ from ..citations import cite_unit
 from ..errors import ContextOverflow
 from ..models import Citation, Document, Sentence, SourceSentence, Unit
 from ..support import Passage, Resolver
-from .llm_common import SentencesReply, call, sentences_schema, strip_tags, use_template
+from .llm_common import SentencesReply, call, example_reply, sentences_schema, strip_tags, use_template
 
 if TYPE_CHECKING:
     from .llm import _Run
@@ -100,7 +100,8 @@ def _split_to_fit(run: "_Run", entries: list[Entry], room: int, doc: Document) -
 
 async def _map_chunk(run: "_Run", template, doc: Document, entries: list[Entry], k: int, max_tokens: int,
                      resolver: Resolver, purpose: str) -> list[MapItem]:
-    values = {"max_sentences": k, "title": doc.title or doc.id, "numbered": _numbered(entries)}
+    values = {"max_sentences": k, "title": doc.title or doc.id, "numbered": _numbered(entries),
+              "example": example_reply(entries[0].text)}
     reply = await call(run, template, values, sentences_schema(k, len(entries)), SentencesReply, max_tokens, purpose)
     if reply is None:
         return []
@@ -157,9 +158,11 @@ async def _map_source(run: "_Run", template, doc: Document) -> list[MapItem]:
     if entries:
         max_tokens = min(run.max_output_tokens, 80 * k + 60)
         fixed = run.budget.prompt_tokens(
-            template.render(max_sentences=k, title=doc.title or doc.id, numbered=""), sentences_schema(k, 9999)
+            template.render(max_sentences=k, title=doc.title or doc.id, numbered="", example=""), sentences_schema(k, 9999)
         )
-        room = run.budget.room(fixed, max_tokens)
+        # The example repeats a chunk's first passage: keep room for the longest one.
+        example = max(run.budget.counter.count(example_reply(e.text)) for e in entries)
+        room = run.budget.room(fixed + example, max_tokens)
         if room <= 0:
             raise ContextOverflow(f"the map prompt alone does not fit the model's context window ({run.model.context_window})")
         groups = _split_to_fit(run, entries, room, doc)

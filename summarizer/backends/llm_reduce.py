@@ -20,7 +20,7 @@ from ..errors import ContextOverflow
 from ..models import Sentence, Unit
 from ..support import SENTENCE_SUPPORT, Passage, Resolver, supports
 from ..textstats import content_words
-from .llm_common import SentencesReply, call, sentences_schema, strip_tags, use_template
+from .llm_common import SentencesReply, call, example_reply, sentences_schema, strip_tags, use_template
 from .llm_map import MapItem, dedupe_citations
 
 if TYPE_CHECKING:
@@ -63,8 +63,10 @@ class _Reducer:
         self.label = {d.id: f"S{i}" for i, d in enumerate(run.corpus.documents, 1)}
         self.k = run.options.consolidated_sentences
         self.max_tokens = min(run.max_output_tokens, 80 * self.k + 60)
-        fixed = run.budget.prompt_tokens(self.template.render(max_sentences=self.k, numbered=""), sentences_schema(self.k, 9999))
+        fixed = run.budget.prompt_tokens(self.template.render(max_sentences=self.k, numbered="", example=""),
+                                         sentences_schema(self.k, 9999))
         self.room = run.budget.room(fixed, self.max_tokens)
+        self.fixed = fixed
         if self.room <= 0:
             raise ContextOverflow(f"the reduce prompt alone does not fit the model's context window ({run.model.context_window})")
 
@@ -73,16 +75,21 @@ class _Reducer:
         return f"[{i}] ({labels}) {fact.text}"
 
     def pack(self, facts: list[Fact]) -> list[list[Fact]]:
+        """Groups that fit one request each; a group's example (its first fact again) is counted too."""
         groups: list[list[Fact]] = []
         group: list[Fact] = []
         used = 0
+        count = self.run.budget.counter.count
         for f in facts:
-            cost = self.run.budget.counter.count(self.line(len(group) + 1, f)) + _LINE_OVERHEAD
+            cost = count(self.line(len(group) + 1, f)) + _LINE_OVERHEAD
+            if not group:
+                cost += count(example_reply(f.text))
             if cost > self.room:
                 raise ContextOverflow("a single summary sentence does not fit the reduce prompt's context window")
             if group and used + cost > self.room:
                 groups.append(group)
                 group, used = [], 0
+                cost = count(self.line(1, f)) + _LINE_OVERHEAD + count(example_reply(f.text))
             group.append(f)
             used += cost
         if group:
@@ -91,7 +98,7 @@ class _Reducer:
 
     async def reduce_group(self, facts: list[Fact], purpose: str, resolver: Resolver) -> Optional[list[Fact]]:
         numbered = "\n".join(self.line(i, f) for i, f in enumerate(facts, 1))
-        values = {"max_sentences": self.k, "numbered": numbered}
+        values = {"max_sentences": self.k, "numbered": numbered, "example": example_reply(facts[0].text)}
         reply = await call(self.run, self.template, values, sentences_schema(self.k, len(facts)), SentencesReply,
                            self.max_tokens, purpose)
         self.run.counts["reduce_calls"] += 1
