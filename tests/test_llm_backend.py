@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 
 import pytest
 
@@ -24,11 +25,12 @@ from .llm_helpers import assert_valid, kind, numbered_lines, run, seed_docs
 
 
 def echo_handler(request):
-    """A well-behaved model: copies the first passages verbatim and cites them correctly."""
+    """A well-behaved model: copies as many passages as asked for, verbatim, citing them correctly."""
     if kind(request) == "conflicts":
         return {"conflicts": []}
     lines = numbered_lines(request)
-    return {"sentences": [{"text": t, "cites": [n]} for n, t in lines[:2]]}
+    k = int(re.search(r"at most (\d+)", request.messages[0]["content"]).group(1))
+    return {"sentences": [{"text": t, "cites": [n]} for n, t in lines[:k]]}
 
 
 def test_correct_replies_cite_the_passage_they_copy():
@@ -237,3 +239,22 @@ def test_registered_backends_open_lazily():
     backend = create("local", Settings(), SummaryOptions())
     assert isinstance(backend, LLMBackend) and backend.name == "local"
     asyncio.run(backend.aclose())  # nothing opened, nothing to close
+
+
+def test_short_replies_are_topped_up_with_extractive_picks():
+    docs = seed_docs()
+
+    def handler(request):
+        if kind(request) == "conflicts":
+            return {"conflicts": []}
+        n, text = numbered_lines(request)[0]
+        return {"sentences": [{"text": text, "cites": [n]}]}  # what SmolLM2 tends to do
+
+    result = run(docs, FakeChatModel(handler), SummaryOptions(per_source_sentences=3, consolidated_sentences=4))
+    assert_valid(result, docs)
+    assert all(len(ps.summary) == 3 for ps in result.per_source)
+    assert len(result.consolidated) == 4
+    assert result.stats.fallback_sentences == 2 * len(docs) + 3
+    for ps in result.per_source:  # the model's own sentence stays first, no passage twice
+        spans = [(c.source_id, c.start) for s in ps.summary for c in s.citations]
+        assert len(spans) == len(set(spans))

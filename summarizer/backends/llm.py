@@ -4,8 +4,8 @@ Citations are exact by construction: the model only ever sees numbered passages 
 after cleaning and dedup, never junk) and answers with numbers, which resolve to ``Unit``s and then
 to exact spans with ``cite_unit``. What a number *means* is then checked lexically
 (``summarizer.support``): wrong numbers are re-pointed or dropped, filler and made-up quotes or
-figures never reach the result, and a source whose summary ends up empty falls back to the
-extractive pick (counted as ``fallback_sentences``).
+figures never reach the result, and a summary left shorter than asked (or empty) is filled up
+with the extractive backend's picks (counted as ``fallback_sentences``).
 
 One ``LLMBackend`` serves many runs, also concurrently (the REST service shares one so that the
 model's semaphore bounds every LLM call of the process): all per-run state lives in ``_Run``.

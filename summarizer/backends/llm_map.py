@@ -137,8 +137,8 @@ def _round_robin(parts: list[list[MapItem]], k: int) -> list[MapItem]:
     return sorted(out, key=lambda item: order[id(item)])
 
 
-def _fallback(run: "_Run", doc: Document, k: int) -> list[MapItem]:
-    """The extractive backend's pick for this source, when no generated sentence survived."""
+def _extractive(run: "_Run", doc: Document, k: int, taken: set[int]) -> list[MapItem]:
+    """The extractive backend's picks for this source, minus units already summarized."""
     from .extractive import ExtractiveBackend
 
     sentences = ExtractiveBackend()._summarize_source(run.corpus, doc.id, run.extractive_vectors(), k)
@@ -146,9 +146,23 @@ def _fallback(run: "_Run", doc: Document, k: int) -> list[MapItem]:
     items = []
     for sent in sentences:
         unit = unit_at[(sent.citations[0].source_id, sent.citations[0].start)]
-        items.append(MapItem(sent, [Passage.of(unit.id, sent.text)]))
-    run.counts["fallback_sentences"] += len(items)
+        if unit.id not in taken:
+            items.append(MapItem(sent, [Passage.of(unit.id, sent.text)]))
     return items
+
+
+def _top_up(run: "_Run", doc: Document, items: list[MapItem], k: int) -> list[MapItem]:
+    """Fill a short (or empty) summary up to k with the extractive picks, counted as fallback.
+
+    A weak model often returns one sentence (or none that survives checking); the user asked
+    for k, and verified source sentences are better than a one-line or empty summary.
+    """
+    if len(items) >= k:
+        return items
+    taken = {p.key for item in items for p in item.passages}
+    extra = _extractive(run, doc, k, taken)[: k - len(items)]
+    run.counts["fallback_sentences"] += len(extra)
+    return items + extra
 
 
 async def _map_source(run: "_Run", template, doc: Document) -> list[MapItem]:
@@ -174,7 +188,7 @@ async def _map_source(run: "_Run", template, doc: Document) -> list[MapItem]:
             for i, g in enumerate(groups)
         ))
         items = _round_robin(list(parts), k)
-    return items or _fallback(run, doc, k)
+    return _top_up(run, doc, items, k)
 
 
 async def map_sources(run: "_Run") -> dict[str, list[MapItem]]:

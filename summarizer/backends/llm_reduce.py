@@ -188,10 +188,14 @@ async def reduce_all(run: "_Run", per_source: dict[str, list[MapItem]]) -> list[
     run.counts["reduce_levels"] = level
     index = _word_index(r.units, run.texts)
     sentences = [r.to_sentence(f, index) for f in final]
-    if not sentences:
+    if len(sentences) < r.k:
+        # Short or empty (weak model, failed call): fill up with the extractive picks, counted.
         from .extractive import ExtractiveBackend
 
-        units = list(r.units.values())
-        sentences = ExtractiveBackend()._consolidate(run.corpus, units, run.extractive_vectors(), r.k)
-        run.counts["fallback_sentences"] += len(sentences)
+        cited = {(c.source_id, c.start) for s in sentences for c in s.citations}
+        picks = ExtractiveBackend()._consolidate(run.corpus, list(r.units.values()), run.extractive_vectors(), r.k)
+        extra = [s for s in picks if not any((c.source_id, c.start) in cited for c in s.citations)]
+        extra = extra[: r.k - len(sentences)]
+        run.counts["fallback_sentences"] += len(extra)
+        sentences += extra
     return sentences
