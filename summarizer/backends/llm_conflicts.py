@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Optional
 
 from ..citations import cite_sentence
 from ..conflicts import find_conflicts
-from ..models import Sentence, SourceSentence
+from ..models import Sentence, SourceSentence, Unit
 from ..periods import _months_in, period_conflicts
 from ..support import Passage, Resolver
 from ..textstats import content_words, jaccard, numbers
@@ -28,21 +28,41 @@ if TYPE_CHECKING:
 
 MAX_PAIRS = 6
 MIN_SIMILARITY = 0.2
+MAX_POSTING = 50  # words in more passages than this are too common to suggest a pair
 
 
 def _facets(text: str) -> set[str]:
     return numbers(text) | {name for _, name in _months_in(text)}
 
 
+def _cross_source(u: Unit, v: Unit) -> Optional[tuple[SourceSentence, SourceSentence]]:
+    """An occurrence of each unit, from two different sources (None if they share every source)."""
+    for a in u.content_occurrences:
+        for b in v.content_occurrences:
+            if a.source_id != b.source_id:
+                return a, b
+    return None
+
+
 def candidate_pairs(run: "_Run") -> list[tuple[SourceSentence, SourceSentence]]:
+    """Similar passages of different sources whose numbers or months differ, most similar first.
+
+    Works on dedup units, not sentences, so a passage repeated across many sources is one
+    candidate, and posting lists of words common to many units are skipped: near-linear.
+    """
     texts = run.texts
-    sents = [s for ss in run.corpus.sentences.values() for s in ss if s.junk is None]
-    sents = [s for s in sents if _facets(texts[s.source_id][s.start : s.end])]
-    words = [set(content_words(texts[s.source_id][s.start : s.end])) for s in sents]
-    df: Counter = Counter(w for ws in words for w in ws)
-    cap = max(3, len(run.corpus.documents) * 2)  # frequent words make every pair a candidate
+    units = []
+    for u in run.corpus.units:
+        occ = u.content_occurrences
+        if occ:
+            text = texts[occ[0].source_id][occ[0].start : occ[0].end]
+            facets = _facets(text)
+            if facets:
+                units.append((u, set(content_words(text)), facets))
+    df: Counter = Counter(w for _, ws, _ in units for w in ws)
+    cap = max(3, min(len(run.corpus.documents) * 2, MAX_POSTING))
     index: dict[str, list[int]] = {}
-    for i, ws in enumerate(words):
+    for i, (_, ws, _) in enumerate(units):
         for w in ws:
             if df[w] <= cap:
                 index.setdefault(w, []).append(i)
@@ -51,17 +71,19 @@ def candidate_pairs(run: "_Run") -> list[tuple[SourceSentence, SourceSentence]]:
     for members in index.values():
         for x, i in enumerate(members):
             for j in members[x + 1 :]:
-                a, b = sents[i], sents[j]
-                if a.source_id == b.source_id or (i, j) in seen:
+                if (i, j) in seen:
                     continue
                 seen.add((i, j))
-                sim = jaccard(words[i], words[j])
-                fa = _facets(texts[a.source_id][a.start : a.end])
-                fb = _facets(texts[b.source_id][b.start : b.end])
-                if sim >= MIN_SIMILARITY and fa != fb:
-                    scored.append((-sim, i, j))
-    scored.sort()
-    return [(sents[i], sents[j]) for _, i, j in scored[:MAX_PAIRS]]
+                (u, wu, fu), (v, wv, fv) = units[i], units[j]
+                if fu == fv:
+                    continue
+                sim = jaccard(wu, wv)
+                if sim >= MIN_SIMILARITY:
+                    pair = _cross_source(u, v)
+                    if pair:
+                        scored.append((-sim, i, j, pair))
+    scored.sort(key=lambda t: t[:3])
+    return [pair for *_, pair in scored[:MAX_PAIRS]]
 
 
 def _clip(text: str, words: int = 12) -> str:
