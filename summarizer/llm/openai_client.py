@@ -187,18 +187,22 @@ class OpenAIChatModel:
             return await self._complete_mode(request, None)
         if self._mode is not None:
             return await self._complete_remembered(request)
-        # Probe once: concurrent first calls wait here instead of all probing the endpoint.
+        # Probe once: concurrent first calls wait here instead of all probing the endpoint, and
+        # send their own request after leaving the lock, so they still run concurrently.
         async with self._probe_lock:
-            if self._mode is not None:
-                return await self._complete_remembered(request)
-            for mode in _MODES:
-                try:
-                    reply = await self._complete_mode(request, mode)
-                except _FormatRejected as exc:
-                    log.info("endpoint rejected structured mode %s (%s); trying the next", mode, exc)
-                    continue
-                self._mode = mode
-                return reply
+            if self._mode is None:
+                return await self._probe(request)
+        return await self._complete_remembered(request)
+
+    async def _probe(self, request: ChatRequest) -> ChatReply:
+        for mode in _MODES:
+            try:
+                reply = await self._complete_mode(request, mode)
+            except _FormatRejected as exc:
+                log.info("endpoint rejected structured mode %s (%s); trying the next", mode, exc)
+                continue
+            self._mode = mode
+            return reply
         raise LLMRequestError("the endpoint rejected every structured-output mode")  # pragma: no cover
 
     async def _complete_remembered(self, request: ChatRequest) -> ChatReply:
