@@ -123,3 +123,10 @@ class Cancelled(SummarizerError):
 
     code = "cancelled"
     http_status = 409
+
+
+class EvalError(SummarizerError):
+    """The eval harness could not run (cache unusable, baseline unreadable...). Failing cases are
+    not errors: they are reported, and the CLI exits 1."""
+
+    code = "eval_error"
