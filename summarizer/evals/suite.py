@@ -180,6 +180,23 @@ def _read_text(path: Path, where: str) -> str:
         raise InputError(f"{where}: cannot read {path} ({exc})") from exc
 
 
+def _check_thresholds(path: Path, spec: SuiteSpec) -> None:
+    """Unknown metric names and direction-less bare numbers are suite mistakes: report them at
+    load time, not as a case failure."""
+    from .gate import to_bound  # gate imports this module
+
+    layers = [("thresholds", spec.thresholds)] + [(f"backend_thresholds.{b}", t) for b, t in spec.backend_thresholds.items()]
+    for cs in spec.cases:
+        layers += [(f"case {cs.id!r} thresholds", cs.thresholds)]
+        layers += [(f"case {cs.id!r} backend_thresholds.{b}", t) for b, t in cs.backend_thresholds.items()]
+    for where, layer in layers:
+        for metric, value in layer.items():
+            try:
+                to_bound(metric, value)
+            except InputError as exc:
+                raise InputError(f"{path}: {where}: {exc}") from exc
+
+
 def load_suite_file(path: Path) -> Suite:
     data = _parse(path)
     try:
@@ -188,6 +205,7 @@ def load_suite_file(path: Path) -> Suite:
         first = exc.errors()[0]
         loc = ".".join(str(x) for x in first["loc"])
         raise InputError(f"{path}: invalid suite at {loc}: {first['msg']}") from exc
+    _check_thresholds(path, spec)
     suite = Suite(path, spec)
     seen: set[str] = set()
     for cs in spec.cases:
