@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Optional
-
-from rouge_score import rouge_scorer
 
 from ..citations import check_result
 from ..cleaning import find_junk
@@ -54,7 +53,14 @@ DEFAULT_THRESHOLDS: dict[str, dict[str, float]] = {
     "junk_cited": {"max": 0},
 }
 
-_scorer = rouge_scorer.RougeScorer(["rouge1", "rouge2", "rougeL"], use_stemmer=True)
+
+
+@lru_cache(maxsize=1)
+def _scorer():
+    # Imported on first use: rouge-score pulls in nltk (~1 s), which every CLI command would pay.
+    from rouge_score import rouge_scorer
+
+    return rouge_scorer.RougeScorer(["rouge1", "rouge2", "rougeL"], use_stemmer=True)
 
 
 @dataclass
@@ -85,7 +91,7 @@ def rouge(summary: str, references: list[str]) -> dict[str, float]:
         return {}
     sums = {"rouge1": 0.0, "rouge2": 0.0, "rougeL": 0.0}
     for ref in references:
-        for k, v in _scorer.score(ref, summary).items():
+        for k, v in _scorer().score(ref, summary).items():
             sums[k] += v.fmeasure
     return {k: round(v / len(references), 4) for k, v in sums.items()}
 
