@@ -153,6 +153,9 @@ def test_baseline_regression_detected():
 
 def test_assert_case_helper(case, good):
     assert assert_case(case, result=good).passed
+    with pytest.raises(AssertionError, match=r"rouge1 = [\d.]+, expected >= 0.999"):
+        assert_case(case, result=good, thresholds={"rouge1": 0.999})
+    assert assert_case(case, result=good).passed  # extra thresholds do not stick to the case
     good.consolidated.append(Sentence(text="x", citations=[]))
     with pytest.raises(AssertionError, match="uncited_sentences = 1"):
         assert_case(case, result=good)

@@ -27,13 +27,20 @@ __all__ = ["METRICS", "Case", "CaseOutcome", "Suite", "assert_case", "evaluate",
 
 
 def evaluate(case: Case, backend: str = "extractive", result: Optional[SummaryResult] = None,
-             settings: Optional[Settings] = None, cache_dir: Optional[Path] = None) -> CaseOutcome:
-    """Score ``result`` against ``case``, or run the case with ``backend`` first (synchronous)."""
+             settings: Optional[Settings] = None, cache_dir: Optional[Path] = None,
+             thresholds: Optional[dict[str, Any]] = None) -> CaseOutcome:
+    """Score ``result`` against ``case``, or run the case with ``backend`` first (synchronous).
+    ``thresholds`` add to / override the case's own for this call only."""
+    if thresholds:
+        from .gate import to_bound
+
+        for metric, value in thresholds.items():
+            to_bound(metric, value)  # unknown metric or missing direction: InputError now
     if result is not None:
-        return score(case, result, backend)
+        return score(case, result, backend, thresholds)
     cache = ResultCache(cache_dir) if cache_dir else None
     try:
-        return asyncio.run(run_case(case, backend, settings or Settings(), cache))[0]
+        return asyncio.run(run_case(case, backend, settings or Settings(), cache, extra_thresholds=thresholds))[0]
     finally:
         if cache:
             cache.close()
@@ -41,11 +48,8 @@ def evaluate(case: Case, backend: str = "extractive", result: Optional[SummaryRe
 
 def assert_case(case: Case, backend: str = "extractive", result: Optional[SummaryResult] = None,
                 thresholds: Optional[dict[str, Any]] = None, **kwargs: Any) -> CaseOutcome:
-    """Like ``evaluate`` but raise ``AssertionError`` listing every failed metric (value vs threshold).
-    ``thresholds`` adds or overrides the case's own for this call."""
-    if thresholds:
-        case.spec.backend_thresholds.setdefault(backend, {}).update(thresholds)
-    outcome = evaluate(case, backend, result, **kwargs)
+    """Like ``evaluate`` but raise ``AssertionError`` listing every failed metric (value vs threshold)."""
+    outcome = evaluate(case, backend, result, thresholds=thresholds, **kwargs)
     if not outcome.passed:
         lines = [str(f) for f in outcome.failures] + ([outcome.error] if outcome.error else [])
         for f in outcome.failures:

@@ -42,16 +42,19 @@ def options_for(case: Case, backend: str, model: Optional[str]) -> SummaryOption
         raise InputError(f"{case.name}: bad options ({'.'.join(map(str, first['loc']))}: {first['msg']})") from exc
 
 
-def score(case: Case, result: SummaryResult, backend: str) -> CaseOutcome:
-    """Metrics and gate for one result: usable on any result, e.g. one saved from the REST API."""
+def score(case: Case, result: SummaryResult, backend: str,
+          extra_thresholds: Optional[dict[str, Any]] = None) -> CaseOutcome:
+    """Metrics and gate for one result: usable on any result, e.g. one saved from the REST API.
+    ``extra_thresholds`` win over the case's own (used by ``assert_case``)."""
     metrics = compute(case, result)
-    thresholds = {**expectation_defaults(case), **case.thresholds(backend)}
+    thresholds = {**expectation_defaults(case), **case.thresholds(backend), **(extra_thresholds or {})}
     failures = check_thresholds(case.name, metrics.values, thresholds, metrics.notes)
     return CaseOutcome(case.name, backend, metrics.values, failures, metrics.notes)
 
 
 async def run_case(case: Case, backend: str, settings: Settings, cache: Optional[ResultCache] = None,
-                   model: Optional[str] = None) -> tuple[CaseOutcome, SummaryResult]:
+                   model: Optional[str] = None,
+                   extra_thresholds: Optional[dict[str, Any]] = None) -> tuple[CaseOutcome, SummaryResult]:
     options = options_for(case, backend, model)
     key = cache_key(case.content_hash(), backend, model or settings.model)
     result = cache.get(key) if cache else None
@@ -60,6 +63,6 @@ async def run_case(case: Case, backend: str, settings: Settings, cache: Optional
         result = await summarize(case.documents, options, settings)
         if cache:
             cache.put(key, case.name, result)
-    outcome = score(case, result, backend)
+    outcome = score(case, result, backend, extra_thresholds)
     outcome.cached = cached
     return outcome, result
