@@ -129,3 +129,34 @@ def test_unknown_backend_fails_the_case_not_the_gate(capsys):
     code, _, err = run_cli(capsys, str(EXAMPLE), "--backend", "no-such-backend", "--no-cache")
     assert code == 1
     assert "FAIL example/harbor: ConfigError: unknown backend 'no-such-backend'" in err
+
+
+class JunkCitingBackend:
+    """A broken build (fault injection): a backend whose consolidated summary cites page furniture."""
+
+    name = "junk-citing"
+
+    async def summarize(self, corpus, options, progress):
+        from summarizer.backends import Draft
+        from summarizer.backends.extractive import ExtractiveBackend
+        from summarizer.citations import cite
+        from summarizer.models import Sentence
+
+        draft = await ExtractiveBackend().summarize(corpus, options, progress)
+        texts = corpus.texts
+        junk = [(sid, j) for sid, spans in corpus.junk.items() for j in spans]
+        extra = [Sentence(text=texts[sid][j.start:j.end], citations=[cite(texts, sid, j.start, j.end)]) for sid, j in junk]
+        return Draft(draft.per_source, draft.consolidated + extra, draft.conflicts, draft.stats)
+
+    async def aclose(self):
+        return None
+
+
+def test_broken_backend_fails_the_shipped_seeds_gate(capsys, monkeypatch):
+    from summarizer.backends import base
+
+    monkeypatch.setitem(base._REGISTRY, "junk-citing", lambda settings, options: JunkCitingBackend())
+    code, _, err = run_cli(capsys, str(ROOT / "evals" / "seeds"), "--backend", "junk-citing", "--no-cache")
+    assert code == 1
+    assert "FAIL seeds/kharkiv: junk_cited = " in err
+    assert "FAIL seeds/kharkiv: no_cite_violations = " in err
