@@ -160,3 +160,15 @@ def test_broken_backend_fails_the_shipped_seeds_gate(capsys, monkeypatch):
     assert code == 1
     assert "FAIL seeds/kharkiv: junk_cited = " in err
     assert "FAIL seeds/kharkiv: no_cite_violations = " in err
+
+
+def test_damaged_cache_entry_is_rerun(tmp_path, capsys, caplog):
+    import sqlite3
+
+    cache = tmp_path / "cache"
+    assert run_cli(capsys, str(EXAMPLE), "--cache-dir", str(cache))[0] == 0
+    with sqlite3.connect(cache / "eval-cache.sqlite3") as db:
+        db.execute("UPDATE results SET result = '{not json'")
+    code, _, err = run_cli(capsys, str(EXAMPLE), "--cache-dir", str(cache))
+    assert code == 0 and "(cached)" not in err
+    assert "unusable entry" in caplog.text

@@ -7,7 +7,7 @@ import asyncio
 import sys
 from pathlib import Path
 
-from ..errors import SummarizerError
+from ..errors import InputError, SummarizerError
 from ..evals.cache import ResultCache
 from ..evals.gate import compare_baseline
 from ..evals.reports import append_step_summary, load_baseline, to_markdown, write_reports
@@ -48,11 +48,11 @@ async def _run_all(cases, backend, settings, cache, model) -> list[CaseOutcome]:
 
 def run(args: argparse.Namespace) -> int:
     if args.tolerance < 0:
-        raise SummarizerError("--tolerance must be >= 0")
+        raise InputError("--tolerance must be >= 0")
     suites = load_suites(args.suites)
     cases = [c for s in suites for c in s.cases if not args.only or args.only in c.name]
     if not cases:
-        raise SummarizerError(f"no cases match -k {args.only!r}")
+        raise InputError(f"no cases match -k {args.only!r}")
     settings = Settings(**({"model": args.model} if args.model else {}))
     baseline = load_baseline(args.baseline) if args.baseline else None
     cache = None if args.no_cache else ResultCache(args.cache_dir or settings.data_dir)

@@ -10,16 +10,21 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import sqlite3
 from functools import lru_cache
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Optional
 
+from pydantic import ValidationError
+
 import summarizer
 
 from ..errors import EvalError
 from ..models import SummaryResult, jsonable
+
+log = logging.getLogger(__name__)
 
 
 def prompts_dir() -> Optional[Path]:
@@ -71,7 +76,12 @@ class ResultCache:
             raise EvalError(f"eval cache {self.path}: {exc}") from exc
         if row is None:
             return None
-        return SummaryResult.model_validate(json.loads(row[0]))
+        try:
+            return SummaryResult.model_validate(json.loads(row[0]))
+        except (json.JSONDecodeError, ValidationError) as exc:
+            # A damaged entry (or one from an older contract) is a miss, said out loud: re-run.
+            log.warning("eval cache %s: unusable entry %s, re-running the case (%s)", self.path, key[:12], exc)
+            return None
 
     def put(self, key: str, case_name: str, result: SummaryResult) -> None:
         try:
