@@ -131,7 +131,15 @@ class Unauthorized(SummarizerError):
     code = "unauthorized"
     http_status = 401
 
+
 class CacheError(SummarizerError):
     """The LLM reply cache (SQLite) cannot be opened, read or written."""
 
     code = "cache_error"
+
+
+class EvalError(SummarizerError):
+    """The eval harness could not run (cache unusable, baseline unreadable...). Failing cases are
+    not errors: they are reported, and the CLI exits 1."""
+
+    code = "eval_error"

@@ -11,15 +11,16 @@ from pydantic import ValidationError
 
 from ..citations import check_result
 from ..errors import InputError
-from ..ingest import load_documents
-from ..models import SummaryResult
+from ..ingest import expand_paths, load_documents
+from ..models import Document, SummaryResult
 
 
 def add_parser(sub) -> None:
     p = sub.add_parser("verify", help="check every citation of a result against its sources")
     p.add_argument("result", type=Path, metavar="RESULT.json")
     p.add_argument("--sources", nargs="+", metavar="PATH",
-                   help="source files/folders (default: the paths recorded in the result)")
+                   help="source files/folders, JSON/JSONL records, or a saved REST request body "
+                        "{\"documents\": [...]} (default: the paths recorded in the result)")
     p.set_defaults(func=run)
 
 
@@ -30,6 +31,9 @@ def load_result(path: Path) -> SummaryResult:
         raise InputError(f"{path}: cannot read ({exc.strerror})") from exc
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise InputError(f"{path}: not a JSON result ({exc})") from exc
+    # Results saved from elsewhere may be wrapped: an SSE ``result`` event or a job envelope.
+    if isinstance(raw, dict) and "schema_version" not in raw and isinstance(raw.get("result"), dict):
+        raw = raw["result"]
     try:
         return SummaryResult.model_validate(raw)
     except ValidationError as exc:
@@ -38,9 +42,38 @@ def load_result(path: Path) -> SummaryResult:
         raise InputError(f"{path}: not a result of schema version 1 ({where}: {first['msg']})") from exc
 
 
+def _request_body_documents(path: Path) -> list[Document] | None:
+    """Documents of a saved REST request body ``{"documents": [...], "options"?}``, else None."""
+    if path.suffix.lower() != ".json":
+        return None
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        return None  # not ours to judge: load_documents reports the problem with its own message
+    if not (isinstance(raw, dict) and isinstance(raw.get("documents"), list)):
+        return None
+    docs = []
+    for i, d in enumerate(raw["documents"]):
+        if not (isinstance(d, dict) and isinstance(d.get("id"), str) and isinstance(d.get("text"), str)):
+            raise InputError(f"{path}: documents[{i}] needs string 'id' and 'text'")
+        docs.append(Document(id=d["id"], text=d["text"], title=d.get("title") or "", path=str(path)))
+    return docs
+
+
+def load_sources(paths: list[str]) -> dict[str, str]:
+    texts: dict[str, str] = {}
+    for path in expand_paths(paths):
+        docs = _request_body_documents(path)
+        for d in docs if docs is not None else load_documents([path]):
+            if d.id in texts:
+                raise InputError(f"{path}: duplicate source id {d.id!r}")
+            texts[d.id] = d.text
+    return texts
+
+
 def source_texts(result: SummaryResult, result_path: Path, sources: list[str] | None) -> dict[str, str]:
     if sources:
-        return {d.id: d.text for d in load_documents(sources)}
+        return load_sources(sources)
     texts: dict[str, str] = {}
     for info in result.sources:
         if not info.path:
