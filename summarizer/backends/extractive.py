@@ -9,6 +9,7 @@ junk, and nothing that looks like a headline or a fragment.
 
 from __future__ import annotations
 
+import asyncio
 import math
 from typing import Sequence
 
@@ -25,8 +26,20 @@ _MAX_SIMILAR = 0.6  # never pick two sentences closer than this
 
 
 def _eligible(text: str) -> bool:
+    """A sentence fit to stand alone in a summary: prose-sized, finished, quotes balanced."""
     n = len(text.split())
-    return 6 <= n <= 80 and text.rstrip("”’\"')»").endswith((".", "!", "?"))
+    if not (6 <= n <= 80 and text.rstrip("”’\"')»").endswith((".", "!", "?"))):
+        return False
+    # A quotation cut in two by segmentation ("“There were no troops.) reads as a fragment.
+    return text.count("“") == text.count("”") and text.count('"') % 2 == 0
+
+
+def unit_vectors(corpus: Corpus) -> dict[int, dict[str, float]]:
+    """TF-IDF vector of every content unit, keyed by unit id (the collection is all units)."""
+    texts = corpus.texts
+    units = [u for u in corpus.units if u.content_occurrences]
+    tfidf = TfIdf([texts[u.canonical.source_id][u.canonical.start : u.canonical.end] for u in units])
+    return {u.id: v for u, v in zip(units, tfidf.vectors)}
 
 
 def mmr(scores: Sequence[float], vectors: Sequence[dict], k: int) -> list[int]:
@@ -48,6 +61,26 @@ def mmr(scores: Sequence[float], vectors: Sequence[dict], k: int) -> list[int]:
     return chosen
 
 
+def pick_source_sentences(corpus: Corpus, source_id: str, vec_of: dict, k: int) -> list[Sentence]:
+    """Up to ``k`` salient, mutually non-redundant content sentences of one source, cited."""
+    texts = corpus.texts
+    cands: list[tuple[SourceSentence, Unit]] = []
+    for s in corpus.sentences[source_id]:
+        if s.junk is None and _eligible(texts[source_id][s.start : s.end]):
+            cands.append((s, corpus.unit_of[(source_id, s.index)]))
+    if not cands:
+        cands = [(s, corpus.unit_of[(source_id, s.index)]) for s in corpus.sentences[source_id] if s.junk is None]
+    vectors = [vec_of[u.id] for _, u in cands]
+    center = centroid(vectors)
+    scores = [cosine(v, center) + 0.15 / (1 + pos) for pos, v in enumerate(vectors)]
+    picked = sorted(mmr(scores, vectors, k), key=lambda i: cands[i][0].index)
+    out = []
+    for i in picked:
+        s, unit = cands[i]
+        out.append(Sentence(text=texts[source_id][s.start : s.end], citations=cite_unit(texts, unit, first=s)))
+    return out
+
+
 class ExtractiveBackend:
     name = "extractive"
 
@@ -55,36 +88,20 @@ class ExtractiveBackend:
         return None
 
     async def summarize(self, corpus: Corpus, options: SummaryOptions, progress: Progress) -> Draft:
-        texts = corpus.texts
+        # CPU-bound: keep it off the event loop so a server stays responsive meanwhile.
+        return await asyncio.to_thread(self.summarize_sync, corpus, options, progress)
+
+    def summarize_sync(self, corpus: Corpus, options: SummaryOptions, progress: Progress) -> Draft:
         units = [u for u in corpus.units if u.content_occurrences]
-        tfidf = TfIdf([texts[u.canonical.source_id][u.canonical.start : u.canonical.end] for u in units])
-        vec_of = {u.id: v for u, v in zip(units, tfidf.vectors)}
+        vec_of = unit_vectors(corpus)
         per_source: dict[str, list[Sentence]] = {}
         for n, doc in enumerate(corpus.documents):
-            per_source[doc.id] = self._summarize_source(corpus, doc.id, vec_of, options.per_source_sentences)
+            per_source[doc.id] = pick_source_sentences(corpus, doc.id, vec_of, options.per_source_sentences)
             progress("summarize_source", {"source_id": doc.id, "done": n + 1, "total": len(corpus.documents)})
         consolidated = self._consolidate(corpus, units, vec_of, options.consolidated_sentences)
         progress("consolidate", {"sentences": len(consolidated)})
         conflicts = find_conflicts(corpus) if options.find_conflicts else []
         return Draft(per_source, consolidated, conflicts, {"model": None})
-
-    def _summarize_source(self, corpus: Corpus, source_id: str, vec_of: dict, k: int) -> list[Sentence]:
-        texts = corpus.texts
-        cands: list[tuple[SourceSentence, Unit]] = []
-        for s in corpus.sentences[source_id]:
-            if s.junk is None and _eligible(texts[source_id][s.start : s.end]):
-                cands.append((s, corpus.unit_of[(source_id, s.index)]))
-        if not cands:
-            cands = [(s, corpus.unit_of[(source_id, s.index)]) for s in corpus.sentences[source_id] if s.junk is None]
-        vectors = [vec_of[u.id] for _, u in cands]
-        center = centroid(vectors)
-        scores = [cosine(v, center) + 0.15 / (1 + pos) for pos, v in enumerate(vectors)]
-        picked = sorted(mmr(scores, vectors, k), key=lambda i: cands[i][0].index)
-        out = []
-        for i in picked:
-            s, unit = cands[i]
-            out.append(Sentence(text=texts[source_id][s.start : s.end], citations=cite_unit(texts, unit, first=s)))
-        return out
 
     def _consolidate(self, corpus: Corpus, units: list[Unit], vec_of: dict, k: int) -> list[Sentence]:
         texts = corpus.texts

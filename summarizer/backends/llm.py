@@ -73,11 +73,9 @@ class _Run:
     def extractive_vectors(self) -> dict:
         """TF-IDF vectors the extractive backend scores with; built only if a fallback needs them."""
         if self._extractive_vectors is None:
-            from ..textstats import TfIdf
+            from .extractive import unit_vectors
 
-            units = [u for u in self.corpus.units if u.content_occurrences]
-            tfidf = TfIdf([self.texts[u.canonical.source_id][u.canonical.start : u.canonical.end] for u in units])
-            self._extractive_vectors = {u.id: v for u, v in zip(units, tfidf.vectors)}
+            self._extractive_vectors = unit_vectors(self.corpus)
         return self._extractive_vectors
 
     def stats(self) -> dict[str, Any]:

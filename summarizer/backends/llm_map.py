@@ -139,9 +139,9 @@ def _round_robin(parts: list[list[MapItem]], k: int) -> list[MapItem]:
 
 def _extractive(run: "_Run", doc: Document, k: int, taken: set[int]) -> list[MapItem]:
     """The extractive backend's picks for this source, minus units already summarized."""
-    from .extractive import ExtractiveBackend
+    from .extractive import pick_source_sentences
 
-    sentences = ExtractiveBackend()._summarize_source(run.corpus, doc.id, run.extractive_vectors(), k)
+    sentences = pick_source_sentences(run.corpus, doc.id, run.extractive_vectors(), k)
     unit_at = {(s.source_id, s.start): run.corpus.unit_of[(s.source_id, s.index)] for s in run.corpus.sentences[doc.id]}
     items = []
     for sent in sentences:
