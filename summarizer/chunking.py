@@ -14,6 +14,8 @@ from typing import Sequence
 from .errors import ConfigError
 from .tokens import TokenCounter
 
+MIN_CHUNK_TOKENS = 4
+
 
 @dataclass(frozen=True, slots=True)
 class Chunk:
@@ -63,8 +65,11 @@ def chunk_source(
     max_tokens: int = 512,
     overlap_tokens: int = 64,
 ) -> list[Chunk]:
-    if max_tokens < 1 or overlap_tokens < 0 or overlap_tokens >= max_tokens:
-        raise ConfigError("chunking needs max_tokens >= 1 and 0 <= overlap_tokens < max_tokens")
+    # One code point can take up to 4 tokens (its UTF-8 bytes), so below 4 a chunk may not fit.
+    if max_tokens < MIN_CHUNK_TOKENS or overlap_tokens < 0 or overlap_tokens >= max_tokens:
+        raise ConfigError(
+            f"chunking needs max_tokens >= {MIN_CHUNK_TOKENS} and 0 <= overlap_tokens < max_tokens"
+        )
     # Sentence-sized pieces, each known to fit on its own.
     pieces: list[tuple[int, int, int]] = []
     for a, b in sentences:
@@ -74,7 +79,7 @@ def chunk_source(
         else:
             pieces.extend(_split_long(text, a, b, max_tokens, counter))
     chunks: list[Chunk] = []
-    i = 0
+    i = prev_nxt = 0
     while i < len(pieces):
         j = i
         start = pieces[i][0]
@@ -92,6 +97,12 @@ def chunk_source(
                 break
             j -= 1
         end, n, nxt = best
+        if nxt <= prev_nxt:
+            # The overlap left no room for a new piece: this chunk would sit inside the previous
+            # one. Start right after the previous chunk instead, without overlap.
+            i = prev_nxt
+            continue
+        prev_nxt = nxt
         chunks.append(Chunk(source_id, start, end, n))
         if nxt >= len(pieces):
             break
