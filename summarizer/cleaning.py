@@ -33,13 +33,14 @@ _NAV = re.compile(
     | related\ (articles?|posts?|stories|news|content|topics) | more\ (from|on)\ | see\ also
     | you\ (may|might)\ also\ like | recommended(\ for\ you)? | (most\ )?(popular|trending)
     | read\ (more|next|also)\b | continue\ reading | click\ here | back\ to\ top
-    | (previous|next|prev)\ (article|post|story|page)\b | share\ (this|on|via)\b | share$
+    | (previous|next|prev)\ (article|post|story|page)(\b|(?-i:(?=[A-Z]))) | share\ (this|on|via)\b | share$
     | follow\ us | sign\ (up|in)\b | log\ in\b | subscribe | newsletter | advertisement\b
     | sponsored\b | skip\ to\ | jump\ to\ | home\s*[›>»/|] | tags?: | filed\ under
     | (google|apple)\ news | (facebook|twitter|whatsapp|telegram|linkedin|email|print)$
     | copy\ link | listen\ to\ (this|the)\ article | cookies?\b | accept\ all
     )"""
 )
+_PREV_NEXT = re.compile(r"(?i)^\W*(previous|next|prev)\s+(article|post|story)(\b|(?-i:[A-Z]))")
 _CREDIT_GLUED = re.compile(r"(?i)(?:credit|photo|image|picture|source)s?\s*:\s*[\w .,&/-]{1,40}$")
 _CREDIT_LINE = re.compile(
     r"(?i)^\W*(photo(graph)?s?|images?|pictures?|credits?|source|illustration|video)\s*(:|by\b)"
@@ -105,6 +106,8 @@ def is_date_line(line: str) -> bool:
     tokens = _DATE_TOKEN.findall(line)
     if not tokens or len(tokens) > 12:
         return False
+    if not any(tok[0].isdigit() for tok in tokens):
+        return False  # "May" or "Monday" alone is not a page date
     has_anchor = False
     for tok in tokens:
         low = tok.lower().rstrip(".")
@@ -141,8 +144,8 @@ def find_junk(text: str) -> list[JunkSpan]:
     for i, ln in enumerate(lines):
         if is_date_line(ln.text):
             mark(i, "page_date")
-        elif ln.words <= 12 and _NAV.match(ln.text):
-            mark(i, "navigation")
+        elif ln.words <= 12 and _NAV.match(ln.text) or ln.words <= 40 and _PREV_NEXT.match(ln.text):
+            mark(i, "navigation")  # prev/next links carry a whole headline, hence 40 words
         elif _DISCLAIMER.search(ln.text):
             for j in blocks[ln.block]:
                 mark(j, "disclaimer")
@@ -151,7 +154,10 @@ def find_junk(text: str) -> list[JunkSpan]:
         ):
             mark(i, "credit")
             members = blocks[ln.block]
-            if len(members) <= 4:  # a caption block: picture title, caption, credit
+            # A caption block: picture title, caption, credit - at most one prose line. Two or
+            # more mean body paragraphs split by single newlines, with a credit line among them.
+            prose = sum(1 for j in members if j != i and _is_content(lines[j]))
+            if len(members) <= 4 and prose <= 1:
                 for j in members:
                     mark(j, "credit")
 

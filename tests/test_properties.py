@@ -121,9 +121,19 @@ def test_prepare_keeps_all_sentences_in_units(texts):
     in_units = sorted((s.source_id, s.index) for u in corpus.units for s in u.sentences)
     in_sources = sorted((s.source_id, s.index) for ss in corpus.sentences.values() for s in ss)
     assert in_units == in_sources
-    for ss in corpus.sentences.values():
+    for sid, ss in corpus.sentences.items():
+        text, prev_end = corpus.texts[sid], 0
         for s in ss:
-            assert s.tokens == len(ENC.encode_ordinary(corpus.texts[s.source_id][s.start : s.end]))
+            piece = text[s.start : s.end]
+            assert prev_end <= s.start < s.end and piece == piece.strip()
+            prev_end = s.end
+            assert s.tokens == len(ENC.encode_ordinary(piece))
+            # A sentence is inside one junk line or clear of all of them, never glued across.
+            touching = [j for j in corpus.junk[sid] if j.start < s.end and s.start < j.end]
+            if s.junk is None:
+                assert not touching
+            else:
+                assert len(touching) == 1 and touching[0].start <= s.start and s.end <= touching[0].end
 
 
 def test_chunking_rejects_impossible_limits():
