@@ -89,8 +89,10 @@ def run_ours(docs):
     corpus = prepare(documents, dedup_threshold=THRESHOLD)
     n_chunks = 0
     for d in corpus.documents:
-        spans = [(s.start, s.end) for s in corpus.sentences[d.id]]
-        n_chunks += len(chunk_source(d.id, d.text, spans, corpus.counter, CHUNK_TOKENS, OVERLAP))
+        sents = corpus.sentences[d.id]
+        spans = [(s.start, s.end) for s in sents]
+        counts = [s.tokens for s in sents]
+        n_chunks += len(chunk_source(d.id, d.text, spans, corpus.counter, CHUNK_TOKENS, OVERLAP, counts))
     seconds = time.perf_counter() - t0
     st = corpus.stats()
     return seconds, {"chunks": n_chunks, "sentences": st["sentences"], "units": st["units"]}

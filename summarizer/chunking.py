@@ -9,7 +9,7 @@ whitespace (or, failing that, anywhere) into pieces that fit.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Optional, Sequence
 
 from .errors import ConfigError
 from .tokens import TokenCounter
@@ -64,7 +64,10 @@ def chunk_source(
     counter: TokenCounter,
     max_tokens: int = 512,
     overlap_tokens: int = 64,
+    counts: Optional[Sequence[int]] = None,
 ) -> list[Chunk]:
+    """Chunks of ``text`` along ``sentences``; ``counts`` are the sentences' token counts when the
+    caller has them already (``corpus.prepare`` does), saving a second count of the whole text."""
     # One code point can take up to 4 tokens (its UTF-8 bytes), so below 4 a chunk may not fit.
     if max_tokens < MIN_CHUNK_TOKENS or overlap_tokens < 0 or overlap_tokens >= max_tokens:
         raise ConfigError(
@@ -72,8 +75,8 @@ def chunk_source(
         )
     # Sentence-sized pieces, each known to fit on its own.
     pieces: list[tuple[int, int, int]] = []
-    for a, b in sentences:
-        n = counter.count(text[a:b])
+    for k, (a, b) in enumerate(sentences):
+        n = counts[k] if counts is not None else counter.count(text[a:b])
         if n <= max_tokens:
             pieces.append((a, b, n))
         else:

@@ -63,6 +63,7 @@ class _WordCounts(dict):
 # run across it (" \n \n" is one piece). Python's ``\S`` is stricter than Unicode White_Space, so
 # any split it allows is a true boundary; a missed boundary only makes a piece longer, still exact.
 _SURE_SPACE = re.compile(r"(?<=\S) ")
+_SPACE_AFTER_SPACE = re.compile(r"\s ")  # rare; without it plain str.split(" ") is exact, and faster
 
 
 class TokenCounter:
@@ -78,7 +79,7 @@ class TokenCounter:
     def count(self, text: str) -> int:
         if not text:
             return 0
-        words = _SURE_SPACE.split(text)
+        words = _SURE_SPACE.split(text) if _SPACE_AFTER_SPACE.search(text) else text.split(" ")
         first = words[0]
         total = len(self.encoding.encode_ordinary(first)) if first else 0
         if len(words) > 1:

@@ -60,6 +60,8 @@ def test_chunks_slice_back_and_fit(text, max_tokens, overlap):
     overlap = overlap % max_tokens
     spans = split_sentences(text)
     chunks = chunk_source("s", text, spans, COUNTER, max_tokens=max_tokens, overlap_tokens=overlap)
+    counts = [len(ENC.encode_ordinary(text[a:b])) for a, b in spans]
+    assert chunk_source("s", text, spans, COUNTER, max_tokens, overlap, counts) == chunks
     if spans:
         assert chunks, "text with sentences must give chunks"
         assert chunks[0].start == spans[0][0] and chunks[-1].end == spans[-1][1]
