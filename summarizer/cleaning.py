@@ -199,18 +199,23 @@ def find_junk(text: str) -> list[JunkSpan]:
 
     # Repeated lines: a line equal to, or contained in, a nearby line. The copy that goes is the
     # later of two equals, or the shorter one when one contains the other.
+    norms = [ln.norm for ln in lines]
+    sizes = [len(x) for x in norms]
+    punct = [ln.punctuated for ln in lines]
+    n_lines = len(lines)
     for i, ln in enumerate(lines):
-        if ln.words < 3 or not ln.norm:
+        a, la = norms[i], sizes[i]
+        if ln.words < 3 or not a:
             continue
-        for j in range(i + 1, min(len(lines), i + 1 + _WINDOW)):
-            other = lines[j]
-            if other.norm == ln.norm:
+        for j in range(i + 1, min(n_lines, i + 1 + _WINDOW)):
+            b, lb = norms[j], sizes[j]
+            if b == a:
                 mark(j, "repeated")
-            elif len(ln.norm) < len(other.norm) and ln.norm in other.norm and not ln.punctuated:
-                mark(i, "repeated")
-            elif len(other.norm) < len(ln.norm) and other.norm in ln.norm and not other.punctuated:
-                if other.words >= 3:
-                    mark(j, "repeated")
+            elif la < lb:
+                if not punct[i] and a in b:
+                    mark(i, "repeated")
+            elif lb < la and not punct[j] and lines[j].words >= 3 and b in a:
+                mark(j, "repeated")
 
     # Stacked unpunctuated short lines in the body: teaser headline lists.
     for members in blocks.values():

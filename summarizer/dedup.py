@@ -27,8 +27,15 @@ WORD_RE = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z0-9]+(?![a-z])|[^\W_]+")
 _MASK64 = np.uint64(0xFFFFFFFFFFFFFFFF)
 
 
+def normalized_key(text: str) -> str:
+    """The passage's words, lower-cased, joined by single spaces (words never contain spaces, so
+    one ``lower()`` of the joined string equals lower-casing each word, at a fraction of the cost)."""
+    return " ".join(WORD_RE.findall(text)).lower()
+
+
 def normalized_words(text: str) -> list[str]:
-    return [w.lower() for w in WORD_RE.findall(text)]
+    key = normalized_key(text)
+    return key.split(" ") if key else []
 
 
 class _Vocab(dict):
@@ -70,8 +77,16 @@ def shingle_arrays(word_ids: Sequence[Sequence[int]]) -> tuple[np.ndarray, np.nd
 
     A one-word passage gets its word as a single shingle; an empty one gets none.
     """
-    lengths = np.fromiter((len(w) for w in word_ids), dtype=np.int64, count=len(word_ids))
-    flat = np.fromiter((i for w in word_ids for i in w), dtype=np.uint64, count=int(lengths.sum()))
+    flat_list: list[int] = []
+    for w in word_ids:
+        flat_list.extend(w)
+    return shingle_arrays_flat(
+        np.array(flat_list, dtype=np.uint64), np.array([len(w) for w in word_ids], dtype=np.int64)
+    )
+
+
+def shingle_arrays_flat(flat: np.ndarray, lengths: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``shingle_arrays`` for word ids already laid out flat, with each passage's word count."""
     n_sh = np.where(lengths >= 2, lengths - 1, lengths)
     word_starts = np.concatenate(([0], np.cumsum(lengths)[:-1])).astype(np.int64)
     sh_starts = np.concatenate(([0], np.cumsum(n_sh)[:-1])).astype(np.int64)
@@ -144,13 +159,12 @@ def near_duplicate_groups(
     """For each text, the index of the first text of its duplicate group (itself if none)."""
     n = len(texts)
     vocab = _Vocab()
-    words = [normalized_words(t) for t in texts]
+    keys = [normalized_key(t) for t in texts]
     uf = _UnionFind(n)
     # Exact pass.
     first_of: dict[str, int] = {}
     uniq: list[int] = []
-    for i, w in enumerate(words):
-        key = " ".join(w)
+    for i, key in enumerate(keys):
         j = first_of.setdefault(key, i)
         if j != i:
             uf.union(j, i)
@@ -158,8 +172,15 @@ def near_duplicate_groups(
             uniq.append(i)
     # Near pass over distinct passages only.
     if len(uniq) > 1:
-        ids = [list(map(vocab.__getitem__, words[i])) for i in uniq]
-        shingles, starts = shingle_arrays(ids)
+        flat: list[int] = []
+        lengths: list[int] = []
+        for i in uniq:
+            words = keys[i].split(" ") if keys[i] else []
+            flat.extend(map(vocab.__getitem__, words))
+            lengths.append(len(words))
+        shingles, starts = shingle_arrays_flat(
+            np.array(flat, dtype=np.uint64), np.array(lengths, dtype=np.int64)
+        )
         sig = minhash_signatures(shingles, starts, num_perm)
         ends = np.append(starts[1:], len(shingles))
         sets: dict[int, frozenset] = {}
