@@ -44,16 +44,18 @@ def load_encoding(name: str) -> tiktoken.Encoding:
 
 
 class _WordCounts(dict):
-    """word -> token count of ``" " + word`` (the form every non-first word takes)."""
+    """word -> token count of ``prefix + word``: ``" "`` is the form every non-first word takes,
+    ``""`` the form of a text's first word."""
 
-    __slots__ = ("_enc",)
+    __slots__ = ("_enc", "_prefix")
 
-    def __init__(self, enc: tiktoken.Encoding) -> None:
+    def __init__(self, enc: tiktoken.Encoding, prefix: str = " ") -> None:
         super().__init__()
         self._enc = enc
+        self._prefix = prefix
 
     def __missing__(self, word: str) -> int:
-        n = len(self._enc.encode_ordinary(" " + word))
+        n = len(self._enc.encode_ordinary(self._prefix + word))
         self[word] = n
         return n
 
@@ -74,18 +76,19 @@ class TokenCounter:
         self.encoding = load_encoding(encoding)
         self._cache_limit = cache_limit
         self._words = _WordCounts(self.encoding)
+        self._first_words = _WordCounts(self.encoding, prefix="")
         self._lock = threading.Lock()
 
     def count(self, text: str) -> int:
         if not text:
             return 0
         words = _SURE_SPACE.split(text) if _SPACE_AFTER_SPACE.search(text) else text.split(" ")
-        first = words[0]
-        total = len(self.encoding.encode_ordinary(first)) if first else 0
+        if len(self._words) > self._cache_limit or len(self._first_words) > self._cache_limit:
+            with self._lock:
+                self._words.clear()
+                self._first_words.clear()
+        total = self._first_words[words[0]]
         if len(words) > 1:
-            if len(self._words) > self._cache_limit:
-                with self._lock:
-                    self._words.clear()
             total += sum(map(self._words.__getitem__, words[1:]))
         return total
 

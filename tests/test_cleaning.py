@@ -168,3 +168,12 @@ def test_guess_title_skips_junk_and_rejects_prose():
     assert guess_title(text, find_junk(text)) == "Troops reach the border"
     prose = "The troops reached the border on Sunday.\n\nMore later."
     assert guess_title(prose, find_junk(prose)) == ""
+
+
+def test_keyword_prefilter_does_not_hide_case_folded_matches():
+    # re's IGNORECASE matches "ſ" (long s) to "s": the fast keyword filter must not skip the line.
+    body = "This body sentence is long enough to count as content for the page."
+    text = f"{body}\n\nAll rights reſerved by nobody\n\n{body[:-1]} again."
+    assert junk_lines(text)["All rights reſerved by nobody"] == "disclaimer"
+    plain = text.replace("ſ", "s")
+    assert junk_lines(plain)["All rights reserved by nobody"] == "disclaimer"
