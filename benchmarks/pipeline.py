@@ -29,6 +29,7 @@ for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "RAYON
     os.environ[var] = "1"
 
 REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))  # this checkout's summarizer, not whichever one is installed
 EVALDATA = REPO.parent / "shared" / "evaldata" / "multiling2011_wikinews.jsonl"
 CHUNK_TOKENS, OVERLAP, THRESHOLD, NUM_PERM = 512, 64, 0.7, 64
 
@@ -98,6 +99,31 @@ def run_ours(docs):
     return seconds, cpu, {"chunks": n_chunks, "sentences": st["sentences"], "units": st["units"]}
 
 
+def stage_seconds(docs) -> dict:
+    """CPU seconds of each stage of ``prepare`` + chunking, run one after the other."""
+    from summarizer.chunking import chunk_source
+    from summarizer.cleaning import find_junk
+    from summarizer.corpus import split_around_junk
+    from summarizer.dedup import near_duplicate_groups
+    from summarizer.tokens import get_counter
+
+    counter = get_counter()
+    out, clock = {}, time.process_time
+    t = clock()
+    junk = [find_junk(text) for _, text in docs]
+    out["clean"], t = clock() - t, clock()
+    spans = [split_around_junk(text, j) for (_, text), j in zip(docs, junk)]
+    out["segment"], t = clock() - t, clock()
+    counts = [[counter.count(text[a:b]) for a, b in sp] for (_, text), sp in zip(docs, spans)]
+    out["count"], t = clock() - t, clock()
+    for (i, text), sp, cn in zip(docs, spans, counts):
+        chunk_source(i, text, sp, counter, CHUNK_TOKENS, OVERLAP, cn)
+    out["chunk"], t = clock() - t, clock()
+    near_duplicate_groups([text[a:b] for (_, text), sp in zip(docs, spans) for a, b in sp], THRESHOLD)
+    out["dedup"] = clock() - t
+    return {k: round(v, 2) for k, v in out.items()}
+
+
 def run_pair(docs):
     import semchunk
     from datasketch import MinHash, MinHashLSH
@@ -137,6 +163,8 @@ def child(contender: str, mb: float) -> None:
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     seconds, cpu, info = (run_ours if contender == "ours" else run_pair)(docs)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    if contender == "ours" and mb <= 10:
+        info["stage_cpu_seconds"] = stage_seconds(docs)
     # MB/s on CPU time: the machine is shared, and wall time counts other people's work too.
     print(json.dumps({"contender": contender, "mb": nbytes / 1e6, "docs": len(docs), "seconds": seconds,
                       "cpu_seconds": cpu, "mb_s": nbytes / 1e6 / cpu, "wall_mb_s": nbytes / 1e6 / seconds,
