@@ -203,6 +203,10 @@ def main() -> None:
               f"{p_rate} | {p_rss} | {ratio} |", flush=True)
     for ours, pair in rows:
         print("detail:", json.dumps(ours), json.dumps(pair) if pair else "", file=sys.stderr)
+        if "stage_cpu_seconds" in ours:
+            stages = ", ".join(f"{k} {v:.2f}" for k, v in ours["stage_cpu_seconds"].items())
+            print(f"\nours at {ours['mb']:.0f} MB, CPU seconds per stage run alone: {stages} "
+                  f"(whole run {ours['cpu_seconds']:.2f})")
     if len(rows) >= 2:
         a, b = rows[-2][0], rows[-1][0]
         print(f"\nlinearity: ours {a['mb_s']:.2f} MB/s at {a['mb']:.0f} MB vs {b['mb_s']:.2f} MB/s at "

@@ -17,7 +17,7 @@ Python ``hash()``, whose seed changes per process).
 from __future__ import annotations
 
 import re
-from typing import Iterable, Sequence
+from typing import Sequence
 
 import numpy as np
 
@@ -124,33 +124,47 @@ def minhash_signatures(shingles: np.ndarray, starts: np.ndarray, num_perm: int) 
     return sig
 
 
-def lsh_candidates(sig: np.ndarray, bands: int) -> Iterable[tuple[int, int]]:
-    """Pairs of passages that share at least one LSH band bucket."""
+def lsh_candidates(sig: np.ndarray, bands: int, small_group: int = 8) -> np.ndarray:
+    """Distinct pairs ``(a, b)``, ``a < b``, of passages sharing at least one LSH band bucket.
+
+    Buckets of up to ``small_group`` passages give all their pairs; larger ones link each member
+    to the bucket's first passage (a star), which keeps the pair count linear. Built with numpy
+    and de-duplicated across bands, so Python only loops over distinct pairs.
+    """
     n, num_perm = sig.shape
     rows = num_perm // bands
-    small_group = 8
+    found: list[np.ndarray] = []
     for b in range(bands):
         band = sig[:, b * rows : (b + 1) * rows]
         with np.errstate(over="ignore"):
             key = _mix(band[:, 0])
             for r in range(1, rows):
                 key = _mix(key ^ band[:, r])
-        order = np.argsort(key, kind="stable")
+        order = np.argsort(key, kind="stable")  # equal keys keep ascending passage order
         sk = key[order]
         brk = np.flatnonzero(sk[1:] != sk[:-1]) + 1
         bounds = np.concatenate(([0], brk, [n]))
         sizes = np.diff(bounds)
-        for g in np.flatnonzero(sizes >= 2):
-            members = order[bounds[g] : bounds[g + 1]].tolist()
-            if len(members) <= small_group:
-                for i, a in enumerate(members):
-                    for c in members[i + 1 :]:
-                        yield a, c
-            else:
-                first = min(members)
-                for c in members:
-                    if c != first:
-                        yield first, c
+        for size in range(2, small_group + 1):
+            groups = np.flatnonzero(sizes == size)
+            if len(groups):
+                members = order[bounds[groups][:, None] + np.arange(size)]  # (groups, size)
+                for p in range(size):
+                    for q in range(p + 1, size):
+                        found.append(np.stack([members[:, p], members[:, q]], axis=1))
+        if (sizes > small_group).any():
+            first = np.minimum.reduceat(order, bounds[:-1])
+            group_of = np.repeat(np.arange(len(sizes)), sizes)
+            large = sizes[group_of] > small_group
+            member, root = order[large], first[group_of[large]]
+            keep = member != root
+            found.append(np.stack([root[keep], member[keep]], axis=1))
+    if not found:
+        return np.empty((0, 2), dtype=np.int64)
+    pairs = np.concatenate(found).astype(np.int64)
+    lo, hi = pairs.min(axis=1), pairs.max(axis=1)
+    codes = np.unique(lo * n + hi)
+    return np.stack([codes // n, codes % n], axis=1)
 
 
 def near_duplicate_groups(
@@ -191,11 +205,11 @@ def near_duplicate_groups(
                 s = sets[k] = frozenset(shingles[starts[k] : ends[k]].tolist())
             return s
 
-        checked: set[tuple[int, int]] = set()
-        for a, b in lsh_candidates(sig, bands):
-            if (a, b) in checked or uf.find(uniq[a]) == uf.find(uniq[b]):
+        # Components of the verified-pair graph do not depend on the order pairs come in, and a
+        # pair already in one component cannot change them, so it is skipped unverified.
+        for a, b in lsh_candidates(sig, bands).tolist():
+            if uf.find(uniq[a]) == uf.find(uniq[b]):
                 continue
-            checked.add((a, b))
             sa, sb = shingle_set(a), shingle_set(b)
             if not sa or not sb:
                 continue

@@ -146,3 +146,13 @@ def test_chunking_rejects_impossible_limits():
     for max_tokens, overlap in [(3, 0), (10, 10), (10, -1)]:
         with pytest.raises(ConfigError):
             chunk_source("s", "Some text.", [(0, 10)], COUNTER, max_tokens=max_tokens, overlap_tokens=overlap)
+
+
+@given(st.lists(any_text, max_size=5))
+@settings(max_examples=50)
+def test_token_count_exact_when_the_memo_is_cleared(texts):
+    from summarizer.tokens import TokenCounter
+
+    counter = TokenCounter(cache_limit=2)  # forces the memo to be cleared between calls
+    for text in texts + texts:
+        assert counter.count(text) == len(ENC.encode_ordinary(text))
