@@ -196,26 +196,27 @@ def near_duplicate_groups(
             np.array(flat, dtype=np.uint64), np.array(lengths, dtype=np.int64)
         )
         sig = minhash_signatures(shingles, starts, num_perm)
-        ends = np.append(starts[1:], len(shingles))
-        sets: dict[int, frozenset] = {}
-
-        def shingle_set(k: int) -> frozenset:
-            s = sets.get(k)
-            if s is None:
-                s = sets[k] = frozenset(shingles[starts[k] : ends[k]].tolist())
-            return s
-
+        flat_sh = shingles.tolist()
+        bounds = starts.tolist() + [len(flat_sh)]
+        sets: list[frozenset | None] = [None] * len(uniq)  # built on first use
+        find, union = uf.find, uf.union
         # Components of the verified-pair graph do not depend on the order pairs come in, and a
         # pair already in one component cannot change them, so it is skipped unverified.
         for a, b in lsh_candidates(sig, bands).tolist():
-            if uf.find(uniq[a]) == uf.find(uniq[b]):
+            ia, ib = uniq[a], uniq[b]
+            if find(ia) == find(ib):
                 continue
-            sa, sb = shingle_set(a), shingle_set(b)
+            sa = sets[a]
+            if sa is None:
+                sa = sets[a] = frozenset(flat_sh[bounds[a] : bounds[a + 1]])
+            sb = sets[b]
+            if sb is None:
+                sb = sets[b] = frozenset(flat_sh[bounds[b] : bounds[b + 1]])
             if not sa or not sb:
                 continue
             inter = len(sa & sb)
             if inter / (len(sa) + len(sb) - inter) >= threshold:
-                uf.union(uniq[a], uniq[b])
+                union(ia, ib)
     return [uf.find(i) for i in range(n)]
 
 
