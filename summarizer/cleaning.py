@@ -115,19 +115,17 @@ def _lines(text: str) -> list[_Line]:
     out: list[_Line] = []
     pos, block, blank_run = 0, 0, True
     for raw in text.split("\n"):
-        a, b = pos, pos + len(raw)
-        pos = b + 1
-        while a < b and text[a].isspace():
-            a += 1
-        while b > a and text[b - 1].isspace():
-            b -= 1
-        if a == b:
+        body = raw.strip()  # same whitespace as str.isspace
+        if not body:
+            pos += len(raw) + 1
             if not blank_run:
                 block += 1
             blank_run = True
             continue
+        a = pos + len(raw) - len(raw.lstrip())
+        b = a + len(body)
+        pos += len(raw) + 1
         blank_run = False
-        body = text[a:b]
         norm = _NORM.sub(" ", body.lower().replace("’", "'")).strip()
         out.append(_Line(a, b, body, block, norm, len(body.split())))
     return out
@@ -250,14 +248,11 @@ def _line_spans(text: str):
     """Trimmed ``(start, end)`` of each non-blank line, lazily (same lines as ``_lines``)."""
     pos = 0
     for raw in text.split("\n"):
-        a, b = pos, pos + len(raw)
-        pos = b + 1
-        while a < b and text[a].isspace():
-            a += 1
-        while b > a and text[b - 1].isspace():
-            b -= 1
-        if a < b:
-            yield a, b
+        body = raw.strip()
+        if body:
+            a = pos + len(raw) - len(raw.lstrip())
+            yield a, a + len(body)
+        pos += len(raw) + 1
 
 
 def guess_title(text: str, junk: list[JunkSpan]) -> str:

@@ -156,3 +156,17 @@ def test_token_count_exact_when_the_memo_is_cleared(texts):
     counter = TokenCounter(cache_limit=2)  # forces the memo to be cleared between calls
     for text in texts + texts:
         assert counter.count(text) == len(ENC.encode_ordinary(text))
+
+
+@given(any_text)
+@settings(max_examples=200)
+def test_junk_spans_slice_back_to_trimmed_lines(text):
+    from summarizer.cleaning import _lines, find_junk
+
+    for ln in _lines(text):
+        assert text[ln.start : ln.end] == ln.text == ln.text.strip() and "\n" not in ln.text
+    prev_end = 0
+    for j in find_junk(text):
+        piece = text[j.start : j.end]
+        assert prev_end <= j.start < j.end and piece == piece.strip() and "\n" not in piece
+        prev_end = j.end
