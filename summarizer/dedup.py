@@ -196,8 +196,7 @@ def near_duplicate_groups(
             np.array(flat, dtype=np.uint64), np.array(lengths, dtype=np.int64)
         )
         sig = minhash_signatures(shingles, starts, num_perm)
-        flat_sh = shingles.tolist()
-        bounds = starts.tolist() + [len(flat_sh)]
+        bounds = starts.tolist() + [len(shingles)]
         sets: list[frozenset | None] = [None] * len(uniq)  # built on first use
         find, union = uf.find, uf.union
         # Components of the verified-pair graph do not depend on the order pairs come in, and a
@@ -208,10 +207,10 @@ def near_duplicate_groups(
                 continue
             sa = sets[a]
             if sa is None:
-                sa = sets[a] = frozenset(flat_sh[bounds[a] : bounds[a + 1]])
+                sa = sets[a] = frozenset(shingles[bounds[a] : bounds[a + 1]].tolist())
             sb = sets[b]
             if sb is None:
-                sb = sets[b] = frozenset(flat_sh[bounds[b] : bounds[b + 1]])
+                sb = sets[b] = frozenset(shingles[bounds[b] : bounds[b + 1]].tolist())
             if not sa or not sb:
                 continue
             inter = len(sa & sb)
