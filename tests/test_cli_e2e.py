@@ -50,6 +50,12 @@ def test_seed_result_covers_every_source_and_cites_no_junk(seed_result):
             assert c["text"] == seeds[c["source_id"]][c["start"] : c["end"]]
             for j in junk[c["source_id"]]:
                 assert not (j.start < c["end"] and c["start"] < j.end), (c, j)
+    # Independent of cleaning's own verdicts: the seed junk we know of is never quoted.
+    cited = " ".join(c["text"] for s in sentences for c in s["citations"])
+    for junk_text in ["April 18, 2024", "Leave a", "Credit:", "aggregator", "Previous article",
+                      "Next article", "Related Articles", "google news", "Molly-Mae", "Getty",
+                      "Monday, 9th December 2024"]:
+        assert junk_text not in cited
     assert result["stats"]["units_after_dedup"] < result["stats"]["units_before_dedup"] or result["stats"]["deduped_tokens"] < result["stats"]["source_tokens"]
 
 
