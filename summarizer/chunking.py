@@ -9,10 +9,12 @@ whitespace (or, failing that, anywhere) into pieces that fit.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Optional, Sequence
 
 from .errors import ConfigError
 from .tokens import TokenCounter
+
+MIN_CHUNK_TOKENS = 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,19 +64,25 @@ def chunk_source(
     counter: TokenCounter,
     max_tokens: int = 512,
     overlap_tokens: int = 64,
+    counts: Optional[Sequence[int]] = None,
 ) -> list[Chunk]:
-    if max_tokens < 1 or overlap_tokens < 0 or overlap_tokens >= max_tokens:
-        raise ConfigError("chunking needs max_tokens >= 1 and 0 <= overlap_tokens < max_tokens")
+    """Chunks of ``text`` along ``sentences``; ``counts`` are the sentences' token counts when the
+    caller has them already (``corpus.prepare`` does), saving a second count of the whole text."""
+    # One code point can take up to 4 tokens (its UTF-8 bytes), so below 4 a chunk may not fit.
+    if max_tokens < MIN_CHUNK_TOKENS or overlap_tokens < 0 or overlap_tokens >= max_tokens:
+        raise ConfigError(
+            f"chunking needs max_tokens >= {MIN_CHUNK_TOKENS} and 0 <= overlap_tokens < max_tokens"
+        )
     # Sentence-sized pieces, each known to fit on its own.
     pieces: list[tuple[int, int, int]] = []
-    for a, b in sentences:
-        n = counter.count(text[a:b])
+    for k, (a, b) in enumerate(sentences):
+        n = counts[k] if counts is not None else counter.count(text[a:b])
         if n <= max_tokens:
             pieces.append((a, b, n))
         else:
             pieces.extend(_split_long(text, a, b, max_tokens, counter))
     chunks: list[Chunk] = []
-    i = 0
+    i = prev_nxt = 0
     while i < len(pieces):
         j = i
         start = pieces[i][0]
@@ -92,6 +100,12 @@ def chunk_source(
                 break
             j -= 1
         end, n, nxt = best
+        if nxt <= prev_nxt:
+            # The overlap left no room for a new piece: this chunk would sit inside the previous
+            # one. Start right after the previous chunk instead, without overlap.
+            i = prev_nxt
+            continue
+        prev_nxt = nxt
         chunks.append(Chunk(source_id, start, end, n))
         if nxt >= len(pieces):
             break

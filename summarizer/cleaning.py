@@ -21,6 +21,7 @@ properties of scraped pages, not strings of particular sites:
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 
 from .models import JunkSpan
@@ -33,13 +34,14 @@ _NAV = re.compile(
     | related\ (articles?|posts?|stories|news|content|topics) | more\ (from|on)\ | see\ also
     | you\ (may|might)\ also\ like | recommended(\ for\ you)? | (most\ )?(popular|trending)
     | read\ (more|next|also)\b | continue\ reading | click\ here | back\ to\ top
-    | (previous|next|prev)\ (article|post|story|page)\b | share\ (this|on|via)\b | share$
+    | (previous|next|prev)\ (article|post|story|page)(\b|(?-i:(?=[A-Z]))) | share\ (this|on|via)\b | share$
     | follow\ us | sign\ (up|in)\b | log\ in\b | subscribe | newsletter | advertisement\b
     | sponsored\b | skip\ to\ | jump\ to\ | home\s*[›>»/|] | tags?: | filed\ under
     | (google|apple)\ news | (facebook|twitter|whatsapp|telegram|linkedin|email|print)$
     | copy\ link | listen\ to\ (this|the)\ article | cookies?\b | accept\ all
     )"""
 )
+_PREV_NEXT = re.compile(r"(?i)^\W*(previous|next|prev)\s+(article|post|story)(\b|(?-i:[A-Z]))")
 _CREDIT_GLUED = re.compile(r"(?i)(?:credit|photo|image|picture|source)s?\s*:\s*[\w .,&/-]{1,40}$")
 _CREDIT_LINE = re.compile(
     r"(?i)^\W*(photo(graph)?s?|images?|pictures?|credits?|source|illustration|video)\s*(:|by\b)"
@@ -50,6 +52,36 @@ _DISCLAIMER = re.compile(
     r"|copyright\s*(©|\(c\)|\d{4})|terms of (use|service)|privacy policy|cookie policy"
     r"|will be (deleted|removed) within|do not want us to publish|without (prior )?written permission"
 )
+# Lower-case substrings at least one of which every match of a pattern contains. Lines with none
+# skip the (slow, case-insensitive) regex; the regex still decides. Characters that ``re``'s
+# IGNORECASE folds onto ASCII letters (long s, Kelvin sign, dotless/dotted i) disable the filter.
+_DISCLAIMER_KEYS = ("aggregator", "all rights reserved", "trademark", "rightful owner", "copyright",
+                    "terms of", "privacy policy", "cookie policy", "will be", "do not want us",
+                    "without")
+_CREDIT_KEYS = ("photo", "image", "picture", "credit", "source", "illustration", "video", "getty",
+                "shutterstock", "afp", "reuters/", "\u00a9")
+_FOLDS_TO_ASCII = re.compile("[\u017f\u212a\u0130\u0131]")
+
+
+def _lines_with(text: str, lines: list["_Line"], keys: tuple[str, ...]) -> set[int] | range:
+    """Indices of the lines containing one of ``keys`` (lower case), found by ``str.find`` over the
+    whole lower-cased document; every line when lower-casing moves offsets or ``re`` would fold
+    a character the keys miss."""
+    low = text.lower()
+    if len(low) != len(text) or (not text.isascii() and _FOLDS_TO_ASCII.search(text)):
+        return range(len(lines))
+    starts = [ln.start for ln in lines]
+    found: set[int] = set()
+    for key in keys:
+        pos = low.find(key)
+        while pos >= 0:
+            i = bisect_right(starts, pos) - 1
+            if i >= 0 and pos + len(key) <= lines[i].end:
+                found.add(i)
+            pos = low.find(key, pos + 1)
+    return found
+
+
 _MONTHS = (
     "january february march april may june july august september october november december "
     "jan feb mar apr jun jul aug sep sept oct nov dec"
@@ -83,38 +115,40 @@ def _lines(text: str) -> list[_Line]:
     out: list[_Line] = []
     pos, block, blank_run = 0, 0, True
     for raw in text.split("\n"):
-        a, b = pos, pos + len(raw)
-        pos = b + 1
-        while a < b and text[a].isspace():
-            a += 1
-        while b > a and text[b - 1].isspace():
-            b -= 1
-        if a == b:
+        body = raw.strip()  # same whitespace as str.isspace
+        if not body:
+            pos += len(raw) + 1
             if not blank_run:
                 block += 1
             blank_run = True
             continue
+        a = pos + len(raw) - len(raw.lstrip())
+        b = a + len(body)
+        pos += len(raw) + 1
         blank_run = False
-        body = text[a:b]
         norm = _NORM.sub(" ", body.lower().replace("’", "'")).strip()
         out.append(_Line(a, b, body, block, norm, len(body.split())))
     return out
 
 
 def is_date_line(line: str) -> bool:
-    tokens = _DATE_TOKEN.findall(line)
-    if not tokens or len(tokens) > 12:
-        return False
-    has_anchor = False
-    for tok in tokens:
+    # Tokens are read lazily: prose fails on its first non-date word, without tokenizing the rest.
+    has_anchor = has_digit = False
+    n = 0
+    for m in _DATE_TOKEN.finditer(line):
+        tok = m.group()
+        n += 1
+        if n > 12:
+            return False
         low = tok.lower().rstrip(".")
         if low in _DATE_WORDS:
             has_anchor = has_anchor or low in _MONTHS
         elif tok[0].isdigit():
+            has_digit = True
             has_anchor = has_anchor or (len(tok) == 4 and tok.isdigit())
         else:
             return False
-    return has_anchor
+    return has_anchor and has_digit  # "May" or "Monday" alone is not a page date
 
 
 def _is_content(line: _Line) -> bool:
@@ -138,37 +172,48 @@ def find_junk(text: str) -> list[JunkSpan]:
     for i, ln in enumerate(lines):
         blocks.setdefault(ln.block, []).append(i)
 
+    may_disclaim = _lines_with(text, lines, _DISCLAIMER_KEYS)
+    may_credit = _lines_with(text, lines, _CREDIT_KEYS)
     for i, ln in enumerate(lines):
         if is_date_line(ln.text):
             mark(i, "page_date")
-        elif ln.words <= 12 and _NAV.match(ln.text):
-            mark(i, "navigation")
-        elif _DISCLAIMER.search(ln.text):
+        elif ln.words <= 12 and _NAV.match(ln.text) or ln.words <= 40 and _PREV_NEXT.match(ln.text):
+            mark(i, "navigation")  # prev/next links carry a whole headline, hence 40 words
+        elif i in may_disclaim and _DISCLAIMER.search(ln.text):
             for j in blocks[ln.block]:
                 mark(j, "disclaimer")
-        elif _CREDIT_GLUED.search(ln.text) and not ln.punctuated or (
-            ln.words <= 40 and _CREDIT_LINE.search(ln.text)
+        elif i in may_credit and (
+            not ln.punctuated and ":" in ln.text and _CREDIT_GLUED.search(ln.text)
+            or ln.words <= 40 and _CREDIT_LINE.search(ln.text)
         ):
             mark(i, "credit")
             members = blocks[ln.block]
-            if len(members) <= 4:  # a caption block: picture title, caption, credit
+            # A caption block: picture title, caption, credit - at most one prose line. Two or
+            # more mean body paragraphs split by single newlines, with a credit line among them.
+            prose = sum(1 for j in members if j != i and _is_content(lines[j]))
+            if len(members) <= 4 and prose <= 1:
                 for j in members:
                     mark(j, "credit")
 
     # Repeated lines: a line equal to, or contained in, a nearby line. The copy that goes is the
     # later of two equals, or the shorter one when one contains the other.
+    norms = [ln.norm for ln in lines]
+    sizes = [len(x) for x in norms]
+    punct = [ln.punctuated for ln in lines]
+    n_lines = len(lines)
     for i, ln in enumerate(lines):
-        if ln.words < 3 or not ln.norm:
+        a, la = norms[i], sizes[i]
+        if ln.words < 3 or not a:
             continue
-        for j in range(i + 1, min(len(lines), i + 1 + _WINDOW)):
-            other = lines[j]
-            if other.norm == ln.norm:
+        for j in range(i + 1, min(n_lines, i + 1 + _WINDOW)):
+            b, lb = norms[j], sizes[j]
+            if b == a:
                 mark(j, "repeated")
-            elif len(ln.norm) < len(other.norm) and ln.norm in other.norm and not ln.punctuated:
-                mark(i, "repeated")
-            elif len(other.norm) < len(ln.norm) and other.norm in ln.norm and not other.punctuated:
-                if other.words >= 3:
-                    mark(j, "repeated")
+            elif la < lb:
+                if not punct[i] and a in b:
+                    mark(i, "repeated")
+            elif lb < la and not punct[j] and lines[j].words >= 3 and b in a:
+                mark(j, "repeated")
 
     # Stacked unpunctuated short lines in the body: teaser headline lists.
     for members in blocks.values():
@@ -199,13 +244,25 @@ def find_junk(text: str) -> list[JunkSpan]:
     return [JunkSpan(lines[i].start, lines[i].end, r) for i, r in sorted(reasons.items())]
 
 
+def _line_spans(text: str):
+    """Trimmed ``(start, end)`` of each non-blank line, lazily (same lines as ``_lines``)."""
+    pos = 0
+    for raw in text.split("\n"):
+        body = raw.strip()
+        if body:
+            a = pos + len(raw) - len(raw.lstrip())
+            yield a, a + len(body)
+        pos += len(raw) + 1
+
+
 def guess_title(text: str, junk: list[JunkSpan]) -> str:
     """The first line that is not junk, when it looks like a headline."""
     bad = {(j.start, j.end) for j in junk}
-    for ln in _lines(text):
-        if (ln.start, ln.end) in bad:
+    for a, b in _line_spans(text):
+        if (a, b) in bad:
             continue
-        if ln.words <= 30 and not ln.text.endswith("."):
-            return ln.text.lstrip("# ").strip()
+        line = text[a:b]
+        if len(line.split()) <= 30 and not line.endswith("."):
+            return line.lstrip("# ").strip()
         return ""
     return ""

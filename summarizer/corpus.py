@@ -72,6 +72,24 @@ def _mark_junk(spans: list[tuple[int, int]], junk: list[JunkSpan]) -> list[Optio
     return out
 
 
+def split_around_junk(text: str, junk: list[JunkSpan]) -> list[tuple[int, int]]:
+    """Sentence spans that never straddle a junk line and the content next to it.
+
+    A sentence running across a line break ("Title\ngoogle news") would otherwise carry the
+    junk mark onto the content it is glued to, which could then not be cited.
+    """
+    spans: list[tuple[int, int]] = []
+    pos = 0
+    for j in junk:  # sorted, one per line, disjoint
+        if j.start > pos:
+            spans += split_sentences(text, pos, j.start)
+        spans += split_sentences(text, j.start, j.end)
+        pos = max(pos, j.end)
+    if pos < len(text):
+        spans += split_sentences(text, pos)
+    return spans
+
+
 def check_documents(documents: Sequence[Document]) -> None:
     seen: set[str] = set()
     if not documents:
@@ -102,7 +120,7 @@ def prepare(
         junk = find_junk(doc.text)
         if not doc.title:
             doc = Document(doc.id, doc.text, guess_title(doc.text, junk), doc.path)
-        spans = split_sentences(doc.text)
+        spans = split_around_junk(doc.text, junk)
         reasons = _mark_junk(spans, junk)
         sents_by[doc.id] = [
             SourceSentence(doc.id, i, a, b, counter.count(doc.text[a:b]), r)

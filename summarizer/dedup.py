@@ -17,7 +17,7 @@ Python ``hash()``, whose seed changes per process).
 from __future__ import annotations
 
 import re
-from typing import Iterable, Sequence
+from typing import Sequence
 
 import numpy as np
 
@@ -27,8 +27,15 @@ WORD_RE = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z0-9]+(?![a-z])|[^\W_]+")
 _MASK64 = np.uint64(0xFFFFFFFFFFFFFFFF)
 
 
+def normalized_key(text: str) -> str:
+    """The passage's words, lower-cased, joined by single spaces (words never contain spaces, so
+    one ``lower()`` of the joined string equals lower-casing each word, at a fraction of the cost)."""
+    return " ".join(WORD_RE.findall(text)).lower()
+
+
 def normalized_words(text: str) -> list[str]:
-    return [w.lower() for w in WORD_RE.findall(text)]
+    key = normalized_key(text)
+    return key.split(" ") if key else []
 
 
 class _Vocab(dict):
@@ -70,8 +77,16 @@ def shingle_arrays(word_ids: Sequence[Sequence[int]]) -> tuple[np.ndarray, np.nd
 
     A one-word passage gets its word as a single shingle; an empty one gets none.
     """
-    lengths = np.fromiter((len(w) for w in word_ids), dtype=np.int64, count=len(word_ids))
-    flat = np.fromiter((i for w in word_ids for i in w), dtype=np.uint64, count=int(lengths.sum()))
+    flat_list: list[int] = []
+    for w in word_ids:
+        flat_list.extend(w)
+    return shingle_arrays_flat(
+        np.array(flat_list, dtype=np.uint64), np.array([len(w) for w in word_ids], dtype=np.int64)
+    )
+
+
+def shingle_arrays_flat(flat: np.ndarray, lengths: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``shingle_arrays`` for word ids already laid out flat, with each passage's word count."""
     n_sh = np.where(lengths >= 2, lengths - 1, lengths)
     word_starts = np.concatenate(([0], np.cumsum(lengths)[:-1])).astype(np.int64)
     sh_starts = np.concatenate(([0], np.cumsum(n_sh)[:-1])).astype(np.int64)
@@ -109,33 +124,47 @@ def minhash_signatures(shingles: np.ndarray, starts: np.ndarray, num_perm: int) 
     return sig
 
 
-def lsh_candidates(sig: np.ndarray, bands: int) -> Iterable[tuple[int, int]]:
-    """Pairs of passages that share at least one LSH band bucket."""
+def lsh_candidates(sig: np.ndarray, bands: int, small_group: int = 8) -> np.ndarray:
+    """Distinct pairs ``(a, b)``, ``a < b``, of passages sharing at least one LSH band bucket.
+
+    Buckets of up to ``small_group`` passages give all their pairs; larger ones link each member
+    to the bucket's first passage (a star), which keeps the pair count linear. Built with numpy
+    and de-duplicated across bands, so Python only loops over distinct pairs.
+    """
     n, num_perm = sig.shape
     rows = num_perm // bands
-    small_group = 8
+    found: list[np.ndarray] = []
     for b in range(bands):
         band = sig[:, b * rows : (b + 1) * rows]
         with np.errstate(over="ignore"):
             key = _mix(band[:, 0])
             for r in range(1, rows):
                 key = _mix(key ^ band[:, r])
-        order = np.argsort(key, kind="stable")
+        order = np.argsort(key, kind="stable")  # equal keys keep ascending passage order
         sk = key[order]
         brk = np.flatnonzero(sk[1:] != sk[:-1]) + 1
         bounds = np.concatenate(([0], brk, [n]))
         sizes = np.diff(bounds)
-        for g in np.flatnonzero(sizes >= 2):
-            members = order[bounds[g] : bounds[g + 1]].tolist()
-            if len(members) <= small_group:
-                for i, a in enumerate(members):
-                    for c in members[i + 1 :]:
-                        yield a, c
-            else:
-                first = min(members)
-                for c in members:
-                    if c != first:
-                        yield first, c
+        for size in range(2, small_group + 1):
+            groups = np.flatnonzero(sizes == size)
+            if len(groups):
+                members = order[bounds[groups][:, None] + np.arange(size)]  # (groups, size)
+                for p in range(size):
+                    for q in range(p + 1, size):
+                        found.append(np.stack([members[:, p], members[:, q]], axis=1))
+        if (sizes > small_group).any():
+            first = np.minimum.reduceat(order, bounds[:-1])
+            group_of = np.repeat(np.arange(len(sizes)), sizes)
+            large = sizes[group_of] > small_group
+            member, root = order[large], first[group_of[large]]
+            keep = member != root
+            found.append(np.stack([root[keep], member[keep]], axis=1))
+    if not found:
+        return np.empty((0, 2), dtype=np.int64)
+    pairs = np.concatenate(found).astype(np.int64)
+    lo, hi = pairs.min(axis=1), pairs.max(axis=1)
+    codes = np.unique(lo * n + hi)
+    return np.stack([codes // n, codes % n], axis=1)
 
 
 def near_duplicate_groups(
@@ -144,13 +173,12 @@ def near_duplicate_groups(
     """For each text, the index of the first text of its duplicate group (itself if none)."""
     n = len(texts)
     vocab = _Vocab()
-    words = [normalized_words(t) for t in texts]
+    keys = [normalized_key(t) for t in texts]
     uf = _UnionFind(n)
     # Exact pass.
     first_of: dict[str, int] = {}
     uniq: list[int] = []
-    for i, w in enumerate(words):
-        key = " ".join(w)
+    for i, key in enumerate(keys):
         j = first_of.setdefault(key, i)
         if j != i:
             uf.union(j, i)
@@ -158,29 +186,36 @@ def near_duplicate_groups(
             uniq.append(i)
     # Near pass over distinct passages only.
     if len(uniq) > 1:
-        ids = [list(map(vocab.__getitem__, words[i])) for i in uniq]
-        shingles, starts = shingle_arrays(ids)
+        flat: list[int] = []
+        lengths: list[int] = []
+        for i in uniq:
+            words = keys[i].split(" ") if keys[i] else []
+            flat.extend(map(vocab.__getitem__, words))
+            lengths.append(len(words))
+        shingles, starts = shingle_arrays_flat(
+            np.array(flat, dtype=np.uint64), np.array(lengths, dtype=np.int64)
+        )
         sig = minhash_signatures(shingles, starts, num_perm)
-        ends = np.append(starts[1:], len(shingles))
-        sets: dict[int, frozenset] = {}
-
-        def shingle_set(k: int) -> frozenset:
-            s = sets.get(k)
-            if s is None:
-                s = sets[k] = frozenset(shingles[starts[k] : ends[k]].tolist())
-            return s
-
-        checked: set[tuple[int, int]] = set()
-        for a, b in lsh_candidates(sig, bands):
-            if (a, b) in checked or uf.find(uniq[a]) == uf.find(uniq[b]):
+        bounds = starts.tolist() + [len(shingles)]
+        sets: list[frozenset | None] = [None] * len(uniq)  # built on first use
+        find, union = uf.find, uf.union
+        # Components of the verified-pair graph do not depend on the order pairs come in, and a
+        # pair already in one component cannot change them, so it is skipped unverified.
+        for a, b in lsh_candidates(sig, bands).tolist():
+            ia, ib = uniq[a], uniq[b]
+            if find(ia) == find(ib):
                 continue
-            checked.add((a, b))
-            sa, sb = shingle_set(a), shingle_set(b)
+            sa = sets[a]
+            if sa is None:
+                sa = sets[a] = frozenset(shingles[bounds[a] : bounds[a + 1]].tolist())
+            sb = sets[b]
+            if sb is None:
+                sb = sets[b] = frozenset(shingles[bounds[b] : bounds[b + 1]].tolist())
             if not sa or not sb:
                 continue
             inter = len(sa & sb)
             if inter / (len(sa) + len(sb) - inter) >= threshold:
-                uf.union(uniq[a], uniq[b])
+                union(ia, ib)
     return [uf.find(i) for i in range(n)]
 
 

@@ -24,20 +24,32 @@ class _Extractor(HTMLParser):
         self.skip = 0
         self.title: list[str] = []
         self.in_title = False
+        # Elements with a ``hidden`` attribute: (tag, how many of that tag were open at its start),
+        # so the skip ends at *its* end tag, not at the first end tag of any kind.
+        self.hidden: list[tuple[str, int]] = []
+        self.open: dict[str, int] = {}
 
     def handle_starttag(self, tag, attrs):
         if tag in _SKIP and tag not in _VOID:
             self.skip += 1
         if tag == "title":
             self.in_title = True
-        if any(k == "hidden" for k, _ in attrs) and tag not in _VOID:
-            self.skip += 1
+        if tag not in _VOID:
+            self.open[tag] = self.open.get(tag, 0) + 1
+            if any(k == "hidden" for k, _ in attrs):
+                self.skip += 1
+                self.hidden.append((tag, self.open[tag]))
         if tag in _BLOCK:
             self.parts.append("\n\n" if tag not in ("br", "li", "tr") else "\n")
 
     def handle_endtag(self, tag):
         if tag in _SKIP and self.skip:
             self.skip -= 1
+        if self.open.get(tag):
+            if self.hidden and self.hidden[-1] == (tag, self.open[tag]):
+                self.hidden.pop()
+                self.skip -= 1
+            self.open[tag] -= 1
         if tag == "title":
             self.in_title = False
         if tag in _BLOCK:

@@ -93,12 +93,10 @@ def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[t
     spans: list[tuple[int, int]] = []
     prev = 0
     for cut in sentence_boundaries(piece) + [len(piece)]:
-        a, b = prev, cut
-        while a < b and piece[a].isspace():
-            a += 1
-        while b > a and piece[b - 1].isspace():
-            b -= 1
-        if a < b:
-            spans.append((start + a, start + b))
+        seg = piece[prev:cut]
+        body = seg.lstrip()  # str.strip and str.isspace agree on what whitespace is
+        if body:
+            a = start + prev + len(seg) - len(body)
+            spans.append((a, a + len(body.rstrip())))
         prev = cut
     return spans
