@@ -19,6 +19,7 @@ from collections import Counter
 from .citations import cite, cite_sentence
 from .corpus import Corpus
 from .models import Sentence, SourceSentence
+from .periods import period_conflicts
 from .textstats import content_words, jaccard, numbers
 
 _YEAR = re.compile(r"\b(19|20)\d{2}\b")
@@ -73,34 +74,47 @@ def _number_conflicts(corpus: Corpus) -> list[Sentence]:
 
 
 def _page_date_conflicts(corpus: Corpus) -> list[Sentence]:
+    """Page-date lines that disagree, and which of them cannot be the date of the events.
+
+    The events' year is the one the content sentences mention most; when they mention none,
+    the earliest page-date year (a dateline is never later than the events it reports; page
+    stamps and crawl dates often are).
+    """
     texts = corpus.texts
-    dated: list[tuple[str, int, int, str]] = []
+    dated: list[tuple[str, int, int, str, int]] = []
     for doc in corpus.documents:
         for j in corpus.junk[doc.id]:
             if j.reason == "page_date":
-                dated.append((doc.id, j.start, j.end, doc.text[j.start : j.end]))
+                line = doc.text[j.start : j.end]
+                year = max((int(m.group(0)) for m in _YEAR.finditer(line)), default=0)
+                dated.append((doc.id, j.start, j.end, line, year))
     if not dated:
         return []
-    # Years the content itself talks about, weighted by sentences.
     years: Counter = Counter()
     for doc in corpus.documents:
         for s in corpus.sentences[doc.id]:
             if s.junk is None:
-                years.update({m.group(0) for m in _YEAR.finditer(doc.text[s.start : s.end])})
-    page_years = {d[3]: set(_YEAR.findall(d[3])) and {m.group(0) for m in _YEAR.finditer(d[3])} for d in dated}
-    distinct = {d[3] for d in dated}
-    if len(distinct) < 2 and not years:
+                years.update({int(m.group(0)) for m in _YEAR.finditer(doc.text[s.start : s.end])})
+    page_years = [d[4] for d in dated if d[4]]
+    event_year = years.most_common(1)[0][0] if years else min(page_years, default=0)
+    late = [d for d in dated if event_year and d[4] > event_year]
+    citations = [cite(texts, sid, a, b) for sid, a, b, _, _ in dated]
+    if late:
+        fit = [d for d in dated if d not in late and d[4]]
+        text = (
+            "Page dates are not the events' date: "
+            + "; ".join(f"{sid} is dated “{line}”" for sid, _, _, line, _ in late)
+            + f", but the events reported are from {event_year}"
+            + (f" ({'; '.join(f'{sid} is dated “{line}”' for sid, _, _, line, _ in fit)})" if fit else "")
+            + "."
+        )
+        return [Sentence(text=text, citations=citations)]
+    if len({d[3] for d in dated}) < 2:
         return []
-    parts = [f"{sid} is dated “{txt}”" for sid, _, _, txt in dated]
-    text = "Page dates disagree: " + "; ".join(parts) + "."
-    event_years = [y for y, _ in years.most_common(2)]
-    off = [d for d in dated if event_years and not (page_years[d[3]] & set(event_years))]
-    if event_years and off:
-        text = text[:-1] + f", while the articles' own text refers to {', '.join(event_years)}."
-    elif len(distinct) < 2:
-        return []
-    return [Sentence(text=text, citations=[cite(texts, sid, a, b) for sid, a, b, _ in dated])]
+    return [Sentence(text="Page dates disagree: " + "; ".join(f"{sid} is dated “{line}”" for sid, _, _, line, _ in dated) + ".",
+                     citations=citations)]
 
 
 def find_conflicts(corpus: Corpus) -> list[Sentence]:
-    return _page_date_conflicts(corpus) + _number_conflicts(corpus)
+    """Every deterministic conflict: a source about another period, page dates, figures."""
+    return period_conflicts(corpus) + _page_date_conflicts(corpus) + _number_conflicts(corpus)

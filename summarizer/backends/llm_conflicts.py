@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Optional
 from ..citations import cite_sentence
 from ..conflicts import find_conflicts
 from ..models import Sentence, SourceSentence, Unit
-from ..periods import _months_in, period_conflicts
+from ..periods import _months_in
 from ..support import Passage, Resolver
 from ..textstats import content_words, jaccard, numbers
 from .llm_common import ConflictsReply, call, conflicts_schema, example_reply, strip_tags, use_template
@@ -141,7 +141,7 @@ async def find_llm_conflicts(run: "_Run") -> list[Sentence]:
     run.progress("conflicts", {"done": 1, "total": 1, "candidates": len(pairs)})
     out: list[Sentence] = []
     seen: set[frozenset] = set()
-    deterministic = await asyncio.to_thread(lambda: period_conflicts(run.corpus) + find_conflicts(run.corpus))
+    deterministic = await asyncio.to_thread(lambda: find_conflicts(run.corpus))
     for s in found + deterministic:
         if len({c.source_id for c in s.citations}) < 2:
             run.counts["dropped_conflicts"] += 1
