@@ -132,9 +132,13 @@ class AsyncioJobRunner:
         documents = documents_from(self.store.documents(job.id))
         options = SummaryOptions.model_validate(job.options)
 
+        high_water = [0.0]
+
         def progress(stage: str, info: dict) -> None:
-            # Called from the event loop and from prepare()'s worker thread.
+            # Called from the event loop and from worker threads (prepare, extractive picks).
             state = progress_state(stage, info)
+            # A progress bar never moves back, even when a backend re-reports a stage.
+            high_water[0] = state["fraction"] = max(high_water[0], state["fraction"])
             seq = self.store.set_progress(job.id, state)
             loop.call_soon_threadsafe(self.hub.publish, job.id, seq, "progress", state)
 
