@@ -174,6 +174,9 @@ class FakeOpenAIServer:
 def _make_handler(server: FakeOpenAIServer) -> type[BaseHTTPRequestHandler]:
     class _Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"  # keep-alive, like real servers
+        # Headers and body go out as two writes; without TCP_NODELAY, Nagle's algorithm plus the
+        # client's delayed ACK stalls every reply by ~40 ms, which is no real server's latency.
+        disable_nagle_algorithm = True
 
         def log_message(self, format: str, *args: Any) -> None:  # quiet
             return
