@@ -38,13 +38,6 @@ def normalized_words(text: str) -> list[str]:
     return key.split(" ") if key else []
 
 
-class _Vocab(dict):
-    def __missing__(self, word: str) -> int:
-        n = len(self) + 1
-        self[word] = n
-        return n
-
-
 def _mix(x: np.ndarray) -> np.ndarray:
     """splitmix64 finalizer: spreads ids over all 64 bits."""
     with np.errstate(over="ignore"):
@@ -172,9 +165,10 @@ def near_duplicate_groups(
 ) -> list[int]:
     """For each text, the index of the first text of its duplicate group (itself if none)."""
     n = len(texts)
-    vocab = _Vocab()
-    keys = [normalized_key(t) for t in texts]
     uf = _UnionFind(n)
+    # Equal texts have equal keys: normalize each distinct text once.
+    key_of: dict[str, str] = {}
+    keys = [key_of[t] if t in key_of else key_of.setdefault(t, normalized_key(t)) for t in texts]
     # Exact pass.
     first_of: dict[str, int] = {}
     uniq: list[int] = []
@@ -186,12 +180,13 @@ def near_duplicate_groups(
             uniq.append(i)
     # Near pass over distinct passages only.
     if len(uniq) > 1:
-        flat: list[int] = []
-        lengths: list[int] = []
-        for i in uniq:
-            words = keys[i].split(" ") if keys[i] else []
-            flat.extend(map(vocab.__getitem__, words))
-            lengths.append(len(words))
+        uniq_keys = [keys[i] for i in uniq]
+        lengths = [k.count(" ") + 1 if k else 0 for k in uniq_keys]
+        # Word ids numbered 1.. in order of first appearance, built at C speed: dict.fromkeys
+        # keeps first-occurrence order, and map over a plain dict's __getitem__ needs no Python.
+        all_words = " ".join(k for k in uniq_keys if k).split(" ") if any(uniq_keys) else []
+        vocab = {w: i for i, w in enumerate(dict.fromkeys(all_words), 1)}
+        flat = list(map(vocab.__getitem__, all_words))
         shingles, starts = shingle_arrays_flat(
             np.array(flat, dtype=np.uint64), np.array(lengths, dtype=np.int64)
         )
