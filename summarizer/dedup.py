@@ -117,6 +117,14 @@ def minhash_signatures(shingles: np.ndarray, starts: np.ndarray, num_perm: int) 
     return sig
 
 
+def _sorted_unique(x: np.ndarray) -> np.ndarray:
+    """``np.unique`` by sorting (numpy 2's hash-based unique is several times slower here)."""
+    x = np.sort(x)
+    if len(x) < 2:
+        return x
+    return x[np.concatenate(([True], x[1:] != x[:-1]))]
+
+
 def lsh_candidates(sig: np.ndarray, bands: int, small_group: int = 8) -> np.ndarray:
     """Distinct pairs ``(a, b)``, ``a < b``, of passages sharing at least one LSH band bucket.
 
@@ -156,8 +164,48 @@ def lsh_candidates(sig: np.ndarray, bands: int, small_group: int = 8) -> np.ndar
         return np.empty((0, 2), dtype=np.int64)
     pairs = np.concatenate(found).astype(np.int64)
     lo, hi = pairs.min(axis=1), pairs.max(axis=1)
-    codes = np.unique(lo * n + hi)
+    codes = _sorted_unique(lo * n + hi)
     return np.stack([codes // n, codes % n], axis=1)
+
+
+def jaccard_at_least(
+    shingles: np.ndarray, starts: np.ndarray, pairs: np.ndarray, threshold: float
+) -> np.ndarray:
+    """For each pair ``(a, b)`` of passages, whether the true Jaccard similarity of their shingle
+    sets reaches ``threshold`` (False when either set is empty).
+
+    Shingles are renumbered densely, and each passage's distinct ones become sorted keys
+    ``passage << 32 | shingle``; a pair's intersection is then how many of the smaller set's
+    keys, re-tagged with the other passage, a binary search finds. Exact, no per-pair Python.
+    """
+    if not len(pairs):
+        return np.zeros(0, dtype=bool)
+    n = len(starts)
+    order = np.argsort(shingles)
+    ranked = shingles[order]
+    dense = np.empty(len(shingles), dtype=np.int64)
+    if len(shingles):
+        dense[order] = np.cumsum(np.concatenate(([0], ranked[1:] != ranked[:-1])))
+    owner = np.repeat(np.arange(n, dtype=np.int64), np.diff(np.append(starts, len(shingles))))
+    keys = _sorted_unique((owner << 32) | dense)  # distinct shingles per passage
+    key_owner = keys >> 32
+    set_start = np.searchsorted(key_owner, np.arange(n, dtype=np.int64))
+    set_size = np.searchsorted(key_owner, np.arange(n, dtype=np.int64), side="right") - set_start
+    a, b = pairs[:, 0].astype(np.int64), pairs[:, 1].astype(np.int64)
+    swap = set_size[a] > set_size[b]
+    small, big = np.where(swap, b, a), np.where(swap, a, b)
+    counts = set_size[small]
+    total = int(counts.sum())
+    pair_of = np.repeat(np.arange(len(pairs)), counts)
+    offset = np.arange(total, dtype=np.int64) - np.repeat(np.cumsum(counts) - counts, counts)
+    members = keys[np.repeat(set_start[small], counts) + offset] & np.int64(0xFFFFFFFF)
+    query = (np.repeat(big, counts) << 32) | members
+    hit = keys[np.minimum(np.searchsorted(keys, query), len(keys) - 1)] == query
+    inter = np.bincount(pair_of, weights=hit, minlength=len(pairs))
+    la, lb = set_size[a], set_size[b]
+    nonempty = (la > 0) & (lb > 0)
+    union_size = np.where(nonempty, la + lb - inter, 1)
+    return nonempty & (inter / union_size >= threshold)
 
 
 def near_duplicate_groups(
@@ -191,26 +239,13 @@ def near_duplicate_groups(
             np.array(flat, dtype=np.uint64), np.array(lengths, dtype=np.int64)
         )
         sig = minhash_signatures(shingles, starts, num_perm)
-        bounds = starts.tolist() + [len(shingles)]
-        sets: list[frozenset | None] = [None] * len(uniq)  # built on first use
-        find, union = uf.find, uf.union
-        # Components of the verified-pair graph do not depend on the order pairs come in, and a
-        # pair already in one component cannot change them, so it is skipped unverified.
-        for a, b in lsh_candidates(sig, bands).tolist():
-            ia, ib = uniq[a], uniq[b]
-            if find(ia) == find(ib):
-                continue
-            sa = sets[a]
-            if sa is None:
-                sa = sets[a] = frozenset(shingles[bounds[a] : bounds[a + 1]].tolist())
-            sb = sets[b]
-            if sb is None:
-                sb = sets[b] = frozenset(shingles[bounds[b] : bounds[b + 1]].tolist())
-            if not sa or not sb:
-                continue
-            inter = len(sa & sb)
-            if inter / (len(sa) + len(sb) - inter) >= threshold:
-                union(ia, ib)
+        pairs = lsh_candidates(sig, bands)
+        # Components of the verified-pair graph do not depend on the order pairs come in, so
+        # every candidate is verified at once in numpy and only the merges loop in Python.
+        ok = jaccard_at_least(shingles, starts, pairs, threshold)
+        union = uf.union
+        for a, b in pairs[ok].tolist():
+            union(uniq[a], uniq[b])
     return [uf.find(i) for i in range(n)]
 
 
