@@ -46,25 +46,6 @@ def _mix(x: np.ndarray) -> np.ndarray:
         return x ^ (x >> np.uint64(31))
 
 
-class _UnionFind:
-    def __init__(self, n: int) -> None:
-        self.parent = list(range(n))
-
-    def find(self, a: int) -> int:
-        parent = self.parent
-        while parent[a] != a:
-            parent[a] = parent[parent[a]]
-            a = parent[a]
-        return a
-
-    def union(self, a: int, b: int) -> None:
-        ra, rb = self.find(a), self.find(b)
-        if ra != rb:
-            if rb < ra:
-                ra, rb = rb, ra
-            self.parent[rb] = ra  # the earliest passage stays the root
-
-
 def shingle_arrays(word_ids: Sequence[Sequence[int]]) -> tuple[np.ndarray, np.ndarray]:
     """All bigram shingle hashes, flat, plus each passage's start offset into them.
 
@@ -213,22 +194,19 @@ def near_duplicate_groups(
 ) -> list[int]:
     """For each text, the index of the first text of its duplicate group (itself if none)."""
     n = len(texts)
-    uf = _UnionFind(n)
+    if not n:
+        return []
     # Equal texts have equal keys: normalize each distinct text once.
     key_of: dict[str, str] = {}
     keys = [key_of[t] if t in key_of else key_of.setdefault(t, normalized_key(t)) for t in texts]
-    # Exact pass.
+    # Exact pass: each passage points at the first one with its key.
     first_of: dict[str, int] = {}
-    uniq: list[int] = []
-    for i, key in enumerate(keys):
-        j = first_of.setdefault(key, i)
-        if j != i:
-            uf.union(j, i)
-        else:
-            uniq.append(i)
+    first = np.array([first_of.setdefault(key, i) for i, key in enumerate(keys)], dtype=np.int64)
+    uniq = np.flatnonzero(first == np.arange(n))
+    labels = np.arange(len(uniq))
     # Near pass over distinct passages only.
     if len(uniq) > 1:
-        uniq_keys = [keys[i] for i in uniq]
+        uniq_keys = [keys[i] for i in uniq.tolist()]
         lengths = [k.count(" ") + 1 if k else 0 for k in uniq_keys]
         # Word ids numbered 1.. in order of first appearance, built at C speed: dict.fromkeys
         # keeps first-occurrence order, and map over a plain dict's __getitem__ needs no Python.
@@ -241,12 +219,33 @@ def near_duplicate_groups(
         sig = minhash_signatures(shingles, starts, num_perm)
         pairs = lsh_candidates(sig, bands)
         # Components of the verified-pair graph do not depend on the order pairs come in, so
-        # every candidate is verified at once in numpy and only the merges loop in Python.
+        # every candidate is verified at once and components are found in numpy.
         ok = jaccard_at_least(shingles, starts, pairs, threshold)
-        union = uf.union
-        for a, b in pairs[ok].tolist():
-            union(uniq[a], uniq[b])
-    return [uf.find(i) for i in range(n)]
+        labels = min_labels(len(uniq), pairs[ok])
+    # uniq is ascending, so a component's smallest local index is its first passage.
+    return uniq[labels[np.searchsorted(uniq, first)]].tolist()
+
+
+def min_labels(n: int, edges: np.ndarray) -> np.ndarray:
+    """Connected components of ``n`` nodes: each node's label is the smallest node of its
+    component (what a union-find keeping the smaller root gives). Min-label propagation with
+    pointer jumping; a label is always a node of the same component no larger than the node,
+    so at the fixed point every component carries its minimum."""
+    labels = np.arange(n)
+    if not len(edges):
+        return labels
+    u, v = edges[:, 0], edges[:, 1]
+    while True:
+        low = np.minimum(labels[u], labels[v])
+        new = labels.copy()
+        np.minimum.at(new, u, low)
+        np.minimum.at(new, v, low)
+        jumped = new[new]
+        while not np.array_equal(jumped, new):
+            new, jumped = jumped, jumped[jumped]
+        if np.array_equal(new, labels):
+            return labels
+        labels = new
 
 
 def build_units(
