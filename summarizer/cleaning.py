@@ -94,6 +94,7 @@ _DATE_WORDS = frozenset(
 )
 _DATE_TOKEN = re.compile(r"[A-Za-z.]+|\d+(?:st|nd|rd|th)?|\d{1,2}:\d{2}")
 _NORM = re.compile(r"[^\w]+")
+_NORM_LINES = re.compile(r"[^\w\n]+")
 _WINDOW = 10  # lines: how near a copy must be to count as "printed next to" its original
 
 
@@ -114,7 +115,11 @@ class _Line:
 def _lines(text: str) -> list[_Line]:
     out: list[_Line] = []
     pos, block, blank_run = 0, 0, True
-    for raw in text.split("\n"):
+    # Normalized lines from one pass over the whole text: lower-casing never adds or removes a
+    # newline, and a non-word run is cut at newlines, so line k of this equals normalizing line k
+    # alone (the strip below drops what the line's own whitespace became).
+    norms = _NORM_LINES.sub(" ", text.lower().replace("’", "'")).split("\n")
+    for raw, norm_raw in zip(text.split("\n"), norms):
         body = raw.strip()  # same whitespace as str.isspace
         if not body:
             pos += len(raw) + 1
@@ -126,8 +131,7 @@ def _lines(text: str) -> list[_Line]:
         b = a + len(body)
         pos += len(raw) + 1
         blank_run = False
-        norm = _NORM.sub(" ", body.lower().replace("’", "'")).strip()
-        out.append(_Line(a, b, body, block, norm, len(body.split())))
+        out.append(_Line(a, b, body, block, norm_raw.strip(" "), len(body.split())))
     return out
 
 
