@@ -159,8 +159,12 @@ def jaccard_at_least(
     ``passage << 32 | shingle``; a pair's intersection is then how many of the smaller set's
     keys, re-tagged with the other passage, a binary search finds. Exact, no per-pair Python.
     """
-    if not len(pairs):
-        return np.zeros(0, dtype=bool)
+    return _jaccard_at_least(shingle_sets(shingles, starts), pairs, threshold)
+
+
+def shingle_sets(shingles: np.ndarray, starts: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Sorted keys ``passage << 32 | dense shingle id`` of each passage's distinct shingles, with
+    each passage's first key index and set size."""
     n = len(starts)
     order = np.argsort(shingles)
     ranked = shingles[order]
@@ -172,6 +176,13 @@ def jaccard_at_least(
     key_owner = keys >> 32
     set_start = np.searchsorted(key_owner, np.arange(n, dtype=np.int64))
     set_size = np.searchsorted(key_owner, np.arange(n, dtype=np.int64), side="right") - set_start
+    return keys, set_start, set_size
+
+
+def _jaccard_at_least(sets: tuple[np.ndarray, ...], pairs: np.ndarray, threshold: float):
+    keys, set_start, set_size = sets
+    if not len(pairs):
+        return np.zeros(0, dtype=bool)
     a, b = pairs[:, 0].astype(np.int64), pairs[:, 1].astype(np.int64)
     swap = set_size[a] > set_size[b]
     small, big = np.where(swap, b, a), np.where(swap, a, b)
@@ -220,10 +231,29 @@ def near_duplicate_groups(
         pairs = lsh_candidates(sig, bands)
         # Components of the verified-pair graph do not depend on the order pairs come in, so
         # every candidate is verified at once and components are found in numpy.
-        ok = jaccard_at_least(shingles, starts, pairs, threshold)
-        labels = min_labels(len(uniq), pairs[ok])
+        labels = verified_components(shingles, starts, pairs, threshold)
     # uniq is ascending, so a component's smallest local index is its first passage.
     return uniq[labels[np.searchsorted(uniq, first)]].tolist()
+
+
+def verified_components(
+    shingles: np.ndarray, starts: np.ndarray, pairs: np.ndarray, threshold: float,
+    batch: int = 16384,
+) -> np.ndarray:
+    """Component labels (smallest member) of the candidate pairs that pass ``jaccard_at_least``.
+
+    Pairs are verified in batches; a pair whose ends are already in one component cannot change
+    the components, so it is dropped unverified (most star pairs of big LSH buckets are)."""
+    labels = np.arange(len(starts))
+    sets = shingle_sets(shingles, starts)
+    for k in range(0, len(pairs), batch):
+        part = pairs[k : k + batch]
+        part = part[labels[part[:, 0]] != labels[part[:, 1]]]
+        ok = part[_jaccard_at_least(sets, part, threshold)]
+        if len(ok):
+            # Merge at the level of current components: link their labels, then relabel.
+            labels = min_labels(len(labels), labels[ok])[labels]
+    return labels
 
 
 def min_labels(n: int, edges: np.ndarray) -> np.ndarray:
