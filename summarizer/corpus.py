@@ -116,19 +116,36 @@ def prepare(
     docs: list[Document] = []
     junk_by: dict[str, list[JunkSpan]] = {}
     sents_by: dict[str, list[SourceSentence]] = {}
+    # Cleaning and segmentation are pure functions of the text, so an exact copy of an earlier
+    # document (syndicated news, mirrors) reuses its results; likewise a repeated sentence reuses
+    # its token count.
+    seen: dict[str, tuple[list[JunkSpan], str, list[tuple[int, int, int, Optional[str]]]]] = {}
+    counts: dict[str, int] = {}
+    count = counter.count
     for n, doc in enumerate(documents):
-        junk = find_junk(doc.text)
+        text = doc.text
+        done = seen.get(text)
+        if done is None:
+            junk = find_junk(text)
+            title = guess_title(text, junk)
+            spans = split_around_junk(text, junk)
+            reasons = _mark_junk(spans, junk)
+            rows = []
+            for (a, b), r in zip(spans, reasons):
+                sent = text[a:b]
+                c = counts.get(sent)
+                if c is None:
+                    c = counts[sent] = count(sent)
+                rows.append((a, b, c, r))
+            done = seen[text] = (junk, title, rows)
+        junk, title, rows = done
         if not doc.title:
-            doc = Document(doc.id, doc.text, guess_title(doc.text, junk), doc.path)
-        spans = split_around_junk(doc.text, junk)
-        reasons = _mark_junk(spans, junk)
-        sents_by[doc.id] = [
-            SourceSentence(doc.id, i, a, b, counter.count(doc.text[a:b]), r)
-            for i, ((a, b), r) in enumerate(zip(spans, reasons))
-        ]
-        junk_by[doc.id] = junk
+            doc = Document(doc.id, text, title, doc.path)
+        did = doc.id
+        sents_by[did] = [SourceSentence(did, i, a, b, c, r) for i, (a, b, c, r) in enumerate(rows)]
+        junk_by[did] = list(junk)
         docs.append(doc)
-        progress("prepare", {"source_id": doc.id, "done": n + 1, "total": len(documents)})
+        progress("prepare", {"source_id": did, "done": n + 1, "total": len(documents)})
     flat = [s for d in docs for s in sents_by[d.id]]
     units = build_units(flat, {d.id: d.text for d in docs}, threshold=dedup_threshold)
     progress("dedup", {"units": len(units), "sentences": len(flat)})

@@ -38,38 +38,12 @@ def normalized_words(text: str) -> list[str]:
     return key.split(" ") if key else []
 
 
-class _Vocab(dict):
-    def __missing__(self, word: str) -> int:
-        n = len(self) + 1
-        self[word] = n
-        return n
-
-
 def _mix(x: np.ndarray) -> np.ndarray:
     """splitmix64 finalizer: spreads ids over all 64 bits."""
     with np.errstate(over="ignore"):
         x = (x ^ (x >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
         x = (x ^ (x >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
         return x ^ (x >> np.uint64(31))
-
-
-class _UnionFind:
-    def __init__(self, n: int) -> None:
-        self.parent = list(range(n))
-
-    def find(self, a: int) -> int:
-        parent = self.parent
-        while parent[a] != a:
-            parent[a] = parent[parent[a]]
-            a = parent[a]
-        return a
-
-    def union(self, a: int, b: int) -> None:
-        ra, rb = self.find(a), self.find(b)
-        if ra != rb:
-            if rb < ra:
-                ra, rb = rb, ra
-            self.parent[rb] = ra  # the earliest passage stays the root
 
 
 def shingle_arrays(word_ids: Sequence[Sequence[int]]) -> tuple[np.ndarray, np.ndarray]:
@@ -124,6 +98,14 @@ def minhash_signatures(shingles: np.ndarray, starts: np.ndarray, num_perm: int) 
     return sig
 
 
+def _sorted_unique(x: np.ndarray) -> np.ndarray:
+    """``np.unique`` by sorting (numpy 2's hash-based unique is several times slower here)."""
+    x = np.sort(x)
+    if len(x) < 2:
+        return x
+    return x[np.concatenate(([True], x[1:] != x[:-1]))]
+
+
 def lsh_candidates(sig: np.ndarray, bands: int, small_group: int = 8) -> np.ndarray:
     """Distinct pairs ``(a, b)``, ``a < b``, of passages sharing at least one LSH band bucket.
 
@@ -163,8 +145,59 @@ def lsh_candidates(sig: np.ndarray, bands: int, small_group: int = 8) -> np.ndar
         return np.empty((0, 2), dtype=np.int64)
     pairs = np.concatenate(found).astype(np.int64)
     lo, hi = pairs.min(axis=1), pairs.max(axis=1)
-    codes = np.unique(lo * n + hi)
+    codes = _sorted_unique(lo * n + hi)
     return np.stack([codes // n, codes % n], axis=1)
+
+
+def jaccard_at_least(
+    shingles: np.ndarray, starts: np.ndarray, pairs: np.ndarray, threshold: float
+) -> np.ndarray:
+    """For each pair ``(a, b)`` of passages, whether the true Jaccard similarity of their shingle
+    sets reaches ``threshold`` (False when either set is empty).
+
+    Shingles are renumbered densely, and each passage's distinct ones become sorted keys
+    ``passage << 32 | shingle``; a pair's intersection is then how many of the smaller set's
+    keys, re-tagged with the other passage, a binary search finds. Exact, no per-pair Python.
+    """
+    return _jaccard_at_least(shingle_sets(shingles, starts), pairs, threshold)
+
+
+def shingle_sets(shingles: np.ndarray, starts: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Sorted keys ``passage << 32 | dense shingle id`` of each passage's distinct shingles, with
+    each passage's first key index and set size."""
+    n = len(starts)
+    order = np.argsort(shingles)
+    ranked = shingles[order]
+    dense = np.empty(len(shingles), dtype=np.int64)
+    if len(shingles):
+        dense[order] = np.cumsum(np.concatenate(([0], ranked[1:] != ranked[:-1])))
+    owner = np.repeat(np.arange(n, dtype=np.int64), np.diff(np.append(starts, len(shingles))))
+    keys = _sorted_unique((owner << 32) | dense)  # distinct shingles per passage
+    key_owner = keys >> 32
+    set_start = np.searchsorted(key_owner, np.arange(n, dtype=np.int64))
+    set_size = np.searchsorted(key_owner, np.arange(n, dtype=np.int64), side="right") - set_start
+    return keys, set_start, set_size
+
+
+def _jaccard_at_least(sets: tuple[np.ndarray, ...], pairs: np.ndarray, threshold: float):
+    keys, set_start, set_size = sets
+    if not len(pairs):
+        return np.zeros(0, dtype=bool)
+    a, b = pairs[:, 0].astype(np.int64), pairs[:, 1].astype(np.int64)
+    swap = set_size[a] > set_size[b]
+    small, big = np.where(swap, b, a), np.where(swap, a, b)
+    counts = set_size[small]
+    total = int(counts.sum())
+    pair_of = np.repeat(np.arange(len(pairs)), counts)
+    offset = np.arange(total, dtype=np.int64) - np.repeat(np.cumsum(counts) - counts, counts)
+    members = keys[np.repeat(set_start[small], counts) + offset] & np.int64(0xFFFFFFFF)
+    query = (np.repeat(big, counts) << 32) | members
+    hit = keys[np.minimum(np.searchsorted(keys, query), len(keys) - 1)] == query
+    inter = np.bincount(pair_of, weights=hit, minlength=len(pairs))
+    la, lb = set_size[a], set_size[b]
+    nonempty = (la > 0) & (lb > 0)
+    union_size = np.where(nonempty, la + lb - inter, 1)
+    return nonempty & (inter / union_size >= threshold)
 
 
 def near_duplicate_groups(
@@ -172,51 +205,77 @@ def near_duplicate_groups(
 ) -> list[int]:
     """For each text, the index of the first text of its duplicate group (itself if none)."""
     n = len(texts)
-    vocab = _Vocab()
-    keys = [normalized_key(t) for t in texts]
-    uf = _UnionFind(n)
-    # Exact pass.
+    if not n:
+        return []
+    # Equal texts have equal keys: normalize each distinct text once.
+    key_of: dict[str, str] = {}
+    keys = [key_of[t] if t in key_of else key_of.setdefault(t, normalized_key(t)) for t in texts]
+    # Exact pass: each passage points at the first one with its key.
     first_of: dict[str, int] = {}
-    uniq: list[int] = []
-    for i, key in enumerate(keys):
-        j = first_of.setdefault(key, i)
-        if j != i:
-            uf.union(j, i)
-        else:
-            uniq.append(i)
+    first = np.array([first_of.setdefault(key, i) for i, key in enumerate(keys)], dtype=np.int64)
+    uniq = np.flatnonzero(first == np.arange(n))
+    labels = np.arange(len(uniq))
     # Near pass over distinct passages only.
     if len(uniq) > 1:
-        flat: list[int] = []
-        lengths: list[int] = []
-        for i in uniq:
-            words = keys[i].split(" ") if keys[i] else []
-            flat.extend(map(vocab.__getitem__, words))
-            lengths.append(len(words))
+        uniq_keys = [keys[i] for i in uniq.tolist()]
+        lengths = [k.count(" ") + 1 if k else 0 for k in uniq_keys]
+        # Word ids numbered 1.. in order of first appearance, built at C speed: dict.fromkeys
+        # keeps first-occurrence order, and map over a plain dict's __getitem__ needs no Python.
+        all_words = " ".join(k for k in uniq_keys if k).split(" ") if any(uniq_keys) else []
+        vocab = {w: i for i, w in enumerate(dict.fromkeys(all_words), 1)}
+        flat = list(map(vocab.__getitem__, all_words))
         shingles, starts = shingle_arrays_flat(
             np.array(flat, dtype=np.uint64), np.array(lengths, dtype=np.int64)
         )
         sig = minhash_signatures(shingles, starts, num_perm)
-        bounds = starts.tolist() + [len(shingles)]
-        sets: list[frozenset | None] = [None] * len(uniq)  # built on first use
-        find, union = uf.find, uf.union
-        # Components of the verified-pair graph do not depend on the order pairs come in, and a
-        # pair already in one component cannot change them, so it is skipped unverified.
-        for a, b in lsh_candidates(sig, bands).tolist():
-            ia, ib = uniq[a], uniq[b]
-            if find(ia) == find(ib):
-                continue
-            sa = sets[a]
-            if sa is None:
-                sa = sets[a] = frozenset(shingles[bounds[a] : bounds[a + 1]].tolist())
-            sb = sets[b]
-            if sb is None:
-                sb = sets[b] = frozenset(shingles[bounds[b] : bounds[b + 1]].tolist())
-            if not sa or not sb:
-                continue
-            inter = len(sa & sb)
-            if inter / (len(sa) + len(sb) - inter) >= threshold:
-                union(ia, ib)
-    return [uf.find(i) for i in range(n)]
+        pairs = lsh_candidates(sig, bands)
+        # Components of the verified-pair graph do not depend on the order pairs come in, so
+        # every candidate is verified at once and components are found in numpy.
+        labels = verified_components(shingles, starts, pairs, threshold)
+    # uniq is ascending, so a component's smallest local index is its first passage.
+    return uniq[labels[np.searchsorted(uniq, first)]].tolist()
+
+
+def verified_components(
+    shingles: np.ndarray, starts: np.ndarray, pairs: np.ndarray, threshold: float,
+    batch: int = 16384,
+) -> np.ndarray:
+    """Component labels (smallest member) of the candidate pairs that pass ``jaccard_at_least``.
+
+    Pairs are verified in batches; a pair whose ends are already in one component cannot change
+    the components, so it is dropped unverified (most star pairs of big LSH buckets are)."""
+    labels = np.arange(len(starts))
+    sets = shingle_sets(shingles, starts)
+    for k in range(0, len(pairs), batch):
+        part = pairs[k : k + batch]
+        part = part[labels[part[:, 0]] != labels[part[:, 1]]]
+        ok = part[_jaccard_at_least(sets, part, threshold)]
+        if len(ok):
+            # Merge at the level of current components: link their labels, then relabel.
+            labels = min_labels(len(labels), labels[ok])[labels]
+    return labels
+
+
+def min_labels(n: int, edges: np.ndarray) -> np.ndarray:
+    """Connected components of ``n`` nodes: each node's label is the smallest node of its
+    component (what a union-find keeping the smaller root gives). Min-label propagation with
+    pointer jumping; a label is always a node of the same component no larger than the node,
+    so at the fixed point every component carries its minimum."""
+    labels = np.arange(n)
+    if not len(edges):
+        return labels
+    u, v = edges[:, 0], edges[:, 1]
+    while True:
+        low = np.minimum(labels[u], labels[v])
+        new = labels.copy()
+        np.minimum.at(new, u, low)
+        np.minimum.at(new, v, low)
+        jumped = new[new]
+        while not np.array_equal(jumped, new):
+            new, jumped = jumped, jumped[jumped]
+        if np.array_equal(new, labels):
+            return labels
+        labels = new
 
 
 def build_units(

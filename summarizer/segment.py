@@ -29,7 +29,10 @@ ABBREVIATIONS = frozenset(
 )
 
 # Terminal punctuation (+ closing quotes/brackets) then whitespace; or a newline run.
-_CANDIDATE = re.compile(r"""[.!?…]+["'”’»)\]]*(?=\s)|\n[ \t\r\f\v]*(?:\n[ \t\r\f\v]*)*""")
+# Group 1 is the next visible character after the candidate (None at the end of the text).
+_CANDIDATE = re.compile(
+    r"""(?:[.!?…]+["'”’»)\]]*(?=\s)|\n[ \t\r\f\v]*(?:\n[ \t\r\f\v]*)*)(?:(?=\s*(\S)))?"""
+)
 _WORD_BEFORE = re.compile(r"([^\s\"'“‘(\[]+)$")
 _JOINERS = ",;:-–—(/&"
 
@@ -59,30 +62,27 @@ def _next_visible(text: str, pos: int) -> str:
 def sentence_boundaries(text: str) -> list[int]:
     """Positions (exclusive ends) where a sentence stops, before trimming."""
     cuts: list[int] = []
+    append = cuts.append
     for m in _CANDIDATE.finditer(text):
         s, e = m.span()
+        nxt = m.group(1)
         if text[s] == "\n":
             if text.count("\n", s, e) >= 2:
-                cuts.append(s)  # blank line: paragraph break
+                append(s)  # blank line: paragraph break
                 continue
-            nxt = _next_visible(text, e)
             if not nxt:
                 continue
             prev = text[s - 1] if s > 0 else ""
             if nxt.islower() or (prev and prev in _JOINERS):
                 continue  # hard-wrapped line that runs on
-            cuts.append(s)
+            append(s)
             continue
-        nxt = _next_visible(text, e)
-        if not nxt:
-            continue
-        if nxt.islower():
+        if not nxt or nxt.islower():
             continue  # "e.g. this", "Mr. smith" typo, ellipsis inside a sentence
-        last = text[s]
-        if last == "." and e - s == 1 and _is_abbreviation(text, s):
+        if e - s == 1 and text[s] == "." and _is_abbreviation(text, s):
             continue
         if text[e - 1] in ".!?…" or text[e - 1] in "\"'”’»)]":
-            cuts.append(e)
+            append(e)
     return cuts
 
 

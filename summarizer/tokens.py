@@ -66,6 +66,7 @@ class _WordCounts(dict):
 # any split it allows is a true boundary; a missed boundary only makes a piece longer, still exact.
 _SURE_SPACE = re.compile(r"(?<=\S) ")
 _SPACE_AFTER_SPACE = re.compile(r"\s ")  # rare; without it plain str.split(" ") is exact, and faster
+_ASCII_SPACE_PAIRS = tuple(c + " " for c in " \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f")
 
 
 class TokenCounter:
@@ -82,7 +83,11 @@ class TokenCounter:
     def count(self, text: str) -> int:
         if not text:
             return 0
-        words = _SURE_SPACE.split(text) if _SPACE_AFTER_SPACE.search(text) else text.split(" ")
+        if text.isascii():  # the ASCII whitespace of ``\s``, checked by fast substring scans
+            odd = any(pair in text for pair in _ASCII_SPACE_PAIRS)
+        else:
+            odd = _SPACE_AFTER_SPACE.search(text) is not None
+        words = _SURE_SPACE.split(text) if odd else text.split(" ")
         if len(self._words) > self._cache_limit or len(self._first_words) > self._cache_limit:
             with self._lock:
                 self._words.clear()
