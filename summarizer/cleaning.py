@@ -7,6 +7,7 @@ properties of scraped pages, not strings of particular sites:
 * ``page_date``   - a line that is only a date/time (page stamps, often not the event's date);
 * ``navigation``  - short lines built from link-like phrases (comment prompts, related/next/previous
   links, share/subscribe/follow buttons, "back to top");
+* ``caption``     - short embed labels ("Video of ...", "Watch: ...");
 * ``credit``      - photo/credit lines, including a credit glued onto a caption ("...Credit: Getty"),
   and the caption lines sharing a block with them;
 * ``disclaimer``  - aggregator/legal boilerplate;
@@ -47,6 +48,8 @@ _CREDIT_LINE = re.compile(
     r"(?i)^\W*(photo(graph)?s?|images?|pictures?|credits?|source|illustration|video)\s*(:|by\b)"
     r"|getty\s+images|shutterstock|\bafp\s+via\b|\bap\s+photo\b|\breuters/|©"
 )
+# Embed labels: "Video of ...", "Photo: ...", "Watch: ..." on a short line of their own.
+_EMBED_LABEL = re.compile(r"(?i)^\W*((videos?|photos?|images?|pictures?)\s+(of|shows?)\b|(watch|gallery)\s*:)")
 _DISCLAIMER = re.compile(
     r"(?i)\baggregator\b|all rights reserved|trademarks? belong|rightful owners?"
     r"|copyright\s*(©|\(c\)|\d{4})|terms of (use|service)|privacy policy|cookie policy"
@@ -203,11 +206,14 @@ def find_junk(text: str) -> list[JunkSpan]:
 
     may_disclaim = _lines_with(text, lines, _DISCLAIMER_KEYS)
     may_credit = _lines_with(text, lines, _CREDIT_KEYS)
+    may_watch = _lines_with(text, lines, ("watch", "galler"))
     for i, ln in enumerate(lines):
         if is_date_line(ln.text):
             mark(i, "page_date")
         elif ln.words <= 12 and _NAV.match(ln.text) or ln.words <= 40 and _PREV_NEXT.match(ln.text):
             mark(i, "navigation")  # prev/next links carry a whole headline, hence 40 words
+        elif ln.words <= 20 and (i in may_credit or i in may_watch) and _EMBED_LABEL.match(ln.text):
+            mark(i, "caption")
         elif i in may_disclaim and _DISCLAIMER.search(ln.text):
             for j in blocks[ln.block]:
                 mark(j, "disclaimer")

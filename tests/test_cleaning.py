@@ -177,3 +177,19 @@ def test_keyword_prefilter_does_not_hide_case_folded_matches():
     assert junk_lines(text)["All rights reſerved by nobody"] == "disclaimer"
     plain = text.replace("ſ", "s")
     assert junk_lines(plain)["All rights reserved by nobody"] == "disclaimer"
+
+
+def test_embed_labels_are_captions_but_prose_about_video_is_not():
+    text = (
+        "Flood waters recede in the valley\n\n"
+        "Video of the rescue teams at the river crossing.\n\n"
+        "Video shared by the regional authorities on Sunday showed rescue teams reaching the last "
+        "cut-off village, where about 200 people had waited two days for help.\n\n"
+        "Watch: the mayor's statement in full\n\n"
+        "The mayor said the clean-up would take weeks and asked residents to boil tap water.\n"
+    )
+    junk = {text[j.start : j.end]: j.reason for j in find_junk(text)}
+    assert junk.get("Video of the rescue teams at the river crossing.") == "caption"
+    assert junk.get("Watch: the mayor's statement in full") == "caption"
+    assert not any(k.startswith("Video shared") for k in junk)
+    assert not any(k.startswith("The mayor said") for k in junk)
