@@ -1,8 +1,9 @@
 """Result cache for evals: SQLite under ``Settings.data_dir`` (or ``--cache-dir``).
 
-Key = sha256 of (case content hash, backend, model, hash of every prompt file, package version),
-so an unchanged eval re-runs from the cache without LLM calls, and editing a prompt, upgrading
-the package, or changing a document or option re-runs the case. Values are result JSON: metrics
+Key = sha256 of (case content hash, backend, model, hash of every prompt file, package version,
+hash of the package's source), so an unchanged eval re-runs from the cache without LLM calls, and
+editing a prompt or the code, upgrading the package, or changing a document or option re-runs the
+case (LLM calls whose requests did not change are still answered by the LLM reply cache). Values are result JSON: metrics
 are recomputed on every run, so changing thresholds or metric code never needs a re-run.
 """
 
@@ -23,26 +24,19 @@ import summarizer
 
 from ..errors import EvalError
 from ..models import SummaryResult, jsonable
+from ..prompts import prompt_set_hash
 
 log = logging.getLogger(__name__)
 
 
-def prompts_dir() -> Optional[Path]:
-    """The repo's prompts/ folder in a checkout, else the copy bundled into the wheel."""
-    pkg = Path(summarizer.__file__).parent
-    for candidate in (pkg.parent / "prompts", pkg / "_prompts"):
-        if candidate.is_dir():
-            return candidate
-    return None
-
-
 @lru_cache(maxsize=1)
-def prompts_hash() -> str:
+def code_hash() -> str:
+    """Hash of the package's own source: a cached result is only reused by the code that made it
+    (a cleaning or backend change must re-run the eval, not replay an old verdict)."""
+    root = Path(summarizer.__file__).resolve().parent
     h = hashlib.sha256()
-    root = prompts_dir()
-    if root is not None:
-        for f in sorted(p for p in root.rglob("*") if p.is_file()):
-            h.update(f.relative_to(root).as_posix().encode() + b"\0" + f.read_bytes() + b"\0")
+    for f in sorted(root.rglob("*.py")):
+        h.update(f.relative_to(root).as_posix().encode() + b"\0" + f.read_bytes() + b"\0")
     return h.hexdigest()
 
 
@@ -54,7 +48,7 @@ def package_version() -> str:
 
 
 def cache_key(content_hash: str, backend: str, model: Optional[str]) -> str:
-    parts = [content_hash, backend, model or "", prompts_hash(), package_version()]
+    parts = [content_hash, backend, model or "", prompt_set_hash(), package_version(), code_hash()]
     return hashlib.sha256("\0".join(parts).encode("utf-8")).hexdigest()
 
 
