@@ -17,6 +17,11 @@ class SummarizerError(Exception):
     #: HTTP status the API maps this error to.
     http_status = 500
 
+    def __init__(self, *args: object, field: str | None = None) -> None:
+        super().__init__(*args)
+        #: The input field at fault ("options.backend", "documents[2].text"), when there is one.
+        self.field = field
+
 
 class InputError(SummarizerError):
     """The user's input cannot be used (bad file, bad encoding, duplicate ids...)."""

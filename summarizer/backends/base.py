@@ -68,8 +68,13 @@ def available() -> list[str]:
     return sorted(_REGISTRY)
 
 
-def create(name: str, settings: "Settings", options: "SummaryOptions") -> Backend:
+def check_name(name: str) -> None:
+    """Raise a ConfigError (naming the ``options.backend`` field) for an unregistered backend."""
     names = available()
     if name not in _REGISTRY:
-        raise ConfigError(f"unknown backend {name!r}; available: {', '.join(names)}")
+        raise ConfigError(f"unknown backend {name!r}; available: {', '.join(names)}", field="options.backend")
+
+
+def create(name: str, settings: "Settings", options: "SummaryOptions") -> Backend:
+    check_name(name)
     return _REGISTRY[name](settings, options)

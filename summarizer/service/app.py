@@ -67,7 +67,7 @@ def _field(loc) -> str:
 def _install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(SummarizerError)
     async def _summarizer_error(request: Request, exc: SummarizerError) -> JSONResponse:
-        return JSONResponse(error_body(exc.code, str(exc), getattr(exc, "field", None)), status_code=exc.http_status)
+        return JSONResponse(error_body(exc.code, str(exc), exc.field), status_code=exc.http_status)
 
     @app.exception_handler(RequestValidationError)
     async def _validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:

@@ -11,7 +11,6 @@ import asyncio
 from typing import Optional
 
 from .. import backends
-from ..errors import ConfigError
 from ..options import SummaryOptions
 from ..settings import Settings
 
@@ -25,11 +24,7 @@ class BackendPool:
     def resolve(self, options: SummaryOptions) -> tuple[str, Optional[str]]:
         """The (name, model) key a request runs on; unknown names are a ConfigError (422)."""
         name = options.backend or self.settings.default_backend()
-        names = backends.available()
-        if name not in names:
-            err = ConfigError(f"unknown backend {name!r}; available: {', '.join(names)}")
-            err.field = "options.backend"  # type: ignore[attr-defined]
-            raise err
+        backends.check_name(name)
         return name, options.model or self.settings.model
 
     async def get(self, options: SummaryOptions) -> backends.Backend:

@@ -89,7 +89,7 @@ class BackendsView(BaseModel):
 
 
 def _with_field(exc: SummarizerError, field: str) -> SummarizerError:
-    exc.field = field  # type: ignore[attr-defined]  # read by the API's error handler
+    exc.field = field  # read by the API's error handler
     return exc
 
 
