@@ -23,6 +23,7 @@ _FILE_RE = re.compile(r"^(?P<name>[a-z_]+)\.v(?P<version>\d+)\.md$")
 _SECTION_RE = re.compile(r"^---(system|user)\s*$", re.MULTILINE)
 
 
+@functools.lru_cache(maxsize=1)
 def prompts_dir() -> Path:
     """The prompt folder: repo-root ``prompts/`` when running from a checkout, else the wheel copy."""
     here = Path(__file__).resolve().parent

@@ -75,7 +75,10 @@ def source_texts(result: SummaryResult, result_path: Path, sources: list[str] | 
     if sources:
         return load_sources(sources)
     texts: dict[str, str] = {}
+    read: set[Path] = set()
     for info in result.sources:
+        if info.id in texts:
+            continue  # already read with an earlier record of the same JSON/JSONL file
         if not info.path:
             raise InputError(f"source {info.id!r} has no recorded path; give the sources with --sources")
         p = Path(info.path)
@@ -83,6 +86,9 @@ def source_texts(result: SummaryResult, result_path: Path, sources: list[str] | 
         found = next((c for c in candidates if c.exists()), None)
         if found is None:
             raise InputError(f"source {info.id!r}: {info.path} not found; give the sources with --sources")
+        if found in read:
+            continue
+        read.add(found)
         for d in load_documents([found]):
             texts[d.id] = d.text
     return texts
