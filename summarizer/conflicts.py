@@ -20,10 +20,11 @@ from .citations import cite, cite_sentence
 from .corpus import Corpus
 from .models import Sentence, SourceSentence
 from .periods import period_conflicts
-from .textstats import content_words, jaccard, numbers
+from .textstats import content_words, numbers, similar_pairs
 
 _YEAR = re.compile(r"\b(19|20)\d{2}\b")
 _MAX_PAIRS = 3
+MAX_POSTING = 50  # words in more sentences than this are too common to suggest a pair
 
 
 def _short(text: str, n: int = 140) -> str:
@@ -37,29 +38,15 @@ def _number_conflicts(corpus: Corpus) -> list[Sentence]:
         s for ss in corpus.sentences.values() for s in ss if s.junk is None and numbers(texts[s.source_id][s.start : s.end])
     ]
     words = [set(content_words(texts[s.source_id][s.start : s.end])) for s in sents]
-    df: Counter = Counter(w for ws in words for w in ws)
-    cap = max(3, len(corpus.documents) * 2)
-    index: dict[str, list[int]] = {}
-    for i, ws in enumerate(words):
-        for w in ws:
-            if df[w] <= cap:
-                index.setdefault(w, []).append(i)
-    seen: set[tuple[int, int]] = set()
+    cap = max(3, min(len(corpus.documents) * 2, MAX_POSTING))
     scored: list[tuple[float, SourceSentence, SourceSentence]] = []
-    for members in index.values():
-        for x, i in enumerate(members):
-            for j in members[x + 1 :]:
-                a, b = sents[i], sents[j]
-                if a.source_id == b.source_id or (i, j) in seen:
-                    continue
-                seen.add((i, j))
-                sim = jaccard(words[i], words[j])
-                if sim < 0.3:
-                    continue
-                na = numbers(texts[a.source_id][a.start : a.end])
-                nb = numbers(texts[b.source_id][b.start : b.end])
-                if na - nb and nb - na:
-                    scored.append((sim, a, b))
+    for i, j, sim in similar_pairs(words, cap, 0.3):
+        a, b = sents[i], sents[j]
+        if a.source_id != b.source_id:
+            na = numbers(texts[a.source_id][a.start : a.end])
+            nb = numbers(texts[b.source_id][b.start : b.end])
+            if na - nb and nb - na:
+                scored.append((sim, a, b))
     scored.sort(key=lambda t: -t[0])
     out = []
     for _, a, b in scored[:_MAX_PAIRS]:

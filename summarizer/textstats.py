@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from typing import Iterable, Sequence
+from typing import Iterable, Iterator, Sequence
 
 from .dedup import normalized_words
 
@@ -70,3 +70,27 @@ def jaccard(a: set, b: set) -> float:
         return 0.0
     inter = len(a & b)
     return inter / (len(a) + len(b) - inter)
+
+
+def similar_pairs(word_sets: Sequence[set[str]], cap: int, min_similarity: float) -> Iterator[tuple[int, int, float]]:
+    """``(i, j, jaccard)`` for pairs sharing a rare word (in at most ``cap`` sets) and similar enough.
+
+    An inverted index over the rare words proposes the pairs, so the cost grows with the sizes of
+    the capped posting lists, not with the square of the number of sets. Each pair comes once.
+    """
+    df: Counter = Counter(w for ws in word_sets for w in ws)
+    index: dict[str, list[int]] = {}
+    for i, ws in enumerate(word_sets):
+        for w in ws:
+            if df[w] <= cap:
+                index.setdefault(w, []).append(i)
+    seen: set[tuple[int, int]] = set()
+    for members in index.values():
+        for x, i in enumerate(members):
+            for j in members[x + 1 :]:
+                if (i, j) in seen:
+                    continue
+                seen.add((i, j))
+                sim = jaccard(word_sets[i], word_sets[j])
+                if sim >= min_similarity:
+                    yield i, j, sim

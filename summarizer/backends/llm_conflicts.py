@@ -12,15 +12,14 @@ must cite at least two sources, and two conflicts over the same spans are kept o
 from __future__ import annotations
 
 import asyncio
-from collections import Counter
 from typing import TYPE_CHECKING, Optional
 
 from ..citations import cite_sentence
-from ..conflicts import find_conflicts
+from ..conflicts import MAX_POSTING, find_conflicts
 from ..models import Sentence, SourceSentence, Unit
 from ..periods import _months_in
 from ..support import Passage, Resolver
-from ..textstats import content_words, jaccard, numbers
+from ..textstats import content_words, numbers, similar_pairs
 from .llm_common import ConflictsReply, call, conflicts_schema, example_reply, strip_tags, use_template
 
 if TYPE_CHECKING:
@@ -28,7 +27,6 @@ if TYPE_CHECKING:
 
 MAX_PAIRS = 6
 MIN_SIMILARITY = 0.2
-MAX_POSTING = 50  # words in more passages than this are too common to suggest a pair
 
 
 def _facets(text: str) -> set[str]:
@@ -59,29 +57,14 @@ def candidate_pairs(run: "_Run") -> list[tuple[SourceSentence, SourceSentence]]:
             facets = _facets(text)
             if facets:
                 units.append((u, set(content_words(text)), facets))
-    df: Counter = Counter(w for _, ws, _ in units for w in ws)
     cap = max(3, min(len(run.corpus.documents) * 2, MAX_POSTING))
-    index: dict[str, list[int]] = {}
-    for i, (_, ws, _) in enumerate(units):
-        for w in ws:
-            if df[w] <= cap:
-                index.setdefault(w, []).append(i)
-    seen: set[tuple[int, int]] = set()
     scored = []
-    for members in index.values():
-        for x, i in enumerate(members):
-            for j in members[x + 1 :]:
-                if (i, j) in seen:
-                    continue
-                seen.add((i, j))
-                (u, wu, fu), (v, wv, fv) = units[i], units[j]
-                if fu == fv:
-                    continue
-                sim = jaccard(wu, wv)
-                if sim >= MIN_SIMILARITY:
-                    pair = _cross_source(u, v)
-                    if pair:
-                        scored.append((-sim, i, j, pair))
+    for i, j, sim in similar_pairs([ws for _, ws, _ in units], cap, MIN_SIMILARITY):
+        (u, _, fu), (v, _, fv) = units[i], units[j]
+        if fu != fv:
+            pair = _cross_source(u, v)
+            if pair:
+                scored.append((-sim, i, j, pair))
     scored.sort(key=lambda t: t[:3])
     return [pair for *_, pair in scored[:MAX_PAIRS]]
 
