@@ -76,11 +76,12 @@ def chunk_source(
     # Sentence-sized pieces, each known to fit on its own.
     pieces: list[tuple[int, int, int]] = []
     for k, (a, b) in enumerate(sentences):
-        n = counts[k] if counts is not None else counter.count(text[a:b])
+        n = counts[k] if counts is not None else counter.parts(text[a:b])[0]
         if n <= max_tokens:
             pieces.append((a, b, n))
         else:
             pieces.extend(_split_long(text, a, b, max_tokens, counter))
+    spans = [(a, b) for a, b, _ in pieces]
     chunks: list[Chunk] = []
     i = prev_nxt = 0
     while i < len(pieces):
@@ -88,13 +89,14 @@ def chunk_source(
         start = pieces[i][0]
         best = (pieces[i][1], pieces[i][2], i + 1)
         # Grow while the exact count of the joined span still fits. The sum of piece counts is a
-        # near-exact estimate; only the final candidate is re-counted.
+        # near-exact estimate; only the final candidate is counted exactly, from the pieces'
+        # memoised parts rather than by re-reading the joined text.
         est = pieces[i][2]
         while j + 1 < len(pieces) and est + pieces[j + 1][2] <= max_tokens:
             j += 1
             est += pieces[j][2]
         while j > i:
-            n = counter.count(text[start : pieces[j][1]])
+            n = counter.count_joined(text, spans[i : j + 1])
             if n <= max_tokens:
                 best = (pieces[j][1], n, j + 1)
                 break

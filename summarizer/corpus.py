@@ -118,10 +118,9 @@ def prepare(
     sents_by: dict[str, list[SourceSentence]] = {}
     # Cleaning and segmentation are pure functions of the text, so an exact copy of an earlier
     # document (syndicated news, mirrors) reuses its results; likewise a repeated sentence reuses
-    # its token count.
+    # its token count (``parts`` is memoised, and chunking reuses it).
     seen: dict[str, tuple[list[JunkSpan], str, list[tuple[int, int, int, Optional[str]]]]] = {}
-    counts: dict[str, int] = {}
-    count = counter.count
+    parts = counter.parts
     for n, doc in enumerate(documents):
         text = doc.text
         done = seen.get(text)
@@ -130,13 +129,7 @@ def prepare(
             title = guess_title(text, junk)
             spans = split_around_junk(text, junk)
             reasons = _mark_junk(spans, junk)
-            rows = []
-            for (a, b), r in zip(spans, reasons):
-                sent = text[a:b]
-                c = counts.get(sent)
-                if c is None:
-                    c = counts[sent] = count(sent)
-                rows.append((a, b, c, r))
+            rows = [(a, b, parts(text[a:b])[0], r) for (a, b), r in zip(spans, reasons)]
             done = seen[text] = (junk, title, rows)
         junk, title, rows = done
         if not doc.title:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import re
 import threading
+from typing import Optional, Sequence
 
 import tiktoken
 
@@ -64,9 +65,23 @@ class _WordCounts(dict):
 # whitespace (another space, a newline, a tab) tiktoken's ``\s*[\r\n]+`` / ``\s+(?!\S)`` pieces can
 # run across it (" \n \n" is one piece). Python's ``\S`` is stricter than Unicode White_Space, so
 # any split it allows is a true boundary; a missed boundary only makes a piece longer, still exact.
-_SURE_SPACE = re.compile(r"(?<=\S) ")
+_SURE_SPACE = re.compile(r" (?<=\S )")  # a space with a non-space before it (literal first: fast)
 _SPACE_AFTER_SPACE = re.compile(r"\s ")  # rare; without it plain str.split(" ") is exact, and faster
 _ASCII_SPACE_PAIRS = tuple(c + " " for c in " \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f")
+
+
+def _words_of(text: str) -> list[str]:
+    """``text`` split at its sure piece boundaries."""
+    if text.isascii():  # the ASCII whitespace of ``\s``, checked by fast substring scans
+        odd = any(pair in text for pair in _ASCII_SPACE_PAIRS)
+    else:
+        odd = _SPACE_AFTER_SPACE.search(text) is not None
+    return _SURE_SPACE.split(text) if odd else text.split(" ")
+
+
+# A sentence's count with the words it starts and ends with: (count, head, inner, tail), where
+# inner counts the words between head and tail, and tail is None for a one-word sentence.
+Parts = tuple[int, str, int, Optional[str]]
 
 
 class TokenCounter:
@@ -78,24 +93,76 @@ class TokenCounter:
         self._cache_limit = cache_limit
         self._words = _WordCounts(self.encoding)
         self._first_words = _WordCounts(self.encoding, prefix="")
+        self._parts: dict[str, Parts] = {}
         self._lock = threading.Lock()
+
+    def _trim_memo(self) -> None:
+        if max(len(self._words), len(self._first_words), len(self._parts)) > self._cache_limit:
+            with self._lock:
+                self._words.clear()
+                self._first_words.clear()
+                self._parts.clear()
 
     def count(self, text: str) -> int:
         if not text:
             return 0
-        if text.isascii():  # the ASCII whitespace of ``\s``, checked by fast substring scans
-            odd = any(pair in text for pair in _ASCII_SPACE_PAIRS)
-        else:
-            odd = _SPACE_AFTER_SPACE.search(text) is not None
-        words = _SURE_SPACE.split(text) if odd else text.split(" ")
-        if len(self._words) > self._cache_limit or len(self._first_words) > self._cache_limit:
-            with self._lock:
-                self._words.clear()
-                self._first_words.clear()
+        words = _words_of(text)
+        self._trim_memo()
         total = self._first_words[words[0]]
         if len(words) > 1:
             total += sum(map(self._words.__getitem__, words[1:]))
         return total
+
+    def parts(self, sentence: str) -> Parts:
+        """``sentence``'s count and edge words, memoised (news repeats sentences across sources)."""
+        got = self._parts.get(sentence)
+        if got is None:
+            self._trim_memo()
+            words = _words_of(sentence)
+            head = words[0]
+            if len(words) == 1:
+                got = (self._first_words[head], head, 0, None)
+            else:
+                inner = sum(map(self._words.__getitem__, words[1:-1])) if len(words) > 2 else 0
+                tail = words[-1]
+                got = (self._first_words[head] + inner + self._words[tail], head, inner, tail)
+            self._parts[sentence] = got
+        return got
+
+    def count_joined(self, text: str, spans: Sequence[tuple[int, int]]) -> int:
+        """``count(text[spans[0][0]:spans[-1][1]])`` from the spans' memoised parts.
+
+        Exact when each span starts and ends with a non-space and only whitespace lies between
+        spans (sentences, as segmentation cuts them); otherwise the joined text is counted.
+        Inside a span the words are its own. A gap's first character, if a space, is a sure
+        boundary (a non-space precedes it); nothing else in a gap is, so the rest of the gap joins
+        the words on either side into one. Each word is counted as it would be in the joined
+        text: the very first without a leading space, every other with one.
+        """
+        if not spans:
+            return 0
+        first_words, words = self._first_words, self._words
+        total, word, first, prev = 0, "", True, -1
+        for a, b in spans:
+            if a >= b or text[a].isspace() or text[b - 1].isspace():
+                return self.count(text[spans[0][0] : spans[-1][1]])
+            _, head, inner, tail = self.parts(text[a:b])
+            if prev < 0:
+                word = head
+            else:
+                gap = text[prev:a]
+                if gap and not gap.isspace():
+                    return self.count(text[spans[0][0] : spans[-1][1]])
+                if gap[:1] == " ":
+                    total += (first_words if first else words)[word]
+                    word, first = gap[1:] + head, False
+                else:
+                    word += gap + head
+            if tail is not None:
+                total += (first_words if first else words)[word] + inner
+                word, first = tail, False
+            prev = b
+        return total + (first_words if first else words)[word]
 
     def encode(self, text: str) -> list[int]:
         return self.encoding.encode_ordinary(text)

@@ -54,6 +54,22 @@ def test_token_count_is_exact(text):
     assert COUNTER.count(text) == len(ENC.encode_ordinary(text))
 
 
+@given(any_text, st.data())
+@settings(max_examples=300)
+def test_joined_count_of_consecutive_sentences_is_exact(text, data):
+    spans = split_sentences(text)
+    if not spans:
+        return
+    i = data.draw(st.integers(0, len(spans) - 1))
+    j = data.draw(st.integers(i, len(spans) - 1))
+    run = spans[i : j + 1]
+    assert COUNTER.count_joined(text, run) == len(ENC.encode_ordinary(text[run[0][0] : run[-1][1]]))
+    # Spans with text between them (a skipped sentence) are counted from the text itself.
+    if j - i >= 2:
+        gapped = [run[0], run[-1]]
+        assert COUNTER.count_joined(text, gapped) == len(ENC.encode_ordinary(text[run[0][0] : run[-1][1]]))
+
+
 @given(any_text, st.integers(4, 40), st.integers(0, 39))
 @settings(max_examples=200, suppress_health_check=[HealthCheck.too_slow])
 def test_chunks_slice_back_and_fit(text, max_tokens, overlap):
@@ -156,6 +172,7 @@ def test_token_count_exact_when_the_memo_is_cleared(texts):
     counter = TokenCounter(cache_limit=2)  # forces the memo to be cleared between calls
     for text in texts + texts:
         assert counter.count(text) == len(ENC.encode_ordinary(text))
+        assert counter.parts(text)[0] == len(ENC.encode_ordinary(text))
 
 
 @given(any_text)
