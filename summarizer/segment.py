@@ -30,8 +30,10 @@ ABBREVIATIONS = frozenset(
 
 # Terminal punctuation (+ closing quotes/brackets) then whitespace; or a newline run.
 # Group 1 is the next visible character after the candidate (None at the end of the text).
+# The leading lookahead changes nothing it matches, but lets ``re`` skip to candidate characters
+# with a fast character-set scan (about a quarter less time).
 _CANDIDATE = re.compile(
-    r"""(?:[.!?…]+["'”’»)\]]*(?=\s)|\n[ \t\r\f\v]*(?:\n[ \t\r\f\v]*)*)(?:(?=\s*(\S)))?"""
+    r"""(?=[.!?…\n])(?:[.!?…]+["'”’»)\]]*(?=\s)|\n[ \t\r\f\v]*(?:\n[ \t\r\f\v]*)*)(?:(?=\s*(\S)))?"""
 )
 # The word before a dot runs back to whitespace or an opening quote/bracket: those become spaces
 # so that one ``rsplit`` finds it (a regex search here cost a scan from every start position).
