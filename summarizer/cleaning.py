@@ -63,17 +63,14 @@ _DISCLAIMER = re.compile(
 # because the only characters ``re``'s IGNORECASE matches to an ASCII letter other than that
 # letter in either case are the long s, the Kelvin sign and the dotted/dotless i: a document
 # holding one of them, or whose offsets lower-casing moves, gets no keyword filter.
-# Disclaimer keys are found in the whole document, each hit confirmed by one of the longer
-# literals (the key alone is frequent in prose: "will be", "without").
+# Disclaimer keys are found in the whole document, each hit confirmed by one of the literals
+# holding it (the key alone is frequent in prose: "will be", "without"; or shared: "right").
 _DISCLAIMER_KEYS = {
     "aggregator": ("aggregator",),
-    "all rights reserved": ("all rights reserved",),
+    "right": ("all rights reserved", "rightful owner", "copyright"),
     "trademark": ("trademark",),
-    "rightful owner": ("rightful owner",),
-    "copyright": ("copyright",),
     "terms of": ("terms of use", "terms of service"),
-    "privacy policy": ("privacy policy",),
-    "cookie policy": ("cookie policy",),
+    "policy": ("privacy policy", "cookie policy"),
     "will be": ("will be deleted within", "will be removed within"),
     "do not want us": ("do not want us to publish",),
     "without": ("without written permission", "without prior written permission"),
@@ -91,15 +88,20 @@ def _no_keyword_filter(text: str, low: str) -> bool:
 
 def _lines_with(low: str, starts: list[int], ends: list[int], keys: dict[str, tuple[str, ...]]) -> set[int]:
     """Indices of the lines (``starts``/``ends``: trimmed spans) holding one of the literals of
-    ``keys`` (key -> literals starting with it), found by ``str.find`` of the keys over the whole
+    ``keys`` (key -> literals holding it), found by ``str.find`` of the keys over the whole
     lower-cased document ``low``."""
     found: set[int] = set()
     for key, literals in keys.items():
         pos = low.find(key)
         while pos >= 0:
             i = bisect_right(starts, pos) - 1
-            if i >= 0 and low.startswith(literals, pos, ends[i]):
-                found.add(i)
+            if i >= 0:
+                a, b = starts[i], ends[i]
+                for literal in literals:
+                    at = pos - literal.index(key)
+                    if at >= a and low.startswith(literal, at, b):
+                        found.add(i)
+                        break
             pos = low.find(key, pos + 1)
     return found
 
@@ -129,63 +131,109 @@ _WIDE_PUNCT = "‘’“”–—…"
 # Latin-1 byte -> itself for word characters (as ``re``'s ``\w``: alphanumeric or "_") and the
 # newline, space for everything else.
 _LATIN1_NONWORD = bytes(c if chr(c).isalnum() or c in b"_\n" else 32 for c in range(256))
+# Latin-1 byte -> space for whitespace (as ``str.isspace``), itself for the newline, "x" else.
+_LATIN1_SPACES = bytes(c if c == 10 else 32 if chr(c).isspace() else 120 for c in range(256))
 _WINDOW = 10  # lines: how near a copy must be to count as "printed next to" its original
 
 
 @dataclass(slots=True)
-class _Lines:
+class _LineTable:
     """The non-blank lines of a document as parallel lists, one entry per line."""
 
     starts: list[int]  # trimmed span
     ends: list[int]
     texts: list[str]  # the trimmed line
     blocks: list[int]  # blank-line separated block the line belongs to
-    words: list[int]  # whitespace-separated words, counted up to 42
+    words: list[int]  # whitespace-separated words (``_word_counts``)
     punct: list[bool]  # ends like a sentence
-    mapped: list[str]  # lower-cased, every non-word character a space (``_mapped``)
-    squeezed: list[str]  # the same without its spaces: equal or contained norms have these too
+    # The line's word characters, lower-cased: its norm without the spaces. Latin-1 bytes for a
+    # document within Latin-1 (see ``_mapped``), else ``str``: lines are only compared with lines
+    # of their own document.
+    squeezed: list[str] | list[bytes]
+    keep: list[int]  # raw line number (in ``text.split("\n")``) of each line
+    mapped: str | bytes  # see ``_mapped``
+    mapped_lines: list[str] | None = None  # its raw lines, split when a norm is first needed
 
     def norm(self, k: int) -> str:
         """Line ``k`` lower-cased, runs of non-word characters made one space, trimmed: what
         ``_NORM`` makes of it."""
-        return " ".join(self.mapped[k].split())
+        if self.mapped_lines is None:
+            mapped = self.mapped
+            if isinstance(mapped, bytes):
+                mapped = mapped.decode("latin-1")
+            self.mapped_lines = mapped.split("\n")
+        return " ".join(self.mapped_lines[self.keep[k]].split())
 
 
-def _mapped(low: str) -> str:
-    """The lower-cased text ``low`` with every non-word character but the newline made a space
-    (per line, squeezing the spaces then gives what ``_NORM`` makes of it; lower-casing never adds
-    or removes a newline, so the lines are the text's). Text within Latin-1 (after dropping common
-    non-word punctuation, which becomes a space anyway) maps non-word bytes to spaces with
-    ``bytes.translate``, several times faster than the regex (which leaves a run as one space)."""
-    for ch in _WIDE_PUNCT:
-        if ch in low:
-            low = low.replace(ch, " ")
+def _mapped(low: str) -> tuple[str, str] | tuple[bytes, bytes]:
+    """The lower-cased text ``low`` with every non-word character but the newline made a space,
+    and the same without the spaces. Per line, squeezing the spaces of the first gives what
+    ``_NORM`` makes of it (lower-casing never adds or removes a newline, so the lines are the
+    text's). Text within Latin-1 (after dropping common non-word punctuation, which becomes a
+    space anyway) maps non-word bytes to spaces with ``bytes.translate``, several times faster
+    than the regex (which leaves a run as one space), and stays in Latin-1 bytes."""
+    if not low.isascii():
+        for ch in _WIDE_PUNCT:
+            if ch in low:
+                low = low.replace(ch, " ")
     try:
         raw = low.encode("latin-1")
     except UnicodeEncodeError:
-        return _NORM_LINES.sub(" ", low)
-    return raw.translate(_LATIN1_NONWORD).decode("latin-1")
+        mapped = _NORM_LINES.sub(" ", low)
+        return mapped, mapped.replace(" ", "")
+    mapped_bytes = raw.translate(_LATIN1_NONWORD)
+    return mapped_bytes, mapped_bytes.translate(None, b" ")
 
 
-def _lines(text: str, low: str) -> _Lines:
+def _word_counts(text: str, keep: list[int], texts: list[str]) -> list[int]:
+    """Whitespace-separated words of each line (raw line numbers ``keep``, trimmed ``texts``).
+    Every threshold on a line's word count is <= 40, so counts above 41 need not be exact. Text
+    within Latin-1 is first mapped to spaces and "x"s, where a word is an "x" opening the line
+    or following a space."""
+    try:
+        marks = text.encode("latin-1").translate(_LATIN1_SPACES).split(b"\n")
+    except UnicodeEncodeError:
+        return [len(body.split(None, 41)) for body in texts]
+    return [marks[k].count(b" x") + marks[k].startswith(b"x") for k in keep]
+
+
+def _line_table(text: str, low: str) -> _LineTable:
     """The non-blank lines of ``text`` (``low``: ``text.lower()``)."""
     raws = text.split("\n")
     bodies = [raw.strip() for raw in raws]  # same whitespace as str.isspace
-    keep = [k for k, body in enumerate(bodies) if body]  # raw line number of each non-blank line
-    offsets = list(accumulate([len(raw) + 1 for raw in raws], initial=0))
-    starts = [offsets[k] + len(raws[k]) - len(raws[k].lstrip()) for k in keep]
+    keep = [k for k, body in enumerate(bodies) if body]
+    offsets = list(accumulate(map(len, raws), initial=0))  # raw line k starts at offsets[k] + k
+    starts = [offsets[k] + k + len(raws[k]) - len(raws[k].lstrip()) for k in keep]
     texts = [bodies[k] for k in keep]
     ends = [a + len(body) for a, body in zip(starts, texts)]
     # A new block starts after each run of blank lines (not before the first line).
     blocks = list(accumulate([k - prev > 1 for prev, k in zip(keep, keep[1:])], initial=0)) if keep else []
-    # Every threshold on a line's word count is <= 40, so counting stops at 42.
-    words = [len(body.split(None, 41)) for body in texts]
+    words = _word_counts(text, keep, texts)
     punct = [body.endswith(_TERMINAL) for body in texts]
-    mapped_text = _mapped(low)
-    mapped = mapped_text.split("\n")
-    squeezed = mapped_text.replace(" ", "").split("\n")
-    return _Lines(starts, ends, texts, blocks, words, punct, [mapped[k] for k in keep],
-                  [squeezed[k] for k in keep])
+    mapped, squeezed_text = _mapped(low)
+    squeezed = squeezed_text.split(b"\n" if isinstance(squeezed_text, bytes) else "\n")
+    return _LineTable(starts, ends, texts, blocks, words, punct, [squeezed[k] for k in keep], keep, mapped)
+
+
+@dataclass(slots=True)
+class _Line:
+    start: int
+    end: int
+    text: str
+    block: int
+    norm: str
+    words: int  # up to 42
+
+    @property
+    def punctuated(self) -> bool:
+        return self.text.endswith(_TERMINAL)
+
+
+def _lines(text: str) -> list[_Line]:
+    """The non-blank lines of ``text`` one object each (for tests and debugging)."""
+    t = _line_table(text, text.lower())
+    return [_Line(t.starts[k], t.ends[k], t.texts[k], t.blocks[k], t.norm(k), min(t.words[k], 42))
+            for k in range(len(t.texts))]
 
 
 def is_date_line(line: str) -> bool:
@@ -208,7 +256,7 @@ def is_date_line(line: str) -> bool:
     return has_anchor and has_digit  # "May" or "Monday" alone is not a page date
 
 
-def _repeated(lines: _Lines) -> set[int]:
+def _repeated(lines: _LineTable) -> set[int]:
     """Lines equal to, or contained in, a nearby line (at most ``_WINDOW`` lines apart), compared
     by their norms. The copy that goes is the later of two equals, or the shorter one when one
     contains the other; only lines of 3+ words count as originals, and a contained copy must be
@@ -265,7 +313,7 @@ def _repeated(lines: _Lines) -> set[int]:
 def find_junk(text: str) -> list[JunkSpan]:
     """Spans of ``text`` to leave out of summaries, sorted, one per junk line."""
     low = text.lower()
-    lines = _lines(text, low)
+    lines = _line_table(text, low)
     starts, texts, words, punct, blocks = lines.starts, lines.texts, lines.words, lines.punct, lines.blocks
     n = len(texts)
     reasons: dict[int, str] = {}
@@ -276,25 +324,18 @@ def find_junk(text: str) -> list[JunkSpan]:
     last_body = n - 1 - content[::-1].index(True) if True in content else -1
 
     # Blocks are runs of consecutive lines: block number -> range of its lines.
-    members: dict[int, range] = {}
-    k = 0
-    while k < n:
-        e = k + 1
-        while e < n and blocks[e] == blocks[k]:
-            e += 1
-        members[blocks[k]] = range(k, e)
-        k = e
+    firsts = [k for k in range(1, n) if blocks[k] != blocks[k - 1]]
+    members = [range(a, b) for a, b in zip([0] + firsts, firsts + [n])] if n else []
 
     # Lines that may match the case-insensitive regex searches (see ``_DISCLAIMER_KEYS``).
     unfiltered = _no_keyword_filter(text, low)
-    may_disclaim = range(n) if unfiltered else _lines_with(low, starts, lines.ends, _DISCLAIMER_KEYS)
+    ends = lines.ends
+    may_disclaim = range(n) if unfiltered else _lines_with(low, starts, ends, _DISCLAIMER_KEYS)
 
-    def may(i: int, keys: tuple[str, ...]) -> bool:
-        return unfiltered or _has_key(low, starts[i], lines.ends[i], keys)
-
-    for i in range(n):
-        line, w = texts[i], words[i]
-        if is_date_line(line):
+    for i, (line, w, p, sq) in enumerate(zip(texts, words, punct, lines.squeezed)):
+        # A date line has a digit (\d: a word character, so its squeezed form has it too, and
+        # it is no letter, also for ``bytes.isalpha``, which is false outside ASCII).
+        if not sq.isalpha() and is_date_line(line):
             mark(i, "page_date")
         elif w <= 12 and _NAV.match(line) or w <= 40 and _PREV_NEXT.match(line):
             mark(i, "navigation")  # prev/next links carry a whole headline, hence 40 words
@@ -304,8 +345,12 @@ def find_junk(text: str) -> list[JunkSpan]:
             for j in members[blocks[i]]:
                 mark(j, "disclaimer")
         elif (
-            not punct[i] and ":" in line and may(i, _GLUED_KEYS) and _CREDIT_GLUED.search(line)
-            or w <= 40 and (_CREDIT_LABEL.match(line) or may(i, _MARK_KEYS) and _CREDIT_MARK.search(line))
+            not p and ":" in line
+            and (unfiltered or _has_key(low, starts[i], ends[i], _GLUED_KEYS)) and _CREDIT_GLUED.search(line)
+            or w <= 40 and (
+                _CREDIT_LABEL.match(line)
+                or (unfiltered or _has_key(low, starts[i], ends[i], _MARK_KEYS)) and _CREDIT_MARK.search(line)
+            )
         ):
             mark(i, "credit")
             block = members[blocks[i]]
@@ -321,7 +366,7 @@ def find_junk(text: str) -> list[JunkSpan]:
         mark(i, "repeated")
 
     # Stacked unpunctuated short lines in the body: teaser headline lists.
-    for block in members.values():
+    for block in members:
         if len(block) >= 2 and block[0] > first_body:
             if all(not punct[j] and 3 <= words[j] <= 25 for j in block):
                 for j in block:
@@ -341,7 +386,6 @@ def find_junk(text: str) -> list[JunkSpan]:
         if words[i] < 8 and not (punct[i] and words[i] >= 5):
             mark(i, "fragment")
 
-    ends = lines.ends
     return [JunkSpan(starts[i], ends[i], r) for i, r in sorted(reasons.items())]
 
 
