@@ -23,8 +23,8 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from itertools import accumulate
 from dataclasses import dataclass
+from itertools import accumulate
 
 from .models import JunkSpan
 
@@ -62,13 +62,13 @@ _DISCLAIMER = re.compile(
 # with none skip the (slow, case-insensitive) regex search; the regex still decides. This holds
 # because the only characters ``re``'s IGNORECASE matches to an ASCII letter other than that
 # letter in either case are the long s, the Kelvin sign and the dotted/dotless i: a document
-# holding one of them, or whose offsets lower-casing moves, gets no keyword filter.
+# holding one of them, or whose offsets lower-casing moves, gets no keyword filter. Anchored
+# patterns (labels opening a line) are cheap to try and need none.
 # Disclaimer keys are found in the whole document, each hit confirmed by one of the literals
 # holding it (the key alone is frequent in prose: "will be", "without"; or shared: "right").
 _DISCLAIMER_KEYS = {
-    "aggregator": ("aggregator",),
+    "aggregator": ("aggregator",), "trademark": ("trademark",),
     "right": ("all rights reserved", "rightful owner", "copyright"),
-    "trademark": ("trademark",),
     "terms of": ("terms of use", "terms of service"),
     "policy": ("privacy policy", "cookie policy"),
     "will be": ("will be deleted within", "will be removed within"),
@@ -81,6 +81,7 @@ _FOLDS_TO_ASCII = ("\u017f", "\u212a", "\u0130", "\u0131")
 
 
 def _no_keyword_filter(text: str, low: str) -> bool:
+    """Whether the keyword filters would be wrong for ``text`` (``low``: lower-cased)."""
     if len(low) != len(text):
         return True
     return not text.isascii() and any(ch in text for ch in _FOLDS_TO_ASCII)
