@@ -24,6 +24,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
+from itertools import accumulate
 
 from .models import JunkSpan
 
@@ -44,10 +45,12 @@ _NAV = re.compile(
 )
 _PREV_NEXT = re.compile(r"(?i)^\W*(previous|next|prev)\s+(article|post|story)(\b|(?-i:[A-Z]))")
 _CREDIT_GLUED = re.compile(r"(?i)(?:credit|photo|image|picture|source)s?\s*:\s*[\w .,&/-]{1,40}$")
-_CREDIT_LINE = re.compile(
+# A credit line: a credit label opening the line, or a credit mark anywhere in it (two regexes, as
+# only the second needs a search through the whole line).
+_CREDIT_LABEL = re.compile(
     r"(?i)^\W*(photo(graph)?s?|images?|pictures?|credits?|source|illustration|video)\s*(:|by\b)"
-    r"|getty\s+images|shutterstock|\bafp\s+via\b|\bap\s+photo\b|\breuters/|©"
 )
+_CREDIT_MARK = re.compile(r"(?i)getty\s+images|shutterstock|\bafp\s+via\b|\bap\s+photo\b|\breuters/|©")
 # Embed labels: "Video of ...", "Photo: ...", "Watch: ..." on a short line of their own.
 _EMBED_LABEL = re.compile(r"(?i)^\W*((videos?|photos?|images?|pictures?)\s+(of|shows?)\b|(watch|gallery)\s*:)")
 _DISCLAIMER = re.compile(
@@ -55,34 +58,60 @@ _DISCLAIMER = re.compile(
     r"|copyright\s*(©|\(c\)|\d{4})|terms of (use|service)|privacy policy|cookie policy"
     r"|will be (deleted|removed) within|do not want us to publish|without (prior )?written permission"
 )
-# Lower-case substrings at least one of which every match of a pattern contains. Lines with none
-# skip the (slow, case-insensitive) regex; the regex still decides. Characters that ``re``'s
-# IGNORECASE folds onto ASCII letters (long s, Kelvin sign, dotless/dotted i) disable the filter.
-_DISCLAIMER_KEYS = ("aggregator", "all rights reserved", "trademark", "rightful owner", "copyright",
-                    "terms of", "privacy policy", "cookie policy", "will be", "do not want us",
-                    "without")
-_CREDIT_KEYS = ("photo", "image", "picture", "credit", "source", "illustration", "video", "getty",
-                "shutterstock", "afp", "reuters/", "\u00a9")
-_FOLDS_TO_ASCII = re.compile("[\u017f\u212a\u0130\u0131]")
+# Lower-case substrings at least one of which every match of a searched pattern contains. Lines
+# with none skip the (slow, case-insensitive) regex search; the regex still decides. This holds
+# because the only characters ``re``'s IGNORECASE matches to an ASCII letter other than that
+# letter in either case are the long s, the Kelvin sign and the dotted/dotless i: a document
+# holding one of them, or whose offsets lower-casing moves, gets no keyword filter. Anchored
+# patterns (labels opening a line) are cheap to try and need none.
+# Disclaimer keys are found in the whole document, each hit confirmed by one of the literals
+# holding it (the key alone is frequent in prose: "will be", "without"; or shared: "right").
+_DISCLAIMER_KEYS = {
+    "aggregator": ("aggregator",), "trademark": ("trademark",),
+    "right": ("all rights reserved", "rightful owner", "copyright"),
+    "terms of": ("terms of use", "terms of service"),
+    "policy": ("privacy policy", "cookie policy"),
+    "will be": ("will be deleted within", "will be removed within"),
+    "do not want us": ("do not want us to publish",),
+    "without": ("without written permission", "without prior written permission"),
+}
+_GLUED_KEYS = ("credit", "photo", "image", "picture", "source")
+_MARK_KEYS = ("getty", "shutterstock", "afp", "photo", "reuters/", "\u00a9")
+_FOLDS_TO_ASCII = ("\u017f", "\u212a", "\u0130", "\u0131")
 
 
-def _lines_with(text: str, lines: list["_Line"], keys: tuple[str, ...]) -> set[int] | range:
-    """Indices of the lines containing one of ``keys`` (lower case), found by ``str.find`` over the
-    whole lower-cased document; every line when lower-casing moves offsets or ``re`` would fold
-    a character the keys miss."""
-    low = text.lower()
-    if len(low) != len(text) or (not text.isascii() and _FOLDS_TO_ASCII.search(text)):
-        return range(len(lines))
-    starts = [ln.start for ln in lines]
+def _no_keyword_filter(text: str, low: str) -> bool:
+    """Whether the keyword filters would be wrong for ``text`` (``low``: lower-cased)."""
+    if len(low) != len(text):
+        return True
+    return not text.isascii() and any(ch in text for ch in _FOLDS_TO_ASCII)
+
+
+def _lines_with(low: str, starts: list[int], ends: list[int], keys: dict[str, tuple[str, ...]]) -> set[int]:
+    """Indices of the lines (``starts``/``ends``: trimmed spans) holding one of the literals of
+    ``keys`` (key -> literals holding it), found by ``str.find`` of the keys over the whole
+    lower-cased document ``low``."""
     found: set[int] = set()
-    for key in keys:
+    for key, literals in keys.items():
         pos = low.find(key)
         while pos >= 0:
             i = bisect_right(starts, pos) - 1
-            if i >= 0 and pos + len(key) <= lines[i].end:
-                found.add(i)
+            if i >= 0:
+                a, b = starts[i], ends[i]
+                for literal in literals:
+                    at = pos - literal.index(key)
+                    if at >= a and low.startswith(literal, at, b):
+                        found.add(i)
+                        break
             pos = low.find(key, pos + 1)
     return found
+
+
+def _has_key(low: str, start: int, end: int, keys: tuple[str, ...]) -> bool:
+    for key in keys:
+        if low.find(key, start, end) >= 0:
+            return True
+    return False
 
 
 _MONTHS = (
@@ -103,7 +132,88 @@ _WIDE_PUNCT = "‘’“”–—…"
 # Latin-1 byte -> itself for word characters (as ``re``'s ``\w``: alphanumeric or "_") and the
 # newline, space for everything else.
 _LATIN1_NONWORD = bytes(c if chr(c).isalnum() or c in b"_\n" else 32 for c in range(256))
+# Latin-1 byte -> space for whitespace (as ``str.isspace``), itself for the newline, "x" else.
+_LATIN1_SPACES = bytes(c if c == 10 else 32 if chr(c).isspace() else 120 for c in range(256))
 _WINDOW = 10  # lines: how near a copy must be to count as "printed next to" its original
+
+
+@dataclass(slots=True)
+class _LineTable:
+    """The non-blank lines of a document as parallel lists, one entry per line."""
+
+    starts: list[int]  # trimmed span
+    ends: list[int]
+    texts: list[str]  # the trimmed line
+    blocks: list[int]  # blank-line separated block the line belongs to
+    words: list[int]  # whitespace-separated words (``_word_counts``)
+    punct: list[bool]  # ends like a sentence
+    # The line's word characters, lower-cased: its norm without the spaces. Latin-1 bytes for a
+    # document within Latin-1 (see ``_mapped``), else ``str``: lines are only compared with lines
+    # of their own document.
+    squeezed: list[str] | list[bytes]
+    keep: list[int]  # raw line number (in ``text.split("\n")``) of each line
+    mapped: str | bytes  # see ``_mapped``
+    mapped_lines: list[str] | None = None  # its raw lines, split when a norm is first needed
+
+    def norm(self, k: int) -> str:
+        """Line ``k`` lower-cased, runs of non-word characters made one space, trimmed: what
+        ``_NORM`` makes of it."""
+        if self.mapped_lines is None:
+            mapped = self.mapped
+            if isinstance(mapped, bytes):
+                mapped = mapped.decode("latin-1")
+            self.mapped_lines = mapped.split("\n")
+        return " ".join(self.mapped_lines[self.keep[k]].split())
+
+
+def _mapped(low: str) -> tuple[str, str] | tuple[bytes, bytes]:
+    """The lower-cased text ``low`` with every non-word character but the newline made a space,
+    and the same without the spaces. Per line, squeezing the spaces of the first gives what
+    ``_NORM`` makes of it (lower-casing never adds or removes a newline, so the lines are the
+    text's). Text within Latin-1 (after dropping common non-word punctuation, which becomes a
+    space anyway) maps non-word bytes to spaces with ``bytes.translate``, several times faster
+    than the regex (which leaves a run as one space), and stays in Latin-1 bytes."""
+    if not low.isascii():
+        for ch in _WIDE_PUNCT:
+            if ch in low:
+                low = low.replace(ch, " ")
+    try:
+        raw = low.encode("latin-1")
+    except UnicodeEncodeError:
+        mapped = _NORM_LINES.sub(" ", low)
+        return mapped, mapped.replace(" ", "")
+    mapped_bytes = raw.translate(_LATIN1_NONWORD)
+    return mapped_bytes, mapped_bytes.translate(None, b" ")
+
+
+def _word_counts(text: str, keep: list[int], texts: list[str]) -> list[int]:
+    """Whitespace-separated words of each line (raw line numbers ``keep``, trimmed ``texts``).
+    Every threshold on a line's word count is <= 40, so counts above 41 need not be exact. Text
+    within Latin-1 is first mapped to spaces and "x"s, where a word is an "x" opening the line
+    or following a space."""
+    try:
+        marks = text.encode("latin-1").translate(_LATIN1_SPACES).split(b"\n")
+    except UnicodeEncodeError:
+        return [len(body.split(None, 41)) for body in texts]
+    return [marks[k].count(b" x") + marks[k].startswith(b"x") for k in keep]
+
+
+def _line_table(text: str, low: str) -> _LineTable:
+    """The non-blank lines of ``text`` (``low``: ``text.lower()``)."""
+    raws = text.split("\n")
+    bodies = [raw.strip() for raw in raws]  # same whitespace as str.isspace
+    keep = [k for k, body in enumerate(bodies) if body]
+    offsets = list(accumulate(map(len, raws), initial=0))  # raw line k starts at offsets[k] + k
+    starts = [offsets[k] + k + len(raws[k]) - len(raws[k].lstrip()) for k in keep]
+    texts = [bodies[k] for k in keep]
+    ends = [a + len(body) for a, body in zip(starts, texts)]
+    # A new block starts after each run of blank lines (not before the first line).
+    blocks = list(accumulate([k - prev > 1 for prev, k in zip(keep, keep[1:])], initial=0)) if keep else []
+    words = _word_counts(text, keep, texts)
+    punct = [body.endswith(_TERMINAL) for body in texts]
+    mapped, squeezed_text = _mapped(low)
+    squeezed = squeezed_text.split(b"\n" if isinstance(squeezed_text, bytes) else "\n")
+    return _LineTable(starts, ends, texts, blocks, words, punct, [squeezed[k] for k in keep], keep, mapped)
 
 
 @dataclass(slots=True)
@@ -113,54 +223,18 @@ class _Line:
     text: str
     block: int
     norm: str
-    words: int
+    words: int  # up to 42
 
     @property
     def punctuated(self) -> bool:
         return self.text.endswith(_TERMINAL)
 
 
-def _normalized_lines(text: str) -> list[str]:
-    """Each line (split at ``\\n``) lower-cased, with runs of non-word characters made one space
-    and trimmed: ``_NORM`` applied line by line. Lower-casing never adds or removes a newline and
-    a non-word run is cut at newlines, so one pass over the whole text gives the same lines.
-    Text within Latin-1 (after dropping common non-word punctuation, which becomes a space
-    anyway) maps non-word bytes to spaces with ``bytes.translate``, several times faster than
-    the regex."""
-    low = text.lower()
-    for ch in _WIDE_PUNCT:
-        if ch in low:
-            low = low.replace(ch, " ")
-    try:
-        raw = low.encode("latin-1")
-    except UnicodeEncodeError:
-        return [x.strip(" ") for x in _NORM_LINES.sub(" ", low).split("\n")]
-    mapped = raw.translate(_LATIN1_NONWORD).decode("latin-1")
-    return [" ".join(x.split()) for x in mapped.split("\n")]
-
-
 def _lines(text: str) -> list[_Line]:
-    out: list[_Line] = []
-    pos, block, blank_run = 0, 0, True
-    # Normalized lines from one pass over the whole text: lower-casing never adds or removes a
-    # newline, and a non-word run is cut at newlines, so line k of this equals normalizing line k
-    # alone (the strip below drops what the line's own whitespace became).
-    norms = _normalized_lines(text)
-    for raw, norm in zip(text.split("\n"), norms):
-        body = raw.strip()  # same whitespace as str.isspace
-        if not body:
-            pos += len(raw) + 1
-            if not blank_run:
-                block += 1
-            blank_run = True
-            continue
-        a = pos + len(raw) - len(raw.lstrip())
-        b = a + len(body)
-        pos += len(raw) + 1
-        blank_run = False
-        # Every threshold on a line's word count is <= 40, so counting stops at 42.
-        out.append(_Line(a, b, body, block, norm, len(body.split(None, 41))))
-    return out
+    """The non-blank lines of ``text`` one object each (for tests and debugging)."""
+    t = _line_table(text, text.lower())
+    return [_Line(t.starts[k], t.ends[k], t.texts[k], t.blocks[k], t.norm(k), min(t.words[k], 42))
+            for k in range(len(t.texts))]
 
 
 def is_date_line(line: str) -> bool:
@@ -183,100 +257,137 @@ def is_date_line(line: str) -> bool:
     return has_anchor and has_digit  # "May" or "Monday" alone is not a page date
 
 
-def _is_content(line: _Line) -> bool:
-    """A body paragraph: long enough and ending like prose."""
-    return line.words >= 10 and line.punctuated
+def _repeated(lines: _LineTable) -> set[int]:
+    """Lines equal to, or contained in, a nearby line (at most ``_WINDOW`` lines apart), compared
+    by their norms. The copy that goes is the later of two equals, or the shorter one when one
+    contains the other; only lines of 3+ words count as originals, and a contained copy must be
+    unpunctuated and of 3+ words. Norms are made only for lines whose squeezed form (norm less
+    its spaces) passes the same test, which equal or contained norms always do."""
+    words, punct, squeezed = lines.words, lines.punct, lines.squeezed
+    n = len(squeezed)
+    norms: dict[int, str] = {}
+
+    def norm(k: int) -> str:
+        if k not in norms:
+            norms[k] = lines.norm(k)
+        return norms[k]
+
+    out: set[int] = set()
+    if len(set(squeezed)) < n:  # equal norms: keep the last line of 3+ words with each norm
+        first: dict[str, int] = {}
+        twins: set[int] = set()
+        for k, sq in enumerate(squeezed):
+            if sq in first:
+                twins.update((first[sq], k))
+            else:
+                first[sq] = k
+        last: dict[str, int] = {}
+        for j in sorted(twins):
+            b = norm(j)
+            i = last.get(b)
+            if i is not None and j - i <= _WINDOW:
+                out.add(j)
+            if words[j] >= 3 and b:
+                last[b] = j
+    # Containment needs an unpunctuated copy of 3+ words: few lines, so look around each.
+    for s in range(n):
+        if punct[s] or words[s] < 3:
+            continue
+        sq = squeezed[s]
+        for j in range(s + 1, min(n, s + 1 + _WINDOW)):  # s before the line containing it
+            if sq in squeezed[j]:
+                a, b = norm(s), norm(j)
+                if a and len(a) < len(b) and a in b:
+                    out.add(s)
+                    break
+        if s in out:
+            continue
+        for i in range(max(0, s - _WINDOW), s):  # s after the line containing it
+            if words[i] >= 3 and sq in squeezed[i]:
+                a, b = norm(i), norm(s)
+                if len(b) < len(a) and b in a:
+                    out.add(s)
+                    break
+    return out
 
 
 def find_junk(text: str) -> list[JunkSpan]:
     """Spans of ``text`` to leave out of summaries, sorted, one per junk line."""
-    lines = _lines(text)
+    low = text.lower()
+    lines = _line_table(text, low)
+    starts, texts, words, punct, blocks = lines.starts, lines.texts, lines.words, lines.punct, lines.blocks
+    n = len(texts)
     reasons: dict[int, str] = {}
+    mark = reasons.setdefault  # the first reason given to a line stays
 
-    def mark(i: int, reason: str) -> None:
-        reasons.setdefault(i, reason)
+    content = [w >= 10 and p for w, p in zip(words, punct)]  # body paragraphs: long, prose-like
+    first_body = content.index(True) if True in content else n
+    last_body = n - 1 - content[::-1].index(True) if True in content else -1
 
-    content_idx = [i for i, ln in enumerate(lines) if _is_content(ln)]
-    first_body = content_idx[0] if content_idx else len(lines)
-    last_body = content_idx[-1] if content_idx else -1
+    # Blocks are runs of consecutive lines: block number -> range of its lines.
+    firsts = [k for k in range(1, n) if blocks[k] != blocks[k - 1]]
+    members = [range(a, b) for a, b in zip([0] + firsts, firsts + [n])] if n else []
 
-    blocks: dict[int, list[int]] = {}
-    for i, ln in enumerate(lines):
-        blocks.setdefault(ln.block, []).append(i)
+    # Lines that may match the case-insensitive regex searches (see ``_DISCLAIMER_KEYS``).
+    unfiltered = _no_keyword_filter(text, low)
+    ends = lines.ends
+    may_disclaim = range(n) if unfiltered else _lines_with(low, starts, ends, _DISCLAIMER_KEYS)
 
-    may_disclaim = _lines_with(text, lines, _DISCLAIMER_KEYS)
-    may_credit = _lines_with(text, lines, _CREDIT_KEYS)
-    may_watch = _lines_with(text, lines, ("watch", "galler"))
-    for i, ln in enumerate(lines):
-        if is_date_line(ln.text):
+    for i, (line, w, p, sq) in enumerate(zip(texts, words, punct, lines.squeezed)):
+        # A date line has a digit (\d: a word character, so its squeezed form has it too, and
+        # it is no letter, also for ``bytes.isalpha``, which is false outside ASCII).
+        if not sq.isalpha() and is_date_line(line):
             mark(i, "page_date")
-        elif ln.words <= 12 and _NAV.match(ln.text) or ln.words <= 40 and _PREV_NEXT.match(ln.text):
+        elif w <= 12 and _NAV.match(line) or w <= 40 and _PREV_NEXT.match(line):
             mark(i, "navigation")  # prev/next links carry a whole headline, hence 40 words
-        elif ln.words <= 20 and (i in may_credit or i in may_watch) and _EMBED_LABEL.match(ln.text):
+        elif w <= 20 and _EMBED_LABEL.match(line):
             mark(i, "caption")
-        elif i in may_disclaim and _DISCLAIMER.search(ln.text):
-            for j in blocks[ln.block]:
+        elif i in may_disclaim and _DISCLAIMER.search(line):
+            for j in members[blocks[i]]:
                 mark(j, "disclaimer")
-        elif i in may_credit and (
-            not ln.punctuated and ":" in ln.text and _CREDIT_GLUED.search(ln.text)
-            or ln.words <= 40 and _CREDIT_LINE.search(ln.text)
+        elif (
+            not p and ":" in line
+            and (unfiltered or _has_key(low, starts[i], ends[i], _GLUED_KEYS)) and _CREDIT_GLUED.search(line)
+            or w <= 40 and (
+                _CREDIT_LABEL.match(line)
+                or (unfiltered or _has_key(low, starts[i], ends[i], _MARK_KEYS)) and _CREDIT_MARK.search(line)
+            )
         ):
             mark(i, "credit")
-            members = blocks[ln.block]
+            block = members[blocks[i]]
             # A caption block: picture title, caption, credit - at most one prose line. Two or
             # more mean body paragraphs split by single newlines, with a credit line among them.
-            prose = sum(1 for j in members if j != i and _is_content(lines[j]))
-            if len(members) <= 4 and prose <= 1:
-                for j in members:
+            prose = sum(1 for j in block if j != i and content[j])
+            if len(block) <= 4 and prose <= 1:
+                for j in block:
                     mark(j, "credit")
 
-    # Repeated lines: a line equal to, or contained in, a nearby line. The copy that goes is the
-    # later of two equals, or the shorter one when one contains the other.
-    norms = [ln.norm for ln in lines]
-    sizes = [len(x) for x in norms]
-    punct = [ln.punctuated for ln in lines]
-    n_lines = len(lines)
-    for i, ln in enumerate(lines):
-        a, la = norms[i], sizes[i]
-        if ln.words < 3 or not a:
-            continue
-        for j in range(i + 1, min(n_lines, i + 1 + _WINDOW)):
-            b, lb = norms[j], sizes[j]
-            if b == a:
-                mark(j, "repeated")
-            elif la < lb:
-                if not punct[i] and a in b:
-                    mark(i, "repeated")
-            elif lb < la and not punct[j] and lines[j].words >= 3 and b in a:
-                mark(j, "repeated")
+    # Repeated lines: duplicated titles, captions or pull quotes next to what they copy.
+    for i in sorted(_repeated(lines)):
+        mark(i, "repeated")
 
     # Stacked unpunctuated short lines in the body: teaser headline lists.
-    for members in blocks.values():
-        if len(members) < 2:
-            continue
-        if all(not lines[j].punctuated and 3 <= lines[j].words <= 25 for j in members):
-            if members[0] > first_body:
-                for j in members:
+    for block in members:
+        if len(block) >= 2 and block[0] > first_body:
+            if all(not punct[j] and 3 <= words[j] <= 25 for j in block):
+                for j in block:
                     mark(j, "headline_list")
 
     # Short unpunctuated fragments outside the body; the first such line may be the title.
     title_seen = False
-    for i, ln in enumerate(lines):
-        if i >= first_body:
-            break
+    for i in range(first_body):
         if i in reasons:
             continue
-        if not title_seen and ln.words >= 3:
+        if not title_seen and words[i] >= 3:
             title_seen = True
             continue
-        if ln.words < 4 and not ln.punctuated:
+        if words[i] < 4 and not punct[i]:
             mark(i, "fragment")
-    for i in range(last_body + 1, len(lines)):
-        ln = lines[i]
-        if ln.words < 8 and not (ln.punctuated and ln.words >= 5):
+    for i in range(last_body + 1, n):
+        if words[i] < 8 and not (punct[i] and words[i] >= 5):
             mark(i, "fragment")
 
-    return [JunkSpan(lines[i].start, lines[i].end, r) for i, r in sorted(reasons.items())]
+    return [JunkSpan(starts[i], ends[i], r) for i, r in sorted(reasons.items())]
 
 
 def _line_spans(text: str):
