@@ -27,9 +27,29 @@ WORD_RE = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z0-9]+(?![a-z])|[^\W_]+")
 _MASK64 = np.uint64(0xFFFFFFFFFFFFFFFF)
 
 
+# ASCII fast path of ``normalized_key``. In ASCII text WORD_RE's words are the runs of
+# [A-Za-z0-9], except that a run is split when it has an upper-case letter after a lower-case
+# letter or digit, or starts with two capitals and later has a lower-case letter ("ABCdef" ->
+# "AB", "Cdef"). Over a class string (A upper, a lower, 0 digit) those are exactly the runs with
+# "aA", "0A" or "AA[A0]*a"; the latter contains "AAa" or "A0", so a text with none of these four
+# pairs/triples has no split run (checking "A0" also rejects some unsplit runs like "G20", which
+# just take the regex). The same text is then lower-cased and split at C speed with bytes tables.
+_ASCII_CLASS = bytes(
+    65 if 65 <= c <= 90 else 97 if 97 <= c <= 122 else 48 if 48 <= c <= 57 else 32 for c in range(256)
+)
+_ASCII_LOWER_WORDS = bytes(
+    c + 32 if 65 <= c <= 90 else c if 97 <= c <= 122 or 48 <= c <= 57 else 32 for c in range(256)
+)
+
+
 def normalized_key(text: str) -> str:
     """The passage's words, lower-cased, joined by single spaces (words never contain spaces, so
     one ``lower()`` of the joined string equals lower-casing each word, at a fraction of the cost)."""
+    if text.isascii():
+        raw = text.encode("ascii")
+        cls = raw.translate(_ASCII_CLASS)
+        if not (b"aA" in cls or b"0A" in cls or b"A0" in cls or b"AAa" in cls):
+            return b" ".join(raw.translate(_ASCII_LOWER_WORDS).split()).decode("ascii")
     return " ".join(WORD_RE.findall(text)).lower()
 
 
