@@ -81,6 +81,13 @@ def shingle_arrays(word_ids: Sequence[Sequence[int]]) -> tuple[np.ndarray, np.nd
 
 def shingle_arrays_flat(flat: np.ndarray, lengths: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """``shingle_arrays`` for word ids already laid out flat, with each passage's word count."""
+    bigrams, sh_starts = _bigrams(flat, lengths)
+    return _mix(bigrams), sh_starts
+
+
+def _bigrams(flat: np.ndarray, lengths: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each passage's word bigrams ``a << 32 | b`` (a lone word is ``a << 32``), flat, plus each
+    passage's start offset into them; their hashes are the shingles."""
     n_sh = np.where(lengths >= 2, lengths - 1, lengths)
     word_starts = np.concatenate(([0], np.cumsum(lengths)[:-1])).astype(np.int64)
     sh_starts = np.concatenate(([0], np.cumsum(n_sh)[:-1])).astype(np.int64)
@@ -96,7 +103,7 @@ def shingle_arrays_flat(flat: np.ndarray, lengths: np.ndarray) -> tuple[np.ndarr
     keep[ends[multi]] = False  # the last word of a multi-word passage starts no bigram
     single = lengths == 1
     pairs[word_starts[single]] = flat[word_starts[single]] << np.uint64(32)
-    return _mix(pairs[keep]), sh_starts
+    return pairs[keep], sh_starts
 
 
 def minhash_signatures(shingles: np.ndarray, starts: np.ndarray, num_perm: int) -> np.ndarray:
@@ -173,49 +180,55 @@ def jaccard_at_least(
     shingles: np.ndarray, starts: np.ndarray, pairs: np.ndarray, threshold: float
 ) -> np.ndarray:
     """For each pair ``(a, b)`` of passages, whether the true Jaccard similarity of their shingle
-    sets reaches ``threshold`` (False when either set is empty).
-
-    Shingles are renumbered densely, and each passage's distinct ones become sorted keys
-    ``passage << 32 | shingle``; a pair's intersection is then how many of the smaller set's
-    keys, re-tagged with the other passage, a binary search finds. Exact, no per-pair Python.
-    """
+    sets reaches ``threshold`` (False when either set is empty)."""
     return _jaccard_at_least(shingle_sets(shingles, starts), pairs, threshold)
 
 
 def shingle_sets(shingles: np.ndarray, starts: np.ndarray) -> tuple[np.ndarray, ...]:
-    """Sorted keys ``passage << 32 | dense shingle id`` of each passage's distinct shingles, with
-    each passage's first key index and set size."""
+    """``code_sets`` with shingles renumbered densely (only equality of shingles matters)."""
+    _, dense = np.unique(shingles, return_inverse=True)
+    return code_sets(dense.astype(np.int64), starts, len(shingles))
+
+
+def code_sets(codes: np.ndarray, starts: np.ndarray, code_range: int) -> tuple[np.ndarray, ...]:
+    """Sorted keys ``passage * code_range + code`` of each passage's distinct shingle codes (any
+    numbering of the shingles in ``[0, code_range)``), each passage's first key index, set size
+    and ``code_range``. Needs ``len(starts) * code_range < 2**63``."""
     n = len(starts)
-    order = np.argsort(shingles)
-    ranked = shingles[order]
-    dense = np.empty(len(shingles), dtype=np.int64)
-    if len(shingles):
-        dense[order] = np.cumsum(np.concatenate(([0], ranked[1:] != ranked[:-1])))
-    owner = np.repeat(np.arange(n, dtype=np.int64), np.diff(np.append(starts, len(shingles))))
-    keys = _sorted_unique((owner << 32) | dense)  # distinct shingles per passage
-    key_owner = keys >> 32
-    set_start = np.searchsorted(key_owner, np.arange(n, dtype=np.int64))
-    set_size = np.searchsorted(key_owner, np.arange(n, dtype=np.int64), side="right") - set_start
-    return keys, set_start, set_size
+    owner = np.repeat(np.arange(n, dtype=np.int64), np.diff(np.append(starts, len(codes))))
+    keys = _sorted_unique(owner * code_range + codes)  # distinct shingles per passage
+    set_size = np.bincount(keys // code_range, minlength=n)
+    set_start = np.cumsum(set_size) - set_size
+    return keys, set_start, set_size, code_range
 
 
 def _jaccard_at_least(sets: tuple[np.ndarray, ...], pairs: np.ndarray, threshold: float):
-    keys, set_start, set_size = sets
+    """A pair's intersection is how many of the smaller set's keys, re-tagged with the other
+    passage, a binary search finds. Exact, no per-pair Python."""
+    keys, set_start, set_size, code_range = sets
     if not len(pairs):
         return np.zeros(0, dtype=bool)
     a, b = pairs[:, 0].astype(np.int64), pairs[:, 1].astype(np.int64)
-    swap = set_size[a] > set_size[b]
-    small, big = np.where(swap, b, a), np.where(swap, a, b)
-    counts = set_size[small]
-    total = int(counts.sum())
-    pair_of = np.repeat(np.arange(len(pairs)), counts)
-    offset = np.arange(total, dtype=np.int64) - np.repeat(np.cumsum(counts) - counts, counts)
-    members = keys[np.repeat(set_start[small], counts) + offset] & np.int64(0xFFFFFFFF)
-    query = (np.repeat(big, counts) << 32) | members
-    hit = keys[np.minimum(np.searchsorted(keys, query), len(keys) - 1)] == query
-    inter = np.bincount(pair_of, weights=hit, minlength=len(pairs))
     la, lb = set_size[a], set_size[b]
     nonempty = (la > 0) & (lb > 0)
+    # Jaccard <= min/max of the set sizes, and rounding keeps that order, so a pair failing
+    # that bound fails the exact test below too: skip its lookups.
+    lo, hi = np.minimum(la, lb), np.maximum(la, lb)
+    todo = np.flatnonzero(nonempty & (lo / np.maximum(hi, 1) >= threshold))
+    # Looking the pairs up grouped by their larger passage makes the binary searches walk the
+    # keys in nearly ascending order, which keeps them in cache.
+    big = np.where(la > lb, a, b)[todo]
+    order = np.argsort(big, kind="stable")
+    todo, big = todo[order], big[order]
+    small = np.where(la > lb, b, a)[todo]
+    counts = set_size[small]
+    total = int(counts.sum())
+    pair_of = np.repeat(todo, counts)
+    offset = np.arange(total, dtype=np.int64) - np.repeat(np.cumsum(counts) - counts, counts)
+    members = keys[np.repeat(set_start[small], counts) + offset] % code_range
+    query = np.repeat(big * code_range, counts) + members
+    hit = keys[np.minimum(np.searchsorted(keys, query), len(keys) - 1)] == query
+    inter = np.bincount(pair_of, weights=hit, minlength=len(pairs))
     union_size = np.where(nonempty, la + lb - inter, 1)
     return nonempty & (inter / union_size >= threshold)
 
@@ -244,28 +257,35 @@ def near_duplicate_groups(
         all_words = " ".join(k for k in uniq_keys if k).split(" ") if any(uniq_keys) else []
         vocab = {w: i for i, w in enumerate(dict.fromkeys(all_words), 1)}
         flat = list(map(vocab.__getitem__, all_words))
-        shingles, starts = shingle_arrays_flat(
-            np.array(flat, dtype=np.uint64), np.array(lengths, dtype=np.int64)
-        )
-        sig = minhash_signatures(shingles, starts, num_perm)
+        bigrams, starts = _bigrams(np.array(flat, dtype=np.uint64), np.array(lengths, dtype=np.int64))
+        sig = minhash_signatures(_mix(bigrams), starts, num_perm)
         pairs = lsh_candidates(sig, bands)
+        # The bigrams themselves number the shingles (mixing is a bijection), so the exact sets
+        # need no renumbering pass: ``a * (V + 1) + b`` for word ids ``a, b <= V``.
+        span = len(vocab) + 1
+        if len(starts) * span * span < 2**63:
+            codes = (bigrams >> np.uint64(32)).astype(np.int64) * span + (
+                bigrams & np.uint64(0xFFFFFFFF)
+            ).astype(np.int64)
+            sets = code_sets(codes, starts, span * span)
+        else:
+            sets = shingle_sets(_mix(bigrams), starts)
         # Components of the verified-pair graph do not depend on the order pairs come in, so
         # every candidate is verified at once and components are found in numpy.
-        labels = verified_components(shingles, starts, pairs, threshold)
+        labels = verified_components(sets, pairs, threshold)
     # uniq is ascending, so a component's smallest local index is its first passage.
     return uniq[labels[np.searchsorted(uniq, first)]].tolist()
 
 
 def verified_components(
-    shingles: np.ndarray, starts: np.ndarray, pairs: np.ndarray, threshold: float,
-    batch: int = 16384,
+    sets: tuple[np.ndarray, ...], pairs: np.ndarray, threshold: float, batch: int = 16384
 ) -> np.ndarray:
-    """Component labels (smallest member) of the candidate pairs that pass ``jaccard_at_least``.
+    """Component labels (smallest member) of the candidate pairs that pass ``_jaccard_at_least``
+    over ``sets`` (from ``code_sets``).
 
     Pairs are verified in batches; a pair whose ends are already in one component cannot change
     the components, so it is dropped unverified (most star pairs of big LSH buckets are)."""
-    labels = np.arange(len(starts))
-    sets = shingle_sets(shingles, starts)
+    labels = np.arange(len(sets[1]))
     for k in range(0, len(pairs), batch):
         part = pairs[k : k + batch]
         part = part[labels[part[:, 0]] != labels[part[:, 1]]]
