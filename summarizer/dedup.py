@@ -25,6 +25,7 @@ from .models import SourceSentence, Unit
 
 WORD_RE = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z0-9]+(?![a-z])|[^\W_]+")
 _MASK64 = np.uint64(0xFFFFFFFFFFFFFFFF)
+_MAX_KEY = 2**63 - 1  # int64 keys of the exact shingle sets
 
 
 # ASCII fast path of ``normalized_key``. In ASCII text WORD_RE's words are the runs of
@@ -263,7 +264,7 @@ def near_duplicate_groups(
         # The bigrams themselves number the shingles (mixing is a bijection), so the exact sets
         # need no renumbering pass: ``a * (V + 1) + b`` for word ids ``a, b <= V``.
         span = len(vocab) + 1
-        if len(starts) * span * span < 2**63:
+        if len(starts) * span * span <= _MAX_KEY:
             codes = (bigrams >> np.uint64(32)).astype(np.int64) * span + (
                 bigrams & np.uint64(0xFFFFFFFF)
             ).astype(np.int64)
