@@ -143,13 +143,16 @@ def lsh_candidates(sig: np.ndarray, bands: int, small_group: int = 8) -> np.ndar
     """
     n, num_perm = sig.shape
     rows = num_perm // bands
+    # Every band's bucket key at once, one row per band.
+    band = sig[:, : bands * rows].reshape(n, bands, rows)
+    with np.errstate(over="ignore"):
+        keys = _mix(band[:, :, 0])
+        for r in range(1, rows):
+            keys = _mix(keys ^ band[:, :, r])
+    keys = np.ascontiguousarray(keys.T)
+    # Pairs are collected as codes ``a * n + b`` with ``a < b``.
     found: list[np.ndarray] = []
-    for b in range(bands):
-        band = sig[:, b * rows : (b + 1) * rows]
-        with np.errstate(over="ignore"):
-            key = _mix(band[:, 0])
-            for r in range(1, rows):
-                key = _mix(key ^ band[:, r])
+    for key in keys:
         order = np.argsort(key, kind="stable")  # equal keys keep ascending passage order
         sk = key[order]
         brk = np.flatnonzero(sk[1:] != sk[:-1]) + 1
@@ -158,22 +161,19 @@ def lsh_candidates(sig: np.ndarray, bands: int, small_group: int = 8) -> np.ndar
         for size in range(2, small_group + 1):
             groups = np.flatnonzero(sizes == size)
             if len(groups):
-                members = order[bounds[groups][:, None] + np.arange(size)]  # (groups, size)
-                for p in range(size):
-                    for q in range(p + 1, size):
-                        found.append(np.stack([members[:, p], members[:, q]], axis=1))
+                members = order[bounds[groups][:, None] + np.arange(size)]  # (groups, size), rows ascending
+                p, q = np.triu_indices(size, 1)
+                found.append((members[:, p] * n + members[:, q]).ravel())
         if (sizes > small_group).any():
-            first = np.minimum.reduceat(order, bounds[:-1])
+            first = order[bounds[:-1]]  # the smallest member: order is ascending within a bucket
             group_of = np.repeat(np.arange(len(sizes)), sizes)
             large = sizes[group_of] > small_group
             member, root = order[large], first[group_of[large]]
             keep = member != root
-            found.append(np.stack([root[keep], member[keep]], axis=1))
+            found.append(root[keep] * n + member[keep])
     if not found:
         return np.empty((0, 2), dtype=np.int64)
-    pairs = np.concatenate(found).astype(np.int64)
-    lo, hi = pairs.min(axis=1), pairs.max(axis=1)
-    codes = _sorted_unique(lo * n + hi)
+    codes = _sorted_unique(np.concatenate(found).astype(np.int64))
     return np.stack([codes // n, codes % n], axis=1)
 
 
