@@ -120,9 +120,16 @@ def minhash_signatures(shingles: np.ndarray, starts: np.ndarray, num_perm: int) 
     nonempty[:-1] = starts[1:] > starts[:-1]
     nonempty[-1] = starts[-1] < len(shingles)
     idx = starts[nonempty]
+    # One permutation at a time into reused buffers (fresh 6 MB temporaries cost page faults),
+    # rows of a permutation-major block, transposed into place once.
+    hashed = np.empty_like(shingles)
+    block = np.empty((num_perm, len(idx)), dtype=np.uint64)
     with np.errstate(over="ignore"):
         for k in range(num_perm):
-            sig[nonempty, k] = np.minimum.reduceat((shingles ^ masks[k]) * mults[k], idx)
+            np.bitwise_xor(shingles, masks[k], out=hashed)
+            np.multiply(hashed, mults[k], out=hashed)
+            np.minimum.reduceat(hashed, idx, out=block[k])
+    sig[nonempty] = block.T
     return sig
 
 
