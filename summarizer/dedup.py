@@ -330,16 +330,19 @@ def build_units(
     sentences: Sequence[SourceSentence], texts: dict[str, str], threshold: float = 0.7
 ) -> list[Unit]:
     """Merge ``sentences`` (in document order) into units with every occurrence kept."""
+    if not sentences:
+        return []
     passages = [texts[s.source_id][s.start : s.end] for s in sentences]
-    roots = near_duplicate_groups(passages, threshold=threshold)
-    unit_of_root: dict[int, Unit] = {}
-    units: list[Unit] = []
-    for sent, root in zip(sentences, roots):
-        unit = unit_of_root.get(root)
-        if unit is None:
-            unit = unit_of_root[root] = Unit(id=len(units))
-            units.append(unit)
-        unit.sentences.append(sent)
+    roots = np.array(near_duplicate_groups(passages, threshold=threshold), dtype=np.int64)
+    # A root is its group's first sentence (its own root, and no earlier sentence's), so units
+    # in order of first appearance are the roots ascending: group sentences by root, stably.
+    order = np.argsort(roots, kind="stable")
+    bounds = np.flatnonzero(np.diff(roots[order])) + 1
+    grouped = list(map(sentences.__getitem__, order.tolist()))
+    units = [
+        Unit(k, grouped[a:b])
+        for k, (a, b) in enumerate(zip([0, *bounds.tolist()], [*bounds.tolist(), len(grouped)]))
+    ]
     # Prefer a content occurrence as the canonical text.
     for unit in units:
         if unit.sentences[0].junk is not None:
