@@ -133,9 +133,9 @@ def minhash_signatures(shingles: np.ndarray, starts: np.ndarray, num_perm: int) 
     return sig
 
 
-def _sorted_unique(x: np.ndarray) -> np.ndarray:
+def _sorted_unique(x: np.ndarray, kind: str | None = None) -> np.ndarray:
     """``np.unique`` by sorting (numpy 2's hash-based unique is several times slower here)."""
-    x = np.sort(x)
+    x = np.sort(x, kind=kind)
     if len(x) < 2:
         return x
     return x[np.concatenate(([True], x[1:] != x[:-1]))]
@@ -204,7 +204,9 @@ def code_sets(codes: np.ndarray, starts: np.ndarray, code_range: int) -> tuple[n
     and ``code_range``. Needs ``len(starts) * code_range < 2**63``."""
     n = len(starts)
     owner = np.repeat(np.arange(n, dtype=np.int64), np.diff(np.append(starts, len(codes))))
-    keys = _sorted_unique(owner * code_range + codes)  # distinct shingles per passage
+    # Keys come ordered by passage, each passage's few in any order: timsort ("stable") merges
+    # such runs several times faster than the default sort.
+    keys = _sorted_unique(owner * code_range + codes, kind="stable")  # distinct per passage
     set_size = np.bincount(keys // code_range, minlength=n)
     set_start = np.cumsum(set_size) - set_size
     return keys, set_start, set_size, code_range
