@@ -54,6 +54,49 @@ def normalized_key(text: str) -> str:
     return " ".join(WORD_RE.findall(text)).lower()
 
 
+def normalized_keys(texts: Sequence[str]) -> list[str]:
+    """``[normalized_key(t) for t in texts]``, the fast path run over all texts at once.
+
+    Texts are joined by newlines (which the tables map to spaces, so no glue pattern or word spans
+    two texts) as code points. Besides ASCII, a text may hold non-word characters (curly quotes,
+    dashes): WORD_RE treats them like ASCII punctuation, as separators. Texts with glue or a
+    non-ASCII word character take the regex. Space runs are collapsed in numpy, and the keys
+    split apart in one call."""
+    if not texts:
+        return []
+    full = np.frombuffer("\n".join(texts).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    seps = np.cumsum(np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)) + 1)[:-1] - 1
+    clipped = np.minimum(full, 128).astype(np.uint8).tobytes()  # 128: any non-ASCII character
+    slow_pos = []
+    non_ascii = np.flatnonzero(np.frombuffer(clipped, dtype=np.uint8) == 128)
+    if len(non_ascii):
+        chars = full[non_ascii]
+        letters = [c for c in np.unique(chars).tolist() if chr(c).isalnum()]
+        slow_pos.append(non_ascii[np.isin(chars, letters)])
+    cls = np.frombuffer(clipped.translate(_ASCII_CLASS), dtype=np.uint8)
+    up, low, digit = cls == 65, cls == 97, cls == 48
+    pair = ((low[:-1] | digit[:-1]) & up[1:]) | (up[:-1] & digit[1:])  # aA, 0A, A0
+    slow_pos += [np.flatnonzero(pair), np.flatnonzero(up[:-2] & up[1:-1] & low[2:])]  # AAa
+    slow = set(np.searchsorted(seps, np.concatenate(slow_pos)).tolist())
+    c = np.frombuffer(clipped.translate(_ASCII_LOWER_WORDS), dtype=np.uint8).copy()
+    c[seps] = 10  # text boundaries, the only newlines left
+    # Keep every non-space, and one space where a gap separates two words (not newlines).
+    solid = np.flatnonzero(c != 32)
+    word = c[solid] != 10
+    gap = (np.diff(solid) > 1) & word[:-1] & word[1:]
+    keep = np.zeros(len(c), dtype=bool)
+    keep[solid] = True
+    keep[solid[:-1][gap] + 1] = True
+    keys = c[keep].tobytes().decode("ascii").split("\n")
+    for k in slow:
+        keys[k] = _regex_key(texts[k])
+    return keys
+
+
+def _regex_key(text: str) -> str:
+    return " ".join(WORD_RE.findall(text)).lower()
+
+
 def normalized_words(text: str) -> list[str]:
     key = normalized_key(text)
     return key.split(" ") if key else []
@@ -251,8 +294,9 @@ def near_duplicate_groups(
     if not n:
         return []
     # Equal texts have equal keys: normalize each distinct text once.
-    key_of: dict[str, str] = {}
-    keys = [key_of[t] if t in key_of else key_of.setdefault(t, normalized_key(t)) for t in texts]
+    distinct = list(dict.fromkeys(texts))
+    key_of = dict(zip(distinct, normalized_keys(distinct)))
+    keys = list(map(key_of.__getitem__, texts))
     # Exact pass: each passage points at the first one with its key.
     first_of: dict[str, int] = {}
     first = np.array([first_of.setdefault(key, i) for i, key in enumerate(keys)], dtype=np.int64)
