@@ -293,18 +293,24 @@ def near_duplicate_groups(
     n = len(texts)
     if not n:
         return []
-    # Equal texts have equal keys: normalize each distinct text once.
-    distinct = list(dict.fromkeys(texts))
-    key_of = dict(zip(distinct, normalized_keys(distinct)))
-    keys = list(map(key_of.__getitem__, texts))
-    # Exact pass: each passage points at the first one with its key.
-    first_of: dict[str, int] = {}
-    first = np.array([first_of.setdefault(key, i) for i, key in enumerate(keys)], dtype=np.int64)
+    # Equal texts have equal keys: normalize each distinct text once. Distinct texts are
+    # numbered in order of first appearance.
+    number = dict.fromkeys(texts)
+    number = dict(zip(number, range(len(number))))
+    text_no = np.fromiter(map(number.__getitem__, texts), dtype=np.int64, count=n)
+    keys = normalized_keys(list(number))
+    # Exact pass: each passage points at the first one with its key. That is the first occurrence
+    # of the first distinct text with the key (first appearances are in order).
+    first_with: dict[str, int] = {}
+    first_text = np.array([first_with.setdefault(k, d) for d, k in enumerate(keys)], dtype=np.int64)
+    seen = np.maximum.accumulate(text_no)
+    first_occurrence = np.flatnonzero(np.concatenate(([True], seen[1:] > seen[:-1])))
+    first = first_occurrence[first_text[text_no]]
     uniq = np.flatnonzero(first == np.arange(n))
     labels = np.arange(len(uniq))
     # Near pass over distinct passages only.
     if len(uniq) > 1:
-        uniq_keys = [keys[i] for i in uniq.tolist()]
+        uniq_keys = [keys[d] for d in text_no[uniq].tolist()]
         lengths = [k.count(" ") + 1 if k else 0 for k in uniq_keys]
         # Word ids numbered 1.. in order of first appearance, built at C speed: dict.fromkeys
         # keeps first-occurrence order, and map over a plain dict's __getitem__ needs no Python.
