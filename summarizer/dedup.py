@@ -275,13 +275,18 @@ def _jaccard_at_least(sets: tuple[np.ndarray, ...], pairs: np.ndarray, threshold
     todo, big = todo[order], big[order]
     small = np.where(la > lb, b, a)[todo]
     counts = set_size[small]
-    total = int(counts.sum())
-    pair_of = np.repeat(todo, counts)
-    offset = np.arange(total, dtype=np.int64) - np.repeat(np.cumsum(counts) - counts, counts)
-    members = keys[np.repeat(set_start[small], counts) + offset] % code_range
-    query = np.repeat(big * code_range, counts) + members
-    hit = keys[np.minimum(np.searchsorted(keys, query), len(keys) - 1)] == query
-    inter = np.bincount(pair_of, weights=hit, minlength=len(pairs))
+    firsts = np.cumsum(counts) - counts  # each pair's first query
+    # Every key of the small set, moved to the big passage by adding the key difference.
+    query = np.repeat(set_start[small] - firsts, counts)
+    query += np.arange(len(query))
+    query = keys[query]
+    query += np.repeat((big - small) * code_range, counts)
+    found = np.searchsorted(keys, query)
+    np.minimum(found, len(keys) - 1, out=found)
+    hit = keys[found] == query
+    inter = np.zeros(len(pairs))
+    if len(todo):
+        inter[todo] = np.add.reduceat(hit, firsts, dtype=np.int64)  # no set here is empty
     union_size = np.where(nonempty, la + lb - inter, 1)
     return nonempty & (inter / union_size >= threshold)
 
