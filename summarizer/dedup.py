@@ -17,6 +17,7 @@ Python ``hash()``, whose seed changes per process).
 from __future__ import annotations
 
 import re
+from itertools import count
 from typing import Sequence
 
 import numpy as np
@@ -317,17 +318,19 @@ def near_duplicate_groups(
     if len(uniq) > 1:
         uniq_keys = [keys[d] for d in text_no[uniq].tolist()]
         lengths = [k.count(" ") + 1 if k else 0 for k in uniq_keys]
-        # Word ids numbered 1.. in order of first appearance, built at C speed: dict.fromkeys
-        # keeps first-occurrence order, and map over a plain dict's __getitem__ needs no Python.
+        # Word ids numbered 1.. in order of first appearance, built at C speed: setdefault maps
+        # each word to its first position, and first positions in order are the ids.
         all_words = " ".join(k for k in uniq_keys if k).split(" ") if any(uniq_keys) else []
-        vocab = {w: i for i, w in enumerate(dict.fromkeys(all_words), 1)}
-        flat = list(map(vocab.__getitem__, all_words))
-        bigrams, starts = _bigrams(np.array(flat, dtype=np.uint64), np.array(lengths, dtype=np.int64))
+        first_at: dict[str, int] = {}
+        at = np.fromiter(map(first_at.setdefault, all_words, count()), dtype=np.int64, count=len(all_words))
+        new_word = at == np.arange(len(at))
+        flat = np.cumsum(new_word, dtype=np.uint64)[at]
+        bigrams, starts = _bigrams(flat, np.array(lengths, dtype=np.int64))
         sig = minhash_signatures(_mix(bigrams), starts, num_perm)
         pairs = lsh_candidates(sig, bands)
         # The bigrams themselves number the shingles (mixing is a bijection), so the exact sets
         # need no renumbering pass: ``a * (V + 1) + b`` for word ids ``a, b <= V``.
-        span = len(vocab) + 1
+        span = len(first_at) + 1
         if len(starts) * span * span <= _MAX_KEY:
             codes = (bigrams >> np.uint64(32)).astype(np.int64) * span + (
                 bigrams & np.uint64(0xFFFFFFFF)
