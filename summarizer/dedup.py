@@ -17,7 +17,7 @@ Python ``hash()``, whose seed changes per process).
 from __future__ import annotations
 
 import re
-from itertools import count
+from itertools import count, repeat
 from typing import Sequence
 
 import numpy as np
@@ -317,7 +317,9 @@ def near_duplicate_groups(
     # Near pass over distinct passages only.
     if len(uniq) > 1:
         uniq_keys = [keys[d] for d in text_no[uniq].tolist()]
-        lengths = [k.count(" ") + 1 if k else 0 for k in uniq_keys]
+        m = len(uniq_keys)  # word counts: spaces + 1, or 0 for an empty key
+        lengths = np.fromiter(map(str.count, uniq_keys, repeat(" ")), dtype=np.int64, count=m)
+        lengths += np.fromiter(map(bool, uniq_keys), dtype=np.int64, count=m)
         # Word ids numbered 1.. in order of first appearance, built at C speed: setdefault maps
         # each word to its first position, and first positions in order are the ids.
         all_words = " ".join(k for k in uniq_keys if k).split(" ") if any(uniq_keys) else []
@@ -325,7 +327,7 @@ def near_duplicate_groups(
         at = np.fromiter(map(first_at.setdefault, all_words, count()), dtype=np.int64, count=len(all_words))
         new_word = at == np.arange(len(at))
         flat = np.cumsum(new_word, dtype=np.uint64)[at]
-        bigrams, starts = _bigrams(flat, np.array(lengths, dtype=np.int64))
+        bigrams, starts = _bigrams(flat, lengths)
         sig = minhash_signatures(_mix(bigrams), starts, num_perm)
         pairs = lsh_candidates(sig, bands)
         # The bigrams themselves number the shingles (mixing is a bijection), so the exact sets
