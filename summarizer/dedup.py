@@ -72,23 +72,23 @@ def normalized_keys(texts: Sequence[str]) -> list[str]:
     non_ascii = np.flatnonzero(np.frombuffer(clipped, dtype=np.uint8) == 128)
     if len(non_ascii):
         chars = full[non_ascii]
-        letters = [c for c in np.unique(chars).tolist() if chr(c).isalnum()]
+        letters = [ch for ch in np.unique(chars).tolist() if chr(ch).isalnum()]
         slow_pos.append(non_ascii[np.isin(chars, letters)])
     cls = np.frombuffer(clipped.translate(_ASCII_CLASS), dtype=np.uint8)
     up, low, digit = cls == 65, cls == 97, cls == 48
     pair = ((low[:-1] | digit[:-1]) & up[1:]) | (up[:-1] & digit[1:])  # aA, 0A, A0
     slow_pos += [np.flatnonzero(pair), np.flatnonzero(up[:-2] & up[1:-1] & low[2:])]  # AAa
     slow = set(np.searchsorted(seps, np.concatenate(slow_pos)).tolist())
-    c = np.frombuffer(clipped.translate(_ASCII_LOWER_WORDS), dtype=np.uint8).copy()
-    c[seps] = 10  # text boundaries, the only newlines left
-    # Keep every non-space, and one space where a gap separates two words (not newlines).
-    solid = np.flatnonzero(c != 32)
-    word = c[solid] != 10
-    gap = (np.diff(solid) > 1) & word[:-1] & word[1:]
-    keep = np.zeros(len(c), dtype=bool)
-    keep[solid] = True
-    keep[solid[:-1][gap] + 1] = True
-    keys = c[keep].tobytes().decode("ascii").split("\n")
+    # Lower-cased words and spaces, with a newline at each text boundary and at both ends.
+    c = np.full(len(clipped) + 2, 10, dtype=np.uint8)
+    c[1:-1] = np.frombuffer(clipped.translate(_ASCII_LOWER_WORDS), dtype=np.uint8)
+    c[seps + 1] = 10
+    # Keep the non-spaces, and the first space of a run that has words on both sides.
+    keep = c != 32
+    run_first = np.flatnonzero(keep[:-1] & ~keep[1:]) + 1
+    run_last = np.flatnonzero(~keep[:-1] & keep[1:])  # runs alternate, so these pair up
+    keep[run_first[(c[run_first - 1] != 10) & (c[run_last + 1] != 10)]] = True
+    keys = c[keep][1:-1].tobytes().decode("ascii").split("\n")
     for k in slow:
         keys[k] = _regex_key(texts[k])
     return keys
