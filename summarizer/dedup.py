@@ -65,20 +65,25 @@ def normalized_keys(texts: Sequence[str]) -> list[str]:
     split apart in one call."""
     if not texts:
         return []
-    full = np.frombuffer("\n".join(texts).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    joined = "\n".join(texts)
     seps = np.cumsum(np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)) + 1)[:-1] - 1
-    clipped = np.minimum(full, 128).astype(np.uint8).tobytes()  # 128: any non-ASCII character
+    clipped = joined.encode("ascii", "replace")  # one "?" per non-ASCII character
+    slow = set()
+    if not joined.isascii():
+        # The texts whose non-ASCII characters include a word character.
+        others = [k for k, t in enumerate(texts) if not t.isascii()]
+        chars = "".join(texts[k] for k in others).encode("utf-32-le", "surrogatepass")
+        chars = np.frombuffer(chars, dtype=np.uint32)
+        letters = [ch for ch in np.unique(chars[chars > 127]).tolist() if chr(ch).isalnum()]
+        ends = np.cumsum(np.fromiter((len(texts[k]) for k in others), dtype=np.int64))
+        holder = np.searchsorted(ends, np.flatnonzero(np.isin(chars, letters)), side="right")
+        slow.update(np.asarray(others)[holder].tolist())
     slow_pos = []
-    non_ascii = np.flatnonzero(np.frombuffer(clipped, dtype=np.uint8) == 128)
-    if len(non_ascii):
-        chars = full[non_ascii]
-        letters = [ch for ch in np.unique(chars).tolist() if chr(ch).isalnum()]
-        slow_pos.append(non_ascii[np.isin(chars, letters)])
     cls = np.frombuffer(clipped.translate(_ASCII_CLASS), dtype=np.uint8)
     up, low, digit = cls == 65, cls == 97, cls == 48
     pair = ((low[:-1] | digit[:-1]) & up[1:]) | (up[:-1] & digit[1:])  # aA, 0A, A0
     slow_pos += [np.flatnonzero(pair), np.flatnonzero(up[:-2] & up[1:-1] & low[2:])]  # AAa
-    slow = set(np.searchsorted(seps, np.concatenate(slow_pos)).tolist())
+    slow.update(np.searchsorted(seps, np.concatenate(slow_pos)).tolist())
     # Lower-cased words and spaces, with a newline at each text boundary and at both ends.
     c = np.full(len(clipped) + 2, 10, dtype=np.uint8)
     c[1:-1] = np.frombuffer(clipped.translate(_ASCII_LOWER_WORDS), dtype=np.uint8)
