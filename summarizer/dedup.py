@@ -36,11 +36,13 @@ _MAX_KEY = 2**63 - 1  # int64 keys of the exact shingle sets
 # "aA", "0A" or "AA[A0]*a"; the latter contains "AAa" or "A0", so a text with none of these four
 # pairs/triples has no split run (checking "A0" also rejects some unsplit runs like "G20", which
 # just take the regex). The same text is then lower-cased and split at C speed with bytes tables.
-_ASCII_CLASS = bytes(
-    65 if 65 <= c <= 90 else 97 if 97 <= c <= 122 else 48 if 48 <= c <= 57 else 32 for c in range(256)
+_ASCII_CLASS = bytes(  # upper-case letters to "A", lower-case to "a", digits to "0", else " "
+    65 if 65 <= c <= 90 else 97 if 97 <= c <= 122 else 48 if 48 <= c <= 57 else 32
+    for c in range(256)
 )
-_ASCII_LOWER_WORDS = bytes(
-    c + 32 if 65 <= c <= 90 else c if 97 <= c <= 122 or 48 <= c <= 57 else 32 for c in range(256)
+_ASCII_LOWER_WORDS = bytes(  # letters lower-cased, digits kept, anything else a space
+    c + 32 if 65 <= c <= 90 else c if 97 <= c <= 122 or 48 <= c <= 57 else 32
+    for c in range(256)
 )
 
 
@@ -56,12 +58,12 @@ def normalized_key(text: str) -> str:
 
 
 def normalized_keys(texts: Sequence[str]) -> list[str]:
-    """``[normalized_key(t) for t in texts]``, the fast path run over all texts at once.
+    """``[normalized_key(t) for t in texts]``, the ASCII fast path run over all texts at once.
 
     Texts are joined by newlines (which the tables map to spaces, so no glue pattern or word spans
-    two texts) as code points. Besides ASCII, a text may hold non-word characters (curly quotes,
-    dashes): WORD_RE treats them like ASCII punctuation, as separators. Texts with glue or a
-    non-ASCII word character take the regex. Space runs are collapsed in numpy, and the keys
+    two texts). Besides ASCII, a text may hold non-word characters (curly quotes, dashes): WORD_RE
+    treats them like ASCII punctuation, as separators, so they become "?". Texts with case glue or
+    a non-ASCII word character take the regex. Space runs are collapsed in numpy, and the keys
     split apart in one call."""
     if not texts:
         return []
@@ -78,12 +80,11 @@ def normalized_keys(texts: Sequence[str]) -> list[str]:
         ends = np.cumsum(np.fromiter((len(texts[k]) for k in others), dtype=np.int64))
         holder = np.searchsorted(ends, np.flatnonzero(np.isin(chars, letters)), side="right")
         slow.update(np.asarray(others)[holder].tolist())
-    slow_pos = []
     cls = np.frombuffer(clipped.translate(_ASCII_CLASS), dtype=np.uint8)
     up, low, digit = cls == 65, cls == 97, cls == 48
     pair = ((low[:-1] | digit[:-1]) & up[1:]) | (up[:-1] & digit[1:])  # aA, 0A, A0
-    slow_pos += [np.flatnonzero(pair), np.flatnonzero(up[:-2] & up[1:-1] & low[2:])]  # AAa
-    slow.update(np.searchsorted(seps, np.concatenate(slow_pos)).tolist())
+    glue = np.concatenate((np.flatnonzero(pair), np.flatnonzero(up[:-2] & up[1:-1] & low[2:])))
+    slow.update(np.searchsorted(seps, glue).tolist())  # (the last is AAa)
     # Lower-cased words and spaces, with a newline at each text boundary and at both ends.
     c = np.full(len(clipped) + 2, 10, dtype=np.uint8)
     c[1:-1] = np.frombuffer(clipped.translate(_ASCII_LOWER_WORDS), dtype=np.uint8)
@@ -217,7 +218,8 @@ def lsh_candidates(sig: np.ndarray, bands: int, small_group: int = 8) -> np.ndar
         for size in range(2, small_group + 1):
             groups = np.flatnonzero(sizes == size)
             if len(groups):
-                members = order[bounds[groups][:, None] + np.arange(size)]  # (groups, size), rows ascending
+                # (groups, size), each row ascending
+                members = order[bounds[groups][:, None] + np.arange(size)]
                 p, q = np.triu_indices(size, 1)
                 found.append((members[:, p] * n + members[:, q]).ravel())
         if (sizes > small_group).any():
@@ -329,7 +331,8 @@ def near_duplicate_groups(
         # each word to its first position, and first positions in order are the ids.
         all_words = " ".join(k for k in uniq_keys if k).split(" ") if any(uniq_keys) else []
         first_at: dict[str, int] = {}
-        at = np.fromiter(map(first_at.setdefault, all_words, count()), dtype=np.int64, count=len(all_words))
+        at = map(first_at.setdefault, all_words, count())
+        at = np.fromiter(at, dtype=np.int64, count=len(all_words))
         new_word = at == np.arange(len(at))
         flat = np.cumsum(new_word, dtype=np.uint64)[at]
         bigrams, starts = _bigrams(flat, lengths)
