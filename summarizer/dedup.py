@@ -170,15 +170,21 @@ def minhash_signatures(shingles: np.ndarray, starts: np.ndarray, num_perm: int) 
     nonempty[:-1] = starts[1:] > starts[:-1]
     nonempty[-1] = starts[-1] < len(shingles)
     idx = starts[nonempty]
-    # One permutation at a time into reused buffers (fresh 6 MB temporaries cost page faults),
-    # rows of a permutation-major block, transposed into place once.
+    # Chunks of whole passages, about 256 KB of shingles each, go through all permutations while
+    # in cache; results fill rows of a permutation-major block, transposed into place once.
+    cuts = np.searchsorted(idx, np.arange(0, len(shingles), 1 << 15))
+    cuts = np.unique(np.append(cuts, len(idx))).tolist()
+    bounds = np.append(idx, len(shingles))
     hashed = np.empty_like(shingles)
     block = np.empty((num_perm, len(idx)), dtype=np.uint64)
     with np.errstate(over="ignore"):
-        for k in range(num_perm):
-            np.bitwise_xor(shingles, masks[k], out=hashed)
-            np.multiply(hashed, mults[k], out=hashed)
-            np.minimum.reduceat(hashed, idx, out=block[k])
+        for p, q in zip(cuts[:-1], cuts[1:]):
+            part, h = shingles[bounds[p] : bounds[q]], hashed[: bounds[q] - bounds[p]]
+            local = idx[p:q] - bounds[p]
+            for k in range(num_perm):
+                np.bitwise_xor(part, masks[k], out=h)
+                np.multiply(h, mults[k], out=h)
+                np.minimum.reduceat(h, local, out=block[k, p:q])
     sig[nonempty] = block.T
     return sig
 
