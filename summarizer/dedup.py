@@ -83,8 +83,9 @@ def normalized_keys(texts: Sequence[str]) -> list[str]:
     cls = np.frombuffer(clipped.translate(_ASCII_CLASS), dtype=np.uint8)
     up, low, digit = cls == 65, cls == 97, cls == 48
     pair = ((low[:-1] | digit[:-1]) & up[1:]) | (up[:-1] & digit[1:])  # aA, 0A, A0
-    glue = np.concatenate((np.flatnonzero(pair), np.flatnonzero(up[:-2] & up[1:-1] & low[2:])))
-    slow.update(np.searchsorted(seps, glue).tolist())  # (the last is AAa)
+    triple = up[:-2] & up[1:-1] & low[2:]  # AAa
+    glue = np.concatenate((np.flatnonzero(pair), np.flatnonzero(triple)))
+    slow.update(np.searchsorted(seps, glue).tolist())  # the texts holding them
     # Lower-cased words and spaces, with a newline at each text boundary and at both ends.
     c = np.full(len(clipped) + 2, 10, dtype=np.uint8)
     c[1:-1] = np.frombuffer(clipped.translate(_ASCII_LOWER_WORDS), dtype=np.uint8)
