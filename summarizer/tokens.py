@@ -67,13 +67,14 @@ class _WordCounts(dict):
 # any split it allows is a true boundary; a missed boundary only makes a piece longer, still exact.
 _SURE_SPACE = re.compile(r" (?<=\S )")  # a space with a non-space before it (literal first: fast)
 _SPACE_AFTER_SPACE = re.compile(r"\s ")  # rare; without it plain str.split(" ") is exact, and faster
-_ASCII_SPACE_PAIRS = tuple(c + " " for c in " \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f")
 
 
 def _words_of(text: str) -> list[str]:
     """``text`` split at its sure piece boundaries."""
-    if text.isascii():  # the ASCII whitespace of ``\s``, checked by fast substring scans
-        odd = any(pair in text for pair in _ASCII_SPACE_PAIRS)
+    if text.isascii():  # the ASCII whitespace of ``\s`` before a space, by substring scans
+        odd = ("  " in text or "\n " in text or "\t " in text or "\r " in text or "\x0b " in text
+               or "\x0c " in text or "\x1c " in text or "\x1d " in text or "\x1e " in text
+               or "\x1f " in text)
     else:
         odd = _SPACE_AFTER_SPACE.search(text) is not None
     return _SURE_SPACE.split(text) if odd else text.split(" ")
