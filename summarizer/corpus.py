@@ -122,17 +122,22 @@ def prepare(
     junks = [find_junk(text) for text in texts]
     titles = [guess_title(text, junk) for text, junk in zip(texts, junks)]
     spans = [split_around_junk(text, junk) for text, junk in zip(texts, junks)]
+    # Sentence strings are cut once, for counting and for dedup (which then finds their hashes
+    # already computed).
+    sentence_texts = [[text[a:b] for a, b in sp] for text, sp in zip(texts, spans)]
     parts = counter.parts
-    counts = [[parts(text[a:b])[0] for a, b in sp] for text, sp in zip(texts, spans)]
+    counts = [[parts(x)[0] for x in st] for st in sentence_texts]
     done = {
-        text: (junk, title, list(zip(sp, cn, _mark_junk(sp, junk))))
-        for text, junk, title, sp, cn in zip(texts, junks, titles, spans, counts)
+        text: (junk, title, list(zip(sp, cn, _mark_junk(sp, junk))), st)
+        for text, junk, title, sp, cn, st in zip(texts, junks, titles, spans, counts, sentence_texts)
     }
     docs: list[Document] = []
     junk_by: dict[str, list[JunkSpan]] = {}
     sents_by: dict[str, list[SourceSentence]] = {}
+    passages: list[str] = []
     for n, doc in enumerate(documents):
-        junk, title, rows = done[doc.text]
+        junk, title, rows, sentence_text = done[doc.text]
+        passages += sentence_text
         if not doc.title:
             doc = Document(doc.id, doc.text, title, doc.path)
         did = doc.id
@@ -141,7 +146,7 @@ def prepare(
         docs.append(doc)
         progress("prepare", {"source_id": did, "done": n + 1, "total": len(documents)})
     flat = [s for d in docs for s in sents_by[d.id]]
-    units = build_units(flat, {d.id: d.text for d in docs}, threshold=dedup_threshold)
+    units = build_units(flat, {d.id: d.text for d in docs}, dedup_threshold, passages)
     progress("dedup", {"units": len(units), "sentences": len(flat)})
     unit_of = {(s.source_id, s.index): u for u in units for s in u.sentences}
     return Corpus(docs, junk_by, sents_by, units, counter, unit_of)

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from itertools import count, repeat
-from typing import Sequence
+from typing import Optional, Sequence
 
 import numpy as np
 
@@ -404,12 +404,16 @@ def min_labels(n: int, edges: np.ndarray) -> np.ndarray:
 
 
 def build_units(
-    sentences: Sequence[SourceSentence], texts: dict[str, str], threshold: float = 0.7
+    sentences: Sequence[SourceSentence], texts: dict[str, str], threshold: float = 0.7,
+    passages: Optional[Sequence[str]] = None,
 ) -> list[Unit]:
-    """Merge ``sentences`` (in document order) into units with every occurrence kept."""
+    """Merge ``sentences`` (in document order) into units with every occurrence kept.
+
+    ``passages`` are the sentences' texts when the caller has them already (same order)."""
     if not sentences:
         return []
-    passages = [texts[s.source_id][s.start : s.end] for s in sentences]
+    if passages is None:
+        passages = [texts[s.source_id][s.start : s.end] for s in sentences]
     roots = np.array(near_duplicate_groups(passages, threshold=threshold), dtype=np.int64)
     # A root is its group's first sentence (its own root, and no earlier sentence's), so units
     # in order of first appearance are the roots ascending: group sentences by root, stably.
