@@ -44,12 +44,17 @@ _JOINERS = ",;:-–—(/&"
 def _is_abbreviation(text: str, dot: int) -> bool:
     """True when the ``.`` at ``dot`` closes an abbreviation rather than a sentence."""
     # The word is looked for in the 24 characters before the dot (a longer run is cut there).
-    before = text[max(0, dot - 24) : dot].translate(_WORD_STOPS)
+    before = text[max(0, dot - 24) : dot]
     if before.endswith("\n"):
         before = before[:-1]  # "Mr\n." still ends with "Mr" (as the regex ``$`` used to allow)
     if not before or before[-1].isspace():
         return False  # no word right before the dot
     word = before.rsplit(None, 1)[-1]
+    if word.isalnum():  # most words: no quote, bracket or dot in them
+        return (len(word) == 1 and word.isalpha()) or word.lower() in ABBREVIATIONS
+    word = word.translate(_WORD_STOPS).rsplit(" ", 1)[-1]
+    if not word:
+        return False  # an opening quote or bracket right before the dot
     if len(word) == 1 and word.isalpha():
         return True  # an initial: "John F. Kennedy"
     low = word.lower().rstrip(".")
