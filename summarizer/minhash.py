@@ -1,0 +1,222 @@
+"""MinHash, LSH banding and exact Jaccard checks over word-bigram shingles, in numpy.
+
+The machinery behind ``dedup.near_duplicate_groups``: passages are given as flat arrays of word
+ids with each passage's word count; everything here is vectorized and deterministic (no Python
+``hash()``, whose seed changes per process).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+_MASK64 = np.uint64(0xFFFFFFFFFFFFFFFF)
+
+
+def mix64(x: np.ndarray) -> np.ndarray:
+    """splitmix64 finalizer: spreads ids over all 64 bits."""
+    with np.errstate(over="ignore"):
+        x = (x ^ (x >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+        x = (x ^ (x >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+        return x ^ (x >> np.uint64(31))
+
+
+def word_bigrams(flat: np.ndarray, lengths: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each passage's word bigrams ``a << 32 | b`` (a lone word is ``a << 32``), flat, plus each
+    passage's start offset into them; their hashes are the shingles."""
+    n_sh = np.where(lengths >= 2, lengths - 1, lengths)
+    word_starts = np.concatenate(([0], np.cumsum(lengths)[:-1])).astype(np.int64)
+    sh_starts = np.concatenate(([0], np.cumsum(n_sh)[:-1])).astype(np.int64)
+    # Bigram (a, b) at every word position; positions that end a passage are dropped below.
+    nxt = np.empty_like(flat)
+    if len(flat):
+        nxt[:-1] = flat[1:]
+        nxt[-1] = 0
+    pairs = (flat << np.uint64(32)) | nxt
+    keep = np.ones(len(flat), dtype=bool)
+    ends = word_starts + lengths - 1
+    multi = lengths >= 2
+    keep[ends[multi]] = False  # the last word of a multi-word passage starts no bigram
+    single = lengths == 1
+    pairs[word_starts[single]] = flat[word_starts[single]] << np.uint64(32)
+    return pairs[keep], sh_starts
+
+
+def minhash_signatures(shingles: np.ndarray, starts: np.ndarray, num_perm: int) -> np.ndarray:
+    """``(passages, num_perm)`` MinHash matrix; each permutation is ``(x ^ m) * a`` mod 2**64."""
+    rng = np.random.default_rng(0x5EED)
+    masks = rng.integers(0, 2**63, size=num_perm, dtype=np.uint64) * np.uint64(2) + np.uint64(1)
+    mults = rng.integers(0, 2**63, size=num_perm, dtype=np.uint64) * np.uint64(2) + np.uint64(1)
+    n = len(starts)
+    sig = np.full((n, num_perm), _MASK64, dtype=np.uint64)
+    if not len(shingles):
+        return sig
+    nonempty = np.ones(n, dtype=bool)
+    nonempty[:-1] = starts[1:] > starts[:-1]
+    nonempty[-1] = starts[-1] < len(shingles)
+    idx = starts[nonempty]
+    # Chunks of whole passages, about 256 KB of shingles each, go through all permutations while
+    # in cache; results fill rows of a permutation-major block, transposed into place once.
+    cuts = np.searchsorted(idx, np.arange(0, len(shingles), 1 << 15))
+    cuts = np.unique(np.append(cuts, len(idx))).tolist()
+    bounds = np.append(idx, len(shingles))
+    hashed = np.empty_like(shingles)
+    block = np.empty((num_perm, len(idx)), dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for p, q in zip(cuts[:-1], cuts[1:]):
+            part, h = shingles[bounds[p] : bounds[q]], hashed[: bounds[q] - bounds[p]]
+            local = idx[p:q] - bounds[p]
+            for k in range(num_perm):
+                np.bitwise_xor(part, masks[k], out=h)
+                np.multiply(h, mults[k], out=h)
+                np.minimum.reduceat(h, local, out=block[k, p:q])
+    sig[nonempty] = block.T
+    return sig
+
+
+def _sorted_unique(x: np.ndarray, kind: str | None = None) -> np.ndarray:
+    """``np.unique`` by sorting (numpy 2's hash-based unique is several times slower here)."""
+    x = np.sort(x, kind=kind)
+    if len(x) < 2:
+        return x
+    return x[np.concatenate(([True], x[1:] != x[:-1]))]
+
+
+def lsh_candidates(sig: np.ndarray, bands: int, small_group: int = 8) -> np.ndarray:
+    """Distinct pairs ``(a, b)``, ``a < b``, of passages sharing at least one LSH band bucket.
+
+    Buckets of up to ``small_group`` passages give all their pairs; larger ones link each member
+    to the bucket's first passage (a star), which keeps the pair count linear. Built with numpy
+    and de-duplicated across bands, so Python only loops over distinct pairs.
+    """
+    n, num_perm = sig.shape
+    rows = num_perm // bands
+    # Every band's bucket key at once, one row per band.
+    band = sig[:, : bands * rows].reshape(n, bands, rows)
+    with np.errstate(over="ignore"):
+        keys = mix64(band[:, :, 0])
+        for r in range(1, rows):
+            keys = mix64(keys ^ band[:, :, r])
+    keys = np.ascontiguousarray(keys.T)
+    # Pairs are collected as codes ``a * n + b`` with ``a < b``.
+    found: list[np.ndarray] = []
+    for key in keys:
+        order = np.argsort(key, kind="stable")  # equal keys keep ascending passage order
+        sk = key[order]
+        brk = np.flatnonzero(sk[1:] != sk[:-1]) + 1
+        bounds = np.concatenate(([0], brk, [n]))
+        sizes = np.diff(bounds)
+        for size in range(2, small_group + 1):
+            groups = np.flatnonzero(sizes == size)
+            if len(groups):
+                # (groups, size), each row ascending
+                members = order[bounds[groups][:, None] + np.arange(size)]
+                p, q = np.triu_indices(size, 1)
+                found.append((members[:, p] * n + members[:, q]).ravel())
+        if (sizes > small_group).any():
+            first = order[bounds[:-1]]  # the smallest member: order is ascending within a bucket
+            group_of = np.repeat(np.arange(len(sizes)), sizes)
+            large = sizes[group_of] > small_group
+            member, root = order[large], first[group_of[large]]
+            keep = member != root
+            found.append(root[keep] * n + member[keep])
+    if not found:
+        return np.empty((0, 2), dtype=np.int64)
+    codes = _sorted_unique(np.concatenate(found).astype(np.int64))
+    return np.stack([codes // n, codes % n], axis=1)
+
+
+def shingle_sets(shingles: np.ndarray, starts: np.ndarray) -> tuple[np.ndarray, ...]:
+    """``code_sets`` with shingles renumbered densely (only equality of shingles matters)."""
+    _, dense = np.unique(shingles, return_inverse=True)
+    return code_sets(dense.astype(np.int64), starts, len(shingles))
+
+
+def code_sets(codes: np.ndarray, starts: np.ndarray, code_range: int) -> tuple[np.ndarray, ...]:
+    """Sorted keys ``passage * code_range + code`` of each passage's distinct shingle codes (any
+    numbering of the shingles in ``[0, code_range)``), each passage's first key index, set size
+    and ``code_range``. Needs ``len(starts) * code_range < 2**63``."""
+    n = len(starts)
+    owner = np.repeat(np.arange(n, dtype=np.int64), np.diff(np.append(starts, len(codes))))
+    # Keys come ordered by passage, each passage's few in any order: timsort ("stable") merges
+    # such runs several times faster than the default sort.
+    keys = _sorted_unique(owner * code_range + codes, kind="stable")  # distinct per passage
+    set_size = np.bincount(keys // code_range, minlength=n)
+    set_start = np.cumsum(set_size) - set_size
+    return keys, set_start, set_size, code_range
+
+
+def _jaccard_at_least(sets: tuple[np.ndarray, ...], pairs: np.ndarray, threshold: float):
+    """A pair's intersection is how many of the smaller set's keys, re-tagged with the other
+    passage, a binary search finds. Exact, no per-pair Python."""
+    keys, set_start, set_size, code_range = sets
+    if not len(pairs):
+        return np.zeros(0, dtype=bool)
+    a, b = pairs[:, 0].astype(np.int64), pairs[:, 1].astype(np.int64)
+    la, lb = set_size[a], set_size[b]
+    nonempty = (la > 0) & (lb > 0)
+    # Jaccard <= min/max of the set sizes, and rounding keeps that order, so a pair failing
+    # that bound fails the exact test below too: skip its lookups.
+    lo, hi = np.minimum(la, lb), np.maximum(la, lb)
+    todo = np.flatnonzero(nonempty & (lo / np.maximum(hi, 1) >= threshold))
+    # Looking the pairs up grouped by their larger passage makes the binary searches walk the
+    # keys in nearly ascending order, which keeps them in cache.
+    big = np.where(la > lb, a, b)[todo]
+    order = np.argsort(big, kind="stable")
+    todo, big = todo[order], big[order]
+    small = np.where(la > lb, b, a)[todo]
+    counts = set_size[small]
+    firsts = np.cumsum(counts) - counts  # each pair's first query
+    # Every key of the small set, moved to the big passage by adding the key difference.
+    query = np.repeat(set_start[small] - firsts, counts)
+    query += np.arange(len(query))
+    query = keys[query]
+    query += np.repeat((big - small) * code_range, counts)
+    found = np.searchsorted(keys, query)
+    np.minimum(found, len(keys) - 1, out=found)
+    hit = keys[found] == query
+    inter = np.zeros(len(pairs))
+    if len(todo):
+        inter[todo] = np.add.reduceat(hit, firsts, dtype=np.int64)  # no set here is empty
+    union_size = np.where(nonempty, la + lb - inter, 1)
+    return nonempty & (inter / union_size >= threshold)
+
+
+def verified_components(
+    sets: tuple[np.ndarray, ...], pairs: np.ndarray, threshold: float, batch: int = 16384
+) -> np.ndarray:
+    """Component labels (smallest member) of the candidate pairs that pass ``_jaccard_at_least``
+    over ``sets`` (from ``code_sets``).
+
+    Pairs are verified in batches; a pair whose ends are already in one component cannot change
+    the components, so it is dropped unverified (most star pairs of big LSH buckets are)."""
+    labels = np.arange(len(sets[1]))
+    for k in range(0, len(pairs), batch):
+        part = pairs[k : k + batch]
+        part = part[labels[part[:, 0]] != labels[part[:, 1]]]
+        ok = part[_jaccard_at_least(sets, part, threshold)]
+        if len(ok):
+            # Merge at the level of current components: link their labels, then relabel.
+            labels = min_labels(len(labels), labels[ok])[labels]
+    return labels
+
+
+def min_labels(n: int, edges: np.ndarray) -> np.ndarray:
+    """Connected components of ``n`` nodes: each node's label is the smallest node of its
+    component (what a union-find keeping the smaller root gives). Min-label propagation with
+    pointer jumping; a label is always a node of the same component no larger than the node,
+    so at the fixed point every component carries its minimum."""
+    labels = np.arange(n)
+    if not len(edges):
+        return labels
+    u, v = edges[:, 0], edges[:, 1]
+    while True:
+        low = np.minimum(labels[u], labels[v])
+        new = labels.copy()
+        np.minimum.at(new, u, low)
+        np.minimum.at(new, v, low)
+        jumped = new[new]
+        while not np.array_equal(jumped, new):
+            new, jumped = jumped, jumped[jumped]
+        if np.array_equal(new, labels):
+            return labels
+        labels = new
