@@ -145,7 +145,7 @@ class TokenCounter:
         first_words, words = self._first_words, self._words
         total, word, first, prev = 0, "", True, -1
         for a, b in spans:
-            if a >= b or text[a].isspace() or text[b - 1].isspace():
+            if a >= b or a < prev or text[a].isspace() or text[b - 1].isspace():
                 return self.count(text[spans[0][0] : spans[-1][1]])
             _, head, inner, tail = self.parts(text[a:b])
             if prev < 0:

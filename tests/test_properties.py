@@ -64,7 +64,12 @@ def test_joined_count_of_consecutive_sentences_is_exact(text, data):
     j = data.draw(st.integers(i, len(spans) - 1))
     run = spans[i : j + 1]
     assert COUNTER.count_joined(text, run) == len(ENC.encode_ordinary(text[run[0][0] : run[-1][1]]))
-    # Spans with text between them (a skipped sentence) are counted from the text itself.
+    # Spans with text between them (a skipped sentence), or overlapping, are counted from the
+    # text itself.
+    a, b = run[0]
+    if b - a >= 2 and not text[a + 1].isspace():
+        overlapping = [(a, b), (a + 1, run[-1][1])]
+        assert COUNTER.count_joined(text, overlapping) == len(ENC.encode_ordinary(text[a : run[-1][1]]))
     if j - i >= 2:
         gapped = [run[0], run[-1]]
         assert COUNTER.count_joined(text, gapped) == len(ENC.encode_ordinary(text[run[0][0] : run[-1][1]]))
