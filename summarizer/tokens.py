@@ -5,6 +5,9 @@ character (``tests/test_properties.py`` checks this against tiktoken itself), so
 a text's token count is the sum of the counts of its space-separated words, each counted with
 its leading space. Word counts are memoised, which makes counting about ten times faster than
 encoding on news text. Spaces after other whitespace are not boundaries (see ``_SURE_SPACE``).
+Sentences are memoised too, with their first and last words (``parts``), so that the count of a
+run of sentences follows from their parts and the whitespace between them (``count_joined``),
+which is how chunking counts without re-reading its chunks.
 """
 
 from __future__ import annotations
