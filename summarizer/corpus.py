@@ -90,6 +90,24 @@ def split_around_junk(text: str, junk: list[JunkSpan]) -> list[tuple[int, int]]:
     return spans
 
 
+class _StageProgress:
+    """``prepare`` progress over ``stages`` passes through ``n`` texts, reported about 50 times a
+    pass (a report per text would cost more than some stages' work)."""
+
+    def __init__(self, progress: Progress, n: int, stages: int) -> None:
+        self.progress, self.n, self.total, self.done = progress, n, n * stages, 0
+        self.step = max(1, n // 50)
+
+    def map(self, fn: Callable, *columns: Sequence) -> list:
+        """``[fn(*row) for row in zip(*columns)]``, reporting as it goes."""
+        out: list = []
+        for k in range(0, self.n, self.step):
+            out += map(fn, *(c[k : k + self.step] for c in columns))
+            self.done += min(self.step, self.n - k)
+            self.progress("prepare", {"done": self.done, "total": self.total})
+        return out
+
+
 def check_documents(documents: Sequence[Document]) -> None:
     seen: set[str] = set()
     if not documents:
@@ -119,14 +137,15 @@ def prepare(
     # distinct texts before the next starts: the regexes, tables and memos of one stage stay in
     # the CPU caches, which makes the whole ~20% faster than running every stage per document.
     texts = list(dict.fromkeys(d.text for d in documents))
-    junks = [find_junk(text) for text in texts]
+    report = _StageProgress(progress, len(texts), stages=3)
+    junks = report.map(find_junk, texts)
     titles = [guess_title(text, junk) for text, junk in zip(texts, junks)]
-    spans = [split_around_junk(text, junk) for text, junk in zip(texts, junks)]
+    spans = report.map(split_around_junk, texts, junks)
     # Sentence strings are cut once, for counting and for dedup (which then finds their hashes
     # already computed).
     sentence_texts = [[text[a:b] for a, b in sp] for text, sp in zip(texts, spans)]
     parts = counter.parts
-    counts = [[parts(x)[0] for x in st] for st in sentence_texts]
+    counts = report.map(lambda st: [parts(x)[0] for x in st], sentence_texts)
     done = {
         text: (junk, title, list(zip(sp, cn, _mark_junk(sp, junk))), st)
         for text, junk, title, sp, cn, st in zip(texts, junks, titles, spans, counts, sentence_texts)
@@ -135,7 +154,7 @@ def prepare(
     junk_by: dict[str, list[JunkSpan]] = {}
     sents_by: dict[str, list[SourceSentence]] = {}
     passages: list[str] = []
-    for n, doc in enumerate(documents):
+    for doc in documents:
         junk, title, rows, sentence_text = done[doc.text]
         passages += sentence_text
         if not doc.title:
@@ -144,7 +163,6 @@ def prepare(
         sents_by[did] = [SourceSentence(did, i, a, b, c, r) for i, ((a, b), c, r) in enumerate(rows)]
         junk_by[did] = list(junk)
         docs.append(doc)
-        progress("prepare", {"source_id": did, "done": n + 1, "total": len(documents)})
     flat = [s for d in docs for s in sents_by[d.id]]
     units = build_units(flat, {d.id: d.text for d in docs}, dedup_threshold, passages)
     progress("dedup", {"units": len(units), "sentences": len(flat)})
