@@ -62,6 +62,14 @@ async def _one(model: OpenAIChatModel, request: ChatRequest):
         await model.aclose()
 
 
+async def _all(model: OpenAIChatModel, requests: list[ChatRequest]):
+    """Every request at once on one model, closed afterwards."""
+    try:
+        return await asyncio.gather(*(model.complete(r) for r in requests))
+    finally:
+        await model.aclose()
+
+
 def test_plain_reply_and_usage(server):
     reply = run(_one(make(server), req("hi")))
     assert reply.content == '{"answer": "HI"}'
@@ -281,14 +289,7 @@ def test_negotiation_falls_back_to_instructions():
 
 def test_concurrent_first_calls_probe_once():
     with FakeOpenAIServer(lambda b: {"answer": "a"}, reject_json_schema=True) as s:
-        async def go():
-            model = make(s, max_concurrency=4)
-            try:
-                await asyncio.gather(*(model.complete(req(f"q{i}", schema=SCHEMA)) for i in range(6)))
-            finally:
-                await model.aclose()
-
-        run(go())
+        run(_all(make(s, max_concurrency=4), [req(f"q{i}", schema=SCHEMA) for i in range(6)]))
         types = [b.get("response_format", {}).get("type") for b in s.requests]
     assert types.count("json_schema") == 1 and types.count("json_object") == 6
 
@@ -298,14 +299,7 @@ def test_concurrent_first_calls_probe_once():
 
 def test_concurrency_never_exceeds_limit():
     with FakeOpenAIServer(lambda b: "ok", latency=0.2) as s:
-        async def go():
-            model = make(s, max_concurrency=3)
-            try:
-                await asyncio.gather(*(model.complete(req(f"q{i}")) for i in range(9)))
-            finally:
-                await model.aclose()
-
-        run(go())
+        run(_all(make(s, max_concurrency=3), [req(f"q{i}") for i in range(9)]))
         assert s.calls == 9
         assert s.max_in_flight == 3  # reached, never exceeded
 
@@ -313,13 +307,5 @@ def test_concurrency_never_exceeds_limit():
 def test_concurrency_limit_holds_with_retries():
     with FakeOpenAIServer(lambda b: "ok", latency=0.02) as s:
         s.script(*[Fault.SERVER_ERROR] * 4)
-
-        async def go():
-            model = make(s, max_concurrency=2)
-            try:
-                await asyncio.gather(*(model.complete(req(f"q{i}")) for i in range(8)))
-            finally:
-                await model.aclose()
-
-        run(go())
+        run(_all(make(s, max_concurrency=2), [req(f"q{i}") for i in range(8)]))
         assert s.calls == 12 and s.max_in_flight <= 2
