@@ -62,6 +62,10 @@ def normalized_key(text: str) -> str:
         cls = raw.translate(_ASCII_CLASS)
         if not (b"aA" in cls or b"0A" in cls or b"A0" in cls or b"AAa" in cls):
             return b" ".join(raw.translate(_ASCII_LOWER_WORDS).split()).decode("ascii")
+    return _regex_key(text)
+
+
+def _regex_key(text: str) -> str:
     return " ".join(WORD_RE.findall(text)).lower()
 
 
@@ -107,10 +111,6 @@ def normalized_keys(texts: Sequence[str]) -> list[str]:
     for k in slow:
         keys[k] = _regex_key(texts[k])
     return keys
-
-
-def _regex_key(text: str) -> str:
-    return " ".join(WORD_RE.findall(text)).lower()
 
 
 def normalized_words(text: str) -> list[str]:
