@@ -12,6 +12,7 @@ from typing import Callable, Optional, Sequence
 from .cleaning import find_junk, guess_title
 from .dedup import build_units
 from .errors import InputError
+from .gcpause import gc_paused
 from .models import Document, JunkSpan, SourceSentence, Unit
 from .segment import split_sentences
 from .tokens import TokenCounter, get_counter
@@ -131,6 +132,12 @@ def prepare(
 ) -> Corpus:
     check_documents(documents)
     counter = get_counter(encoding)
+    with gc_paused():  # about five objects per sentence, all kept and cycle-free: see gcpause.py
+        return _prepare(documents, counter, dedup_threshold, progress)
+
+
+def _prepare(documents: Sequence[Document], counter: TokenCounter, dedup_threshold: float,
+             progress: Progress) -> Corpus:
     # Cleaning and segmentation are pure functions of the text, so an exact copy of an earlier
     # document (syndicated news, mirrors) reuses its results; likewise a repeated sentence reuses
     # its token count (``parts`` is memoised, and chunking reuses it). Each stage runs over all
