@@ -69,7 +69,7 @@ def _regex_key(text: str) -> str:
     return " ".join(WORD_RE.findall(text)).lower()
 
 
-def normalized_keys(texts: Sequence[str]) -> list[str]:
+def normalized_keys(texts: Sequence[str], block_chars: int = 1 << 18) -> list[str]:
     """``[normalized_key(t) for t in texts]``, the ASCII fast path run over all texts at once.
 
     Texts are joined by newlines (which the tables map to spaces, so no glue pattern or word spans
@@ -79,6 +79,18 @@ def normalized_keys(texts: Sequence[str]) -> list[str]:
     split apart in one call."""
     if not texts:
         return []
+    # In blocks of about ``block_chars``: the dozen passes below over arrays that stay in the CPU
+    # caches are several times faster than over arrays of a whole large corpus.
+    ends = np.cumsum(np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)) + 1)
+    cuts = np.searchsorted(ends, np.arange(block_chars, ends[-1], block_chars), side="right")
+    bounds = np.unique(np.concatenate(([0], cuts, [len(texts)]))).tolist()
+    keys: list[str] = []
+    for a, b in zip(bounds[:-1], bounds[1:]):
+        keys += _keys_block(texts[a:b])
+    return keys
+
+
+def _keys_block(texts: Sequence[str]) -> list[str]:
     joined = "\n".join(texts)
     seps = np.cumsum(np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)) + 1)[:-1] - 1
     clipped = joined.encode("ascii", "replace")  # one "?" per non-ASCII character

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from summarizer.chunking import chunk_source
 from summarizer.corpus import prepare
-from summarizer.dedup import build_units
+from summarizer.dedup import WORD_RE, build_units, normalized_key, normalized_keys
 from summarizer.models import Document, SourceSentence
 from summarizer.options import SummaryOptions
 from summarizer.pipeline import summarize
@@ -192,3 +192,18 @@ def test_junk_spans_slice_back_to_trimmed_lines(text):
         piece = text[j.start : j.end]
         assert prev_end <= j.start < j.end and piece == piece.strip() and "\n" not in piece
         prev_end = j.end
+
+
+_glued_ascii = st.text(alphabet="aZ0 .,'\n-Ab9CD", max_size=30)  # case glue, digits, runs of spaces
+
+
+@given(st.lists(st.one_of(messy_text, _glued_ascii, st.text(max_size=20)), max_size=12),
+       st.integers(1, 64))
+@settings(max_examples=300, deadline=None)
+def test_normalized_keys_in_any_blocks_equal_the_regex_definition(texts, block_chars):
+    # The vectorized keys (ASCII fast path, numpy space squeezing, cache-sized blocks) must equal
+    # the plain definition: WORD_RE's words, lower-cased, joined by spaces.
+    expected = [" ".join(WORD_RE.findall(t)).lower() for t in texts]
+    assert normalized_keys(texts, block_chars=block_chars) == expected
+    assert normalized_keys(texts) == expected
+    assert [normalized_key(t) for t in texts] == expected
