@@ -171,7 +171,7 @@ def _jaccard_at_least(sets: tuple[np.ndarray, ...], pairs: np.ndarray, threshold
     query += np.arange(len(query))
     query = keys[query]
     query += np.repeat((big - small) * code_range, counts)
-    found = np.searchsorted(keys, query)
+    found = _windowed_search(keys, query, np.repeat(big, counts), set_start, set_size)
     np.minimum(found, len(keys) - 1, out=found)
     hit = keys[found] == query
     inter = np.zeros(len(pairs))
@@ -181,8 +181,23 @@ def _jaccard_at_least(sets: tuple[np.ndarray, ...], pairs: np.ndarray, threshold
     return nonempty & (inter / union_size >= threshold)
 
 
+def _windowed_search(keys, query, owner, set_start, set_size, block: int = 1 << 14) -> np.ndarray:
+    """``np.searchsorted(keys, query)`` for queries grouped by ascending ``owner``, where each
+    query's answer lies within its owner's keys. Each block of queries searches only the keys its
+    owners span: a small window that stays in cache, where a search of a large corpus's whole
+    key array misses the cache at every probe."""
+    found = np.empty(len(query), dtype=np.int64)
+    for a in range(0, len(query), block):
+        b = min(a + block, len(query))
+        lo, last = set_start[owner[a]], owner[b - 1]
+        hi = set_start[last] + set_size[last]
+        found[a:b] = np.searchsorted(keys[lo:hi], query[a:b])
+        found[a:b] += lo
+    return found
+
+
 def verified_components(
-    sets: tuple[np.ndarray, ...], pairs: np.ndarray, threshold: float, batch: int = 16384
+    sets: tuple[np.ndarray, ...], pairs: np.ndarray, threshold: float, batch: int = 1 << 16
 ) -> np.ndarray:
     """Component labels (smallest member) of the candidate pairs that pass ``_jaccard_at_least``
     over ``sets`` (from ``code_sets``).
