@@ -6,7 +6,7 @@ of sentences (with junk marks and token counts) and deduplicated ``Unit``s.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Callable, Optional, Sequence
 
 from .cleaning import find_junk, guess_title
@@ -31,7 +31,15 @@ class Corpus:
     sentences: dict[str, list[SourceSentence]]
     units: list[Unit]
     counter: TokenCounter
-    unit_of: dict[tuple[str, int], Unit] = field(default_factory=dict)
+    _unit_of: Optional[dict[tuple[str, int], Unit]] = None
+
+    @property
+    def unit_of(self) -> dict[tuple[str, int], Unit]:
+        """The unit of each sentence, by ``(source_id, index)``. Built on first use: chunking and
+        stats never need it, and building it is a few percent of ``prepare`` on large inputs."""
+        if self._unit_of is None:
+            self._unit_of = {(s.source_id, s.index): u for u in self.units for s in u.sentences}
+        return self._unit_of
 
     @property
     def texts(self) -> dict[str, str]:
@@ -173,5 +181,4 @@ def _prepare(documents: Sequence[Document], counter: TokenCounter, dedup_thresho
     flat = [s for d in docs for s in sents_by[d.id]]
     units = build_units(flat, {d.id: d.text for d in docs}, dedup_threshold, passages)
     progress("dedup", {"units": len(units), "sentences": len(flat)})
-    unit_of = {(s.source_id, s.index): u for u in units for s in u.sentences}
-    return Corpus(docs, junk_by, sents_by, units, counter, unit_of)
+    return Corpus(docs, junk_by, sents_by, units, counter)

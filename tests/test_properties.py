@@ -144,6 +144,9 @@ def test_prepare_keeps_all_sentences_in_units(texts):
     in_units = sorted((s.source_id, s.index) for u in corpus.units for s in u.sentences)
     in_sources = sorted((s.source_id, s.index) for ss in corpus.sentences.values() for s in ss)
     assert in_units == in_sources
+    assert sorted(corpus.unit_of) == in_sources
+    assert all(any(o is s for o in corpus.unit_of[(s.source_id, s.index)].sentences)
+               for ss in corpus.sentences.values() for s in ss)
     for sid, ss in corpus.sentences.items():
         text, prev_end = corpus.texts[sid], 0
         for s in ss:
