@@ -1,6 +1,6 @@
 """Pipeline throughput: ours (clean + segment + count + chunk + dedup) vs semchunk + datasketch.
 
-Run by hand from the repo root:  python benchmarks/pipeline.py [--sizes 1 10 100] [--pair-max 10] [--repeat 3]
+Run by hand from the repo root:  python benchmarks/pipeline.py [--sizes 1 10 100] [--pair-max 10] [--repeat 5]
 
 The corpus is real news text (seeds/ and ../shared/evaldata/multiling2011_wikinews.jsonl, read in
 place, never copied) repeated with perturbed copies - word swaps, drops and case changes - so
@@ -184,7 +184,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", type=float, nargs="+", default=[1, 10, 100])
     ap.add_argument("--pair-max", type=float, default=10, help="largest size the slow pair runs at")
-    ap.add_argument("--repeat", type=int, default=3,
+    ap.add_argument("--repeat", type=int, default=5,
                     help="runs of ours per size (fresh process each); the table shows the best and the median")
     ap.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
     args = ap.parse_args()
