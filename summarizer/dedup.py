@@ -70,7 +70,7 @@ def _regex_key(text: str) -> str:
 
 
 def normalized_keys(texts: Sequence[str], block_chars: int = 1 << 18) -> list[str]:
-    """``[normalized_key(t) for t in texts]``, the ASCII fast path run over all texts at once.
+    """``[normalized_key(t) for t in texts]``, the ASCII fast path run over many texts at once.
 
     Texts are joined by newlines (which the tables map to spaces, so no glue pattern or word spans
     two texts). Besides ASCII, a text may hold non-word characters (curly quotes, dashes): WORD_RE
