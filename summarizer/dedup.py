@@ -86,13 +86,14 @@ def normalized_keys(texts: Sequence[str], block_chars: int = 1 << 18) -> list[st
     bounds = np.unique(np.concatenate(([0], cuts, [len(texts)]))).tolist()
     keys: list[str] = []
     for a, b in zip(bounds[:-1], bounds[1:]):
-        keys += _keys_block(texts[a:b])
+        # The newlines joining the block's texts, at block-local offsets.
+        seps = ends[a : b - 1] - (ends[a - 1] if a else 0) - 1
+        keys += _keys_block(texts[a:b], seps)
     return keys
 
 
-def _keys_block(texts: Sequence[str]) -> list[str]:
+def _keys_block(texts: Sequence[str], seps: np.ndarray) -> list[str]:
     joined = "\n".join(texts)
-    seps = np.cumsum(np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)) + 1)[:-1] - 1
     clipped = joined.encode("ascii", "replace")  # one "?" per non-ASCII character
     slow = set()
     if not joined.isascii():
