@@ -7,7 +7,7 @@ Per-request choices live in ``options.SummaryOptions``; these are the operator's
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
+from typing import Literal, Optional
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -42,6 +42,9 @@ class Settings(BaseSettings):
     local_model_path: Optional[Path] = None
     local_threads: Optional[int] = None
     local_startup_timeout: float = 120.0
+    # Extra buffer types (CPU repacking, Intel AMX): "auto" = on unless the CPU advertises AMX,
+    # falling back to "off" if the server dies while starting.
+    local_extra_buffers: Literal["auto", "on", "off"] = "auto"
 
     # Storage.
     data_dir: Path = Field(default_factory=default_data_dir)

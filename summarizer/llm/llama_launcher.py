@@ -1,0 +1,72 @@
+"""Runs llama-cpp-python's OpenAI-compatible server, configured for any CPU.
+
+Executed as a script by ``LocalServer`` (by path, so the child does not import this package):
+
+    python llama_launcher.py PARENT_PID --extra-buffers on|off -- <llama_cpp.server arguments>
+
+Why a launcher instead of ``python -m llama_cpp.server``:
+
+* ``--extra-buffers off`` loads the model with ``llama_model_params.use_extra_bufts = False``.
+  llama.cpp compiled natively puts weights into "extra buffer types" (CPU repacking, Intel AMX).
+  On CPUs that advertise AMX (Sapphire-Rapids-class cloud VMs) the AMX path can fault at
+  ``ldtilecfg`` and kill the server on the first completion. llama-cpp-python's server has no
+  flag for this, so the launcher makes ``llama_model_default_params`` hand out params with the
+  field cleared before the server loads the model.
+* On Linux the child asks the kernel to SIGTERM it when its parent dies (``PR_SET_PDEATHSIG``),
+  so a killed CLI or API process never leaves a model server behind. Done here rather than in
+  ``preexec_fn``, which is unsafe in a threaded parent (the API server runs SQLite in threads).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+
+def die_with_parent(parent_pid: int) -> None:
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+    import signal
+
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        return  # not fatal: atexit and __aexit__ still stop the server
+    if os.getppid() != parent_pid:
+        sys.exit("parent already gone")
+
+
+def disable_extra_buffers() -> None:
+    """Make every model load use plain CPU buffers (no repacking, no AMX)."""
+    import llama_cpp
+    import llama_cpp.llama as llama_module
+
+    original = llama_cpp.llama_model_default_params
+
+    def safe_default_params():  # type: ignore[no-untyped-def]
+        params = original()
+        if hasattr(params, "use_extra_bufts"):
+            params.use_extra_bufts = False
+        return params
+
+    # Llama.__init__ reaches the function through the ``llama_cpp`` module object it imported.
+    for module in {llama_cpp, getattr(llama_module, "llama_cpp", llama_cpp)}:
+        module.llama_model_default_params = safe_default_params
+
+
+def main(argv: list[str]) -> None:
+    if len(argv) < 4 or argv[1] != "--extra-buffers" or argv[2] not in ("on", "off") or argv[3] != "--":
+        sys.exit("usage: llama_launcher.py PARENT_PID --extra-buffers on|off -- SERVER_ARGS...")
+    die_with_parent(int(argv[0]))
+    if argv[2] == "off":
+        disable_extra_buffers()
+    print(f"summarizer launcher: extra buffer types {argv[2]}", flush=True)
+    from llama_cpp.server.__main__ import main as server_main
+
+    sys.argv = ["llama_cpp.server", *argv[4:]]
+    server_main()
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
