@@ -12,10 +12,10 @@ from typing import Optional, Sequence
 
 from . import backends
 from .citations import enforce, sha256_text
+from .config.options import SummaryOptions
+from .config.settings import Settings
 from .corpus import Corpus, Progress, _no_progress, prepare
 from .models import Document, PerSourceSummary, SourceInfo, Stats, SummaryResult
-from .options import SummaryOptions
-from .settings import Settings
 
 
 def assemble(corpus: Corpus, draft: backends.Draft, backend_name: str, seconds: float) -> SummaryResult:

@@ -8,6 +8,8 @@ import sys
 import pydantic
 import pytest
 
+from summarizer.config.options import SummaryOptions
+from summarizer.config.settings import Settings
 from summarizer.errors import ConfigError, LocalModelError
 from summarizer.llm.base import ChatRequest
 from summarizer.llm.cache import CachedChatModel
@@ -15,8 +17,6 @@ from summarizer.llm.factory import chat_model_for
 from summarizer.llm.local_server import LocalServer, find_bundled_model
 from summarizer.llm.openai_client import OpenAIChatModel
 from summarizer.llm.structured import ask_json
-from summarizer.options import SummaryOptions
-from summarizer.settings import Settings
 from summarizer.testing.fake_openai import FakeOpenAIServer
 
 
@@ -203,7 +203,7 @@ def test_server_dies_with_interrupted_or_killed_parent(tmp_path, signame):
     script = (
         "import asyncio, sys\n"
         "from summarizer.llm.local_server import LocalServer\n"
-        "from summarizer.settings import Settings\n"
+        "from summarizer.config.settings import Settings\n"
         "async def main():\n"
         "    async with LocalServer(Settings(_env_file=None, context_window=512)) as s:\n"
         "        print(s.process.pid, flush=True)\n"

@@ -8,13 +8,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from summarizer.chunking import chunk_source
+from summarizer.config.options import SummaryOptions
+from summarizer.config.settings import Settings
 from summarizer.corpus import prepare
 from summarizer.dedup import WORD_RE, build_units, normalized_key, normalized_keys
 from summarizer.models import Document, SourceSentence
-from summarizer.options import SummaryOptions
 from summarizer.pipeline import summarize
 from summarizer.segment import split_sentences
-from summarizer.settings import Settings
 from summarizer.tokens import get_counter
 
 from .conftest import documents_text, messy_text

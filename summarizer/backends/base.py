@@ -19,9 +19,9 @@ from ..errors import ConfigError
 from ..models import Sentence
 
 if TYPE_CHECKING:
+    from ..config.options import SummaryOptions
+    from ..config.settings import Settings
     from ..corpus import Corpus, Progress
-    from ..options import SummaryOptions
-    from ..settings import Settings
 
 
 @dataclass

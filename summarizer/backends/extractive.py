@@ -14,10 +14,10 @@ import math
 from typing import Sequence
 
 from ..citations import cite_unit
+from ..config.options import SummaryOptions
 from ..conflicts import find_conflicts
 from ..corpus import Corpus, Progress
 from ..models import Sentence, SourceSentence, Unit
-from ..options import SummaryOptions
 from ..textstats import TfIdf, centroid, content_words, cosine
 from .base import Draft
 

@@ -18,9 +18,9 @@ import time
 from collections import Counter
 from typing import TYPE_CHECKING, Any, Optional
 
+from ..config.options import SummaryOptions
 from ..corpus import Corpus, Progress
 from ..llm.base import ChatModel, ChatReply, ChatRequest
-from ..options import SummaryOptions
 from ..tokens import get_counter
 from .base import Draft
 from .llm_budget import Budget
@@ -29,7 +29,7 @@ from .llm_map import map_sources
 from .llm_reduce import reduce_all
 
 if TYPE_CHECKING:
-    from ..settings import Settings
+    from ..config.settings import Settings
 
 
 class _Checked:

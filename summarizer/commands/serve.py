@@ -17,9 +17,9 @@ def add_parser(sub) -> None:
 def run(args: argparse.Namespace) -> int:
     import uvicorn
 
+    from ..config.settings import Settings
     from ..service.app import create_app
     from ..service.middleware import setup_logging
-    from ..settings import Settings
 
     setup_logging(getattr(logging, args.log_level.upper()))
     app = create_app(Settings())

@@ -8,13 +8,13 @@ import json
 import sys
 from pathlib import Path
 
+from ..config.options import SummaryOptions
+from ..config.settings import Settings
 from ..ingest import load_documents
 from ..models import jsonable
-from ..options import SummaryOptions
 from ..pipeline import summarize
 from ..progress import TerminalProgress
 from ..render import to_markdown
-from ..settings import Settings
 
 
 def add_parser(sub) -> None:

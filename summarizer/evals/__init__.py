@@ -15,8 +15,8 @@ import asyncio
 from pathlib import Path
 from typing import Any, Optional
 
+from ..config.settings import Settings
 from ..models import SummaryResult
-from ..settings import Settings
 from .cache import ResultCache
 from .metrics import METRICS
 from .runner import CaseOutcome, run_case, score

@@ -8,11 +8,11 @@ from typing import Any, Optional
 
 from pydantic import ValidationError
 
+from ..config.options import SummaryOptions
+from ..config.settings import Settings
 from ..errors import InputError
 from ..models import SummaryResult
-from ..options import SummaryOptions
 from ..pipeline import summarize
-from ..settings import Settings
 from .cache import ResultCache, cache_key
 from .gate import Failure, check_thresholds
 from .metrics import compute, expectation_defaults

@@ -20,9 +20,9 @@ from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from ..config.options import SummaryOptions
+from ..config.settings import Settings
 from ..errors import ConfigError, SummarizerError
-from ..options import SummaryOptions
-from ..settings import Settings
 from .auth import parse_keys
 from .events import EventHub
 from .jobstore import JobStore, SqliteJobStore

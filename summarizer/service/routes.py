@@ -11,18 +11,18 @@ from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from sse_starlette.sse import EventSourceResponse
 
 from .. import backends
+from ..config.options import SummaryOptions
 from ..corpus import prepare
 from ..errors import JobNotReady
 from ..models import SummaryResult, jsonable
-from ..options import SummaryOptions
 from ..pipeline import summarize
 from ..render import to_markdown
 from . import jobstore as js
 from .auth import owner_of
 from .middleware import error_body
+from .runner import documents_from
 from .schemas import (ERROR_RESPONSES, BackendsView, ErrorBody, CancelView, JobCreated, JobView, SummaryRequest,
                       check_request, stored_documents)
-from .runner import documents_from
 
 router = APIRouter(prefix="/v1", dependencies=[Depends(owner_of)], responses=ERROR_RESPONSES)
 Format = Literal["json", "markdown"]

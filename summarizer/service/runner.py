@@ -13,11 +13,11 @@ import logging
 import time
 from typing import Optional, Protocol
 
+from ..config.options import SummaryOptions
+from ..config.settings import Settings
 from ..errors import SummarizerError
 from ..models import Document, jsonable
-from ..options import SummaryOptions
 from ..pipeline import summarize
-from ..settings import Settings
 from . import jobstore as js
 from .events import EventHub, progress_state
 from .metrics import Metrics

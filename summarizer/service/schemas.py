@@ -6,10 +6,10 @@ from typing import Any, Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from ..config.options import SummaryOptions
+from ..config.settings import Settings
 from ..errors import InputError, LimitExceeded, SummarizerError
 from ..models import Document
-from ..options import SummaryOptions
-from ..settings import Settings
 
 
 class DocumentIn(BaseModel):
