@@ -13,8 +13,8 @@ from ..config.settings import Settings
 from ..ingest import load_documents
 from ..models import jsonable
 from ..pipeline import summarize
-from ..progress import TerminalProgress
 from ..render import to_markdown
+from .progress_bar import TerminalProgress
 
 
 def add_parser(sub) -> None:

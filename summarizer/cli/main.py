@@ -1,4 +1,4 @@
-"""Command line: ``summarizer <command>``. Each command lives in ``summarizer/commands/<name>.py``
+"""Command line: ``summarizer <command>``. Each command lives in ``summarizer/cli/<name>.py``
 with ``add_parser(subparsers)`` and ``run(args) -> int``. Errors of the project's error tree become a
 message on stderr and exit code 2 (1 is reserved for "checked, and it failed")."""
 
@@ -10,7 +10,7 @@ import logging
 import sys
 from typing import Optional, Sequence
 
-from .errors import SummarizerError
+from ..errors import SummarizerError
 
 COMMANDS = ["summarize", "verify", "serve", "eval"]
 
@@ -21,9 +21,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name in COMMANDS:
         try:
-            module = importlib.import_module(f".commands.{name}", __package__)
+            module = importlib.import_module(f".{name}", __package__)
         except ModuleNotFoundError as exc:
-            if exc.name == f"{__package__}.commands.{name}":
+            if exc.name == f"{__package__}.{name}":
                 continue  # command not built yet
             raise
         module.add_parser(sub)
