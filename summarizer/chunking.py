@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Optional, Sequence
 
 from .errors import ConfigError
-from .tokens import TokenCounter
+from .prepare.tokens import TokenCounter
 
 MIN_CHUNK_TOKENS = 4
 

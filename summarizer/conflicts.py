@@ -17,9 +17,9 @@ import re
 from collections import Counter
 
 from .citations import cite, cite_sentence
-from .corpus import Corpus
 from .models import Sentence, SourceSentence
 from .periods import period_conflicts
+from .prepare.corpus import Corpus
 from .textstats import content_words, numbers, similar_pairs
 
 _YEAR = re.compile(r"\b(19|20)\d{2}\b")

@@ -22,8 +22,8 @@ from dataclasses import dataclass
 from typing import Optional
 
 from .citations import cite_sentence
-from .corpus import Corpus
 from .models import Sentence, SourceSentence
+from .prepare.corpus import Corpus
 
 MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
           "November", "December"]

@@ -14,8 +14,9 @@ from . import backends
 from .citations import enforce, sha256_text
 from .config.options import SummaryOptions
 from .config.settings import Settings
-from .corpus import Corpus, Progress, _no_progress, prepare
 from .models import Document, PerSourceSummary, SourceInfo, Stats, SummaryResult
+from .prepare.corpus import Corpus, prepare
+from .progress import Progress, no_progress
 
 
 def assemble(corpus: Corpus, draft: backends.Draft, backend_name: str, seconds: float) -> SummaryResult:
@@ -53,7 +54,7 @@ async def summarize(
     documents: Sequence[Document],
     options: Optional[SummaryOptions] = None,
     settings: Optional[Settings] = None,
-    progress: Progress = _no_progress,
+    progress: Progress = no_progress,
     backend: Optional[backends.Backend] = None,
 ) -> SummaryResult:
     """Summarize ``documents``. Pass ``backend`` to reuse one (its LLM client and cache) across runs."""

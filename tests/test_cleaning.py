@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from summarizer.cleaning import find_junk, guess_title, is_date_line
+from summarizer.prepare.cleaning import find_junk, guess_title, is_date_line
 
 from .conftest import SEEDS
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from summarizer.conflicts import find_conflicts
-from summarizer.corpus import prepare
 from summarizer.models import Document
+from summarizer.prepare.corpus import prepare
 from summarizer.textstats import similar_pairs
 
 

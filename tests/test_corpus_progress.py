@@ -1,7 +1,7 @@
 """``prepare`` reports its progress while it works, not only once it is done."""
 
-from summarizer.corpus import prepare
 from summarizer.models import Document
+from summarizer.prepare.corpus import prepare
 
 
 def test_prepare_progress_moves_through_every_pass_and_ends_full():

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from summarizer.corpus import prepare
-from summarizer.dedup import near_duplicate_groups, normalized_words
 from summarizer.ingest import load_documents
 from summarizer.models import Document
+from summarizer.prepare.corpus import prepare
+from summarizer.prepare.dedup import near_duplicate_groups, normalized_words
 
 from .conftest import SEEDS
 

@@ -5,10 +5,10 @@ import threading
 
 import pytest
 
-from summarizer.corpus import prepare
 from summarizer.errors import InputError
-from summarizer.gcpause import gc_paused
 from summarizer.models import Document
+from summarizer.prepare.corpus import prepare
+from summarizer.prepare.gcpause import gc_paused
 
 
 @pytest.fixture(autouse=True)

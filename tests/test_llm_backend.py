@@ -14,12 +14,12 @@ from summarizer.backends.llm import LLMBackend
 from summarizer.backends.llm_budget import Budget
 from summarizer.config.options import SummaryOptions
 from summarizer.config.settings import Settings
-from summarizer.corpus import prepare
 from summarizer.errors import ContextOverflow
 from summarizer.llm.base import ChatReply
 from summarizer.llm.fake import FakeChatModel
 from summarizer.models import Document
-from summarizer.tokens import get_counter
+from summarizer.prepare.corpus import prepare
+from summarizer.prepare.tokens import get_counter
 
 from .llm_helpers import assert_valid, kind, numbered_lines, run, seed_docs
 

@@ -4,7 +4,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from summarizer.minhash import _jaccard_at_least, _windowed_search, code_sets, verified_components
+from summarizer.prepare.minhash import _jaccard_at_least, _windowed_search, code_sets, verified_components
 
 passages = st.lists(st.lists(st.integers(0, 12), max_size=10), min_size=2, max_size=30)
 

@@ -10,12 +10,12 @@ from hypothesis import strategies as st
 from summarizer.chunking import chunk_source
 from summarizer.config.options import SummaryOptions
 from summarizer.config.settings import Settings
-from summarizer.corpus import prepare
-from summarizer.dedup import WORD_RE, build_units, normalized_key, normalized_keys
 from summarizer.models import Document, SourceSentence
 from summarizer.pipeline import summarize
-from summarizer.segment import split_sentences
-from summarizer.tokens import get_counter
+from summarizer.prepare.corpus import prepare
+from summarizer.prepare.dedup import WORD_RE, build_units, normalized_key, normalized_keys
+from summarizer.prepare.segment import split_sentences
+from summarizer.prepare.tokens import get_counter
 
 from .conftest import documents_text, messy_text
 
@@ -175,7 +175,7 @@ def test_chunking_rejects_impossible_limits():
 @given(st.lists(any_text, max_size=5))
 @settings(max_examples=50)
 def test_token_count_exact_when_the_memo_is_cleared(texts):
-    from summarizer.tokens import TokenCounter
+    from summarizer.prepare.tokens import TokenCounter
 
     counter = TokenCounter(cache_limit=2)  # forces the memo to be cleared between calls
     for text in texts + texts:
@@ -186,7 +186,7 @@ def test_token_count_exact_when_the_memo_is_cleared(texts):
 @given(any_text)
 @settings(max_examples=200)
 def test_junk_spans_slice_back_to_trimmed_lines(text):
-    from summarizer.cleaning import _lines, find_junk
+    from summarizer.prepare.cleaning import _lines, find_junk
 
     for ln in _lines(text):
         assert text[ln.start : ln.end] == ln.text == ln.text.strip() and "\n" not in ln.text

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from summarizer.segment import split_sentences
+from summarizer.prepare.segment import split_sentences
 
 
 def sentences(text: str) -> list[str]:

@@ -21,7 +21,8 @@ from ..models import Sentence
 if TYPE_CHECKING:
     from ..config.options import SummaryOptions
     from ..config.settings import Settings
-    from ..corpus import Corpus, Progress
+    from ..prepare.corpus import Corpus
+    from ..progress import Progress
 
 
 @dataclass

@@ -16,8 +16,9 @@ from typing import Sequence
 from ..citations import cite_unit
 from ..config.options import SummaryOptions
 from ..conflicts import find_conflicts
-from ..corpus import Corpus, Progress
 from ..models import Sentence, SourceSentence, Unit
+from ..prepare.corpus import Corpus
+from ..progress import Progress
 from ..textstats import TfIdf, centroid, content_words, cosine
 from .base import Draft
 

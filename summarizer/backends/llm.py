@@ -19,9 +19,10 @@ from collections import Counter
 from typing import TYPE_CHECKING, Any, Optional
 
 from ..config.options import SummaryOptions
-from ..corpus import Corpus, Progress
 from ..llm.base import ChatModel, ChatReply, ChatRequest
-from ..tokens import get_counter
+from ..prepare.corpus import Corpus
+from ..prepare.tokens import get_counter
+from ..progress import Progress
 from .base import Draft
 from .llm_budget import Budget
 from .llm_conflicts import find_llm_conflicts

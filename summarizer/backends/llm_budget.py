@@ -13,7 +13,7 @@ from typing import Any, Optional
 
 from ..errors import ContextOverflow
 from ..llm.base import ChatRequest
-from ..tokens import TokenCounter
+from ..prepare.tokens import TokenCounter
 
 MARGIN = 1.2
 PER_MESSAGE = 8  # role markers and separators of a chat template

@@ -14,9 +14,9 @@ from functools import lru_cache
 from typing import Optional
 
 from ..citations import check_result
-from ..cleaning import find_junk
-from ..dedup import normalized_words
 from ..models import SummaryResult
+from ..prepare.cleaning import find_junk
+from ..prepare.dedup import normalized_words
 from ..textstats import jaccard
 from .suite import Case
 from .support import DEFAULT_THRESHOLD, score_sentences

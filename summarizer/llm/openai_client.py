@@ -32,7 +32,7 @@ import tenacity
 from pydantic import SecretStr
 
 from ..errors import ConfigError, ContextOverflow, LLMAuthError, LLMReplyError, LLMRequestError, LLMUnavailable
-from ..tokens import get_counter
+from ..prepare.tokens import get_counter
 from .base import ChatReply, ChatRequest
 
 log = logging.getLogger(__name__)

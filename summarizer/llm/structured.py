@@ -22,7 +22,7 @@ from typing import Any, Optional, TypeVar
 import pydantic
 
 from ..errors import ContextOverflow, LLMReplyError
-from ..tokens import get_counter
+from ..prepare.tokens import get_counter
 from .base import ChatModel, ChatReply, ChatRequest
 
 T = TypeVar("T", bound=pydantic.BaseModel)

@@ -12,10 +12,10 @@ from sse_starlette.sse import EventSourceResponse
 
 from .. import backends
 from ..config.options import SummaryOptions
-from ..corpus import prepare
 from ..errors import JobNotReady
 from ..models import SummaryResult, jsonable
 from ..pipeline import summarize
+from ..prepare.corpus import prepare
 from ..render import to_markdown
 from . import jobstore as js
 from .auth import owner_of

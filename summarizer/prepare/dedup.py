@@ -22,6 +22,7 @@ from typing import Optional, Sequence
 
 import numpy as np
 
+from ..models import SourceSentence, Unit
 from .minhash import (
     code_sets,
     lsh_candidates,
@@ -31,7 +32,6 @@ from .minhash import (
     verified_components,
     word_bigrams,
 )
-from .models import SourceSentence, Unit
 
 WORD_RE = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z0-9]+(?![a-z])|[^\W_]+")
 _MAX_KEY = 2**63 - 1  # int64 keys of the exact shingle sets

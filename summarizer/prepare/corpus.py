@@ -9,19 +9,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable, Optional, Sequence
 
+from ..errors import InputError
+from ..models import Document, JunkSpan, SourceSentence, Unit
+from ..progress import Progress, no_progress
 from .cleaning import find_junk, guess_title
 from .dedup import build_units
-from .errors import InputError
 from .gcpause import gc_paused
-from .models import Document, JunkSpan, SourceSentence, Unit
 from .segment import split_sentences
 from .tokens import TokenCounter, get_counter
-
-Progress = Callable[[str, dict], None]
-
-
-def _no_progress(stage: str, info: dict) -> None:
-    return None
 
 
 @dataclass(slots=True)
@@ -136,7 +131,7 @@ def prepare(
     documents: Sequence[Document],
     encoding: str = "cl100k_base",
     dedup_threshold: float = 0.7,
-    progress: Progress = _no_progress,
+    progress: Progress = no_progress,
 ) -> Corpus:
     check_documents(documents)
     counter = get_counter(encoding)

@@ -19,7 +19,7 @@ from typing import Optional, Sequence
 
 import tiktoken
 
-from .errors import ConfigError
+from ..errors import ConfigError
 
 DEFAULT_ENCODING = "cl100k_base"
 
