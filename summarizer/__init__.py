@@ -1,7 +1,7 @@
 """Multi-document summarization with verified span citations."""
 
 from .config.options import SummaryOptions
-from .models import Document, SummaryResult
+from .contract.result import Document, SummaryResult
 from .pipeline import summarize
 
 __all__ = ["Document", "SummaryOptions", "SummaryResult", "summarize"]

@@ -11,7 +11,7 @@ import hashlib
 from dataclasses import dataclass
 from typing import Iterable, Mapping, Optional
 
-from .models import Citation, Sentence, SourceSentence, SummaryResult, Unit
+from .contract.result import Citation, Sentence, SourceSentence, SummaryResult, Unit
 
 
 def sha256_text(text: str) -> str:

@@ -17,7 +17,7 @@ import re
 from collections import Counter
 
 from .citations import cite, cite_sentence
-from .models import Sentence, SourceSentence
+from .contract.result import Sentence, SourceSentence
 from .periods import period_conflicts
 from .prepare.corpus import Corpus
 from .textstats import content_words, numbers, similar_pairs

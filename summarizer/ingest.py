@@ -12,9 +12,9 @@ import json
 from pathlib import Path
 from typing import Iterable
 
+from .contract.result import Document
 from .errors import DocumentError, InputError
 from .htmltext import html_to_text
-from .models import Document
 
 SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm", ".json", ".jsonl"}
 

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import Optional
 
 from .citations import cite_sentence
-from .models import Sentence, SourceSentence
+from .contract.result import Sentence, SourceSentence
 from .prepare.corpus import Corpus
 
 MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",

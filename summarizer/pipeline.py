@@ -14,7 +14,7 @@ from . import backends
 from .citations import enforce, sha256_text
 from .config.options import SummaryOptions
 from .config.settings import Settings
-from .models import Document, PerSourceSummary, SourceInfo, Stats, SummaryResult
+from .contract.result import Document, PerSourceSummary, SourceInfo, Stats, SummaryResult
 from .prepare.corpus import Corpus, prepare
 from .progress import Progress, no_progress
 

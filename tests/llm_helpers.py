@@ -10,9 +10,9 @@ from typing import Optional
 from summarizer.backends.llm import LLMBackend
 from summarizer.citations import check_result
 from summarizer.config.options import SummaryOptions
+from summarizer.contract.result import Document, SummaryResult
 from summarizer.ingest import load_documents
 from summarizer.llm.fake import FakeChatModel
-from summarizer.models import Document, SummaryResult
 from summarizer.pipeline import summarize
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"

@@ -140,7 +140,7 @@ class JunkCitingBackend:
         from summarizer.backends import Draft
         from summarizer.backends.extractive import ExtractiveBackend
         from summarizer.citations import cite
-        from summarizer.models import Sentence
+        from summarizer.contract.result import Sentence
 
         draft = await ExtractiveBackend().summarize(corpus, options, progress)
         texts = corpus.texts

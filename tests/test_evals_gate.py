@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from summarizer.config.options import SummaryOptions
+from summarizer.contract.result import Citation, Sentence
 from summarizer.evals import assert_case, evaluate, load_suite_file
 from summarizer.evals.gate import check_thresholds, compare_baseline
-from summarizer.models import Citation, Sentence
 from summarizer.pipeline import summarize
 
 SUITE = """

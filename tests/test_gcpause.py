@@ -5,8 +5,8 @@ import threading
 
 import pytest
 
+from summarizer.contract.result import Document
 from summarizer.errors import InputError
-from summarizer.models import Document
 from summarizer.prepare.corpus import prepare
 from summarizer.prepare.gcpause import gc_paused
 

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from summarizer.chunking import chunk_source
 from summarizer.config.options import SummaryOptions
 from summarizer.config.settings import Settings
-from summarizer.models import Document, SourceSentence
+from summarizer.contract.result import Document, SourceSentence
 from summarizer.pipeline import summarize
 from summarizer.prepare.corpus import prepare
 from summarizer.prepare.dedup import WORD_RE, build_units, normalized_key, normalized_keys

@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from importlib.metadata import entry_points
 from typing import TYPE_CHECKING, Any, Callable, Protocol, runtime_checkable
 
+from ..contract.result import Sentence
 from ..errors import ConfigError
-from ..models import Sentence
 
 if TYPE_CHECKING:
     from ..config.options import SummaryOptions

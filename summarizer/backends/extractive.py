@@ -16,7 +16,7 @@ from typing import Sequence
 from ..citations import cite_unit
 from ..config.options import SummaryOptions
 from ..conflicts import find_conflicts
-from ..models import Sentence, SourceSentence, Unit
+from ..contract.result import Sentence, SourceSentence, Unit
 from ..prepare.corpus import Corpus
 from ..progress import Progress
 from ..textstats import TfIdf, centroid, content_words, cosine

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Optional
 
 from ..citations import cite_sentence
 from ..conflicts import MAX_POSTING, find_conflicts
-from ..models import Sentence, SourceSentence, Unit
+from ..contract.result import Sentence, SourceSentence, Unit
 from ..periods import _months_in
 from ..support import Passage, Resolver
 from ..textstats import content_words, numbers, similar_pairs

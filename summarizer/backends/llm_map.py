@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING
 
 from ..chunking import chunk_source
 from ..citations import cite_unit
+from ..contract.result import Citation, Document, Sentence, SourceSentence, Unit
 from ..errors import ContextOverflow
-from ..models import Citation, Document, Sentence, SourceSentence, Unit
 from ..support import Passage, Resolver
 from .llm_common import SentencesReply, call, example_reply, sentences_schema, strip_tags, use_template
 

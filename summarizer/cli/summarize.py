@@ -10,8 +10,8 @@ from pathlib import Path
 
 from ..config.options import SummaryOptions
 from ..config.settings import Settings
+from ..contract.result import jsonable
 from ..ingest import load_documents
-from ..models import jsonable
 from ..pipeline import summarize
 from ..render import to_markdown
 from .progress_bar import TerminalProgress

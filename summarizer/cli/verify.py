@@ -10,9 +10,9 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from ..citations import check_result
+from ..contract.result import Document, SummaryResult
 from ..errors import InputError
 from ..ingest import expand_paths, load_documents
-from ..models import Document, SummaryResult
 
 
 def add_parser(sub) -> None:

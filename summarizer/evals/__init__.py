@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, Optional
 
 from ..config.settings import Settings
-from ..models import SummaryResult
+from ..contract.result import SummaryResult
 from .cache import ResultCache
 from .metrics import METRICS
 from .runner import CaseOutcome, run_case, score

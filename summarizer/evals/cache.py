@@ -22,8 +22,8 @@ from pydantic import ValidationError
 
 import summarizer
 
+from ..contract.result import SummaryResult, jsonable
 from ..errors import EvalError
-from ..models import SummaryResult, jsonable
 from ..prompts import prompt_set_hash
 
 log = logging.getLogger(__name__)

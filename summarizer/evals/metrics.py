@@ -14,7 +14,7 @@ from functools import lru_cache
 from typing import Optional
 
 from ..citations import check_result
-from ..models import SummaryResult
+from ..contract.result import SummaryResult
 from ..prepare.cleaning import find_junk
 from ..prepare.dedup import normalized_words
 from ..textstats import jaccard

@@ -10,8 +10,8 @@ from pydantic import ValidationError
 
 from ..config.options import SummaryOptions
 from ..config.settings import Settings
+from ..contract.result import SummaryResult
 from ..errors import InputError
-from ..models import SummaryResult
 from ..pipeline import summarize
 from .cache import ResultCache, cache_key
 from .gate import Failure, check_thresholds

@@ -15,9 +15,9 @@ from typing import Any, Optional, Union
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from ..contract.result import Document
 from ..errors import InputError
 from ..ingest import load_documents
-from ..models import Document
 
 SUITE_SUFFIXES = (".toml", ".json")
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..models import Sentence
+from ..contract.result import Sentence
 from ..textstats import content_words, numbers
 
 DEFAULT_THRESHOLD = 0.6

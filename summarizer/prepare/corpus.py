@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable, Optional, Sequence
 
+from ..contract.result import Document, JunkSpan, SourceSentence, Unit
 from ..errors import InputError
-from ..models import Document, JunkSpan, SourceSentence, Unit
 from ..progress import Progress, no_progress
 from .cleaning import find_junk, guess_title
 from .dedup import build_units

@@ -22,7 +22,7 @@ from typing import Optional, Sequence
 
 import numpy as np
 
-from ..models import SourceSentence, Unit
+from ..contract.result import SourceSentence, Unit
 from .minhash import (
     code_sets,
     lsh_candidates,

@@ -12,8 +12,8 @@ from sse_starlette.sse import EventSourceResponse
 
 from .. import backends
 from ..config.options import SummaryOptions
+from ..contract.result import SummaryResult, jsonable
 from ..errors import JobNotReady
-from ..models import SummaryResult, jsonable
 from ..pipeline import summarize
 from ..prepare.corpus import prepare
 from ..render import to_markdown

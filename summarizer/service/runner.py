@@ -15,8 +15,8 @@ from typing import Optional, Protocol
 
 from ..config.options import SummaryOptions
 from ..config.settings import Settings
+from ..contract.result import Document, jsonable
 from ..errors import SummarizerError
-from ..models import Document, jsonable
 from ..pipeline import summarize
 from . import jobstore as js
 from .events import EventHub, progress_state

@@ -8,8 +8,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from ..config.options import SummaryOptions
 from ..config.settings import Settings
+from ..contract.result import Document
 from ..errors import InputError, LimitExceeded, SummarizerError
-from ..models import Document
 
 
 class DocumentIn(BaseModel):
