@@ -80,7 +80,7 @@ def build_corpus(mb: float, seed: int = 7) -> list[tuple[str, str]]:
 
 def run_ours(docs):
     from summarizer.chunking import chunk_source
-    from summarizer.contract.result import Document
+    from summarizer.contract.documents import Document
     from summarizer.prepare.corpus import prepare
     from summarizer.prepare.tokens import get_counter
 

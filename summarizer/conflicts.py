@@ -17,9 +17,10 @@ import re
 from collections import Counter
 
 from .citations import cite, cite_sentence
-from .contract.result import Sentence, SourceSentence
+from .contract.result import Sentence
 from .periods import period_conflicts
 from .prepare.corpus import Corpus
+from .prepare.spans import SourceSentence
 from .textstats import content_words, numbers, similar_pairs
 
 _YEAR = re.compile(r"\b(19|20)\d{2}\b")

@@ -12,7 +12,7 @@ import json
 from pathlib import Path
 from typing import Iterable
 
-from .contract.result import Document
+from .contract.documents import Document
 from .errors import DocumentError, InputError
 from .htmltext import html_to_text
 

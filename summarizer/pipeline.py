@@ -14,7 +14,8 @@ from . import backends
 from .citations import enforce, sha256_text
 from .config.options import SummaryOptions
 from .config.settings import Settings
-from .contract.result import Document, PerSourceSummary, SourceInfo, Stats, SummaryResult
+from .contract.documents import Document
+from .contract.result import PerSourceSummary, SourceInfo, Stats, SummaryResult
 from .prepare.corpus import Corpus, prepare
 from .progress import Progress, no_progress
 

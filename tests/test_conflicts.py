@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from summarizer.conflicts import find_conflicts
-from summarizer.contract.result import Document
+from summarizer.contract.documents import Document
 from summarizer.prepare.corpus import prepare
 from summarizer.textstats import similar_pairs
 

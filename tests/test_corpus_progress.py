@@ -1,6 +1,6 @@
 """``prepare`` reports its progress while it works, not only once it is done."""
 
-from summarizer.contract.result import Document
+from summarizer.contract.documents import Document
 from summarizer.prepare.corpus import prepare
 
 

@@ -5,7 +5,7 @@ import threading
 
 import pytest
 
-from summarizer.contract.result import Document
+from summarizer.contract.documents import Document
 from summarizer.errors import InputError
 from summarizer.prepare.corpus import prepare
 from summarizer.prepare.gcpause import gc_paused

@@ -14,7 +14,7 @@ from summarizer.backends.llm import LLMBackend
 from summarizer.backends.llm_budget import Budget
 from summarizer.config.options import SummaryOptions
 from summarizer.config.settings import Settings
-from summarizer.contract.result import Document
+from summarizer.contract.documents import Document
 from summarizer.errors import ContextOverflow
 from summarizer.llm.base import ChatReply
 from summarizer.llm.fake import FakeChatModel

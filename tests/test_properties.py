@@ -10,11 +10,12 @@ from hypothesis import strategies as st
 from summarizer.chunking import chunk_source
 from summarizer.config.options import SummaryOptions
 from summarizer.config.settings import Settings
-from summarizer.contract.result import Document, SourceSentence
+from summarizer.contract.documents import Document
 from summarizer.pipeline import summarize
 from summarizer.prepare.corpus import prepare
 from summarizer.prepare.dedup import WORD_RE, build_units, normalized_key, normalized_keys
 from summarizer.prepare.segment import split_sentences
+from summarizer.prepare.spans import SourceSentence
 from summarizer.prepare.tokens import get_counter
 
 from .conftest import documents_text, messy_text

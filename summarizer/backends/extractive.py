@@ -16,8 +16,9 @@ from typing import Sequence
 from ..citations import cite_unit
 from ..config.options import SummaryOptions
 from ..conflicts import find_conflicts
-from ..contract.result import Sentence, SourceSentence, Unit
+from ..contract.result import Sentence
 from ..prepare.corpus import Corpus
+from ..prepare.spans import SourceSentence, Unit
 from ..progress import Progress
 from ..textstats import TfIdf, centroid, content_words, cosine
 from .base import Draft

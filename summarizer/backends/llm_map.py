@@ -15,8 +15,10 @@ from typing import TYPE_CHECKING
 
 from ..chunking import chunk_source
 from ..citations import cite_unit
-from ..contract.result import Citation, Document, Sentence, SourceSentence, Unit
+from ..contract.documents import Document
+from ..contract.result import Citation, Sentence
 from ..errors import ContextOverflow
+from ..prepare.spans import SourceSentence, Unit
 from ..support import Passage, Resolver
 from .llm_common import SentencesReply, call, example_reply, sentences_schema, strip_tags, use_template
 

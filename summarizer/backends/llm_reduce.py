@@ -16,8 +16,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Optional
 
 from ..citations import cite_unit
-from ..contract.result import Sentence, Unit
+from ..contract.result import Sentence
 from ..errors import ContextOverflow
+from ..prepare.spans import Unit
 from ..support import SENTENCE_SUPPORT, Passage, Resolver, supports
 from ..textstats import content_words
 from .llm_common import SentencesReply, call, example_reply, sentences_schema, strip_tags, use_template

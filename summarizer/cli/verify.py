@@ -10,7 +10,8 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from ..citations import check_result
-from ..contract.result import Document, SummaryResult
+from ..contract.documents import Document
+from ..contract.result import SummaryResult
 from ..errors import InputError
 from ..ingest import expand_paths, load_documents
 

@@ -1,12 +1,11 @@
-"""Data shapes: the input documents, the internal spans, and result contract version 1.
+"""Result contract version 1: what a run returns, as pydantic models.
 
-Internal hot-path records are slotted dataclasses (millions of them in the benchmark); what crosses
-a process boundary (the result JSON, API bodies) is pydantic, so it is validated on the way in.
+What crosses a process boundary (the result JSON, API bodies) is pydantic, so it is validated on
+the way in; the corpus' internal records are plain dataclasses (``prepare/spans.py``).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any, Optional
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -14,93 +13,23 @@ from pydantic import BaseModel, ConfigDict, Field
 SCHEMA_VERSION = 1
 
 
-@dataclass(frozen=True, slots=True)
-class Document:
-    """One input document. ``text`` is the exact text all offsets index into."""
-
-    id: str
-    text: str
-    title: str = ""
-    path: Optional[str] = None
-
-
-@dataclass(frozen=True, slots=True)
-class Span:
-    """A half-open ``[start, end)`` range of ``str`` indices into one source's text."""
-
-    source_id: str
-    start: int
-    end: int
-
-
-@dataclass(frozen=True, slots=True)
-class JunkSpan:
-    """A span cleaning decided to leave out of summaries, with the signal that fired."""
-
-    start: int
-    end: int
-    reason: str
-
-
-@dataclass(slots=True)
-class SourceSentence:
-    """A sentence of one source, with what cleaning and tokenization said about it."""
-
-    source_id: str
-    index: int  # position within its source
-    start: int
-    end: int
-    tokens: int
-    junk: Optional[str] = None  # reason, or None when the sentence is content
-
-
-@dataclass(slots=True)
-class Unit:
-    """A deduplicated passage: one text, every place it occurs.
-
-    ``sentences`` holds the occurrences (first one is canonical). A unit is junk only when all of
-    its occurrences are; citations always skip the junk occurrences.
-    """
-
-    id: int
-    sentences: list[SourceSentence] = field(default_factory=list)
-
-    @property
-    def canonical(self) -> SourceSentence:
-        return self.sentences[0]
-
-    @property
-    def content_occurrences(self) -> list[SourceSentence]:
-        return [s for s in self.sentences if s.junk is None]
-
-    @property
-    def source_ids(self) -> list[str]:
-        seen: dict[str, None] = {}
-        for s in self.content_occurrences:
-            seen.setdefault(s.source_id, None)
-        return list(seen)
-
-
-# ---------------------------------------------------------------- result contract v1 (pydantic)
-
-
-class _Strict(BaseModel):
+class StrictModel(BaseModel):  # rejects unknown fields
     model_config = ConfigDict(extra="forbid")
 
 
-class Citation(_Strict):
+class Citation(StrictModel):
     source_id: str
     start: int = Field(ge=0)
     end: int = Field(ge=0)
     text: str
 
 
-class Sentence(_Strict):
+class Sentence(StrictModel):
     text: str
     citations: list[Citation]  # at least one in any returned result; checked by citations.py
 
 
-class SourceInfo(_Strict):
+class SourceInfo(StrictModel):
     id: str
     title: str = ""
     path: Optional[str] = None
@@ -108,7 +37,7 @@ class SourceInfo(_Strict):
     chars: int
 
 
-class PerSourceSummary(_Strict):
+class PerSourceSummary(StrictModel):
     source_id: str
     summary: list[Sentence]
 
@@ -128,7 +57,7 @@ class Stats(BaseModel):
     seconds: float = 0.0
 
 
-class SummaryResult(_Strict):
+class SummaryResult(StrictModel):
     schema_version: int = SCHEMA_VERSION
     sources: list[SourceInfo]
     per_source: list[PerSourceSummary]

@@ -15,7 +15,7 @@ from typing import Any, Optional, Union
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from ..contract.result import Document
+from ..contract.documents import Document
 from ..errors import InputError
 from ..ingest import load_documents
 

@@ -26,7 +26,7 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from itertools import accumulate
 
-from ..contract.result import JunkSpan
+from .spans import JunkSpan
 
 _TERMINAL = tuple(".!?…:;\"'”’)»")
 _NAV = re.compile(

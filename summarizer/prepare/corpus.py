@@ -9,13 +9,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable, Optional, Sequence
 
-from ..contract.result import Document, JunkSpan, SourceSentence, Unit
+from ..contract.documents import Document
 from ..errors import InputError
 from ..progress import Progress, no_progress
 from .cleaning import find_junk, guess_title
 from .dedup import build_units
 from .gcpause import gc_paused
 from .segment import split_sentences
+from .spans import JunkSpan, SourceSentence, Unit
 from .tokens import TokenCounter, get_counter
 
 

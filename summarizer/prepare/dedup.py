@@ -22,7 +22,6 @@ from typing import Optional, Sequence
 
 import numpy as np
 
-from ..contract.result import SourceSentence, Unit
 from .minhash import (
     code_sets,
     lsh_candidates,
@@ -32,6 +31,7 @@ from .minhash import (
     verified_components,
     word_bigrams,
 )
+from .spans import SourceSentence, Unit
 
 WORD_RE = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z0-9]+(?![a-z])|[^\W_]+")
 _MAX_KEY = 2**63 - 1  # int64 keys of the exact shingle sets

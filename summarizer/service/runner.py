@@ -15,7 +15,8 @@ from typing import Optional, Protocol
 
 from ..config.options import SummaryOptions
 from ..config.settings import Settings
-from ..contract.result import Document, jsonable
+from ..contract.documents import Document
+from ..contract.result import jsonable
 from ..errors import SummarizerError
 from ..pipeline import summarize
 from . import jobstore as js

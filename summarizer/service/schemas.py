@@ -8,7 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from ..config.options import SummaryOptions
 from ..config.settings import Settings
-from ..contract.result import Document
+from ..contract.documents import Document
 from ..errors import InputError, LimitExceeded, SummarizerError
 
 
