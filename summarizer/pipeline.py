@@ -11,11 +11,11 @@ import time
 from typing import Optional, Sequence
 
 from . import backends
-from .citations import enforce, sha256_text
 from .config.options import SummaryOptions
 from .config.settings import Settings
 from .contract.documents import Document
 from .contract.result import PerSourceSummary, SourceInfo, Stats, SummaryResult
+from .evidence.citations import enforce, sha256_text
 from .prepare.corpus import Corpus, prepare
 from .progress import Progress, no_progress
 

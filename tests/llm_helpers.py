@@ -8,10 +8,10 @@ from pathlib import Path
 from typing import Optional
 
 from summarizer.backends.llm import LLMBackend
-from summarizer.citations import check_result
 from summarizer.config.options import SummaryOptions
 from summarizer.contract.documents import Document
 from summarizer.contract.result import SummaryResult
+from summarizer.evidence.citations import check_result
 from summarizer.ingest import load_documents
 from summarizer.llm.fake import FakeChatModel
 from summarizer.pipeline import summarize

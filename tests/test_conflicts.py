@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from summarizer.conflicts import find_conflicts
 from summarizer.contract.documents import Document
+from summarizer.evidence.conflicts import find_conflicts
+from summarizer.evidence.textstats import similar_pairs
 from summarizer.prepare.corpus import prepare
-from summarizer.textstats import similar_pairs
 
 
 def test_similar_sentences_with_different_figures_are_a_conflict():

@@ -139,8 +139,8 @@ class JunkCitingBackend:
     async def summarize(self, corpus, options, progress):
         from summarizer.backends import Draft
         from summarizer.backends.extractive import ExtractiveBackend
-        from summarizer.citations import cite
         from summarizer.contract.result import Sentence
+        from summarizer.evidence.citations import cite
 
         draft = await ExtractiveBackend().summarize(corpus, options, progress)
         texts = corpus.texts

@@ -13,14 +13,14 @@ import asyncio
 import math
 from typing import Sequence
 
-from ..citations import cite_unit
 from ..config.options import SummaryOptions
-from ..conflicts import find_conflicts
 from ..contract.result import Sentence
+from ..evidence.citations import cite_unit
+from ..evidence.conflicts import find_conflicts
+from ..evidence.textstats import TfIdf, centroid, content_words, cosine
 from ..prepare.corpus import Corpus
 from ..prepare.spans import SourceSentence, Unit
 from ..progress import Progress
-from ..textstats import TfIdf, centroid, content_words, cosine
 from .base import Draft
 
 _LAMBDA = 0.7  # MMR trade-off between salience and novelty

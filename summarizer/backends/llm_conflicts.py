@@ -14,13 +14,13 @@ from __future__ import annotations
 import asyncio
 from typing import TYPE_CHECKING, Optional
 
-from ..citations import cite_sentence
-from ..conflicts import MAX_POSTING, find_conflicts
 from ..contract.result import Sentence
-from ..periods import _months_in
+from ..evidence.citations import cite_sentence
+from ..evidence.conflicts import MAX_POSTING, find_conflicts
+from ..evidence.periods import _months_in
+from ..evidence.support import Passage, Resolver
+from ..evidence.textstats import content_words, numbers, similar_pairs
 from ..prepare.spans import SourceSentence, Unit
-from ..support import Passage, Resolver
-from ..textstats import content_words, numbers, similar_pairs
 from .llm_common import ConflictsReply, call, conflicts_schema, example_reply, strip_tags, use_template
 
 if TYPE_CHECKING:

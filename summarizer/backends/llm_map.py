@@ -14,12 +14,12 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ..chunking import chunk_source
-from ..citations import cite_unit
 from ..contract.documents import Document
 from ..contract.result import Citation, Sentence
 from ..errors import ContextOverflow
+from ..evidence.citations import cite_unit
+from ..evidence.support import Passage, Resolver
 from ..prepare.spans import SourceSentence, Unit
-from ..support import Passage, Resolver
 from .llm_common import SentencesReply, call, example_reply, sentences_schema, strip_tags, use_template
 
 if TYPE_CHECKING:

@@ -15,12 +15,12 @@ import asyncio
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Optional
 
-from ..citations import cite_unit
 from ..contract.result import Sentence
 from ..errors import ContextOverflow
+from ..evidence.citations import cite_unit
+from ..evidence.support import SENTENCE_SUPPORT, Passage, Resolver, supports
+from ..evidence.textstats import content_words
 from ..prepare.spans import Unit
-from ..support import SENTENCE_SUPPORT, Passage, Resolver, supports
-from ..textstats import content_words
 from .llm_common import SentencesReply, call, example_reply, sentences_schema, strip_tags, use_template
 from .llm_map import MapItem, dedupe_citations
 

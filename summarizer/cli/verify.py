@@ -9,10 +9,10 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from ..citations import check_result
 from ..contract.documents import Document
 from ..contract.result import SummaryResult
 from ..errors import InputError
+from ..evidence.citations import check_result
 from ..ingest import expand_paths, load_documents
 
 

@@ -26,7 +26,7 @@ class Citation(StrictModel):
 
 class Sentence(StrictModel):
     text: str
-    citations: list[Citation]  # at least one in any returned result; checked by citations.py
+    citations: list[Citation]  # at least one in any returned result; checked by evidence/citations.py
 
 
 class SourceInfo(StrictModel):

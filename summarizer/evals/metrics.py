@@ -13,11 +13,11 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Optional
 
-from ..citations import check_result
 from ..contract.result import SummaryResult
+from ..evidence.citations import check_result
+from ..evidence.textstats import jaccard
 from ..prepare.cleaning import find_junk
 from ..prepare.dedup import normalized_words
-from ..textstats import jaccard
 from .suite import Case
 from .support import DEFAULT_THRESHOLD, score_sentences
 

@@ -22,7 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..contract.result import Sentence
-from ..textstats import content_words, numbers
+from ..evidence.textstats import content_words, numbers
 
 DEFAULT_THRESHOLD = 0.6
 

@@ -21,10 +21,10 @@ import re
 from dataclasses import dataclass
 from typing import Optional
 
+from ..contract.result import Sentence
+from ..prepare.corpus import Corpus
+from ..prepare.spans import SourceSentence
 from .citations import cite_sentence
-from .contract.result import Sentence
-from .prepare.corpus import Corpus
-from .prepare.spans import SourceSentence
 
 MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
           "November", "December"]

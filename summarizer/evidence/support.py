@@ -27,7 +27,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Generic, Hashable, Optional, Sequence, TypeVar
 
-from .prepare.dedup import normalized_words
+from ..prepare.dedup import normalized_words
 from .textstats import content_words, jaccard, numbers
 
 UNIT_SUPPORT = 0.34

@@ -16,11 +16,11 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+from ..contract.result import Sentence
+from ..prepare.corpus import Corpus
+from ..prepare.spans import SourceSentence
 from .citations import cite, cite_sentence
-from .contract.result import Sentence
 from .periods import period_conflicts
-from .prepare.corpus import Corpus
-from .prepare.spans import SourceSentence
 from .textstats import content_words, numbers, similar_pairs
 
 _YEAR = re.compile(r"\b(19|20)\d{2}\b")

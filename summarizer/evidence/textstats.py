@@ -7,7 +7,7 @@ import re
 from collections import Counter
 from typing import Iterable, Iterator, Sequence
 
-from .prepare.dedup import normalized_words
+from ..prepare.dedup import normalized_words
 
 STOPWORDS = frozenset(
     """a about above after again against all also am an and any are as at be because been before

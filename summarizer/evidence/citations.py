@@ -11,8 +11,8 @@ import hashlib
 from dataclasses import dataclass
 from typing import Iterable, Mapping, Optional
 
-from .contract.result import Citation, Sentence, SummaryResult
-from .prepare.spans import SourceSentence, Unit
+from ..contract.result import Citation, Sentence, SummaryResult
+from ..prepare.spans import SourceSentence, Unit
 
 
 def sha256_text(text: str) -> str:
