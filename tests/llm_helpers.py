@@ -12,7 +12,7 @@ from summarizer.config.options import SummaryOptions
 from summarizer.contract.documents import Document
 from summarizer.contract.result import SummaryResult
 from summarizer.evidence.citations import check_result
-from summarizer.ingest import load_documents
+from summarizer.io.ingest import load_documents
 from summarizer.llm.fake import FakeChatModel
 from summarizer.pipeline import summarize
 

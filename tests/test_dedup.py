@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from summarizer.contract.documents import Document
-from summarizer.ingest import load_documents
+from summarizer.io.ingest import load_documents
 from summarizer.prepare.corpus import prepare
 from summarizer.prepare.dedup import near_duplicate_groups, normalized_words
 

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from summarizer.errors import DocumentError, InputError
-from summarizer.ingest import load_documents
+from summarizer.io.ingest import load_documents
 
 
 def test_txt_keeps_exact_text_including_crlf(tmp_path):

@@ -11,9 +11,9 @@ from pathlib import Path
 from ..config.options import SummaryOptions
 from ..config.settings import Settings
 from ..contract.result import jsonable
-from ..ingest import load_documents
+from ..io.ingest import load_documents
+from ..io.render import to_markdown
 from ..pipeline import summarize
-from ..render import to_markdown
 from .progress_bar import TerminalProgress
 
 

@@ -13,7 +13,7 @@ from ..contract.documents import Document
 from ..contract.result import SummaryResult
 from ..errors import InputError
 from ..evidence.citations import check_result
-from ..ingest import expand_paths, load_documents
+from ..io.ingest import expand_paths, load_documents
 
 
 def add_parser(sub) -> None:

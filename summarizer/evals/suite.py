@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from ..contract.documents import Document
 from ..errors import InputError
-from ..ingest import load_documents
+from ..io.ingest import load_documents
 
 SUITE_SUFFIXES = (".toml", ".json")
 

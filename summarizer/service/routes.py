@@ -14,9 +14,9 @@ from .. import backends
 from ..config.options import SummaryOptions
 from ..contract.result import SummaryResult, jsonable
 from ..errors import JobNotReady
+from ..io.render import to_markdown
 from ..pipeline import summarize
 from ..prepare.corpus import prepare
-from ..render import to_markdown
 from . import jobstore as js
 from .auth import owner_of
 from .middleware import error_body

@@ -12,8 +12,8 @@ import json
 from pathlib import Path
 from typing import Iterable
 
-from .contract.documents import Document
-from .errors import DocumentError, InputError
+from ..contract.documents import Document
+from ..errors import DocumentError, InputError
 from .htmltext import html_to_text
 
 SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm", ".json", ".jsonl"}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .contract.result import Sentence, SummaryResult
+from ..contract.result import Sentence, SummaryResult
 
 
 def _quote(text: str, limit: int = 300) -> str:
