@@ -13,8 +13,8 @@ from summarizer.contract.documents import Document
 from summarizer.contract.result import SummaryResult
 from summarizer.evidence.citations import check_result
 from summarizer.io.ingest import load_documents
-from summarizer.llm.fake import FakeChatModel
 from summarizer.pipeline import summarize
+from summarizer.testing.fake_chat import FakeChatModel
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 LINE_RE = re.compile(r"^\[(\d+)\] (?:\((?:S\d+(?:, )?)+\) )?(.*)$", re.M)

@@ -12,14 +12,14 @@ from summarizer import prompts
 from summarizer.backends import create
 from summarizer.backends.llm import LLMBackend
 from summarizer.backends.llm_budget import Budget
+from summarizer.chat.protocol import ChatReply
 from summarizer.config.options import SummaryOptions
 from summarizer.config.settings import Settings
 from summarizer.contract.documents import Document
 from summarizer.errors import ContextOverflow
-from summarizer.llm.base import ChatReply
-from summarizer.llm.fake import FakeChatModel
 from summarizer.prepare.corpus import prepare
 from summarizer.prepare.tokens import get_counter
+from summarizer.testing.fake_chat import FakeChatModel
 
 from .llm_helpers import assert_valid, kind, numbered_lines, run, seed_docs
 

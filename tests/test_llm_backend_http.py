@@ -10,8 +10,8 @@ from summarizer.backends.llm import LLMBackend
 from summarizer.config.options import SummaryOptions
 from summarizer.config.settings import Settings
 from summarizer.errors import ConfigError, LLMUnavailable
-from summarizer.llm.fake import FakeChatModel
 from summarizer.pipeline import summarize
+from summarizer.testing.fake_chat import FakeChatModel
 from summarizer.testing.fake_openai import FakeOpenAIServer
 
 from .llm_helpers import LINE_RE, assert_valid, seed_docs

@@ -8,11 +8,11 @@ import sqlite3
 
 import pytest
 
+from summarizer.chat.openai_client import OpenAIChatModel
+from summarizer.chat.protocol import ChatRequest
+from summarizer.chat.reply_cache import CachedChatModel, cache_key
 from summarizer.errors import CacheError, LLMUnavailable
-from summarizer.llm.base import ChatRequest
-from summarizer.llm.cache import CachedChatModel, cache_key
-from summarizer.llm.fake import FakeChatModel
-from summarizer.llm.openai_client import OpenAIChatModel
+from summarizer.testing.fake_chat import FakeChatModel
 from summarizer.testing.fake_openai import FakeOpenAIServer, Fault
 
 

@@ -8,10 +8,10 @@ import time
 
 import pytest
 
+from summarizer.chat.openai_client import OpenAIChatModel, parse_retry_after
+from summarizer.chat.protocol import ChatRequest
 from summarizer.errors import (ConfigError, ContextOverflow, LLMAuthError, LLMReplyError, LLMRequestError,
                                LLMUnavailable)
-from summarizer.llm.base import ChatRequest
-from summarizer.llm.openai_client import OpenAIChatModel, parse_retry_after
 from summarizer.testing.fake_openai import FakeOpenAIServer, Fault
 
 SCHEMA = {"type": "object", "properties": {"answer": {"type": "string"}}, "required": ["answer"]}

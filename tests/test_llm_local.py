@@ -8,15 +8,15 @@ import sys
 import pydantic
 import pytest
 
+from summarizer.chat.local_server import LocalServer, find_bundled_model
+from summarizer.chat.openai_client import OpenAIChatModel
+from summarizer.chat.protocol import ChatRequest
+from summarizer.chat.providers import chat_model_for
+from summarizer.chat.reply_cache import CachedChatModel
+from summarizer.chat.structured import ask_json
 from summarizer.config.options import SummaryOptions
 from summarizer.config.settings import Settings
 from summarizer.errors import ConfigError, LocalModelError
-from summarizer.llm.base import ChatRequest
-from summarizer.llm.cache import CachedChatModel
-from summarizer.llm.factory import chat_model_for
-from summarizer.llm.local_server import LocalServer, find_bundled_model
-from summarizer.llm.openai_client import OpenAIChatModel
-from summarizer.llm.structured import ask_json
 from summarizer.testing.fake_openai import FakeOpenAIServer
 
 
@@ -67,7 +67,7 @@ def test_real_local_server_ask_json(tmp_path):
 
 
 def _server_process(model):
-    from summarizer.llm import local_server
+    from summarizer.chat import local_server
 
     running = list(local_server._running)
     assert len(running) == 1
@@ -202,7 +202,7 @@ def test_server_dies_with_interrupted_or_killed_parent(tmp_path, signame):
 
     script = (
         "import asyncio, sys\n"
-        "from summarizer.llm.local_server import LocalServer\n"
+        "from summarizer.chat.local_server import LocalServer\n"
         "from summarizer.config.settings import Settings\n"
         "async def main():\n"
         "    async with LocalServer(Settings(_env_file=None, context_window=512)) as s:\n"

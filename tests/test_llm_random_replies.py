@@ -7,7 +7,7 @@ import json
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from summarizer.config.options import SummaryOptions
-from summarizer.llm.fake import FakeChatModel
+from summarizer.testing.fake_chat import FakeChatModel
 
 from .llm_helpers import assert_valid, numbered_lines, run, seed_docs
 

@@ -7,11 +7,11 @@ import asyncio
 import pydantic
 import pytest
 
+from summarizer.chat.openai_client import OpenAIChatModel
+from summarizer.chat.protocol import ChatReply, ChatRequest
+from summarizer.chat.structured import ReplyParseError, ask_json, extract_json_object
 from summarizer.errors import ContextOverflow, LLMReplyError
-from summarizer.llm.base import ChatReply, ChatRequest
-from summarizer.llm.fake import FakeChatModel
-from summarizer.llm.openai_client import OpenAIChatModel
-from summarizer.llm.structured import ReplyParseError, ask_json, extract_json_object
+from summarizer.testing.fake_chat import FakeChatModel
 from summarizer.testing.fake_openai import FakeOpenAIServer, Fault
 
 

@@ -18,8 +18,8 @@ import time
 from collections import Counter
 from typing import TYPE_CHECKING, Any, Optional
 
+from ..chat.protocol import ChatModel, ChatReply, ChatRequest
 from ..config.options import SummaryOptions
-from ..llm.base import ChatModel, ChatReply, ChatRequest
 from ..prepare.corpus import Corpus
 from ..prepare.tokens import get_counter
 from ..progress import Progress
@@ -120,7 +120,7 @@ class LLMBackend:
         if self._model is None:
             async with self._open_lock:
                 if self._model is None:
-                    from ..llm.factory import chat_model_for  # llm-client branch
+                    from ..chat.providers import chat_model_for  # llm-client branch
 
                     cm = chat_model_for(self.name, self._settings, self._options)
                     self._model = await cm.__aenter__()

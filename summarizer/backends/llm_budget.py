@@ -11,8 +11,8 @@ import json
 import math
 from typing import Any, Optional
 
+from ..chat.protocol import ChatRequest
 from ..errors import ContextOverflow
-from ..llm.base import ChatRequest
 from ..prepare.tokens import TokenCounter
 
 MARGIN = 1.2

@@ -9,9 +9,9 @@ from typing import TYPE_CHECKING, Any, Optional, TypeVar
 from pydantic import BaseModel
 
 from .. import prompts
+from ..chat.protocol import ChatRequest
+from ..chat.structured import ask_json
 from ..errors import ContextOverflow, LLMReplyError
-from ..llm.base import ChatRequest
-from ..llm.structured import ask_json
 
 if TYPE_CHECKING:
     from .llm import _Run

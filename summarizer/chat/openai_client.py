@@ -33,7 +33,7 @@ from pydantic import SecretStr
 
 from ..errors import ConfigError, ContextOverflow, LLMAuthError, LLMReplyError, LLMRequestError, LLMUnavailable
 from ..prepare.tokens import get_counter
-from .base import ChatReply, ChatRequest
+from .protocol import ChatReply, ChatRequest
 
 log = logging.getLogger(__name__)
 

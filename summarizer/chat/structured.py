@@ -23,7 +23,7 @@ import pydantic
 
 from ..errors import ContextOverflow, LLMReplyError
 from ..prepare.tokens import get_counter
-from .base import ChatModel, ChatReply, ChatRequest
+from .protocol import ChatModel, ChatReply, ChatRequest
 
 T = TypeVar("T", bound=pydantic.BaseModel)
 

@@ -10,7 +10,7 @@ import asyncio
 import json
 from typing import Awaitable, Callable, Union
 
-from .base import ChatReply, ChatRequest
+from ..chat.protocol import ChatReply, ChatRequest
 
 Handler = Callable[[ChatRequest], Union[str, dict, ChatReply, Awaitable[Union[str, dict, ChatReply]]]]
 

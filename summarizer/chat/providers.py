@@ -16,10 +16,10 @@ import contextlib
 from typing import Any, AsyncIterator, Optional
 
 from ..errors import ConfigError
-from .base import ChatModel
-from .cache import CachedChatModel
 from .local_server import DEFAULT_ALIAS, LocalServer
 from .openai_client import OpenAIChatModel
+from .protocol import ChatModel
+from .reply_cache import CachedChatModel
 
 LLM_BACKENDS = ("openai", "local")
 

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any, Optional
 
 from ..errors import CacheError
-from .base import ChatModel, ChatReply, ChatRequest
+from .protocol import ChatModel, ChatReply, ChatRequest
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS replies (
