@@ -23,7 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from summarizer.backends.llm import LLMBackend  # noqa: E402
+from summarizer.backends.llm.backend import LLMBackend  # noqa: E402
 from summarizer.chat.openai_client import OpenAIChatModel  # noqa: E402
 from summarizer.chat.protocol import ChatRequest  # noqa: E402
 from summarizer.config.options import SummaryOptions  # noqa: E402

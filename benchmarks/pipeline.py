@@ -79,7 +79,7 @@ def build_corpus(mb: float, seed: int = 7) -> list[tuple[str, str]]:
 
 
 def run_ours(docs):
-    from summarizer.chunking import chunk_source
+    from summarizer.backends.llm.chunking import chunk_source
     from summarizer.contract.documents import Document
     from summarizer.prepare.corpus import prepare
     from summarizer.prepare.tokens import get_counter
@@ -101,7 +101,7 @@ def run_ours(docs):
 
 def stage_seconds(docs) -> dict:
     """CPU seconds of each stage of ``prepare`` + chunking, run one after the other."""
-    from summarizer.chunking import chunk_source
+    from summarizer.backends.llm.chunking import chunk_source
     from summarizer.prepare.cleaning import find_junk
     from summarizer.prepare.corpus import split_around_junk
     from summarizer.prepare.dedup import near_duplicate_groups

@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 from typing import Optional
 
-from summarizer.backends.llm import LLMBackend
+from summarizer.backends.llm.backend import LLMBackend
 from summarizer.config.options import SummaryOptions
 from summarizer.contract.documents import Document
 from summarizer.contract.result import SummaryResult

@@ -8,10 +8,10 @@ import re
 
 import pytest
 
-from summarizer import prompts
 from summarizer.backends import create
-from summarizer.backends.llm import LLMBackend
-from summarizer.backends.llm_budget import Budget
+from summarizer.backends.llm import prompts
+from summarizer.backends.llm.backend import LLMBackend
+from summarizer.backends.llm.budget import Budget
 from summarizer.chat.protocol import ChatReply
 from summarizer.config.options import SummaryOptions
 from summarizer.config.settings import Settings

@@ -6,7 +6,7 @@ import asyncio
 
 import pytest
 
-from summarizer.backends.llm import LLMBackend
+from summarizer.backends.llm.backend import LLMBackend
 from summarizer.config.options import SummaryOptions
 from summarizer.config.settings import Settings
 from summarizer.errors import ConfigError, LLMUnavailable

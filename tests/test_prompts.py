@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from summarizer import prompts
+from summarizer.backends.llm import prompts
 from summarizer.errors import ConfigError
 
 

@@ -7,7 +7,7 @@ import asyncio
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from summarizer.chunking import chunk_source
+from summarizer.backends.llm.chunking import chunk_source
 from summarizer.config.options import SummaryOptions
 from summarizer.config.settings import Settings
 from summarizer.contract.documents import Document

@@ -1,6 +1,6 @@
 """The ``ChatModel`` protocol: one chat completion, nothing else.
 
-Separates *what* is asked (summarization logic in ``backends/llm.py``) from *where* it goes (the
+Separates *what* is asked (summarization logic in ``backends/llm/``) from *where* it goes (the
 OpenAI-compatible HTTP client, a cache in front of it, or ``FakeChatModel`` in tests), the way
 pydantic-ai separates a model from its provider.
 """

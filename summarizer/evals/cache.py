@@ -22,9 +22,9 @@ from pydantic import ValidationError
 
 import summarizer
 
+from ..backends.llm.prompts import prompt_set_hash
 from ..contract.result import SummaryResult, jsonable
 from ..errors import EvalError
-from ..prompts import prompt_set_hash
 
 log = logging.getLogger(__name__)
 

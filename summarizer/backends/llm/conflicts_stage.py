@@ -14,17 +14,17 @@ from __future__ import annotations
 import asyncio
 from typing import TYPE_CHECKING, Optional
 
-from ..contract.result import Sentence
-from ..evidence.citations import cite_sentence
-from ..evidence.conflicts import MAX_POSTING, find_conflicts
-from ..evidence.periods import _months_in
-from ..evidence.support import Passage, Resolver
-from ..evidence.textstats import content_words, numbers, similar_pairs
-from ..prepare.spans import SourceSentence, Unit
-from .llm_common import ConflictsReply, call, conflicts_schema, example_reply, strip_tags, use_template
+from ...contract.result import Sentence
+from ...evidence.citations import cite_sentence
+from ...evidence.conflicts import MAX_POSTING, find_conflicts
+from ...evidence.periods import _months_in
+from ...evidence.support import Passage, Resolver
+from ...evidence.textstats import content_words, numbers, similar_pairs
+from ...prepare.spans import SourceSentence, Unit
+from .common import ConflictsReply, call, conflicts_schema, example_reply, strip_tags, use_template
 
 if TYPE_CHECKING:
-    from .llm import _Run
+    from .backend import _Run
 
 MAX_PAIRS = 6
 MIN_SIMILARITY = 0.2

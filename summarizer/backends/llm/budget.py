@@ -11,9 +11,9 @@ import json
 import math
 from typing import Any, Optional
 
-from ..chat.protocol import ChatRequest
-from ..errors import ContextOverflow
-from ..prepare.tokens import TokenCounter
+from ...chat.protocol import ChatRequest
+from ...errors import ContextOverflow
+from ...prepare.tokens import TokenCounter
 
 MARGIN = 1.2
 PER_MESSAGE = 8  # role markers and separators of a chat template

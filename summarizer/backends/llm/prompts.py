@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
-from .errors import ConfigError
+from ...errors import ConfigError
 
 _FILE_RE = re.compile(r"^(?P<name>[a-z_]+)\.v(?P<version>\d+)\.md$")
 _SECTION_RE = re.compile(r"^---(system|user)\s*$", re.MULTILINE)
@@ -26,11 +26,11 @@ _SECTION_RE = re.compile(r"^---(system|user)\s*$", re.MULTILINE)
 @functools.lru_cache(maxsize=1)
 def prompts_dir() -> Path:
     """The prompt folder: repo-root ``prompts/`` when running from a checkout, else the wheel copy."""
-    here = Path(__file__).resolve().parent
-    for candidate in (here.parent / "prompts", here / "_prompts"):
+    package = Path(__file__).resolve().parents[2]  # summarizer/ (this file is summarizer/backends/llm/prompts.py)
+    for candidate in (package.parent / "prompts", package / "_prompts"):
         if candidate.is_dir() and any(candidate.glob("*.v*.md")):
             return candidate
-    raise ConfigError(f"prompt templates not found (looked in {here.parent / 'prompts'} and {here / '_prompts'})")
+    raise ConfigError(f"prompt templates not found (looked in {package.parent / 'prompts'} and {package / '_prompts'})")
 
 
 @dataclass(frozen=True)

@@ -13,17 +13,17 @@ import asyncio
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from ..chunking import chunk_source
-from ..contract.documents import Document
-from ..contract.result import Citation, Sentence
-from ..errors import ContextOverflow
-from ..evidence.citations import cite_unit
-from ..evidence.support import Passage, Resolver
-from ..prepare.spans import SourceSentence, Unit
-from .llm_common import SentencesReply, call, example_reply, sentences_schema, strip_tags, use_template
+from ...contract.documents import Document
+from ...contract.result import Citation, Sentence
+from ...errors import ContextOverflow
+from ...evidence.citations import cite_unit
+from ...evidence.support import Passage, Resolver
+from ...prepare.spans import SourceSentence, Unit
+from .chunking import chunk_source
+from .common import SentencesReply, call, example_reply, sentences_schema, strip_tags, use_template
 
 if TYPE_CHECKING:
-    from .llm import _Run
+    from .backend import _Run
 
 _LINE_OVERHEAD = 2  # "[12] " prefix and newline, on top of counting the number itself
 
@@ -141,7 +141,7 @@ def _round_robin(parts: list[list[MapItem]], k: int) -> list[MapItem]:
 
 def _extractive(run: "_Run", doc: Document, k: int, taken: set[int]) -> list[MapItem]:
     """The extractive backend's picks for this source, minus units already summarized."""
-    from .extractive import pick_source_sentences
+    from ..extractive import pick_source_sentences
 
     sentences = pick_source_sentences(run.corpus, doc.id, run.extractive_vectors(), k)
     unit_at = {(s.source_id, s.start): run.corpus.unit_of[(s.source_id, s.index)] for s in run.corpus.sentences[doc.id]}

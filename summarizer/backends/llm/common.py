@@ -8,13 +8,13 @@ from typing import TYPE_CHECKING, Any, Optional, TypeVar
 
 from pydantic import BaseModel
 
-from .. import prompts
-from ..chat.protocol import ChatRequest
-from ..chat.structured import ask_json
-from ..errors import ContextOverflow, LLMReplyError
+from ...chat.protocol import ChatRequest
+from ...chat.structured import ask_json
+from ...errors import ContextOverflow, LLMReplyError
+from . import prompts
 
 if TYPE_CHECKING:
-    from .llm import _Run
+    from .backend import _Run
 
 T = TypeVar("T", bound=BaseModel)
 # "[3]" numbering and "(S1, S2)" source labels that weak models copy from the prompt.

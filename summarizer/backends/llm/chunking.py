@@ -11,8 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Optional, Sequence
 
-from .errors import ConfigError
-from .prepare.tokens import TokenCounter
+from ...errors import ConfigError
+from ...prepare.tokens import TokenCounter
 
 MIN_CHUNK_TOKENS = 4
 

@@ -18,19 +18,19 @@ import time
 from collections import Counter
 from typing import TYPE_CHECKING, Any, Optional
 
-from ..chat.protocol import ChatModel, ChatReply, ChatRequest
-from ..config.options import SummaryOptions
-from ..prepare.corpus import Corpus
-from ..prepare.tokens import get_counter
-from ..progress import Progress
-from .base import Draft
-from .llm_budget import Budget
-from .llm_conflicts import find_llm_conflicts
-from .llm_map import map_sources
-from .llm_reduce import reduce_all
+from ...chat.protocol import ChatModel, ChatReply, ChatRequest
+from ...config.options import SummaryOptions
+from ...prepare.corpus import Corpus
+from ...prepare.tokens import get_counter
+from ...progress import Progress
+from ..base import Draft
+from .budget import Budget
+from .conflicts_stage import find_llm_conflicts
+from .map_stage import map_sources
+from .reduce_stage import reduce_all
 
 if TYPE_CHECKING:
-    from ..config.settings import Settings
+    from ...config.settings import Settings
 
 
 class _Checked:
@@ -74,7 +74,7 @@ class _Run:
     def extractive_vectors(self) -> dict:
         """TF-IDF vectors the extractive backend scores with; built only if a fallback needs them."""
         if self._extractive_vectors is None:
-            from .extractive import unit_vectors
+            from ..extractive import unit_vectors
 
             self._extractive_vectors = unit_vectors(self.corpus)
         return self._extractive_vectors
@@ -120,7 +120,7 @@ class LLMBackend:
         if self._model is None:
             async with self._open_lock:
                 if self._model is None:
-                    from ..chat.providers import chat_model_for  # llm-client branch
+                    from ...chat.providers import chat_model_for  # llm-client branch
 
                     cm = chat_model_for(self.name, self._settings, self._options)
                     self._model = await cm.__aenter__()

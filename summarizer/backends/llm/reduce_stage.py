@@ -15,17 +15,17 @@ import asyncio
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Optional
 
-from ..contract.result import Sentence
-from ..errors import ContextOverflow
-from ..evidence.citations import cite_unit
-from ..evidence.support import SENTENCE_SUPPORT, Passage, Resolver, supports
-from ..evidence.textstats import content_words
-from ..prepare.spans import Unit
-from .llm_common import SentencesReply, call, example_reply, sentences_schema, strip_tags, use_template
-from .llm_map import MapItem, dedupe_citations
+from ...contract.result import Sentence
+from ...errors import ContextOverflow
+from ...evidence.citations import cite_unit
+from ...evidence.support import SENTENCE_SUPPORT, Passage, Resolver, supports
+from ...evidence.textstats import content_words
+from ...prepare.spans import Unit
+from .common import SentencesReply, call, example_reply, sentences_schema, strip_tags, use_template
+from .map_stage import MapItem, dedupe_citations
 
 if TYPE_CHECKING:
-    from .llm import _Run
+    from .backend import _Run
 
 _LINE_OVERHEAD = 2
 _SHARED_UNITS_PER_SENTENCE = 3  # how many multi-source passages join the facts, per output sentence
@@ -191,7 +191,7 @@ async def reduce_all(run: "_Run", per_source: dict[str, list[MapItem]]) -> list[
     sentences = [r.to_sentence(f, index) for f in final]
     if len(sentences) < r.k:
         # Short or empty (weak model, failed call): fill up with the extractive picks, counted.
-        from .extractive import ExtractiveBackend
+        from ..extractive import ExtractiveBackend
 
         cited = {(c.source_id, c.start) for s in sentences for c in s.citations}
         picks = ExtractiveBackend()._consolidate(run.corpus, list(r.units.values()), run.extractive_vectors(), r.k)
