@@ -25,12 +25,12 @@ from ..config.settings import Settings
 from ..errors import ConfigError, SummarizerError
 from .auth import parse_keys
 from .events import EventHub
+from .job_runner import JobRunner, new_runner
 from .jobstore import JobStore, SqliteJobStore
-from .metrics import Metrics
 from .middleware import EdgeMiddleware, error_body
 from .pool import BackendPool
+from .prometheus import Metrics
 from .routes import router
-from .runner import JobRunner, new_runner
 
 log = logging.getLogger("summarizer.service")
 STATIC_DIR = Path(__file__).resolve().parent.parent / "web" / "static"

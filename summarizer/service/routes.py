@@ -19,8 +19,8 @@ from ..pipeline import summarize
 from ..prepare.corpus import prepare
 from . import jobstore as js
 from .auth import owner_of
+from .job_runner import documents_from
 from .middleware import error_body
-from .runner import documents_from
 from .schemas import (ERROR_RESPONSES, BackendsView, ErrorBody, CancelView, JobCreated, JobView, SummaryRequest,
                       check_request, stored_documents)
 

@@ -27,7 +27,7 @@ class SummaryRequest(BaseModel):
     options: SummaryOptions = Field(default_factory=SummaryOptions)
 
 
-class Progress(BaseModel):
+class ProgressEvent(BaseModel):
     stage: str
     done: int
     total: int
@@ -59,7 +59,7 @@ ERROR_RESPONSES: dict = {status: {"model": ErrorBody, "description": desc} for s
 class JobView(BaseModel):
     id: str
     status: Literal["queued", "running", "succeeded", "failed", "cancelled"]
-    progress: Progress
+    progress: ProgressEvent
     error: Optional[ErrorInfo] = None
     created_at: str
     updated_at: str

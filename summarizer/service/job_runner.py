@@ -21,8 +21,8 @@ from ..errors import SummarizerError
 from ..pipeline import summarize
 from . import jobstore as js
 from .events import EventHub, progress_state
-from .metrics import Metrics
 from .pool import BackendPool
+from .prometheus import Metrics
 
 log = logging.getLogger("summarizer.service.runner")
 
