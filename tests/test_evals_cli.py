@@ -11,7 +11,7 @@ import pytest
 from summarizer.cli import main
 from summarizer.errors import BackendError, InputError
 from summarizer.evals import load_suites
-from summarizer.evals import runner
+from summarizer.evals import case_runner
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "evals" / "example" / "suite.toml"
@@ -90,7 +90,7 @@ def test_cache_reruns_without_summarizing(tmp_path, capsys, monkeypatch):
     async def broken(*a, **k):  # fault injection: any real run now fails loudly
         raise BackendError("summarize called despite a cached result")
 
-    monkeypatch.setattr(runner, "summarize", broken)
+    monkeypatch.setattr(case_runner, "summarize", broken)
     code, _, err = run_cli(capsys, str(EXAMPLE), "--cache-dir", str(cache), "--report", str(tmp_path / "r"))
     assert code == 0 and "PASS example/harbor [extractive] (cached)" in err
     assert json.loads((tmp_path / "r" / "eval.json").read_text())["cases"]["example/harbor"]["cached"] is True

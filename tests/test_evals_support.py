@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from summarizer.contract.result import Citation, Sentence
-from summarizer.evals.metrics import redundancy, rouge
-from summarizer.evals.support import coverage, score_sentences, supports
+from summarizer.evals.scores import redundancy, rouge
+from summarizer.evals.support_metric import coverage, score_sentences, supports
 
 A = "The council voted on Monday to rebuild the harbor wall."
 B = "Work will cost 4.2 million euros, the mayor said."

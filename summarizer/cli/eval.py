@@ -9,10 +9,10 @@ from pathlib import Path
 
 from ..config.settings import Settings
 from ..errors import InputError, SummarizerError
-from ..evals.cache import ResultCache
+from ..evals.case_runner import CaseOutcome, run_case
 from ..evals.gate import compare_baseline
 from ..evals.reports import append_step_summary, load_baseline, to_markdown, write_reports
-from ..evals.runner import CaseOutcome, run_case
+from ..evals.result_cache import ResultCache
 from ..evals.suite import load_suites
 
 

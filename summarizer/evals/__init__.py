@@ -17,9 +17,9 @@ from typing import Any, Optional
 
 from ..config.settings import Settings
 from ..contract.result import SummaryResult
-from .cache import ResultCache
-from .metrics import METRICS
-from .runner import CaseOutcome, run_case, score
+from .case_runner import CaseOutcome, run_case, score
+from .result_cache import ResultCache
+from .scores import METRICS
 from .suite import Case, Suite, load_suite_file, load_suites
 
 __all__ = ["METRICS", "Case", "CaseOutcome", "Suite", "assert_case", "evaluate", "load_suite_file",

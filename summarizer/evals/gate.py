@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any, Optional
 
 from ..errors import InputError
-from .metrics import EITHER, HIGHER, METRICS
+from .scores import EITHER, HIGHER, METRICS
 from .suite import Bound, ThresholdValue
 
 #: Metrics compared with a baseline: the quality scores (deterministic for a fixed backend).

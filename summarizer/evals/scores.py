@@ -19,7 +19,7 @@ from ..evidence.textstats import jaccard
 from ..prepare.cleaning import find_junk
 from ..prepare.dedup import normalized_words
 from .suite import Case
-from .support import DEFAULT_THRESHOLD, score_sentences
+from .support_metric import DEFAULT_THRESHOLD, score_sentences
 
 HIGHER, LOWER, EITHER = "higher", "lower", "either"
 

@@ -13,9 +13,9 @@ from ..config.settings import Settings
 from ..contract.result import SummaryResult
 from ..errors import InputError
 from ..pipeline import summarize
-from .cache import ResultCache, cache_key
 from .gate import Failure, check_thresholds
-from .metrics import compute, expectation_defaults
+from .result_cache import ResultCache, cache_key
+from .scores import compute, expectation_defaults
 from .suite import Case
 
 
