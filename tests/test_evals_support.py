@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from summarizer.contract.result import Citation, Sentence
 from summarizer.evals.scores import redundancy, rouge
-from summarizer.evals.support_metric import coverage, score_sentences, supports
+from summarizer.evals.support_metric import coverage, premise_supports, score_sentences
 
 A = "The council voted on Monday to rebuild the harbor wall."
 B = "Work will cost 4.2 million euros, the mayor said."
@@ -18,7 +18,7 @@ def test_coverage_counts_content_words_and_numbers():
     assert coverage("The council will rebuild the harbor wall.", A) == 1.0
     assert coverage("Work will cost 5.1 million euros.", B) < 1.0  # the number differs
     assert coverage("the of and", "anything") == 1.0  # no content words: nothing to support
-    assert not supports(A, "Aliens landed on the moon.")
+    assert not premise_supports(A, "Aliens landed on the moon.")
 
 
 def test_recall_uses_the_concatenation_of_citations():

@@ -49,7 +49,7 @@ class Bound(_Strict):
 ThresholdValue = Union[float, Bound]
 
 
-class Fact(_Strict):
+class ExpectedFact(_Strict):
     """A fact that must appear in the consolidated summary.
 
     Matching rules: case-insensitive; every entry of ``keywords`` must occur as a substring of
@@ -71,14 +71,14 @@ class NoCite(_Strict):
 
 class ConflictExpectation(_Strict):
     """A conflict that must be found: some conflict sentence (its text or its cited spans)
-    contains all the keywords, with the same rules as ``Fact``."""
+    contains all the keywords, with the same rules as ``ExpectedFact``."""
 
     keywords: list[str] = Field(min_length=1)
     name: str = ""
 
 
 class Expectations(_Strict):
-    facts: list[Fact] = Field(default_factory=list)
+    facts: list[ExpectedFact] = Field(default_factory=list)
     no_cite: list[NoCite] = Field(default_factory=list)
     conflicts: list[ConflictExpectation] = Field(default_factory=list)
 

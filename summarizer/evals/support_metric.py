@@ -38,7 +38,7 @@ def coverage(sentence: str, premise: str) -> float:
     return len(want & terms(premise)) / len(want)
 
 
-def supports(premise: str, sentence: str, threshold: float = DEFAULT_THRESHOLD) -> bool:
+def premise_supports(premise: str, sentence: str, threshold: float = DEFAULT_THRESHOLD) -> bool:
     return coverage(sentence, premise) >= threshold
 
 
@@ -64,13 +64,13 @@ def score_sentences(sentences: list[Sentence], threshold: float = DEFAULT_THRESH
         out.sentences += 1
         spans = [c.text for c in s.citations]
         out.citations += len(spans)
-        if not spans or not supports(" ".join(spans), s.text, threshold):
+        if not spans or not premise_supports(" ".join(spans), s.text, threshold):
             continue  # unsupported: ALCE counts none of its citations as relevant
         out.supported += 1
         for i, span in enumerate(spans):
             rest = spans[:i] + spans[i + 1 :]
-            alone = supports(span, s.text, threshold)
-            needed = not rest or not supports(" ".join(rest), s.text, threshold)
+            alone = premise_supports(span, s.text, threshold)
+            needed = not rest or not premise_supports(" ".join(rest), s.text, threshold)
             if alone or needed:
                 out.relevant += 1
     return out
