@@ -21,31 +21,6 @@ from ..prepare.dedup import normalized_words
 from .suite import Case
 from .support_metric import DEFAULT_THRESHOLD, score_sentences
 
-HIGHER, LOWER, EITHER = "higher", "lower", "either"
-
-#: Every metric and which way is better. Thresholds and baselines use the direction.
-METRICS: dict[str, str] = {
-    "citation_validity": HIGHER,  # fraction of citations that hold; any failure fails the case
-    "invalid_citations": LOWER,
-    "uncited_sentences": LOWER,
-    "support_recall": HIGHER,
-    "support_precision": HIGHER,
-    "junk_cited": LOWER,
-    "rouge1": HIGHER,
-    "rouge2": HIGHER,
-    "rougeL": HIGHER,
-    "redundancy": LOWER,
-    "sentences": EITHER,
-    "words": EITHER,
-    "facts_recall": HIGHER,
-    "no_cite_violations": LOWER,
-    "conflicts_recall": HIGHER,
-    "conflicts": EITHER,
-    "llm_calls": LOWER,
-    "tokens": LOWER,
-    "seconds": LOWER,
-}
-
 #: Checks that hold for every case unless a suite says otherwise (citation validity cannot be
 #: relaxed at all: see gate.py).
 DEFAULT_THRESHOLDS: dict[str, dict[str, float]] = {

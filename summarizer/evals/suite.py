@@ -13,11 +13,12 @@ import tomllib
 from pathlib import Path
 from typing import Any, Optional, Union
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ..contract.documents import Document
 from ..errors import InputError
 from ..io.ingest import load_documents
+from .thresholds import ThresholdValue, to_bound
 
 SUITE_SUFFIXES = (".toml", ".json")
 
@@ -30,23 +31,6 @@ class InlineDocument(_Strict):
     id: str
     text: str
     title: str = ""
-
-
-class Bound(_Strict):
-    """A threshold: ``min`` and/or ``max`` (inclusive)."""
-
-    min: Optional[float] = None
-    max: Optional[float] = None
-
-    @model_validator(mode="after")
-    def _one_side(self) -> "Bound":
-        if self.min is None and self.max is None:
-            raise ValueError("a threshold needs 'min' or 'max'")
-        return self
-
-
-# A bare number means "min" for higher-is-better metrics and "max" for lower-is-better ones.
-ThresholdValue = Union[float, Bound]
 
 
 class ExpectedFact(_Strict):
@@ -183,8 +167,6 @@ def _read_text(path: Path, where: str) -> str:
 def _check_thresholds(path: Path, spec: SuiteSpec) -> None:
     """Unknown metric names and direction-less bare numbers are suite mistakes: report them at
     load time, not as a case failure."""
-    from .gate import to_bound  # gate imports this module
-
     layers = [("thresholds", spec.thresholds)] + [(f"backend_thresholds.{b}", t) for b, t in spec.backend_thresholds.items()]
     for cs in spec.cases:
         layers += [(f"case {cs.id!r} thresholds", cs.thresholds)]
