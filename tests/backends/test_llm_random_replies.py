@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from summarizer.config.options import SummaryOptions
 from summarizer.testing.fake_chat import FakeChatModel
 
-from .llm_helpers import assert_valid, numbered_lines, run, seed_docs
+from ..llm_helpers import assert_valid, numbered_lines, run, seed_docs
 
 DOCS = seed_docs()
 WORDS = "Kharkiv Russian forces Ukraine withdrew city border 2022 May “quoted words here” the said".split()

@@ -14,7 +14,7 @@ from summarizer.pipeline import summarize
 from summarizer.testing.fake_chat import FakeChatModel
 from summarizer.testing.fake_openai import FakeOpenAIServer
 
-from .llm_helpers import LINE_RE, assert_valid, seed_docs
+from ..llm_helpers import LINE_RE, assert_valid, seed_docs
 
 
 def handler(body: dict) -> dict:

@@ -6,7 +6,7 @@ import pytest
 
 from summarizer.prepare.cleaning import find_junk, guess_title, is_date_line
 
-from .conftest import SEEDS
+from ..conftest import SEEDS
 
 
 def junk_lines(text: str) -> dict[str, str]:

@@ -13,7 +13,7 @@ from summarizer.errors import BackendError, InputError
 from summarizer.evals import load_suites
 from summarizer.evals import case_runner
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "evals" / "example" / "suite.toml"
 
 

@@ -21,7 +21,7 @@ from summarizer.prepare.corpus import prepare
 from summarizer.prepare.tokens import get_counter
 from summarizer.testing.fake_chat import FakeChatModel
 
-from .llm_helpers import assert_valid, kind, numbered_lines, run, seed_docs
+from ..llm_helpers import assert_valid, kind, numbered_lines, run, seed_docs
 
 
 def echo_handler(request):

@@ -7,7 +7,7 @@ from summarizer.io.ingest import load_documents
 from summarizer.prepare.corpus import prepare
 from summarizer.prepare.dedup import near_duplicate_groups, normalized_words
 
-from .conftest import SEEDS
+from ..conftest import SEEDS
 
 
 def _units_by_text(corpus):

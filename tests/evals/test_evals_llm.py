@@ -9,7 +9,7 @@ import pytest
 from summarizer import backends
 from summarizer.cli import main
 
-EXAMPLE = Path(__file__).resolve().parent.parent / "evals" / "example" / "suite.toml"
+EXAMPLE = Path(__file__).resolve().parents[2] / "evals" / "example" / "suite.toml"
 
 
 @pytest.mark.llm
