@@ -2,7 +2,7 @@
 
 A backend turns a prepared ``Corpus`` into a ``Draft``: per-source summaries, a consolidated
 summary and conflicts, each sentence with citations. The pipeline then checks every citation
-(``citations.enforce``) and assembles the result contract, so backends cannot return a citation
+(``evidence.citations.enforce``) and assembles the result contract, so backends cannot return a citation
 that does not hold.
 
 Backends register by name, like simonw/llm's model plugins: built-ins call ``register`` at import,

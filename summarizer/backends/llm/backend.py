@@ -3,7 +3,7 @@
 Citations are exact by construction: the model only ever sees numbered passages (content units
 after cleaning and dedup, never junk) and answers with numbers, which resolve to ``Unit``s and then
 to exact spans with ``cite_unit``. What a number *means* is then checked lexically
-(``summarizer.support``): wrong numbers are re-pointed or dropped, filler and made-up quotes or
+(``summarizer.evidence.support``): wrong numbers are re-pointed or dropped, filler and made-up quotes or
 figures never reach the result, and a summary left shorter than asked (or empty) is filled up
 with the extractive backend's picks (counted as ``fallback_sentences``).
 
