@@ -23,12 +23,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from summarizer.backends.llm import LLMBackend  # noqa: E402
-from summarizer.ingest import load_documents  # noqa: E402
-from summarizer.llm.base import ChatRequest  # noqa: E402
-from summarizer.llm.openai_client import OpenAIChatModel  # noqa: E402
-from summarizer.models import Document  # noqa: E402
-from summarizer.options import SummaryOptions  # noqa: E402
+from summarizer.backends.llm.backend import LLMBackend  # noqa: E402
+from summarizer.chat.openai_client import OpenAIChatModel  # noqa: E402
+from summarizer.chat.protocol import ChatRequest  # noqa: E402
+from summarizer.config.options import SummaryOptions  # noqa: E402
+from summarizer.contract.documents import Document  # noqa: E402
+from summarizer.io.ingest import load_documents  # noqa: E402
 from summarizer.pipeline import summarize  # noqa: E402
 from summarizer.testing.fake_openai import FakeOpenAIServer  # noqa: E402
 

@@ -21,12 +21,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import pydantic  # noqa: E402
 
-from summarizer.llm.base import ChatRequest  # noqa: E402
-from summarizer.llm.cache import CachedChatModel  # noqa: E402
-from summarizer.llm.local_server import LocalServer  # noqa: E402
-from summarizer.llm.openai_client import OpenAIChatModel  # noqa: E402
-from summarizer.llm.structured import ask_json  # noqa: E402
-from summarizer.settings import Settings  # noqa: E402
+from summarizer.chat.local_server import LocalServer  # noqa: E402
+from summarizer.chat.openai_client import OpenAIChatModel  # noqa: E402
+from summarizer.chat.protocol import ChatRequest  # noqa: E402
+from summarizer.chat.reply_cache import CachedChatModel  # noqa: E402
+from summarizer.chat.structured import ask_json  # noqa: E402
+from summarizer.config.settings import Settings  # noqa: E402
 from summarizer.testing.fake_openai import FakeOpenAIServer  # noqa: E402
 
 

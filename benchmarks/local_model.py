@@ -12,7 +12,7 @@ completion tokens / generation rate (the server answers one completion at a time
 measures the floor and then the command, alternating configurations, so noise hits both alike.
 
 "Extra buffer types" are llama.cpp's repacked / AMX weight layouts; ``off`` is the configuration
-that cannot take the AMX path (see ``summarizer/llm/llama_launcher.py``).
+that cannot take the AMX path (see ``summarizer/chat/llama_launcher.py``).
 """
 
 from __future__ import annotations
@@ -34,11 +34,11 @@ SEEDS = ROOT / "seeds"
 _FLOOR = r"""
 import json, sys, time
 sys.path.insert(0, sys.argv[1])
-from summarizer.llm.llama_launcher import disable_extra_buffers
+from summarizer.chat.llama_launcher import disable_extra_buffers
 if sys.argv[2] == "off":
     disable_extra_buffers()
 import llama_cpp
-from summarizer.llm.local_server import resolve_model_path
+from summarizer.chat.local_server import resolve_model_path
 threads, n_ctx = int(sys.argv[3]), int(sys.argv[4])
 model = resolve_model_path(sys.argv[7] or None)
 llm = llama_cpp.Llama(model_path=str(model), n_ctx=n_ctx, n_threads=threads,

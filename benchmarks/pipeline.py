@@ -79,10 +79,10 @@ def build_corpus(mb: float, seed: int = 7) -> list[tuple[str, str]]:
 
 
 def run_ours(docs):
-    from summarizer.chunking import chunk_source
-    from summarizer.corpus import prepare
-    from summarizer.models import Document
-    from summarizer.tokens import get_counter
+    from summarizer.backends.llm.chunking import chunk_source
+    from summarizer.contract.documents import Document
+    from summarizer.prepare.corpus import prepare
+    from summarizer.prepare.tokens import get_counter
 
     documents = [Document(i, t) for i, t in docs]
     get_counter()  # load the tiktoken ranks before the clock, as the pair's is
@@ -101,11 +101,11 @@ def run_ours(docs):
 
 def stage_seconds(docs) -> dict:
     """CPU seconds of each stage of ``prepare`` + chunking, run one after the other."""
-    from summarizer.chunking import chunk_source
-    from summarizer.cleaning import find_junk
-    from summarizer.corpus import split_around_junk
-    from summarizer.dedup import near_duplicate_groups
-    from summarizer.tokens import get_counter
+    from summarizer.backends.llm.chunking import chunk_source
+    from summarizer.prepare.cleaning import find_junk
+    from summarizer.prepare.corpus import split_around_junk
+    from summarizer.prepare.dedup import near_duplicate_groups
+    from summarizer.prepare.tokens import get_counter
 
     counter = get_counter()
     out, clock = {}, time.process_time
@@ -128,9 +128,9 @@ def run_pair(docs):
     import semchunk
     from datasketch import MinHash, MinHashLSH
 
-    from summarizer.dedup import normalized_words
-    from summarizer.segment import split_sentences
-    from summarizer.tokens import load_encoding
+    from summarizer.prepare.dedup import normalized_words
+    from summarizer.prepare.segment import split_sentences
+    from summarizer.prepare.tokens import load_encoding
 
     enc = load_encoding("cl100k_base")
     sentences = [t[a:b] for _, t in docs for a, b in split_sentences(t)]  # before the clock
@@ -158,7 +158,7 @@ def child(contender: str, mb: float) -> None:
         os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})  # one core
     docs = build_corpus(mb)
     nbytes = sum(len(t.encode("utf-8")) for _, t in docs)
-    from summarizer import corpus  # noqa: F401  (imports are not part of the run's memory)
+    from summarizer.prepare import corpus  # noqa: F401  (imports are not part of the run's memory)
 
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     seconds, cpu, info = (run_ours if contender == "ours" else run_pair)(docs)

@@ -1,7 +1,8 @@
 """Multi-document summarization with verified span citations."""
 
-from .models import Document, SummaryResult
-from .options import SummaryOptions
+from .config.options import SummaryOptions
+from .contract.documents import Document
+from .contract.result import SummaryResult
 from .pipeline import summarize
 
 __all__ = ["Document", "SummaryOptions", "SummaryResult", "summarize"]

@@ -7,13 +7,14 @@ import re
 from pathlib import Path
 from typing import Optional
 
-from summarizer.backends.llm import LLMBackend
-from summarizer.citations import check_result
-from summarizer.ingest import load_documents
-from summarizer.llm.fake import FakeChatModel
-from summarizer.models import Document, SummaryResult
-from summarizer.options import SummaryOptions
+from summarizer.backends.llm.backend import LLMBackend
+from summarizer.config.options import SummaryOptions
+from summarizer.contract.documents import Document
+from summarizer.contract.result import SummaryResult
+from summarizer.evidence.citations import check_result
+from summarizer.io.ingest import load_documents
 from summarizer.pipeline import summarize
+from summarizer.testing.fake_chat import FakeChatModel
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 LINE_RE = re.compile(r"^\[(\d+)\] (?:\((?:S\d+(?:, )?)+\) )?(.*)$", re.M)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from summarizer.cleaning import find_junk
+from summarizer.prepare.cleaning import find_junk
 
 from .conftest import REPO, SEEDS
 

@@ -7,15 +7,16 @@ import asyncio
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from summarizer.chunking import chunk_source
-from summarizer.corpus import prepare
-from summarizer.dedup import WORD_RE, build_units, normalized_key, normalized_keys
-from summarizer.models import Document, SourceSentence
-from summarizer.options import SummaryOptions
+from summarizer.backends.llm.chunking import chunk_source
+from summarizer.config.options import SummaryOptions
+from summarizer.config.settings import Settings
+from summarizer.contract.documents import Document
 from summarizer.pipeline import summarize
-from summarizer.segment import split_sentences
-from summarizer.settings import Settings
-from summarizer.tokens import get_counter
+from summarizer.prepare.corpus import prepare
+from summarizer.prepare.dedup import WORD_RE, build_units, normalized_key, normalized_keys
+from summarizer.prepare.segment import split_sentences
+from summarizer.prepare.spans import SourceSentence
+from summarizer.prepare.tokens import get_counter
 
 from .conftest import documents_text, messy_text
 
@@ -175,7 +176,7 @@ def test_chunking_rejects_impossible_limits():
 @given(st.lists(any_text, max_size=5))
 @settings(max_examples=50)
 def test_token_count_exact_when_the_memo_is_cleared(texts):
-    from summarizer.tokens import TokenCounter
+    from summarizer.prepare.tokens import TokenCounter
 
     counter = TokenCounter(cache_limit=2)  # forces the memo to be cleared between calls
     for text in texts + texts:
@@ -186,7 +187,7 @@ def test_token_count_exact_when_the_memo_is_cleared(texts):
 @given(any_text)
 @settings(max_examples=200)
 def test_junk_spans_slice_back_to_trimmed_lines(text):
-    from summarizer.cleaning import _lines, find_junk
+    from summarizer.prepare.cleaning import _lines, find_junk
 
     for ln in _lines(text):
         assert text[ln.start : ln.end] == ln.text == ln.text.strip() and "\n" not in ln.text

@@ -7,8 +7,9 @@ import asyncio
 import json
 
 from summarizer.cli import main
-from summarizer.models import Document, jsonable
-from summarizer.options import SummaryOptions
+from summarizer.config.options import SummaryOptions
+from summarizer.contract.documents import Document
+from summarizer.contract.result import jsonable
 from summarizer.pipeline import summarize
 
 DOCS = [Document(id="a", text="The council voted to rebuild the harbor wall in May. It will cost 4.2 million euros."),

@@ -2,7 +2,7 @@
 
 A backend turns a prepared ``Corpus`` into a ``Draft``: per-source summaries, a consolidated
 summary and conflicts, each sentence with citations. The pipeline then checks every citation
-(``citations.enforce``) and assembles the result contract, so backends cannot return a citation
+(``evidence.citations.enforce``) and assembles the result contract, so backends cannot return a citation
 that does not hold.
 
 Backends register by name, like simonw/llm's model plugins: built-ins call ``register`` at import,
@@ -15,13 +15,14 @@ from dataclasses import dataclass, field
 from importlib.metadata import entry_points
 from typing import TYPE_CHECKING, Any, Callable, Protocol, runtime_checkable
 
+from ..contract.result import Sentence
 from ..errors import ConfigError
-from ..models import Sentence
 
 if TYPE_CHECKING:
-    from ..corpus import Corpus, Progress
-    from ..options import SummaryOptions
-    from ..settings import Settings
+    from ..config.options import SummaryOptions
+    from ..config.settings import Settings
+    from ..prepare.corpus import Corpus
+    from ..progress import Progress
 
 
 @dataclass

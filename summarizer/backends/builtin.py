@@ -10,7 +10,7 @@ register("extractive", lambda settings, options: ExtractiveBackend())
 
 def _llm_factory(name: str):
     def factory(settings, options):
-        from .llm import LLMBackend  # imported lazily: the extractive path needs none of it
+        from .llm.backend import LLMBackend  # imported lazily: the extractive path needs none of it
 
         return LLMBackend(backend_name=name, settings=settings, options=options)
 

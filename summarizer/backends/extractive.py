@@ -13,12 +13,14 @@ import asyncio
 import math
 from typing import Sequence
 
-from ..citations import cite_unit
-from ..conflicts import find_conflicts
-from ..corpus import Corpus, Progress
-from ..models import Sentence, SourceSentence, Unit
-from ..options import SummaryOptions
-from ..textstats import TfIdf, centroid, content_words, cosine
+from ..config.options import SummaryOptions
+from ..contract.result import Sentence
+from ..evidence.citations import cite_unit
+from ..evidence.conflicts import find_conflicts
+from ..evidence.textstats import TfIdf, centroid, content_words, cosine
+from ..prepare.corpus import Corpus
+from ..prepare.spans import SourceSentence, Unit
+from ..progress import Progress
 from .base import Draft
 
 _LAMBDA = 0.7  # MMR trade-off between salience and novelty

@@ -15,12 +15,12 @@ import asyncio
 from pathlib import Path
 from typing import Any, Optional
 
-from ..models import SummaryResult
-from ..settings import Settings
-from .cache import ResultCache
-from .metrics import METRICS
-from .runner import CaseOutcome, run_case, score
+from ..config.settings import Settings
+from ..contract.result import SummaryResult
+from .case_runner import CaseOutcome, run_case, score
+from .result_cache import ResultCache
 from .suite import Case, Suite, load_suite_file, load_suites
+from .thresholds import METRICS, to_bound
 
 __all__ = ["METRICS", "Case", "CaseOutcome", "Suite", "assert_case", "evaluate", "load_suite_file",
            "load_suites", "run_case", "score"]
@@ -32,8 +32,6 @@ def evaluate(case: Case, backend: str = "extractive", result: Optional[SummaryRe
     """Score ``result`` against ``case``, or run the case with ``backend`` first (synchronous).
     ``thresholds`` add to / override the case's own for this call only."""
     if thresholds:
-        from .gate import to_bound
-
         for metric, value in thresholds.items():
             to_bound(metric, value)  # unknown metric or missing direction: InputError now
     if result is not None:

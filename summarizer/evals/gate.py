@@ -9,9 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Optional
 
-from ..errors import InputError
-from .metrics import EITHER, HIGHER, METRICS
-from .suite import Bound, ThresholdValue
+from .thresholds import HIGHER, METRICS, to_bound
 
 #: Metrics compared with a baseline: the quality scores (deterministic for a fixed backend).
 #: Cost metrics (seconds, tokens, calls) vary run to run and are left to thresholds.
@@ -31,19 +29,6 @@ class Failure:
     def __str__(self) -> str:
         shown = "missing" if self.value is None else f"{self.value:g}"
         return f"{self.case}: {self.metric} = {shown}, expected {self.expected}"
-
-
-def to_bound(metric: str, value: ThresholdValue) -> Bound:
-    direction = METRICS.get(metric)
-    if direction is None:
-        raise InputError(f"unknown metric {metric!r} in thresholds; known: {', '.join(sorted(METRICS))}")
-    if isinstance(value, Bound):
-        return value
-    if isinstance(value, dict):
-        return Bound.model_validate(value)
-    if direction == EITHER:
-        raise InputError(f"threshold for {metric!r} must say min or max, e.g. {{max = {value}}}")
-    return Bound(min=value) if direction == HIGHER else Bound(max=value)
 
 
 def check_thresholds(case: str, values: dict[str, Any], thresholds: dict[str, Any],

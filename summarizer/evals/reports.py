@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import EvalError
+from .case_runner import CaseOutcome
 from .gate import Failure
-from .runner import CaseOutcome
 
 REPORT_VERSION = 1
 TABLE_METRICS = ["citation_validity", "uncited_sentences", "support_recall", "support_precision", "junk_cited",

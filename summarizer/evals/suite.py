@@ -13,11 +13,12 @@ import tomllib
 from pathlib import Path
 from typing import Any, Optional, Union
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from ..contract.documents import Document
 from ..errors import InputError
-from ..ingest import load_documents
-from ..models import Document
+from ..io.ingest import load_documents
+from .thresholds import ThresholdValue, to_bound
 
 SUITE_SUFFIXES = (".toml", ".json")
 
@@ -32,24 +33,7 @@ class InlineDocument(_Strict):
     title: str = ""
 
 
-class Bound(_Strict):
-    """A threshold: ``min`` and/or ``max`` (inclusive)."""
-
-    min: Optional[float] = None
-    max: Optional[float] = None
-
-    @model_validator(mode="after")
-    def _one_side(self) -> "Bound":
-        if self.min is None and self.max is None:
-            raise ValueError("a threshold needs 'min' or 'max'")
-        return self
-
-
-# A bare number means "min" for higher-is-better metrics and "max" for lower-is-better ones.
-ThresholdValue = Union[float, Bound]
-
-
-class Fact(_Strict):
+class ExpectedFact(_Strict):
     """A fact that must appear in the consolidated summary.
 
     Matching rules: case-insensitive; every entry of ``keywords`` must occur as a substring of
@@ -71,14 +55,14 @@ class NoCite(_Strict):
 
 class ConflictExpectation(_Strict):
     """A conflict that must be found: some conflict sentence (its text or its cited spans)
-    contains all the keywords, with the same rules as ``Fact``."""
+    contains all the keywords, with the same rules as ``ExpectedFact``."""
 
     keywords: list[str] = Field(min_length=1)
     name: str = ""
 
 
 class Expectations(_Strict):
-    facts: list[Fact] = Field(default_factory=list)
+    facts: list[ExpectedFact] = Field(default_factory=list)
     no_cite: list[NoCite] = Field(default_factory=list)
     conflicts: list[ConflictExpectation] = Field(default_factory=list)
 
@@ -183,8 +167,6 @@ def _read_text(path: Path, where: str) -> str:
 def _check_thresholds(path: Path, spec: SuiteSpec) -> None:
     """Unknown metric names and direction-less bare numbers are suite mistakes: report them at
     load time, not as a case failure."""
-    from .gate import to_bound  # gate imports this module
-
     layers = [("thresholds", spec.thresholds)] + [(f"backend_thresholds.{b}", t) for b, t in spec.backend_thresholds.items()]
     for cs in spec.cases:
         layers += [(f"case {cs.id!r} thresholds", cs.thresholds)]

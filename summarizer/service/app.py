@@ -20,17 +20,17 @@ from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from ..config.options import SummaryOptions
+from ..config.settings import Settings
 from ..errors import ConfigError, SummarizerError
-from ..options import SummaryOptions
-from ..settings import Settings
 from .auth import parse_keys
 from .events import EventHub
+from .job_runner import JobRunner, new_runner
 from .jobstore import JobStore, SqliteJobStore
-from .metrics import Metrics
 from .middleware import EdgeMiddleware, error_body
 from .pool import BackendPool
+from .prometheus import Metrics
 from .routes import router
-from .runner import JobRunner, new_runner
 
 log = logging.getLogger("summarizer.service")
 STATIC_DIR = Path(__file__).resolve().parent.parent / "web" / "static"

@@ -7,8 +7,8 @@ import hmac
 
 from fastapi import Request
 
+from ..config.settings import Settings
 from ..errors import Unauthorized
-from ..settings import Settings
 
 
 def parse_keys(settings: Settings) -> list[bytes]:

@@ -17,7 +17,7 @@ import uuid
 
 from pythonjsonlogger.json import JsonFormatter
 
-from .metrics import Metrics
+from .prometheus import Metrics
 
 request_id_var: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")

@@ -11,8 +11,8 @@ import asyncio
 from typing import Optional
 
 from .. import backends
-from ..options import SummaryOptions
-from ..settings import Settings
+from ..config.options import SummaryOptions
+from ..config.settings import Settings
 
 
 class BackendPool:

@@ -11,18 +11,18 @@ from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from sse_starlette.sse import EventSourceResponse
 
 from .. import backends
-from ..corpus import prepare
+from ..config.options import SummaryOptions
+from ..contract.result import SummaryResult, jsonable
 from ..errors import JobNotReady
-from ..models import SummaryResult, jsonable
-from ..options import SummaryOptions
+from ..io.render import to_markdown
 from ..pipeline import summarize
-from ..render import to_markdown
+from ..prepare.corpus import prepare
 from . import jobstore as js
 from .auth import owner_of
+from .job_runner import documents_from
 from .middleware import error_body
 from .schemas import (ERROR_RESPONSES, BackendsView, ErrorBody, CancelView, JobCreated, JobView, SummaryRequest,
                       check_request, stored_documents)
-from .runner import documents_from
 
 router = APIRouter(prefix="/v1", dependencies=[Depends(owner_of)], responses=ERROR_RESPONSES)
 Format = Literal["json", "markdown"]

@@ -6,10 +6,10 @@ from typing import Any, Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from ..config.options import SummaryOptions
+from ..config.settings import Settings
+from ..contract.documents import Document
 from ..errors import InputError, LimitExceeded, SummarizerError
-from ..models import Document
-from ..options import SummaryOptions
-from ..settings import Settings
 
 
 class DocumentIn(BaseModel):
@@ -27,7 +27,7 @@ class SummaryRequest(BaseModel):
     options: SummaryOptions = Field(default_factory=SummaryOptions)
 
 
-class Progress(BaseModel):
+class ProgressEvent(BaseModel):
     stage: str
     done: int
     total: int
@@ -59,7 +59,7 @@ ERROR_RESPONSES: dict = {status: {"model": ErrorBody, "description": desc} for s
 class JobView(BaseModel):
     id: str
     status: Literal["queued", "running", "succeeded", "failed", "cancelled"]
-    progress: Progress
+    progress: ProgressEvent
     error: Optional[ErrorInfo] = None
     created_at: str
     updated_at: str

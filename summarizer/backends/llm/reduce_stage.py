@@ -1,0 +1,202 @@
+"""Reduce stage: one consolidated summary from the per-source summaries, hierarchically if needed.
+
+Facts = the per-source summary sentences (each with the units it was verified against) plus the
+passages several sources state verbatim (dedup units with 2+ sources). The model sees them
+numbered with source labels and answers sentences citing fact numbers; a sentence is verified
+against the units of the facts it cites (re-pointed within the group's facts, or dropped). If the
+facts do not fit one request, they are packed into groups that do, each group is reduced to at
+most ``consolidated_sentences`` new facts, and so on: ``reduce_levels`` counts the levels. Finally
+every source that states a kept sentence is cited too (best supporting unit per other source).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Optional
+
+from ...contract.result import Sentence
+from ...errors import ContextOverflow
+from ...evidence.citations import cite_unit
+from ...evidence.support import SENTENCE_SUPPORT, Passage, Resolver, supports
+from ...evidence.textstats import content_words
+from ...prepare.spans import Unit
+from .common import SentencesReply, call, example_reply, sentences_schema, strip_tags, use_template
+from .map_stage import MapItem, dedupe_citations
+
+if TYPE_CHECKING:
+    from .backend import _Run
+
+_LINE_OVERHEAD = 2
+_SHARED_UNITS_PER_SENTENCE = 3  # how many multi-source passages join the facts, per output sentence
+
+
+@dataclass
+class Fact:
+    text: str
+    passages: list[Passage[int]]
+
+
+def _sources(run: "_Run", units: dict[int, Unit], fact: Fact) -> list[str]:
+    seen: dict[str, None] = {}
+    for p in fact.passages:
+        for sid in units[p.key].source_ids:
+            seen.setdefault(sid, None)
+    return list(seen)
+
+
+def _initial_facts(run: "_Run", per_source: dict[str, list[MapItem]], units: dict[int, Unit]) -> list[Fact]:
+    facts = [Fact(item.sentence.text, item.passages) for d in run.corpus.documents for item in per_source[d.id]]
+    used = {p.key for f in facts for p in f.passages}
+    shared = [u for u in units.values() if len(u.source_ids) >= 2 and u.id not in used]
+    shared.sort(key=lambda u: (-len(u.source_ids), u.canonical.source_id, u.canonical.index))
+    for u in shared[: _SHARED_UNITS_PER_SENTENCE * run.options.consolidated_sentences]:
+        s = u.content_occurrences[0]
+        facts.append(Fact(" ".join(run.texts[s.source_id][s.start : s.end].split()), [Passage.of(u.id, run.texts[s.source_id][s.start : s.end])]))
+    return facts
+
+
+class _Reducer:
+    def __init__(self, run: "_Run") -> None:
+        self.run = run
+        self.template = use_template(run, "reduce")
+        self.units = {u.id: u for u in run.corpus.units if u.content_occurrences}
+        self.label = {d.id: f"S{i}" for i, d in enumerate(run.corpus.documents, 1)}
+        self.k = run.options.consolidated_sentences
+        self.max_tokens = min(run.max_output_tokens, 80 * self.k + 60)
+        fixed = run.budget.prompt_tokens(self.template.render(max_sentences=self.k, numbered="", example=""),
+                                         sentences_schema(self.k, 9999))
+        self.room = run.budget.room(fixed, self.max_tokens)
+        self.fixed = fixed
+        if self.room <= 0:
+            raise ContextOverflow(f"the reduce prompt alone does not fit the model's context window ({run.model.context_window})")
+
+    def line(self, i: int, fact: Fact) -> str:
+        labels = ", ".join(self.label[s] for s in _sources(self.run, self.units, fact))
+        return f"[{i}] ({labels}) {fact.text}"
+
+    def pack(self, facts: list[Fact]) -> list[list[Fact]]:
+        """Groups that fit one request each; a group's example (its first fact again) is counted too."""
+        groups: list[list[Fact]] = []
+        group: list[Fact] = []
+        used = 0
+        count = self.run.budget.counter.count
+        for f in facts:
+            cost = count(self.line(len(group) + 1, f)) + _LINE_OVERHEAD
+            if not group:
+                cost += count(example_reply(f.text))
+            if cost > self.room:
+                raise ContextOverflow("a single summary sentence does not fit the reduce prompt's context window")
+            if group and used + cost > self.room:
+                groups.append(group)
+                group, used = [], 0
+                cost = count(self.line(1, f)) + _LINE_OVERHEAD + count(example_reply(f.text))
+            group.append(f)
+            used += cost
+        if group:
+            groups.append(group)
+        return groups
+
+    async def reduce_group(self, facts: list[Fact], purpose: str, resolver: Resolver) -> Optional[list[Fact]]:
+        numbered = "\n".join(self.line(i, f) for i, f in enumerate(facts, 1))
+        values = {"max_sentences": self.k, "numbered": numbered, "example": example_reply(facts[0].text)}
+        reply = await call(self.run, self.template, values, sentences_schema(self.k, len(facts)), SentencesReply,
+                           self.max_tokens, purpose)
+        self.run.counts["reduce_calls"] += 1
+        if reply is None:
+            return None
+        pool: list[Passage[int]] = []
+        for f in facts:
+            pool += [p for p in f.passages if p not in pool]
+        out = []
+        for gen in reply.sentences[: self.k]:
+            cited: list[Passage[int]] = []
+            for n in gen.cites:
+                if 1 <= n <= len(facts):
+                    cited += [p for p in facts[n - 1].passages if p not in cited]
+                else:
+                    self.run.counts["out_of_range_cites"] += 1
+            text = strip_tags(gen.text)
+            kept = resolver.resolve(text, cited, pool)
+            if kept is not None:
+                out.append(Fact(text, kept))
+        return out
+
+    def to_sentence(self, fact: Fact, index: dict[str, list[int]]) -> Sentence:
+        """Cite the fact's units, plus the best supporting unit of every other source that states it."""
+        texts = self.run.texts
+        units = [self.units[p.key] for p in fact.passages]
+        cited_sources = set(_sources(self.run, self.units, fact))
+        words = frozenset(content_words(fact.text))
+        best: dict[str, tuple[float, Unit]] = {}
+        for uid in {uid for w in words for uid in index.get(w, ())}:
+            u = self.units[uid]
+            p = Passage.of(uid, texts[u.canonical.source_id][u.canonical.start : u.canonical.end])
+            share = len(words & p.words) / max(1, len(words))
+            if share < SENTENCE_SUPPORT or not supports(words, p):
+                continue
+            for sid in u.source_ids:
+                if sid not in cited_sources and share > best.get(sid, (0.0, u))[0]:
+                    best[sid] = (share, u)
+        for sid, (_, u) in sorted(best.items()):
+            if u not in units:
+                units.append(u)
+                self.run.counts["added_support_citations"] += 1
+        citations = [c for u in units for c in cite_unit(texts, u)]
+        return Sentence(text=fact.text, citations=dedupe_citations(citations))
+
+
+def _word_index(units: dict[int, Unit], texts: dict[str, str]) -> dict[str, list[int]]:
+    index: dict[str, list[int]] = {}
+    for u in units.values():
+        s = u.canonical
+        for w in set(content_words(texts[s.source_id][s.start : s.end])):
+            index.setdefault(w, []).append(u.id)
+    return index
+
+
+def _top_facts(facts: list[Fact], k: int, reducer: _Reducer) -> list[Fact]:
+    """Deterministic stand-in for a failed group call: the facts stated by the most sources."""
+    ranked = sorted(range(len(facts)), key=lambda i: (-len(_sources(reducer.run, reducer.units, facts[i])), i))
+    return [facts[i] for i in sorted(ranked[:k])]
+
+
+async def reduce_all(run: "_Run", per_source: dict[str, list[MapItem]]) -> list[Sentence]:
+    r = _Reducer(run)
+    facts = _initial_facts(run, per_source, r.units)
+    final: list[Fact] = []
+    level = 0
+    while facts:
+        level += 1
+        groups = r.pack(facts)
+        done = 0
+
+        async def one(i: int, group: list[Fact], resolver: Resolver) -> list[Fact]:
+            nonlocal done
+            out = await r.reduce_group(group, f"reduce:{level}:{i + 1}/{len(groups)}", resolver)
+            done += 1
+            run.progress("reduce", {"level": level, "done": done, "total": len(groups)})
+            return _top_facts(group, r.k, r) if out is None else out
+
+        if len(groups) == 1:
+            final = await one(0, groups[0], Resolver(run.counts))
+            break
+        parts = await asyncio.gather(*(one(i, g, Resolver(run.counts)) for i, g in enumerate(groups)))
+        merged = [f for part in parts for f in part]
+        if len(merged) >= len(facts):
+            raise ContextOverflow("hierarchical reduce cannot shrink the summaries to fit the context window")
+        facts = merged
+    run.counts["reduce_levels"] = level
+    index = _word_index(r.units, run.texts)
+    sentences = [r.to_sentence(f, index) for f in final]
+    if len(sentences) < r.k:
+        # Short or empty (weak model, failed call): fill up with the extractive picks, counted.
+        from ..extractive import ExtractiveBackend
+
+        cited = {(c.source_id, c.start) for s in sentences for c in s.citations}
+        picks = ExtractiveBackend()._consolidate(run.corpus, list(r.units.values()), run.extractive_vectors(), r.k)
+        extra = [s for s in picks if not any((c.source_id, c.start) in cited for c in s.citations)]
+        extra = extra[: r.k - len(sentences)]
+        run.counts["fallback_sentences"] += len(extra)
+        sentences += extra
+    return sentences

@@ -1,0 +1,5 @@
+"""The ``summarizer`` command line: ``main`` (in ``main.py``) and one module per command."""
+
+from .main import main
+
+__all__ = ["main"]

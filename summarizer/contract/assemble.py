@@ -1,0 +1,40 @@
+"""Assembling result contract v1 from a backend's draft: every citation checked (``enforce``),
+sources described (sha256, length), and the run's statistics merged."""
+
+from __future__ import annotations
+
+from .. import backends
+from ..evidence.citations import enforce, sha256_text
+from ..prepare.corpus import Corpus
+from .result import PerSourceSummary, SourceInfo, Stats, SummaryResult
+
+
+def assemble(corpus: Corpus, draft: backends.Draft, backend_name: str, seconds: float) -> SummaryResult:
+    texts = corpus.texts
+    counts: dict[str, int] = {"dropped_citations": 0, "dropped_sentences": 0}
+    per_source = [
+        PerSourceSummary(source_id=d.id, summary=enforce(draft.per_source.get(d.id, []), texts, counts))
+        for d in corpus.documents
+    ]
+    consolidated = enforce(draft.consolidated, texts, counts)
+    conflicts = enforce(draft.conflicts, texts, counts)
+    extra = dict(draft.stats)
+    # Backends may already count what their own checks dropped; add ours on top.
+    for key, n in counts.items():
+        extra[key] = extra.get(key, 0) + n
+    cstats = corpus.stats()
+    stats = Stats(
+        backend=backend_name,
+        **{k: v for k, v in extra.items() if k not in {"backend", "seconds", "source_tokens", "deduped_tokens"}},
+        source_tokens=cstats["source_tokens"],
+        deduped_tokens=cstats["deduped_tokens"],
+        seconds=round(seconds, 3),
+        units_before_dedup=cstats["content_sentences"],
+        units_after_dedup=cstats["content_units"],
+        junk_spans=cstats["junk_spans"],
+    )
+    sources = [
+        SourceInfo(id=d.id, title=d.title, path=d.path, sha256=sha256_text(d.text), chars=len(d.text))
+        for d in corpus.documents
+    ]
+    return SummaryResult(sources=sources, per_source=per_source, consolidated=consolidated, conflicts=conflicts, stats=stats)

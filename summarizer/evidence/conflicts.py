@@ -1,0 +1,108 @@
+"""Lexical conflict finding: places where sources state different numbers or dates.
+
+Used by the extractive backend, and by LLM backends as candidates to confirm. Two signals:
+
+* similar sentences from different sources (shared rare content words) whose numbers differ,
+  such as a count, a date or a distance reported two ways;
+* page-date lines that disagree with each other or with the years the sources' text mentions.
+
+Candidate pairs come from an inverted index over content words with a document-frequency cap,
+so the cost stays near-linear. Conflict sentences quote both sides and cite both spans; page-date
+conflicts cite the page-date lines themselves, which is the one place junk spans are cited.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from ..contract.result import Sentence
+from ..prepare.corpus import Corpus
+from ..prepare.spans import SourceSentence
+from .citations import cite, cite_sentence
+from .periods import period_conflicts
+from .textstats import content_words, numbers, similar_pairs
+
+_YEAR = re.compile(r"\b(19|20)\d{2}\b")
+_MAX_PAIRS = 3
+MAX_POSTING = 50  # words in more sentences than this are too common to suggest a pair
+
+
+def _short(text: str, n: int = 140) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= n else text[: n - 1].rstrip() + "…"
+
+
+def _number_conflicts(corpus: Corpus) -> list[Sentence]:
+    texts = corpus.texts
+    sents = [
+        s for ss in corpus.sentences.values() for s in ss if s.junk is None and numbers(texts[s.source_id][s.start : s.end])
+    ]
+    words = [set(content_words(texts[s.source_id][s.start : s.end])) for s in sents]
+    cap = max(3, min(len(corpus.documents) * 2, MAX_POSTING))
+    scored: list[tuple[float, SourceSentence, SourceSentence]] = []
+    for i, j, sim in similar_pairs(words, cap, 0.3):
+        a, b = sents[i], sents[j]
+        if a.source_id != b.source_id:
+            na = numbers(texts[a.source_id][a.start : a.end])
+            nb = numbers(texts[b.source_id][b.start : b.end])
+            if na - nb and nb - na:
+                scored.append((sim, a, b))
+    scored.sort(key=lambda t: -t[0])
+    out = []
+    for _, a, b in scored[:_MAX_PAIRS]:
+        ta, tb = texts[a.source_id][a.start : a.end], texts[b.source_id][b.start : b.end]
+        out.append(
+            Sentence(
+                text=f"{a.source_id} and {b.source_id} give different figures: “{_short(ta)}” versus “{_short(tb)}”",
+                citations=[cite_sentence(texts, a), cite_sentence(texts, b)],
+            )
+        )
+    return out
+
+
+def _page_date_conflicts(corpus: Corpus) -> list[Sentence]:
+    """Page-date lines that disagree, and which of them cannot be the date of the events.
+
+    The events' year is the one the content sentences mention most; when they mention none,
+    the earliest page-date year (a dateline is never later than the events it reports; page
+    stamps and crawl dates often are).
+    """
+    texts = corpus.texts
+    dated: list[tuple[str, int, int, str, int]] = []
+    for doc in corpus.documents:
+        for j in corpus.junk[doc.id]:
+            if j.reason == "page_date":
+                line = doc.text[j.start : j.end]
+                year = max((int(m.group(0)) for m in _YEAR.finditer(line)), default=0)
+                dated.append((doc.id, j.start, j.end, line, year))
+    if not dated:
+        return []
+    years: Counter = Counter()
+    for doc in corpus.documents:
+        for s in corpus.sentences[doc.id]:
+            if s.junk is None:
+                years.update({int(m.group(0)) for m in _YEAR.finditer(doc.text[s.start : s.end])})
+    page_years = [d[4] for d in dated if d[4]]
+    event_year = years.most_common(1)[0][0] if years else min(page_years, default=0)
+    late = [d for d in dated if event_year and d[4] > event_year]
+    citations = [cite(texts, sid, a, b) for sid, a, b, _, _ in dated]
+    if late:
+        fit = [d for d in dated if d not in late and d[4]]
+        text = (
+            "Page dates are not the events' date: "
+            + "; ".join(f"{sid} is dated “{line}”" for sid, _, _, line, _ in late)
+            + f", but the events reported are from {event_year}"
+            + (f" ({'; '.join(f'{sid} is dated “{line}”' for sid, _, _, line, _ in fit)})" if fit else "")
+            + "."
+        )
+        return [Sentence(text=text, citations=citations)]
+    if len({d[3] for d in dated}) < 2:
+        return []
+    return [Sentence(text="Page dates disagree: " + "; ".join(f"{sid} is dated “{line}”" for sid, _, _, line, _ in dated) + ".",
+                     citations=citations)]
+
+
+def find_conflicts(corpus: Corpus) -> list[Sentence]:
+    """Every deterministic conflict: a source about another period, page dates, figures."""
+    return period_conflicts(corpus) + _page_date_conflicts(corpus) + _number_conflicts(corpus)

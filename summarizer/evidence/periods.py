@@ -1,0 +1,99 @@
+"""Which period does each source describe? A deterministic "different event" signal. Pure.
+
+News about the same place can describe different phases of a story. Per source, from content
+sentences only (page-date lines are handled by ``conflicts._page_date_conflicts``):
+
+* explicit months ("early May", "May 16, 2022", "in March"; "May" only with a day, a year or a
+  preposition, since "may" is also a verb);
+* ages of the story ("six-month-old conflict", "three months into the war"), turned into a month
+  when some source gives the start ("since the start of the ... invasion ... on February 24").
+
+A source's *latest* month stands for the period it describes (earlier months are background).
+When at least two other sources have markers and a source's latest month is ``GAP_MONTHS`` or
+more away from every other source's latest month, a conflict sentence names it and cites the
+sentences that carry the time markers. Months without years are compared within one year, the
+honest approximation for a single story.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Optional
+
+from ..contract.result import Sentence
+from ..prepare.corpus import Corpus
+from ..prepare.spans import SourceSentence
+from .citations import cite_sentence
+
+MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+          "November", "December"]
+_MONTH_RE = re.compile(r"\b(" + "|".join(MONTHS) + r")\b")
+_MAY_OK = re.compile(r"(?:\b(?:in|of|since|early|late|mid|until|by|on|from|last|this)\s+May\b|\bMay\s+\d)", re.I)
+_NUMWORDS = {w: i for i, w in enumerate("zero one two three four five six seven eight nine ten eleven twelve".split())}
+_AGE_RE = re.compile(
+    r"\b(\d{1,2}|" + "|".join(_NUMWORDS) + r")[- ]months?(?:-old| into| after the start of)\s+(?:the\s+)?(war|conflict|invasion|offensive)",
+    re.I,
+)
+GAP_MONTHS = 3
+_START_RE = re.compile(r"(?:start|beginning|began|launch)\w*\b[^.]{0,60}?\b(?:on|in)\s+(" + "|".join(MONTHS) + r")\b")
+
+
+@dataclass
+class Marker:
+    month: int  # 1..12
+    sentence: SourceSentence
+    phrase: str
+
+
+def _months_in(text: str) -> list[tuple[int, str]]:
+    out = []
+    for m in _MONTH_RE.finditer(text):
+        name = m.group(1)
+        if name == "May" and not _MAY_OK.search(text[max(0, m.start() - 12) : m.end() + 3]):
+            continue
+        out.append((MONTHS.index(name) + 1, name))
+    return out
+
+
+def source_markers(corpus: Corpus) -> dict[str, list[Marker]]:
+    texts = corpus.texts
+    start_month: Optional[int] = None
+    raw: dict[str, list[tuple[SourceSentence, str]]] = {}
+    for doc in corpus.documents:
+        raw[doc.id] = [(s, texts[doc.id][s.start : s.end]) for s in corpus.sentences[doc.id] if s.junk is None]
+        for _, t in raw[doc.id]:
+            m = _START_RE.search(t)
+            if m and start_month is None:
+                start_month = MONTHS.index(m.group(1)) + 1
+    out: dict[str, list[Marker]] = {}
+    for sid, sents in raw.items():
+        markers = []
+        for s, t in sents:
+            markers += [Marker(month, s, name) for month, name in _months_in(t)]
+            for m in _AGE_RE.finditer(t):
+                n = m.group(1).lower()
+                months = int(n) if n.isdigit() else _NUMWORDS[n]
+                if start_month is not None:
+                    markers.append(Marker((start_month - 1 + months) % 12 + 1, s, m.group(0)))
+        out[sid] = markers
+    return out
+
+
+def period_conflicts(corpus: Corpus) -> list[Sentence]:
+    texts = corpus.texts
+    markers = source_markers(corpus)
+    latest = {sid: max(ms, key=lambda m: m.month) for sid, ms in markers.items() if ms}
+    out = []
+    for sid, m in latest.items():
+        others = {o: om for o, om in latest.items() if o != sid}
+        if len(others) < 2 or min(abs(m.month - om.month) for om in others.values()) < GAP_MONTHS:
+            continue
+        which = ", ".join(f"{o} (“{om.phrase}”)" for o, om in others.items())
+        text = (
+            f"{sid} may describe a different period: its latest time reference is “{m.phrase}” "
+            f"(about {MONTHS[m.month - 1]}), while the latest ones of {which} are months away from it."
+        )
+        cites = [cite_sentence(texts, m.sentence)] + [cite_sentence(texts, om.sentence) for om in others.values()]
+        out.append(Sentence(text=text, citations=cites))
+    return out

@@ -1,0 +1,47 @@
+"""Markdown rendering of a result: summary sentences with footnote citations quoting the span."""
+
+from __future__ import annotations
+
+from ..contract.result import Sentence, SummaryResult
+
+
+def _quote(text: str, limit: int = 300) -> str:
+    text = " ".join(text.split())
+    if len(text) > limit:
+        text = text[: limit - 1] + "…"
+    return text.replace("[", "\\[").replace("]", "\\]")
+
+
+def to_markdown(result: SummaryResult) -> str:
+    notes: list[str] = []
+    index: dict[tuple[str, int, int], int] = {}
+
+    def render(sentence: Sentence) -> str:
+        marks = []
+        for c in sentence.citations:
+            key = (c.source_id, c.start, c.end)
+            if key not in index:
+                index[key] = len(index) + 1
+                notes.append(f"[^{index[key]}]: `{c.source_id}` [{c.start}:{c.end}] “{_quote(c.text)}”")
+            marks.append(f"[^{index[key]}]")
+        return f"{sentence.text}{''.join(marks)}"
+
+    titles = {s.id: s.title or s.id for s in result.sources}
+    out = ["# Summary", ""]
+    out += [f"- {render(s)}" for s in result.consolidated] or ["_No consolidated summary._"]
+    out += ["", "## Conflicts", ""]
+    out += [f"- {render(s)}" for s in result.conflicts] or ["_No conflicts found._"]
+    out += ["", "## Per source", ""]
+    for ps in result.per_source:
+        out += [f"### {titles.get(ps.source_id, ps.source_id)} (`{ps.source_id}`)", ""]
+        out += [f"- {render(s)}" for s in ps.summary] or ["_No summary._"]
+        out.append("")
+    st = result.stats
+    out += [
+        "---",
+        f"backend `{st.backend}`, model `{st.model}`, {st.llm_calls} LLM calls, "
+        f"{st.source_tokens} source tokens → {st.deduped_tokens} after dedup, {st.seconds:.1f} s",
+        "",
+    ]
+    out += notes
+    return "\n".join(out) + "\n"

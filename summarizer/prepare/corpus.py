@@ -1,0 +1,180 @@
+"""Preparing documents for summarization: clean, segment, count, dedup. Pure, no I/O.
+
+``prepare`` is the shared front half of every backend: it turns ``Document``s into a ``Corpus``
+of sentences (with junk marks and token counts) and deduplicated ``Unit``s.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable, Optional, Sequence
+
+from ..contract.documents import Document
+from ..errors import InputError
+from ..progress import Progress, no_progress
+from .cleaning import find_junk, guess_title
+from .dedup import build_units
+from .gcpause import gc_paused
+from .segment import split_sentences
+from .spans import JunkSpan, SourceSentence, Unit
+from .tokens import TokenCounter, get_counter
+
+
+@dataclass(slots=True)
+class Corpus:
+    documents: list[Document]
+    junk: dict[str, list[JunkSpan]]
+    sentences: dict[str, list[SourceSentence]]
+    units: list[Unit]
+    counter: TokenCounter
+    _unit_of: Optional[dict[tuple[str, int], Unit]] = None
+
+    @property
+    def unit_of(self) -> dict[tuple[str, int], Unit]:
+        """The unit of each sentence, by ``(source_id, index)``. Built on first use: chunking and
+        stats never need it, and building it is a few percent of ``prepare`` on large inputs."""
+        if self._unit_of is None:
+            self._unit_of = {(s.source_id, s.index): u for u in self.units for s in u.sentences}
+        return self._unit_of
+
+    @property
+    def texts(self) -> dict[str, str]:
+        return {d.id: d.text for d in self.documents}
+
+    def document(self, source_id: str) -> Document:
+        for d in self.documents:
+            if d.id == source_id:
+                return d
+        raise KeyError(source_id)
+
+    def stats(self) -> dict[str, int]:
+        all_sents = [s for ss in self.sentences.values() for s in ss]
+        content_units = [u for u in self.units if u.content_occurrences]
+        return {
+            "source_tokens": sum(s.tokens for s in all_sents),
+            "deduped_tokens": sum(u.content_occurrences[0].tokens for u in content_units),
+            "sentences": len(all_sents),
+            "content_sentences": sum(1 for s in all_sents if s.junk is None),
+            "units": len(self.units),
+            "content_units": len(content_units),
+            "junk_spans": sum(len(j) for j in self.junk.values()),
+        }
+
+
+def _mark_junk(spans: list[tuple[int, int]], junk: list[JunkSpan]) -> list[Optional[str]]:
+    """Reason for each sentence that overlaps a junk span (both lists sorted by start)."""
+    out: list[Optional[str]] = [None] * len(spans)
+    j = 0
+    for i, (a, b) in enumerate(spans):
+        while j < len(junk) and junk[j].end <= a:
+            j += 1
+        k = j
+        while k < len(junk) and junk[k].start < b:
+            if junk[k].end > a:
+                out[i] = junk[k].reason
+                break
+            k += 1
+    return out
+
+
+def split_around_junk(text: str, junk: list[JunkSpan]) -> list[tuple[int, int]]:
+    """Sentence spans that never straddle a junk line and the content next to it.
+
+    A sentence running across a line break ("Title\ngoogle news") would otherwise carry the
+    junk mark onto the content it is glued to, which could then not be cited.
+    """
+    spans: list[tuple[int, int]] = []
+    pos = 0
+    for j in junk:  # sorted, one per line, disjoint
+        if j.start > pos:
+            spans += split_sentences(text, pos, j.start)
+        spans += split_sentences(text, j.start, j.end)
+        pos = max(pos, j.end)
+    if pos < len(text):
+        spans += split_sentences(text, pos)
+    return spans
+
+
+class _StageProgress:
+    """``prepare`` progress over ``stages`` passes through ``n`` texts, reported about 50 times a
+    pass (a report per text would cost more than some stages' work)."""
+
+    def __init__(self, progress: Progress, n: int, stages: int) -> None:
+        self.progress, self.n, self.total, self.done = progress, n, n * stages, 0
+        self.step = max(1, n // 50)
+
+    def map(self, fn: Callable, *columns: Sequence) -> list:
+        """``[fn(*row) for row in zip(*columns)]``, reporting as it goes."""
+        out: list = []
+        for k in range(0, self.n, self.step):
+            out += map(fn, *(c[k : k + self.step] for c in columns))
+            self.done += min(self.step, self.n - k)
+            self.progress("prepare", {"done": self.done, "total": self.total})
+        return out
+
+
+def check_documents(documents: Sequence[Document]) -> None:
+    seen: set[str] = set()
+    if not documents:
+        raise InputError("no documents given")
+    for d in documents:
+        where = d.path or d.id
+        if not d.id:
+            raise InputError(f"{where}: document has an empty id")
+        if d.id in seen:
+            raise InputError(f"{where}: duplicate document id {d.id!r}")
+        seen.add(d.id)
+        if not d.text.strip():
+            raise InputError(f"{where}: document {d.id!r} is empty or whitespace only")
+
+
+def prepare(
+    documents: Sequence[Document],
+    encoding: str = "cl100k_base",
+    dedup_threshold: float = 0.7,
+    progress: Progress = no_progress,
+) -> Corpus:
+    check_documents(documents)
+    counter = get_counter(encoding)
+    with gc_paused():  # about five objects per sentence, all kept and cycle-free: see gcpause.py
+        return _prepare(documents, counter, dedup_threshold, progress)
+
+
+def _prepare(documents: Sequence[Document], counter: TokenCounter, dedup_threshold: float,
+             progress: Progress) -> Corpus:
+    # Cleaning and segmentation are pure functions of the text, so an exact copy of an earlier
+    # document (syndicated news, mirrors) reuses its results; likewise a repeated sentence reuses
+    # its token count (``parts`` is memoised, and chunking reuses it). Each stage runs over all
+    # distinct texts before the next starts: the regexes, tables and memos of one stage stay in
+    # the CPU caches, which makes the whole ~20% faster than running every stage per document.
+    texts = list(dict.fromkeys(d.text for d in documents))
+    report = _StageProgress(progress, len(texts), stages=3)
+    junks = report.map(find_junk, texts)
+    titles = [guess_title(text, junk) for text, junk in zip(texts, junks)]
+    spans = report.map(split_around_junk, texts, junks)
+    # Sentence strings are cut once, for counting and for dedup (which then finds their hashes
+    # already computed).
+    sentence_texts = [[text[a:b] for a, b in sp] for text, sp in zip(texts, spans)]
+    parts = counter.parts
+    counts = report.map(lambda st: [parts(x)[0] for x in st], sentence_texts)
+    done = {
+        text: (junk, title, list(zip(sp, cn, _mark_junk(sp, junk))), st)
+        for text, junk, title, sp, cn, st in zip(texts, junks, titles, spans, counts, sentence_texts)
+    }
+    docs: list[Document] = []
+    junk_by: dict[str, list[JunkSpan]] = {}
+    sents_by: dict[str, list[SourceSentence]] = {}
+    passages: list[str] = []
+    for doc in documents:
+        junk, title, rows, sentence_text = done[doc.text]
+        passages += sentence_text
+        if not doc.title:
+            doc = Document(doc.id, doc.text, title, doc.path)
+        did = doc.id
+        sents_by[did] = [SourceSentence(did, i, a, b, c, r) for i, ((a, b), c, r) in enumerate(rows)]
+        junk_by[did] = list(junk)
+        docs.append(doc)
+    flat = [s for d in docs for s in sents_by[d.id]]
+    units = build_units(flat, {d.id: d.text for d in docs}, dedup_threshold, passages)
+    progress("dedup", {"units": len(units), "sentences": len(flat)})
+    return Corpus(docs, junk_by, sents_by, units, counter)

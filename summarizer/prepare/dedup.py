@@ -1,0 +1,215 @@
+"""Exact and near-duplicate merging of sentences across and within sources.
+
+Each sentence becomes a unit, or joins the unit of a passage it duplicates; a unit keeps every
+occurrence ``(source_id, start, end)``. Two passes, both linear in input size:
+
+1. exact: sentences whose normalized word sequence is equal share a unit (one dict lookup each);
+2. near: MinHash over word-bigram shingles with LSH banding proposes candidate pairs, and a
+   candidate is merged only if the true Jaccard similarity of the shingle sets reaches the
+   threshold (so LSH can miss, but never merges wrongly). Large LSH buckets are linked as a star
+   to their first member, which keeps the pair count linear.
+
+Words are split at lower-to-upper case changes so that text glued by scrapers ("overCredit")
+still shares its words with the clean copy. The MinHash/LSH/Jaccard machinery is in
+``minhash.py``.
+"""
+
+from __future__ import annotations
+
+import re
+from itertools import count, repeat
+from typing import Optional, Sequence
+
+import numpy as np
+
+from .minhash import (
+    code_sets,
+    lsh_candidates,
+    minhash_signatures,
+    mix64,
+    shingle_sets,
+    verified_components,
+    word_bigrams,
+)
+from .spans import SourceSentence, Unit
+
+WORD_RE = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z0-9]+(?![a-z])|[^\W_]+")
+_MAX_KEY = 2**63 - 1  # int64 keys of the exact shingle sets
+
+
+# ASCII fast path of ``normalized_key``. In ASCII text WORD_RE's words are the runs of
+# [A-Za-z0-9], except that a run is split when it has an upper-case letter after a lower-case
+# letter or digit, or starts with two capitals and later has a lower-case letter ("ABCdef" ->
+# "AB", "Cdef"). Over a class string (A upper, a lower, 0 digit) those are exactly the runs with
+# "aA", "0A" or "AA[A0]*a"; the latter contains "AAa" or "A0", so a text with none of these four
+# pairs/triples has no split run (checking "A0" also rejects some unsplit runs like "G20", which
+# just take the regex). The same text is then lower-cased and split at C speed with bytes tables.
+_ASCII_CLASS = bytes(  # upper-case letters to "A", lower-case to "a", digits to "0", else " "
+    65 if 65 <= c <= 90 else 97 if 97 <= c <= 122 else 48 if 48 <= c <= 57 else 32
+    for c in range(256)
+)
+_ASCII_LOWER_WORDS = bytes(  # letters lower-cased, digits kept, anything else a space
+    c + 32 if 65 <= c <= 90 else c if 97 <= c <= 122 or 48 <= c <= 57 else 32
+    for c in range(256)
+)
+
+
+def normalized_key(text: str) -> str:
+    """The passage's words, lower-cased, joined by single spaces (words never contain spaces, so
+    one ``lower()`` of the joined string equals lower-casing each word, at a fraction of the cost)."""
+    if text.isascii():
+        raw = text.encode("ascii")
+        cls = raw.translate(_ASCII_CLASS)
+        if not (b"aA" in cls or b"0A" in cls or b"A0" in cls or b"AAa" in cls):
+            return b" ".join(raw.translate(_ASCII_LOWER_WORDS).split()).decode("ascii")
+    return _regex_key(text)
+
+
+def _regex_key(text: str) -> str:
+    return " ".join(WORD_RE.findall(text)).lower()
+
+
+def normalized_keys(texts: Sequence[str], block_chars: int = 1 << 18) -> list[str]:
+    """``[normalized_key(t) for t in texts]``, the ASCII fast path run over many texts at once.
+
+    Texts are joined by newlines (which the tables map to spaces, so no glue pattern or word spans
+    two texts). Besides ASCII, a text may hold non-word characters (curly quotes, dashes): WORD_RE
+    treats them like ASCII punctuation, as separators, so they become "?". Texts with case glue or
+    a non-ASCII word character take the regex. Space runs are collapsed in numpy, and the keys
+    split apart in one call."""
+    if not texts:
+        return []
+    # In blocks of about ``block_chars``: the dozen passes below over arrays that stay in the CPU
+    # caches are several times faster than over arrays of a whole large corpus.
+    ends = np.cumsum(np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)) + 1)
+    cuts = np.searchsorted(ends, np.arange(block_chars, ends[-1], block_chars), side="right")
+    bounds = np.unique(np.concatenate(([0], cuts, [len(texts)]))).tolist()
+    keys: list[str] = []
+    for a, b in zip(bounds[:-1], bounds[1:]):
+        # The newlines joining the block's texts, at block-local offsets.
+        seps = ends[a : b - 1] - (ends[a - 1] if a else 0) - 1
+        keys += _keys_block(texts[a:b], seps)
+    return keys
+
+
+def _keys_block(texts: Sequence[str], seps: np.ndarray) -> list[str]:
+    joined = "\n".join(texts)
+    clipped = joined.encode("ascii", "replace")  # one "?" per non-ASCII character
+    slow = set()
+    if not joined.isascii():
+        # The texts whose non-ASCII characters include a word character.
+        others = [k for k, t in enumerate(texts) if not t.isascii()]
+        chars = "".join(texts[k] for k in others).encode("utf-32-le", "surrogatepass")
+        chars = np.frombuffer(chars, dtype=np.uint32)
+        letters = [ch for ch in np.unique(chars[chars > 127]).tolist() if chr(ch).isalnum()]
+        ends = np.cumsum(np.fromiter((len(texts[k]) for k in others), dtype=np.int64))
+        holder = np.searchsorted(ends, np.flatnonzero(np.isin(chars, letters)), side="right")
+        slow.update(np.asarray(others)[holder].tolist())
+    cls = np.frombuffer(clipped.translate(_ASCII_CLASS), dtype=np.uint8)
+    up, low, digit = cls == 65, cls == 97, cls == 48
+    pair = ((low[:-1] | digit[:-1]) & up[1:]) | (up[:-1] & digit[1:])  # aA, 0A, A0
+    triple = up[:-2] & up[1:-1] & low[2:]  # AAa
+    glue = np.concatenate((np.flatnonzero(pair), np.flatnonzero(triple)))
+    slow.update(np.searchsorted(seps, glue).tolist())  # the texts holding them
+    # Lower-cased words and spaces, with a newline at each text boundary and at both ends.
+    c = np.full(len(clipped) + 2, 10, dtype=np.uint8)
+    c[1:-1] = np.frombuffer(clipped.translate(_ASCII_LOWER_WORDS), dtype=np.uint8)
+    c[seps + 1] = 10
+    # Keep the non-spaces, and the first space of a run that has words on both sides.
+    keep = c != 32
+    run_first = np.flatnonzero(keep[:-1] & ~keep[1:]) + 1
+    run_last = np.flatnonzero(~keep[:-1] & keep[1:])  # runs alternate, so these pair up
+    keep[run_first[(c[run_first - 1] != 10) & (c[run_last + 1] != 10)]] = True
+    keys = c[keep][1:-1].tobytes().decode("ascii").split("\n")
+    for k in slow:
+        keys[k] = _regex_key(texts[k])
+    return keys
+
+
+def normalized_words(text: str) -> list[str]:
+    key = normalized_key(text)
+    return key.split(" ") if key else []
+
+
+def near_duplicate_groups(
+    texts: Sequence[str], threshold: float = 0.7, num_perm: int = 64, bands: int = 16
+) -> list[int]:
+    """For each text, the index of the first text of its duplicate group (itself if none)."""
+    n = len(texts)
+    if not n:
+        return []
+    # Equal texts have equal keys: normalize each distinct text once. Distinct texts are
+    # numbered in order of first appearance.
+    number = dict.fromkeys(texts)
+    number = dict(zip(number, range(len(number))))
+    text_no = np.fromiter(map(number.__getitem__, texts), dtype=np.int64, count=n)
+    keys = normalized_keys(list(number))
+    # Exact pass: each passage points at the first one with its key. That is the first occurrence
+    # of the first distinct text with the key (first appearances are in order).
+    first_with: dict[str, int] = {}
+    first_text = np.array([first_with.setdefault(k, d) for d, k in enumerate(keys)], dtype=np.int64)
+    seen = np.maximum.accumulate(text_no)
+    first_occurrence = np.flatnonzero(np.concatenate(([True], seen[1:] > seen[:-1])))
+    first = first_occurrence[first_text[text_no]]
+    uniq = np.flatnonzero(first == np.arange(n))
+    labels = np.arange(len(uniq))
+    # Near pass over distinct passages only.
+    if len(uniq) > 1:
+        uniq_keys = [keys[d] for d in text_no[uniq].tolist()]
+        m = len(uniq_keys)  # word counts: spaces + 1, or 0 for an empty key
+        lengths = np.fromiter(map(str.count, uniq_keys, repeat(" ")), dtype=np.int64, count=m)
+        lengths += np.fromiter(map(bool, uniq_keys), dtype=np.int64, count=m)
+        # Word ids numbered 1.. in order of first appearance, built at C speed: setdefault maps
+        # each word to its first position, and first positions in order are the ids.
+        all_words = " ".join(k for k in uniq_keys if k).split(" ") if any(uniq_keys) else []
+        first_at: dict[str, int] = {}
+        at = map(first_at.setdefault, all_words, count())
+        at = np.fromiter(at, dtype=np.int64, count=len(all_words))
+        new_word = at == np.arange(len(at))
+        flat = np.cumsum(new_word, dtype=np.uint64)[at]
+        bigrams, starts = word_bigrams(flat, lengths)
+        sig = minhash_signatures(mix64(bigrams), starts, num_perm)
+        pairs = lsh_candidates(sig, bands)
+        # The bigrams themselves number the shingles (mixing is a bijection), so the exact sets
+        # need no renumbering pass: ``a * (V + 1) + b`` for word ids ``a, b <= V``.
+        span = len(first_at) + 1
+        if len(starts) * span * span <= _MAX_KEY:
+            codes = (bigrams >> np.uint64(32)).astype(np.int64) * span + (
+                bigrams & np.uint64(0xFFFFFFFF)
+            ).astype(np.int64)
+            sets = code_sets(codes, starts, span * span)
+        else:
+            sets = shingle_sets(mix64(bigrams), starts)
+        # Components of the verified-pair graph do not depend on the order pairs come in, so
+        # every candidate is verified at once and components are found in numpy.
+        labels = verified_components(sets, pairs, threshold)
+    # uniq is ascending, so a component's smallest local index is its first passage.
+    return uniq[labels[np.searchsorted(uniq, first)]].tolist()
+
+
+def build_units(
+    sentences: Sequence[SourceSentence], texts: dict[str, str], threshold: float = 0.7,
+    passages: Optional[Sequence[str]] = None,
+) -> list[Unit]:
+    """Merge ``sentences`` (in document order) into units with every occurrence kept.
+
+    ``passages`` are the sentences' texts when the caller has them already (same order)."""
+    if not sentences:
+        return []
+    if passages is None:
+        passages = [texts[s.source_id][s.start : s.end] for s in sentences]
+    roots = np.array(near_duplicate_groups(passages, threshold=threshold), dtype=np.int64)
+    # A root is its group's first sentence (its own root, and no earlier sentence's), so units
+    # in order of first appearance are the roots ascending: group sentences by root, stably.
+    order = np.argsort(roots, kind="stable")
+    bounds = np.flatnonzero(np.diff(roots[order])) + 1
+    grouped = list(map(sentences.__getitem__, order.tolist()))
+    units = [
+        Unit(k, grouped[a:b])
+        for k, (a, b) in enumerate(zip([0, *bounds.tolist()], [*bounds.tolist(), len(grouped)]))
+    ]
+    # Prefer a content occurrence as the canonical text.
+    for unit in units:
+        if unit.sentences[0].junk is not None:
+            unit.sentences.sort(key=lambda s: s.junk is not None)
+    return units

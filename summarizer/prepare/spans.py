@@ -1,0 +1,67 @@
+"""Internal records of a prepared corpus: spans, junk marks, sentences and deduplicated units.
+
+Hot-path records are slotted dataclasses (millions of them in the benchmark); they never cross a
+process boundary, unlike the pydantic result contract (``contract/result.py``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Optional
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A half-open ``[start, end)`` range of ``str`` indices into one source's text."""
+
+    source_id: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class JunkSpan:
+    """A span cleaning decided to leave out of summaries, with the signal that fired."""
+
+    start: int
+    end: int
+    reason: str
+
+
+@dataclass(slots=True)
+class SourceSentence:
+    """A sentence of one source, with what cleaning and tokenization said about it."""
+
+    source_id: str
+    index: int  # position within its source
+    start: int
+    end: int
+    tokens: int
+    junk: Optional[str] = None  # reason, or None when the sentence is content
+
+
+@dataclass(slots=True)
+class Unit:
+    """A deduplicated passage: one text, every place it occurs.
+
+    ``sentences`` holds the occurrences (first one is canonical). A unit is junk only when all of
+    its occurrences are; citations always skip the junk occurrences.
+    """
+
+    id: int
+    sentences: list[SourceSentence] = field(default_factory=list)
+
+    @property
+    def canonical(self) -> SourceSentence:
+        return self.sentences[0]
+
+    @property
+    def content_occurrences(self) -> list[SourceSentence]:
+        return [s for s in self.sentences if s.junk is None]
+
+    @property
+    def source_ids(self) -> list[str]:
+        seen: dict[str, None] = {}
+        for s in self.content_occurrences:
+            seen.setdefault(s.source_id, None)
+        return list(seen)

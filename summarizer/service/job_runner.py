@@ -1,0 +1,157 @@
+"""Running jobs: the ``JobRunner`` protocol and an in-process asyncio runner.
+
+The protocol is what the routes use, so a Redis-queue runner can replace this one later. The
+asyncio runner runs each job as a task, at most ``max_running`` at once; LLM calls are bounded
+separately (and globally) by the shared backend's ChatModel. On shutdown running tasks are
+stopped WITHOUT being marked cancelled, so ``recover`` re-queues them at the next start.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from typing import Optional, Protocol
+
+from ..config.options import SummaryOptions
+from ..config.settings import Settings
+from ..contract.documents import Document
+from ..contract.result import jsonable
+from ..errors import SummarizerError
+from ..pipeline import summarize
+from . import jobstore as js
+from .events import EventHub, progress_state
+from .pool import BackendPool
+from .prometheus import Metrics
+
+log = logging.getLogger("summarizer.service.runner")
+
+#: A job the server died under this many times is failed instead of retried again.
+MAX_ATTEMPTS = 3
+
+
+class JobRunner(Protocol):
+    async def start(self) -> None: ...
+    def submit(self, job_id: str) -> None: ...
+    async def cancel(self, job_id: str) -> js.Job:
+        job = self.store.set_status(job_id, js.CANCELLED)  # no-op when already final
+        task = self._tasks.get(job_id)
+        if task is not None and job.status == js.CANCELLED and job_id not in self._cancel_requested:
+            self._cancel_requested.add(job_id)
+            self._publish_final(job)
+            task.cancel()
+        return job
+
+    async def aclose(self) -> None: ...
+
+
+def documents_from(rows: list[dict]) -> list[Document]:
+    return [Document(id=r["id"], text=r["text"], title=r.get("title") or "") for r in rows]
+
+
+class AsyncioJobRunner:
+    def __init__(self, store: js.JobStore, pool: BackendPool, settings: Settings, hub: EventHub,
+                 metrics: Metrics, max_running: int = 4) -> None:
+        self.store, self.pool, self.settings, self.hub, self.metrics = store, pool, settings, hub, metrics
+        self._sem = asyncio.Semaphore(max(1, max_running))
+        self._tasks: dict[str, asyncio.Task] = {}
+        self._closing = False
+        self._cancel_requested: set[str] = set()  # cancel() already stored and published the state
+
+    async def start(self) -> None:
+        """Resume what a previous process left unfinished (crash, kill -9, restart)."""
+        for job_id in self.store.recover(MAX_ATTEMPTS):
+            log.info("re-queued unfinished job", extra={"job_id": job_id})
+            self.submit(job_id)
+
+    def submit(self, job_id: str) -> None:
+        task = asyncio.create_task(self._run(job_id), name=f"job-{job_id}")
+        self._tasks[job_id] = task
+        task.add_done_callback(lambda _t: (self._tasks.pop(job_id, None), self._cancel_requested.discard(job_id)))
+
+    async def cancel(self, job_id: str) -> js.Job:
+        job = self.store.set_status(job_id, js.CANCELLED)  # no-op when already final
+        if job.status == js.CANCELLED and job_id not in self._cancel_requested:
+            self._cancel_requested.add(job_id)
+            self._publish_final(job)
+        task = self._tasks.get(job_id)
+        if task is not None:
+            task.cancel()
+        return job
+
+    async def aclose(self) -> None:
+        self._closing = True
+        tasks = list(self._tasks.values())
+        for t in tasks:
+            t.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+
+    # ---------------------------------------------------------------- internals
+
+    def _publish_final(self, job: js.Job) -> None:
+        if job.status == js.SUCCEEDED:
+            self.hub.publish(job.id, job.seq, "result", self.store.result(job.id))
+        else:
+            self.hub.publish(job.id, job.seq, "error", job.error or {"code": job.status, "message": f"job {job.status}"})
+        self.metrics.job_finished(job.status)
+
+    async def _run(self, job_id: str) -> None:
+        queued_at = time.perf_counter()
+        async with self._sem:
+            job = self.store.get(job_id)
+            if job.finished:
+                return
+            started = time.perf_counter()
+            self.metrics.job_wait.observe(started - queued_at)
+            job = self.store.set_status(job_id, js.RUNNING)
+            if job.status != js.RUNNING:  # cancelled while queued
+                return
+            self.hub.publish(job_id, job.seq, "progress", job.progress)
+            try:
+                await self._execute(job)
+            except asyncio.CancelledError:
+                if not self._closing and job_id not in self._cancel_requested:
+                    job = self.store.set_status(job_id, js.CANCELLED)
+                    if job.status == js.CANCELLED:
+                        self._publish_final(job)
+                raise
+            except SummarizerError as exc:
+                self._fail(job_id, {"code": exc.code, "message": str(exc)})
+            except Exception as exc:  # a bug: keep the job's reason short, the traceback in the log
+                log.exception("job crashed", extra={"job_id": job_id})
+                self._fail(job_id, {"code": "internal_error", "message": f"internal error ({type(exc).__name__})"})
+            finally:
+                self.metrics.job_run.observe(time.perf_counter() - started)
+
+    def _fail(self, job_id: str, error: dict) -> None:
+        job = self.store.set_status(job_id, js.FAILED, error)
+        if job.status == js.FAILED:
+            self._publish_final(job)
+
+    async def _execute(self, job: js.Job) -> None:
+        loop = asyncio.get_running_loop()
+        documents = documents_from(self.store.documents(job.id))
+        options = SummaryOptions.model_validate(job.options)
+
+        high_water = [0.0]
+
+        def progress(stage: str, info: dict) -> None:
+            # Called from the event loop and from worker threads (prepare, extractive picks).
+            state = progress_state(stage, info)
+            # A progress bar never moves back, even when a backend re-reports a stage.
+            high_water[0] = state["fraction"] = max(high_water[0], state["fraction"])
+            seq = self.store.set_progress(job.id, state)
+            loop.call_soon_threadsafe(self.hub.publish, job.id, seq, "progress", state)
+
+        backend = await self.pool.get(options)
+        result = await summarize(documents, options, self.settings, progress, backend=backend)
+        data = jsonable(result)
+        self.metrics.observe_result(data)
+        final = self.store.set_result(job.id, data)
+        if final.status == js.SUCCEEDED:
+            self._publish_final(final)
+
+
+def new_runner(store: js.JobStore, pool: BackendPool, settings: Settings, hub: EventHub,
+               metrics: Metrics, max_running: Optional[int] = None) -> AsyncioJobRunner:
+    return AsyncioJobRunner(store, pool, settings, hub, metrics, max_running or settings.max_running_jobs)

@@ -1,0 +1,92 @@
+"""The cyclic GC is paused while ``prepare`` allocates, and always restored afterwards."""
+
+import gc
+import threading
+
+import pytest
+
+from summarizer.contract.documents import Document
+from summarizer.errors import InputError
+from summarizer.prepare.corpus import prepare
+from summarizer.prepare.gcpause import gc_paused
+
+
+@pytest.fixture(autouse=True)
+def gc_enabled_around():
+    gc.enable()
+    yield
+    assert gc.isenabled(), "a test left the collector disabled"
+
+
+def test_pause_disables_and_restores():
+    with gc_paused():
+        assert not gc.isenabled()
+    assert gc.isenabled()
+
+
+def test_pauses_nest():
+    with gc_paused():
+        with gc_paused():
+            assert not gc.isenabled()
+        assert not gc.isenabled()  # the outer pause still holds
+    assert gc.isenabled()
+
+
+def test_a_collector_disabled_before_stays_disabled():
+    gc.disable()
+    try:
+        with gc_paused():
+            pass
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
+def test_an_exception_inside_restores_the_collector():
+    with pytest.raises(RuntimeError):
+        with gc_paused():
+            raise RuntimeError("boom")
+    assert gc.isenabled()
+
+
+def test_overlapping_pauses_in_threads_end_with_the_last():
+    first_in, second_in, first_out = threading.Event(), threading.Event(), threading.Event()
+    seen = {}
+
+    def first():
+        with gc_paused():
+            first_in.set()
+            second_in.wait(5)
+        first_out.set()
+
+    def second():
+        first_in.wait(5)
+        with gc_paused():
+            second_in.set()
+            first_out.wait(5)
+            seen["after_first_left"] = gc.isenabled()
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(10)
+    assert seen == {"after_first_left": False}
+    assert gc.isenabled()
+
+
+def test_prepare_runs_with_the_collector_paused_and_restores_it():
+    docs = [Document(f"d{i}", f"Report {i}. Officials said {i} things.\n\nMore text {i}.") for i in range(60)]
+    states = []
+    prepare(docs, progress=lambda stage, info: states.append(gc.isenabled()))
+    assert states and not any(states)
+    assert gc.isenabled()
+
+
+def test_prepare_restores_the_collector_when_it_fails_midway():
+    def cancel(stage, info):
+        raise InputError("cancelled by the caller")
+
+    with pytest.raises(InputError):
+        prepare([Document("a", "Some text. More text.")], progress=cancel)
+    assert gc.isenabled()

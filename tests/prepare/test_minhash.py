@@ -1,0 +1,70 @@
+"""The exact Jaccard check and components behind near-dup merging, against plain Python sets."""
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from summarizer.prepare.minhash import _jaccard_at_least, _windowed_search, code_sets, verified_components
+
+passages = st.lists(st.lists(st.integers(0, 12), max_size=10), min_size=2, max_size=30)
+
+
+def _sets(words: list[list[int]]):
+    codes = np.array([w for p in words for w in p], dtype=np.int64)
+    lengths = np.array([len(p) for p in words], dtype=np.int64)
+    starts = np.cumsum(lengths) - lengths
+    return code_sets(codes, starts, 13)
+
+
+def _pairs(n: int, data) -> np.ndarray:
+    picks = data.draw(st.lists(st.tuples(st.integers(0, n - 1), st.integers(0, n - 1)), max_size=60))
+    return np.array(sorted({(min(a, b), max(a, b)) for a, b in picks if a != b}), dtype=np.int64).reshape(-1, 2)
+
+
+def _jaccard(x: set, y: set) -> float:
+    return len(x & y) / len(x | y) if x and y else 0.0
+
+
+@given(passages, st.floats(0.1, 1.0), st.data())
+@settings(max_examples=300, deadline=None)
+def test_jaccard_check_is_exact(words, threshold, data):
+    pairs = _pairs(len(words), data)
+    got = _jaccard_at_least(_sets(words), pairs, threshold).tolist()
+    assert got == [bool(words[a]) and bool(words[b]) and _jaccard(set(words[a]), set(words[b])) >= threshold
+                   for a, b in pairs.tolist()]
+
+
+@given(st.lists(st.integers(0, 40), min_size=1, max_size=80), st.integers(1, 7), st.data())
+@settings(max_examples=300, deadline=None)
+def test_windowed_search_equals_searchsorted(raw, block, data):
+    # Keys ``owner * 100 + code``, each owner's keys sorted; queries grouped by ascending owner.
+    owners = sorted(data.draw(st.lists(st.integers(0, 5), min_size=len(raw), max_size=len(raw))))
+    keys = np.unique(np.array(owners) * 100 + np.array(raw))
+    owner_of = keys // 100
+    set_size = np.bincount(owner_of, minlength=6)
+    set_start = np.cumsum(set_size) - set_size
+    present = np.flatnonzero(set_size)
+    q_owner = np.sort(np.array(data.draw(st.lists(st.sampled_from(present.tolist()), max_size=40)), dtype=np.int64))
+    query = q_owner * 100 + np.array(data.draw(st.lists(st.integers(0, 99), min_size=len(q_owner),
+                                                        max_size=len(q_owner))), dtype=np.int64)
+    got = _windowed_search(keys, query, q_owner, set_start, set_size, block=block)
+    assert got.tolist() == np.searchsorted(keys, query).tolist()
+
+
+@given(passages, st.floats(0.1, 1.0), st.integers(1, 5), st.data())
+@settings(max_examples=200, deadline=None)
+def test_components_are_those_of_the_verified_pairs(words, threshold, batch, data):
+    pairs = _pairs(len(words), data)
+    parent = list(range(len(words)))
+
+    def root(x):
+        while parent[x] != x:
+            x = parent[x]
+        return x
+
+    for a, b in pairs.tolist():
+        if words[a] and words[b] and _jaccard(set(words[a]), set(words[b])) >= threshold:
+            ra, rb = root(a), root(b)
+            parent[max(ra, rb)] = min(ra, rb)
+    expected = [root(x) for x in range(len(words))]
+    assert verified_components(_sets(words), pairs, threshold, batch=batch).tolist() == expected
