@@ -33,6 +33,7 @@ from pydantic import SecretStr
 
 from ..errors import ConfigError, ContextOverflow, LLMAuthError, LLMReplyError, LLMRequestError, LLMUnavailable
 from ..prepare.tokens import get_counter
+from .budget import prompt_tokens as estimate_prompt_tokens
 from .protocol import ChatReply, ChatRequest
 
 log = logging.getLogger(__name__)
@@ -106,7 +107,6 @@ class OpenAIChatModel:
         retry_max_wait: float = 30.0,
         max_concurrency: int = 4,
         context_window: int = 8192,
-        temperature: Optional[float] = None,
         structured_mode: Optional[str] = None,
         sleep: Optional[Callable[[float], Awaitable[None]]] = None,
         transport: Optional[httpx.AsyncBaseTransport] = None,
@@ -127,8 +127,6 @@ class OpenAIChatModel:
         self.base_url = base_url.rstrip("/")
         self.model_name = model
         self.context_window = context_window
-        #: When set, overrides ``ChatRequest.temperature`` (per-run option / operator setting).
-        self.temperature = temperature
         self.max_retries = max(0, max_retries)
         self.retry_max_wait = retry_max_wait
         self.max_concurrency = max_concurrency
@@ -152,7 +150,7 @@ class OpenAIChatModel:
 
     @classmethod
     def from_settings(cls, settings: Any, *, base_url: Optional[str] = None, model: Optional[str] = None,
-                      temperature: Optional[float] = None, **kwargs: Any) -> "OpenAIChatModel":
+                      **kwargs: Any) -> "OpenAIChatModel":
         params: dict[str, Any] = dict(
             connect_timeout=settings.connect_timeout,
             request_timeout=settings.request_timeout,
@@ -160,7 +158,6 @@ class OpenAIChatModel:
             retry_max_wait=settings.retry_max_wait,
             max_concurrency=settings.max_concurrency,
             context_window=settings.context_window,
-            temperature=settings.temperature if temperature is None else temperature,
         )
         params.update(kwargs)
         return cls(base_url or settings.base_url, model or settings.model or "default", settings.api_key,
@@ -170,10 +167,6 @@ class OpenAIChatModel:
     def structured_mode(self) -> Optional[str]:
         """The structured-output mode this endpoint accepted (None until the first schema call)."""
         return self._mode
-
-    def cache_params(self) -> dict[str, Any]:
-        """Parameters beyond the request that change the reply (part of the cache key)."""
-        return {"temperature": self.temperature}
 
     async def aclose(self) -> None:
         await self._client.aclose()
@@ -229,7 +222,7 @@ class OpenAIChatModel:
         payload: dict[str, Any] = {
             "model": self.model_name,
             "max_tokens": request.max_tokens,
-            "temperature": request.temperature if self.temperature is None else self.temperature,
+            "temperature": request.temperature,
         }
         schema = request.schema
         if mode == "json_schema":
@@ -339,9 +332,8 @@ class OpenAIChatModel:
         completion_tokens = usage.get("completion_tokens") if isinstance(usage, dict) else None
         if not isinstance(prompt_tokens, int) or not isinstance(completion_tokens, int):
             # No usage from this server: count with tiktoken (approximate for non-OpenAI models).
-            counter = get_counter()
-            prompt_tokens = sum(counter.count(m["content"]) + 4 for m in payload["messages"])
-            completion_tokens = counter.count(content)
+            prompt_tokens = estimate_prompt_tokens(payload["messages"])  # the schema is in them
+            completion_tokens = get_counter().count(content)
         extra: dict[str, Any] = {"model": data.get("model")} if data.get("model") else {}
         return ChatReply(content=content, finish_reason=str(finish), prompt_tokens=prompt_tokens,
                          completion_tokens=completion_tokens, extra=extra)

@@ -7,7 +7,8 @@
 * "local": starts ``LocalServer`` (bundled SmolLM2 via llama-cpp-python) and talks to it through
   the very same ``OpenAIChatModel`` (+ cache), then stops the server on exit.
 
-``options.model`` / ``options.temperature`` override the settings for this run.
+``options.model`` overrides the configured model (``config.run_config.resolve``); temperature
+and other per-run choices travel in each ``ChatRequest``, never in the client.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from typing import Any, AsyncIterator, Optional
 
 from ..errors import ConfigError
 from .local_server import DEFAULT_ALIAS, LocalServer
+from ..config.run_config import resolve
 from .openai_client import OpenAIChatModel
 from .protocol import ChatModel
 from .reply_cache import CachedChatModel
@@ -30,22 +32,16 @@ def _wrap_cache(model: OpenAIChatModel, settings: Any) -> ChatModel:
     return CachedChatModel(model, settings.resolved_cache_path())
 
 
-def _temperature(settings: Any, options: Any) -> float:
-    t = getattr(options, "temperature", None)
-    return settings.temperature if t is None else t
-
-
 async def _open_openai(settings: Any, options: Any, base_url: Optional[str] = None,
                        model: Optional[str] = None, **client_kw: Any) -> ChatModel:
     url = base_url or settings.base_url
     if not url:
         raise ConfigError("the 'openai' backend needs an endpoint: set SUMMARIZER_BASE_URL "
                           "(e.g. http://127.0.0.1:8080/v1), or use --backend local")
-    model = model or getattr(options, "model", None) or settings.model
+    model = model or resolve(settings, options).model
     if not model:
         raise ConfigError("the 'openai' backend needs a model name: set SUMMARIZER_MODEL or options.model")
-    inner = OpenAIChatModel.from_settings(settings, base_url=url, model=model,
-                                          temperature=_temperature(settings, options), **client_kw)
+    inner = OpenAIChatModel.from_settings(settings, base_url=url, model=model, **client_kw)
     try:
         return _wrap_cache(inner, settings)
     except BaseException:

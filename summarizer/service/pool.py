@@ -12,6 +12,7 @@ from typing import Optional
 
 from .. import backends
 from ..config.options import SummaryOptions
+from ..config.run_config import resolve
 from ..config.settings import Settings
 
 
@@ -23,9 +24,9 @@ class BackendPool:
 
     def resolve(self, options: SummaryOptions) -> tuple[str, Optional[str]]:
         """The (name, model) key a request runs on; unknown names are a ConfigError (422)."""
-        name = options.backend or self.settings.default_backend()
-        backends.check_name(name)
-        return name, options.model or self.settings.model
+        config = resolve(self.settings, options)
+        backends.check_name(config.backend)
+        return config.backend, config.model
 
     async def get(self, options: SummaryOptions) -> backends.Backend:
         key = self.resolve(options)

@@ -11,7 +11,7 @@ import pytest
 from summarizer.backends import create
 from summarizer.backends.llm import prompts
 from summarizer.backends.llm.backend import LLMBackend
-from summarizer.backends.llm.budget import Budget
+from summarizer.chat.budget import Budget
 from summarizer.chat.protocol import ChatReply
 from summarizer.config.options import SummaryOptions
 from summarizer.config.settings import Settings
@@ -217,6 +217,20 @@ def test_consolidated_cites_every_source_stating_the_fact():
     assert_valid(result, docs)
     bridge = [s for s in result.consolidated if "Wensum" in s.text]
     assert bridge and {c.source_id for c in bridge[0].citations} == {"a", "b", "c"}
+    # b states it in other words: cited because its passage supports the sentence, and counted.
+    assert result.stats.model_dump()["added_support_citations"] >= 1
+
+
+def test_every_run_counter_reaches_the_result_stats():
+    """Stats are derived from the typed counters: none can be left out of ``result.stats``."""
+    import dataclasses
+
+    from summarizer.backends.llm.context import RunCounters
+
+    result = run(seed_docs(), FakeChatModel(echo_handler))
+    stats = result.stats.model_dump()
+    missing = [f.name for f in dataclasses.fields(RunCounters) if f.name not in stats]
+    assert missing == []
 
 
 def test_conflicts_cite_two_sources_and_flag_the_other_period():
