@@ -133,7 +133,7 @@ class OpenAIChatModel:
         self._key = api_key.get_secret_value() if isinstance(api_key, SecretStr) else api_key
         self._semaphore = asyncio.Semaphore(max_concurrency)
         self._mode: Optional[str] = structured_mode
-        self._probe_lock = asyncio.Lock()
+        self._rejected_modes: set[str] = set()
         self._sleep = sleep or asyncio.sleep
         #: Called after a connection failure; raises if the endpoint is known to be gone for good
         #: (a local server process that died), so that it is reported at once, not retried.
@@ -184,21 +184,28 @@ class OpenAIChatModel:
             return await self._complete_mode(request, None)
         if self._mode is not None:
             return await self._complete_remembered(request)
-        # Probe once: concurrent first calls wait here instead of all probing the endpoint, and
-        # send their own request after leaving the lock, so they still run concurrently.
-        async with self._probe_lock:
-            if self._mode is None:
-                return await self._probe(request)
-        return await self._complete_remembered(request)
+        return await self._negotiate(request)
 
-    async def _probe(self, request: ChatRequest) -> ChatReply:
+    async def _negotiate(self, request: ChatRequest) -> ChatReply:
+        """Try the structured modes strongest first; the first one accepted is remembered.
+
+        First calls negotiate concurrently, each on its own: none waits for another's probe (a
+        lock here cost a whole round of latency on every new endpoint). A rejection is cheap (the
+        server answers at once), and a mode rejected or a mode found by another call is used from
+        then on."""
         for mode in _MODES:
+            if self._mode is not None:
+                return await self._complete_remembered(request)
+            if mode in self._rejected_modes:
+                continue
             try:
                 reply = await self._complete_mode(request, mode)
             except _FormatRejected as exc:
+                self._rejected_modes.add(mode)
                 log.info("endpoint rejected structured mode %s (%s); trying the next", mode, exc)
                 continue
-            self._mode = mode
+            if self._mode is None:
+                self._mode = mode
             return reply
         raise LLMRequestError("the endpoint rejected every structured-output mode")  # pragma: no cover
 

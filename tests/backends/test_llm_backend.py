@@ -21,7 +21,7 @@ from summarizer.prepare.corpus import prepare
 from summarizer.prepare.tokens import get_counter
 from summarizer.testing.fake_chat import FakeChatModel
 
-from ..llm_helpers import assert_valid, kind, numbered_lines, run, seed_docs
+from ..llm_helpers import LINE_RE, assert_valid, kind, numbered_lines, run, seed_docs
 
 
 def echo_handler(request):
@@ -272,3 +272,23 @@ def test_short_replies_are_topped_up_with_extractive_picks():
     for ps in result.per_source:  # the model's own sentence stays first, no passage twice
         spans = [(c.source_id, c.start) for s in ps.summary for c in s.citations]
         assert len(spans) == len(set(spans))
+
+
+def test_exact_duplicate_documents_are_mapped_once_and_cite_their_own_text():
+    docs = seed_docs()[:2]
+    copy = Document("copy_of_" + docs[0].id, docs[0].text, "another title")
+    docs = docs + [copy]
+    model = FakeChatModel(echo_handler)
+    result = run(docs, model, SummaryOptions(find_conflicts=False))
+    assert_valid(result, docs)
+    maps = [r for r in model.requests if kind(r) == "map"]
+    assert len(maps) == 2  # the copy shares its original's map call
+    by_id = {ps.source_id: ps.summary for ps in result.per_source}
+    assert [s.text for s in by_id[copy.id]] == [s.text for s in by_id[docs[0].id]]
+    for s in by_id[copy.id]:
+        assert any(c.source_id == copy.id for c in s.citations)
+    # The reduce shows each fact once, not once per copy.
+    reduce_prompt = next(r for r in model.requests if kind(r) == "reduce").messages[-1]["content"]
+    first = by_id[docs[0].id][0].text
+    assert sum(text == first for _, text in LINE_RE.findall(reduce_prompt)) == 1
+

@@ -190,20 +190,42 @@ async def _map_source(run: RunContext, template, doc: Document) -> list[MapItem]
     return _top_up(run, doc, items, k)
 
 
+def _as_copy(items: list[MapItem], original: str, copy: str) -> list[MapItem]:
+    """The summary of ``original`` as a summary of ``copy``, a document with the identical text:
+    the same offsets hold in both, so citations of the original are re-pointed to the copy."""
+    out = []
+    for item in items:
+        citations = [c.model_copy(update={"source_id": copy}) if c.source_id == original else c
+                     for c in item.sentence.citations]
+        out.append(MapItem(item.sentence.model_copy(update={"citations": dedupe_citations(citations)}),
+                           item.passages))
+    return out
+
+
 async def map_sources(run: RunContext) -> dict[str, list[MapItem]]:
+    """Map every distinct document text once (a copy of a document shares its summary)."""
     template = use_template(run, "map_source")
     docs = run.corpus.documents
+    copies: dict[str, list[Document]] = {}
+    for d in docs:
+        copies.setdefault(d.text, []).append(d)
+    distinct = [group[0] for group in copies.values()]
     done = 0
 
     async def one(doc: Document) -> list[MapItem]:
         nonlocal done
         items = await _map_source(run, template, doc)
-        done += 1
-        run.progress("map", {"source_id": doc.id, "done": done, "total": len(docs)})
+        for d in copies[doc.text]:
+            done += 1
+            run.progress("map", {"source_id": d.id, "done": done, "total": len(docs)})
         return items
 
-    results = await asyncio.gather(*(one(d) for d in docs))
-    return {d.id: r for d, r in zip(docs, results)}
+    results = dict(zip((d.id for d in distinct), await asyncio.gather(*(one(d) for d in distinct))))
+    out = {}
+    for d in docs:
+        original = copies[d.text][0].id
+        out[d.id] = results[original] if original == d.id else _as_copy(results[original], original, d.id)
+    return out
 
 
 __all__ = ["MapItem", "map_sources", "source_entries", "dedupe_citations"]

@@ -44,7 +44,14 @@ def _sources(run: RunContext, units: dict[int, Unit], fact: Fact) -> list[str]:
 
 
 def _initial_facts(run: RunContext, per_source: dict[str, list[MapItem]], units: dict[int, Unit]) -> list[Fact]:
-    facts = [Fact(item.sentence.text, item.passages) for d in run.corpus.documents for item in per_source[d.id]]
+    facts: list[Fact] = []
+    seen: set[tuple[str, tuple[int, ...]]] = set()
+    for d in run.corpus.documents:
+        for item in per_source[d.id]:
+            key = (item.sentence.text, tuple(p.key for p in item.passages))
+            if key not in seen:  # copies of a document state the same facts: show them once
+                seen.add(key)
+                facts.append(Fact(item.sentence.text, item.passages))
     used = {p.key for f in facts for p in f.passages}
     shared = [u for u in units.values() if len(u.source_ids) >= 2 and u.id not in used]
     shared.sort(key=lambda u: (-len(u.source_ids), u.canonical.source_id, u.canonical.index))
