@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import sys
+import uuid
 from pathlib import Path
 
 import pytest
@@ -27,7 +28,8 @@ def standin(tmp_path, monkeypatch):
     starts = tmp_path / "starts.txt"
     monkeypatch.setenv("STANDIN_STARTS", str(starts))
     # A real model file is not needed by the stand-in, but the path must exist.
-    fake_model = tmp_path / "standin.gguf"
+    # A unique name: the alias it is served under tells this test's server from any other.
+    fake_model = tmp_path / f"standin-{uuid.uuid4().hex[:8]}.gguf"
     fake_model.write_bytes(b"GGUF")
 
     def use(mode: str, extra_buffers: str = "on"):
