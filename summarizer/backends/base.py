@@ -1,4 +1,4 @@
-"""The backend protocol and registry.
+"""The ``Backend`` base class and the backend registry.
 
 A backend turns a prepared ``Corpus`` into a ``Draft``: per-source summaries, a consolidated
 summary and conflicts, each sentence with citations. The pipeline then checks every citation
@@ -11,9 +11,10 @@ third-party packages expose a factory under the ``summarizer.backends`` entry-po
 
 from __future__ import annotations
 
+import abc
 from dataclasses import dataclass, field
 from importlib.metadata import entry_points
-from typing import TYPE_CHECKING, Any, Callable, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Callable
 
 from ..contract.result import Sentence
 from ..errors import ConfigError
@@ -34,15 +35,25 @@ class Draft:
     stats: dict[str, Any] = field(default_factory=dict)
 
 
-@runtime_checkable
-class Backend(Protocol):
+class Backend(abc.ABC):
+    """Summarizes a corpus. Only ``summarize`` is required; the other capabilities have defaults."""
+
+    #: The name the result reports (``SummaryResult.stats.backend``).
     name: str
 
+    @abc.abstractmethod
     async def summarize(self, corpus: "Corpus", options: "SummaryOptions", progress: "Progress") -> Draft:
-        ...
+        """The draft for ``corpus``; raise errors of ``summarizer.errors`` on failure."""
+
+    async def check_ready(self) -> None:
+        """Raise a ``SummarizerError`` if a run could not succeed now (``/readyz``).
+
+        Default: always ready, for a backend that needs nothing outside this process."""
+        return None
 
     async def aclose(self) -> None:
-        ...
+        """Release what the backend holds (models, clients). Default: nothing."""
+        return None
 
 
 BackendFactory = Callable[["Settings", "SummaryOptions"], Backend]

@@ -122,9 +122,7 @@ def create_app(settings: Optional[Settings] = None) -> FastAPI:
     async def readyz() -> JSONResponse:
         try:
             backend = await svc.pool.get(SummaryOptions())
-            check = getattr(backend, "check_ready", None)
-            if check is not None:
-                await check()
+            await backend.check_ready()
         except SummarizerError as exc:
             return JSONResponse(error_body(exc.code, str(exc)), status_code=503)
         return JSONResponse({"status": "ready", "backend": backend.name})

@@ -23,7 +23,7 @@ from ...config.options import SummaryOptions
 from ...prepare.corpus import Corpus
 from ...prepare.tokens import get_counter
 from ...progress import Progress
-from ..base import Draft
+from ..base import Backend, Draft
 from .budget import Budget
 from .conflicts_stage import find_llm_conflicts
 from .map_stage import map_sources
@@ -102,7 +102,7 @@ class _Run:
         return out
 
 
-class LLMBackend:
+class LLMBackend(Backend):
     """Backend over a ``ChatModel``: injected, or opened lazily from settings via ``chat_model_for``."""
 
     def __init__(self, model: Optional[ChatModel] = None, *, backend_name: str = "openai",
@@ -129,10 +129,7 @@ class LLMBackend:
 
     async def check_ready(self) -> None:
         """Raise a summarizer error when the endpoint cannot answer (opening it if needed)."""
-        model = await self.model()
-        ping = getattr(model, "ping", None)
-        if ping is not None:
-            await ping()
+        await (await self.model()).ping()
 
     async def aclose(self) -> None:
         if self._opened is not None:
