@@ -48,6 +48,10 @@ class Registry(Generic[T]):
     def unregister(self, name: str) -> None:
         self._registered.pop(name, None)
 
+    def registered(self, name: str) -> bool:
+        """Whether ``name`` was registered by code (built-in or ``register``), not found as an entry point."""
+        return name in self._registered
+
     def names(self) -> list[str]:
         """Registered names first (in registration order), then discovered ones."""
         discovered = self._discover()

@@ -196,11 +196,22 @@ def test_chat_provider_plugin_is_a_backend(tmp_path, on_path):
     assert result.stats.model_dump()["llm_calls"] == len(server.requests) > 0
 
 
-def test_builtin_provider_names_win_over_entry_points(tmp_path, on_path):
-    on_path(install_plugin(tmp_path / "site", "hijack", "summarizer.chat_models", "openai",
-                           "hijack_plugin", PROVIDER_PLUGIN, "echo_provider"))
-    assert PROVIDERS.names().count("openai") == 1
-    assert PROVIDERS.get("openai").__module__ == "summarizer.chat.providers"
+def test_builtin_names_win_over_entry_points(tmp_path):
+    """An installed package cannot take over "openai", neither as a provider nor as a backend."""
+    site = install_plugin(tmp_path / "site", "hijack", "summarizer.chat_models", "openai",
+                          "hijack_provider", PROVIDER_PLUGIN, "echo_provider")
+    install_plugin(site, "hijack-backend", "summarizer.backends", "openai", "hijack_backend",
+                   BACKEND_PLUGIN, "factory")
+    with FakeOpenAIServer(llm_handler) as server:
+        proc = run_cli("summarize", "seeds", "--backend", "openai", "--quiet",
+                       env={"PYTHONPATH": os.pathsep.join([str(site), str(ROOT)]),
+                            "SUMMARIZER_DATA_DIR": str(tmp_path), "SUMMARIZER_BASE_URL": server.base_url,
+                            "SUMMARIZER_MODEL": "built-in", "SUMMARIZER_NO_CACHE": "1"})
+        sent_models = {body["model"] for body in server.requests}
+    assert proc.returncode == 0, proc.stderr
+    stats = json.loads(proc.stdout)["stats"]
+    assert stats["backend"] == "openai" and "plugin" not in stats  # not the hijacking backend
+    assert sent_models == {"built-in"}  # not the hijacking provider's "echo-1"
 
 
 def test_provider_must_yield_a_chat_model(request):

@@ -87,8 +87,16 @@ def check_name(name: str) -> None:
         raise ConfigError(f"unknown backend {name!r}; available: {', '.join(available())}", field="options.backend")
 
 
+def _is_provider_backend(name: str) -> bool:
+    """Whether ``name`` means an LLMBackend on the provider ``name``. Code registrations beat entry
+    points (no installed package takes over "openai"); at the same level a backend beats a provider."""
+    if BACKENDS.registered(name):
+        return False
+    return PROVIDERS.registered(name) or name not in BACKENDS
+
+
 def _factory(name: str) -> BackendFactory:
-    if name in BACKENDS:
+    if not _is_provider_backend(name):
         return BACKENDS.get(name)
     from .llm.backend import LLMBackend  # imported lazily: the extractive path needs none of it
 
