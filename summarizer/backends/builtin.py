@@ -1,4 +1,8 @@
-"""Registers the backends that ship with the package."""
+"""Registers the backends that ship with the package besides the LLM ones.
+
+``openai`` and ``local`` need no entry here: they are the built-in chat providers
+(``chat/registry``), and every provider name is an LLM backend (``backends/base``).
+"""
 
 from __future__ import annotations
 
@@ -6,16 +10,3 @@ from .base import register
 from .extractive import ExtractiveBackend
 
 register("extractive", lambda settings, options: ExtractiveBackend())
-
-
-def _llm_factory(name: str):
-    def factory(settings, options):
-        from .llm.backend import LLMBackend  # imported lazily: the extractive path needs none of it
-
-        return LLMBackend(backend_name=name, settings=settings, options=options)
-
-    return factory
-
-
-register("openai", _llm_factory("openai"))
-register("local", _llm_factory("local"))

@@ -21,7 +21,7 @@ from ..evidence.textstats import TfIdf, centroid, content_words, cosine
 from ..prepare.corpus import Corpus
 from ..prepare.spans import SourceSentence, Unit
 from ..progress import Progress
-from .base import Draft
+from .base import Backend, Draft
 
 _LAMBDA = 0.7  # MMR trade-off between salience and novelty
 _MAX_SIMILAR = 0.6  # never pick two sentences closer than this
@@ -115,11 +115,8 @@ def consolidate(corpus: Corpus, units: list[Unit], vec_of: dict, k: int) -> list
     ]
 
 
-class ExtractiveBackend:
+class ExtractiveBackend(Backend):
     name = "extractive"
-
-    async def aclose(self) -> None:
-        return None
 
     async def summarize(self, corpus: Corpus, options: SummaryOptions, progress: Progress) -> Draft:
         # CPU-bound: keep it off the event loop so a server stays responsive meanwhile.

@@ -13,6 +13,9 @@ a request that can never succeed):
 * 401/403 -> LLMAuthError (the response body is never shown: some providers echo the key).
 * other 4xx -> LLMRequestError at once, with a short, key-scrubbed excerpt of the body.
 
+Readiness (``ping``): ``GET {base_url}/models`` through the same client, its outcome reused for a
+few seconds (``readiness``).
+
 Structured output is negotiated (see ``_MODES``): strict ``json_schema`` first, then
 ``json_object`` + schema (llama-cpp-python's grammar-constrained mode), then plain instructions.
 The first mode that the endpoint accepts is remembered for the life of the instance.
@@ -34,7 +37,8 @@ from pydantic import SecretStr
 from ..errors import ConfigError, ContextOverflow, LLMAuthError, LLMReplyError, LLMRequestError, LLMUnavailable
 from ..prepare.tokens import get_counter
 from .budget import prompt_tokens as estimate_prompt_tokens
-from .protocol import ChatReply, ChatRequest
+from .protocol import ChatModel, ChatReply, ChatRequest
+from .readiness import CachedCheck, probe_models
 
 log = logging.getLogger(__name__)
 
@@ -92,7 +96,7 @@ def with_schema_in_system_prompt(messages: list[dict[str, str]], schema: dict[st
     return out
 
 
-class OpenAIChatModel:
+class OpenAIChatModel(ChatModel):
     """A ``ChatModel`` over an OpenAI-compatible HTTP endpoint."""
 
     def __init__(
@@ -147,6 +151,8 @@ class OpenAIChatModel:
         )
         #: HTTP attempts made (including retries and negotiation probes), for stats and tests.
         self.http_calls = 0
+        #: ``ping`` = this cached ``GET /models`` (``ping_check.seconds`` sets how long it is reused).
+        self.ping_check = CachedCheck(lambda: probe_models(self._client, self.base_url, self._endpoint_check))
 
     @classmethod
     def from_settings(cls, settings: Any, *, base_url: Optional[str] = None, model: Optional[str] = None,
@@ -170,6 +176,10 @@ class OpenAIChatModel:
 
     async def aclose(self) -> None:
         await self._client.aclose()
+
+    async def ping(self) -> None:
+        """Raise LLMUnavailable / LLMAuthError unless the endpoint answers (``readiness``)."""
+        await self.ping_check()
 
     async def __aenter__(self) -> "OpenAIChatModel":
         return self

@@ -58,7 +58,7 @@ class Settings(BaseSettings):
     max_documents: int = 200
     max_document_chars: int = 2_000_000
     max_running_jobs: int = 4  # jobs run at once per process (LLM calls are bounded by max_concurrency)
-    plugins: Optional[str] = Field(None, description="comma-separated modules imported at service start")
+    plugins: Optional[str] = Field(None, description="comma-separated modules imported at start (CLI and service)")
 
     def default_backend(self) -> str:
         if self.backend:

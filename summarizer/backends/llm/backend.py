@@ -23,7 +23,7 @@ from ...config.options import SummaryOptions
 from ...config.run_config import resolve
 from ...prepare.corpus import Corpus
 from ...progress import Progress
-from ..base import Draft
+from ..base import Backend, Draft
 from .context import RunContext
 from .conflicts_stage import find_llm_conflicts
 from .map_stage import map_sources
@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from ...config.settings import Settings
 
 
-class LLMBackend:
+class LLMBackend(Backend):
     """Backend over a ``ChatModel``: injected, or opened lazily from settings via ``chat_model_for``."""
 
     def __init__(self, model: Optional[ChatModel] = None, *, backend_name: str = "openai",
@@ -60,10 +60,7 @@ class LLMBackend:
 
     async def check_ready(self) -> None:
         """Raise a summarizer error when the endpoint cannot answer (opening it if needed)."""
-        model = await self.model()
-        ping = getattr(model, "ping", None)
-        if ping is not None:
-            await ping()
+        await (await self.model()).ping()
 
     async def aclose(self) -> None:
         if self._opened is not None:
