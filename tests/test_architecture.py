@@ -113,7 +113,6 @@ def find_cycle(graph: dict[str, set[str]]) -> list[str]:
     return []
 
 
-@pytest.mark.xfail(reason="TEMPORARY: fixed by branches being merged", strict=False)
 def test_no_import_cycles():
     graph = import_graph()
     # A package's __init__ re-exporting its own submodules is its face, not a dependency loop.

@@ -133,3 +133,8 @@ class ExtractiveBackend(Backend):
         progress("consolidate", {"sentences": len(consolidated)})
         conflicts = find_conflicts(corpus) if options.find_conflicts else []
         return Draft(per_source, consolidated, conflicts, {"model": None})
+
+
+def create_backend(settings: object, options: object) -> ExtractiveBackend:
+    """The factory the backend registry binds "extractive" to (it needs no settings)."""
+    return ExtractiveBackend()
