@@ -16,6 +16,7 @@ import contextlib
 from typing import Any, AsyncIterator, Optional
 
 from ..errors import ConfigError
+from .limits import LocalLimit
 from .local_server import DEFAULT_ALIAS, LocalServer
 from .openai_client import OpenAIChatModel
 from .protocol import ChatModel
@@ -67,8 +68,10 @@ async def chat_model_for(backend_name: str, settings: Any, options: Any = None) 
             # One model is served, under an alias naming it (stable cache keys whatever its path).
             # llama-cpp-python's server answers one request at a time: queue here, not there, so
             # request_timeout measures generation and not waiting behind other requests.
+            # The server belongs to this process: its limit is never shared with other workers.
             model = await _open_openai(settings, options, base_url=server.base_url, model=server.alias,
-                                       max_concurrency=1, endpoint_check=server.raise_if_dead)
+                                       max_concurrency=1, endpoint_check=server.raise_if_dead,
+                                       limit=LocalLimit(1))
             try:
                 yield model
             finally:
