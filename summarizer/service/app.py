@@ -98,6 +98,15 @@ def create_app(settings: Optional[Settings] = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
+        if settings.database_url is not None:  # PostgreSQL: shared store and queue (service/pg)
+            from .pg.services import api_services
+
+            try:
+                async with api_services(settings, svc.pool, svc.hub) as (svc.store, svc.runner):
+                    yield
+            finally:
+                await svc.pool.aclose()  # after the in-process worker (if any) has drained
+            return
         svc.store = SqliteJobStore(settings.resolved_db_path())
         svc.runner = new_runner(svc.store, svc.pool, settings, svc.hub, metrics)
         await svc.runner.start()
@@ -131,7 +140,8 @@ def create_app(settings: Optional[Settings] = None) -> FastAPI:
 
     @app.get("/metrics", tags=["ops"], response_class=Response)
     async def metrics_endpoint() -> Response:
-        return Response(metrics.render(svc.store.count_by_status), media_type=metrics.content_type)
+        return Response(metrics.render(svc.store.count_by_status, svc.store.queue_stats),
+                        media_type=metrics.content_type)
 
     if STATIC_DIR.is_dir():  # the web page (built on another branch); after the routes so it never shadows them
         app.mount("/", StaticFiles(directory=STATIC_DIR, html=True), name="web")
