@@ -154,9 +154,9 @@ class QueueWorker:
                 await asyncio.to_thread(store.hand_back, job_id, run_id)
                 log.info("job handed back to the queue (worker draining)", extra={"job_id": job_id})
                 raise HandBack(job_id) from None
+            log.info("job stopped: cancelled or taken over", extra={"job_id": job_id})
             if not writer.superseded:
                 raise
-            log.info("job stopped: cancelled or taken over", extra={"job_id": job_id})
         except StoreUnavailable:
             # Not the job's fault: left unfinished, the reaper queues it again once the database is back.
             log.error("job store unreachable during the job", extra={"job_id": job_id})
