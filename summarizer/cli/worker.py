@@ -53,6 +53,9 @@ def run(args: argparse.Namespace) -> int:
     from ..service.app import load_plugins
 
     load_plugins(settings.plugins)
+    from ..service.pg.services import check_database
+
+    check_database(settings)
     asyncio.run(_work(settings, args.concurrency, args.name))
     return 0
 

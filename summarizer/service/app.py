@@ -92,6 +92,10 @@ def _install_error_handlers(app: FastAPI) -> None:
 def create_app(settings: Optional[Settings] = None) -> FastAPI:
     settings = settings or Settings()
     load_plugins(settings.plugins)
+    if settings.database_url is not None:
+        from .pg.services import check_database
+
+        check_database(settings)  # an old schema or an unreachable database: one line, before serving
     metrics = Metrics()
     svc = Service(settings=settings, api_keys=parse_keys(settings), metrics=metrics,
                   pool=BackendPool(settings), hub=EventHub())

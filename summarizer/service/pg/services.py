@@ -18,6 +18,7 @@ from ..events import EventHub
 from ..pool import BackendPool
 from .events import PgEventListener
 from .queue import QueueJobRunner, make_app
+from .schema import check, connect
 from .slots import SharedSlots
 from .store import PgJobStore
 from .worker import QueueWorker
@@ -30,6 +31,13 @@ API_STORE_RETRY_SECONDS = 2.0
 def database_url(settings: Settings) -> str:
     assert settings.database_url is not None
     return settings.database_url.get_secret_value()
+
+
+def check_database(settings: Settings) -> None:
+    """Raise StoreUnavailable (one line) unless the database is reachable and its schema current."""
+    url = database_url(settings)
+    with connect(url) as conn:
+        check(conn, url)
 
 
 @contextlib.asynccontextmanager
