@@ -12,14 +12,16 @@ Bound (jobs/s) = min(job slots, LLM slots): workers x job-concurrency jobs run a
 least (LLM rounds on its critical path: map, then reduce beside conflicts) x latency long; and the
 shared LLM limit allows --llm-limit calls in flight, each job needing (calls per job) x latency of
 them. Latency = submit -> final state; overhead = submit -> start (procrastinate's "started"
-event), measured under load and, separately, one job at a time on idle workers. Prints Markdown.
+event), measured under load and, separately, one job at a time on idle workers. CPU s/job is the
+CPU time of the API and worker processes per job: with C free cores, C / (CPU s/job) is a third
+bound, which a small machine reaches first. Prints Markdown.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
-import statistics
+import signal
 import subprocess
 import sys
 import tempfile
@@ -89,6 +91,15 @@ def _timings(url: str, ids: list[str]) -> list[tuple[float, float, float]]:
     return [(_ts(c), float(s), _ts(u)) for c, u, s, _ in rows]
 
 
+def _cpu_seconds(procs: list[subprocess.Popen]) -> float:
+    """CPU time (user + system) the API and worker processes used so far (Linux /proc)."""
+    total = 0.0
+    for p in procs:
+        fields = Path(f"/proc/{p.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
 def _wait_done(client: httpx.Client, ids: list[str]) -> None:
     pending = set(ids)
     while pending:
@@ -123,10 +134,12 @@ def run_config(pg: TempPostgres, llm: FakeOpenAIServer, workers: int, args, work
                 probe.append(client.post("/v1/jobs", json={"documents": DOCS}).json()["id"])
                 _wait_done(client, probe[-1:])
             calls_before = llm.calls
+            cpu_before = _cpu_seconds(procs)
             t0 = time.time()
             ids = [client.post("/v1/jobs", json={"documents": DOCS}).json()["id"] for _ in range(args.jobs)]
             submit_s = time.time() - t0
             _wait_done(client, ids)
+            cpu_per_job = (_cpu_seconds(procs) - cpu_before) / args.jobs
         calls_per_job = (llm.calls - calls_before) / args.jobs
         loaded, idle = _timings(url, ids), _timings(url, probe)
     finally:
@@ -143,10 +156,11 @@ def run_config(pg: TempPostgres, llm: FakeOpenAIServer, workers: int, args, work
             "wait_p50": _pct([s - c for c, s, _ in loaded], 0.5),
             "idle_overhead_p50": _pct([s - c for c, s, _ in idle], 0.5) * 1000,
             "idle_overhead_p99": _pct([s - c for c, s, _ in idle], 0.99) * 1000,
-            "calls_per_job": calls_per_job, "submit_s": submit_s, "max_in_flight": llm.max_in_flight}
+            "calls_per_job": calls_per_job, "cpu_per_job": cpu_per_job, "submit_s": submit_s, "max_in_flight": llm.max_in_flight}
 
 
 def main() -> None:
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # run the clean-up (processes, PostgreSQL)
     ap = argparse.ArgumentParser()
     ap.add_argument("--jobs", type=int, default=200)
     ap.add_argument("--workers", type=int, nargs="+", default=[1, 2, 4])
@@ -164,12 +178,12 @@ def main() -> None:
     print(f"{args.jobs} jobs x {len(DOCS)} documents, LLM latency {args.latency} s, {args.job_concurrency} jobs "
           f"per worker, shared LLM limit {args.llm_limit}; {rows[0]['calls_per_job']:.1f} LLM calls per job\n")
     print("| workers | jobs/s | bound jobs/s (binds) | ratio | p50 latency s | p99 latency s | queue wait p50 s "
-          "| idle submit->start p50 / p99 ms | max LLM in flight |")
-    print("|---|---|---|---|---|---|---|---|---|")
+          "| idle submit->start p50 / p99 ms | max LLM in flight | CPU s/job |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
     for r in rows:
         print(f"| {r['workers']} | {r['jobs_s']:.2f} | {r['bound']:.2f} ({r['binds']}) | {r['jobs_s'] / r['bound']:.2f} "
               f"| {r['p50']:.2f} | {r['p99']:.2f} | {r['wait_p50']:.2f} | {r['idle_overhead_p50']:.0f} / "
-              f"{r['idle_overhead_p99']:.0f} | {r['max_in_flight']} |")
+              f"{r['idle_overhead_p99']:.0f} | {r['max_in_flight']} | {r['cpu_per_job']:.3f} |")
 
 
 if __name__ == "__main__":
