@@ -101,3 +101,14 @@ def test_metrics_show_queue_depth_running_jobs_and_workers(cluster, seed_docs):
         assert 'summarizer_queue{measure="queue_depth"} 2.0' in text
         assert 'summarizer_queue{measure="workers"} 1.0' in text
         assert 'summarizer_jobs{state="running"} 1.0' in text
+
+
+def test_serve_with_worker_runs_jobs_in_process(cluster, seed_docs):
+    api = cluster.api(SUMMARIZER_WITH_WORKER="true", SUMMARIZER_TEST_SLOW_SECONDS="0.1")
+    with api.client() as c:
+        job_id = _submit(c, seed_docs)
+        assert wait_status(c, job_id, {"succeeded", "failed"}, timeout=60)["status"] == "succeeded"
+        assert 'summarizer_queue{measure="workers"} 1.0' in c.get("/metrics").text
+    api.stop()  # drains the in-process worker
+    assert api.proc.returncode == 0
+    assert '"message": "worker stopped"' in api.log_path.read_text()
