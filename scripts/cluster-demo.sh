@@ -15,7 +15,7 @@ pgbin() {  # PATH, /usr/local/bin, then Debian's /usr/lib/postgresql/<version>/b
   echo "cluster-demo: $1 not found: install PostgreSQL (Debian: apt-get install postgresql)" >&2
   exit 2
 }
-INITDB=$(pgbin initdb); PG_CTL=$(pgbin pg_ctl)
+INITDB=$(pgbin initdb); PG_CTL=$(pgbin pg_ctl); PSQL=$(pgbin psql)
 "$PY" -c "import procrastinate, psycopg" 2>/dev/null || {
   echo "cluster-demo: the postgres extra is missing: pip install -e '.[postgres]'" >&2; exit 2; }
 free_port() { "$PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
@@ -42,7 +42,7 @@ echo "== PostgreSQL on 127.0.0.1:$PGPORT (data in $WORK/pg)"
 "${AS_PG[@]}" "$INITDB" -D "$WORK/pg/data" -U postgres --auth=trust -E UTF8 --locale=C >/dev/null
 "${AS_PG[@]}" "$PG_CTL" -D "$WORK/pg/data" -l "$WORK/pg/log" -w \
   -o "-c listen_addresses=127.0.0.1 -p $PGPORT -k $WORK/pg" start >/dev/null
-"${AS_PG[@]}" "$(dirname "$PG_CTL")/psql" -h 127.0.0.1 -p "$PGPORT" -U postgres -d postgres -q \
+"${AS_PG[@]}" "$PSQL" -h 127.0.0.1 -p "$PGPORT" -U postgres -d postgres -q \
   -c "CREATE DATABASE summarizer"
 
 export SUMMARIZER_DATABASE_URL="postgresql://postgres@127.0.0.1:$PGPORT/summarizer"
