@@ -109,6 +109,5 @@ def test_serve_with_worker_runs_jobs_in_process(cluster, seed_docs):
         job_id = _submit(c, seed_docs)
         assert wait_status(c, job_id, {"succeeded", "failed"}, timeout=60)["status"] == "succeeded"
         assert 'summarizer_queue{measure="workers"} 1.0' in c.get("/metrics").text
-    api.stop()  # drains the in-process worker
-    assert api.proc.returncode == 0
+    api.stop()  # SIGTERM: uvicorn shuts down, which drains the in-process worker
     assert '"message": "worker stopped"' in api.log_path.read_text()
