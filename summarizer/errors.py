@@ -118,6 +118,13 @@ class JobNotFound(JobError):
     http_status = 404
 
 
+class StoreUnavailable(JobError):
+    """The job database cannot be reached (after retries) or its schema is not usable."""
+
+    code = "store_unavailable"
+    http_status = 503
+
+
 class JobNotReady(JobError):
     code = "job_not_ready"
     http_status = 409

@@ -60,6 +60,15 @@ class Settings(BaseSettings):
     max_running_jobs: int = 4  # jobs run at once per process (LLM calls are bounded by max_concurrency)
     plugins: Optional[str] = Field(None, description="comma-separated modules imported at start (CLI and service)")
 
+    # Scale-out: PostgreSQL as the shared job store and queue (unset = the SQLite file above).
+    database_url: Optional[SecretStr] = Field(None, description="postgresql://user:pass@host:5432/db")
+    with_worker: bool = False  # `serve` with a database URL also runs jobs in-process
+    worker_concurrency: int = 4  # jobs one worker process runs at once
+    # A worker whose heartbeat is older than this is dead; its jobs go to another worker.
+    worker_lease_seconds: float = 20.0
+    worker_drain_seconds: float = 30.0  # on SIGTERM: wait this long for running jobs, then hand them back
+    max_job_attempts: int = 3  # a job whose worker died this many times is failed (input kept)
+
     def default_backend(self) -> str:
         if self.backend:
             return self.backend
