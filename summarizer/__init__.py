@@ -2,13 +2,14 @@
 
 The public API (everything else is internal and may move)::
 
-    import asyncio
-    from summarizer import Document, SummaryOptions, summarize
+    from summarizer import Document, SummaryOptions, load_documents, summarize_sync
 
-    docs = [Document("a", "First article ..."), Document("b", "Second article ...")]
-    result = asyncio.run(summarize(docs, SummaryOptions(backend="extractive")))
+    result = summarize_sync(load_documents(["reports/"]), SummaryOptions(backend="extractive"))
     for sentence in result.consolidated:
         print(sentence.text, [(c.source_id, c.start, c.end) for c in sentence.citations])
+
+``summarize`` is the same as a coroutine; ``Settings`` holds the endpoint and other process-wide
+settings (read from ``SUMMARIZER_*`` variables, ``.env`` and the user config file by default).
 """
 
 from .config.options import SummaryOptions
@@ -18,7 +19,7 @@ from .contract.result import Citation, PerSourceSummary, Sentence, SourceInfo, S
 from .errors import SummarizerError
 from .evidence.citations import check_result
 from .io.ingest import load_documents
-from .pipeline import summarize
+from .pipeline import summarize, summarize_sync
 
 __all__ = [
     "Citation",
@@ -35,5 +36,6 @@ __all__ = [
     "jsonable",
     "load_documents",
     "summarize",
+    "summarize_sync",
 ]
 __version__ = "0.1.0"

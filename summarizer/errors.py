@@ -155,3 +155,9 @@ class EvalError(SummarizerError):
     not errors: they are reported, and the CLI exits 1."""
 
     code = "eval_error"
+
+
+class RunLogError(SummarizerError):
+    """The CLI's log of past runs (SQLite, in the data folder) cannot be read or written."""
+
+    code = "run_log_error"

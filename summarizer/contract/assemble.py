@@ -6,7 +6,16 @@ from __future__ import annotations
 from .. import backends
 from ..evidence.citations import enforce, sha256_text
 from ..prepare.corpus import Corpus
-from .result import PerSourceSummary, SourceInfo, Stats, SummaryResult
+from .documents import Document
+from .result import PerSourceSummary, Sentence, SourceInfo, Stats, SummaryResult
+
+
+def _add_pages(sentences: list[Sentence], paged: dict[str, Document]) -> None:
+    """Give citations into paged sources (PDFs) the page their span starts on."""
+    for sentence in sentences:
+        for i, c in enumerate(sentence.citations):
+            if c.source_id in paged:
+                sentence.citations[i] = c.model_copy(update={"page": paged[c.source_id].page_at(c.start)})
 
 
 def assemble(corpus: Corpus, draft: backends.Draft, backend_name: str, seconds: float) -> SummaryResult:
@@ -18,6 +27,12 @@ def assemble(corpus: Corpus, draft: backends.Draft, backend_name: str, seconds: 
     ]
     consolidated = enforce(draft.consolidated, texts, counts)
     conflicts = enforce(draft.conflicts, texts, counts)
+    paged = {d.id: d for d in corpus.documents if d.page_starts}
+    if paged:
+        for ps in per_source:
+            _add_pages(ps.summary, paged)
+        _add_pages(consolidated, paged)
+        _add_pages(conflicts, paged)
     extra = dict(draft.stats)
     # Backends may already count what their own checks dropped; add ours on top.
     for key, n in counts.items():

@@ -12,6 +12,14 @@ def _quote(text: str, limit: int = 300) -> str:
     return text.replace("[", "\\[").replace("]", "\\]")
 
 
+def _footer(result: SummaryResult) -> str:
+    st = result.stats
+    model = f", model `{st.model}`" if st.model else ""
+    llm = f", {st.llm_calls} LLM calls, {st.prompt_tokens} prompt + {st.completion_tokens} completion tokens"
+    return (f"backend `{st.backend}`{model}{llm}, "
+            f"{st.source_tokens} source tokens → {st.deduped_tokens} after dedup, {st.seconds:.1f} s")
+
+
 def to_markdown(result: SummaryResult) -> str:
     notes: list[str] = []
     index: dict[tuple[str, int, int], int] = {}
@@ -22,26 +30,22 @@ def to_markdown(result: SummaryResult) -> str:
             key = (c.source_id, c.start, c.end)
             if key not in index:
                 index[key] = len(index) + 1
-                notes.append(f"[^{index[key]}]: `{c.source_id}` [{c.start}:{c.end}] “{_quote(c.text)}”")
+                page = f" p. {c.page}" if c.page else ""
+                notes.append(f"[^{index[key]}]: `{c.source_id}`{page} [{c.start}:{c.end}] “{_quote(c.text)}”")
             marks.append(f"[^{index[key]}]")
         return f"{sentence.text}{''.join(marks)}"
 
-    titles = {s.id: s.title or s.id for s in result.sources}
+    titles = {s.id: s.title for s in result.sources}
     out = ["# Summary", ""]
     out += [f"- {render(s)}" for s in result.consolidated] or ["_No consolidated summary._"]
     out += ["", "## Conflicts", ""]
     out += [f"- {render(s)}" for s in result.conflicts] or ["_No conflicts found._"]
     out += ["", "## Per source", ""]
     for ps in result.per_source:
-        out += [f"### {titles.get(ps.source_id, ps.source_id)} (`{ps.source_id}`)", ""]
+        title = titles.get(ps.source_id)
+        out += [f"### {title} (`{ps.source_id}`)" if title else f"### `{ps.source_id}`", ""]
         out += [f"- {render(s)}" for s in ps.summary] or ["_No summary._"]
         out.append("")
-    st = result.stats
-    out += [
-        "---",
-        f"backend `{st.backend}`, model `{st.model}`, {st.llm_calls} LLM calls, "
-        f"{st.source_tokens} source tokens → {st.deduped_tokens} after dedup, {st.seconds:.1f} s",
-        "",
-    ]
+    out += ["---", _footer(result), ""]
     out += notes
     return "\n".join(out) + "\n"
