@@ -149,14 +149,16 @@ def _antonym(s: str, rng: random.Random) -> str | None:
     return s[: m.start()] + BENCH_ANTONYMS[m.group(0)] + s[m.end() :]
 
 
-def _swap_roles(s: str) -> str | None:
+def _swap_roles(s: str, names: list[str]) -> str | None:
+    """Two names on either side of a verb-like word trade places ("Britain accused Iran" ->
+    "Iran accused Britain"); a sentence-opening word counts only if the cluster uses it as a name."""
     here = list(_NAME.finditer(s))
     for a, b in zip(here, here[1:]):
         between = s[a.end() : b.start()]
         if a.group(0) != b.group(0) and re.search(r"\b[a-z]{3,}\b", between) and len(between.split()) <= 6:
             return s[: a.start()] + b.group(0) + between + a.group(0) + s[b.end() :]
     first = re.match(r"([A-Z][a-z]+(?: [A-Z][a-z]+)*) ", s)
-    if first and here and here[0].start() > first.end():
+    if first and first.group(1) in names and here and here[0].start() > first.end():
         b = here[0]
         return b.group(0) + s[first.end() - 1 : b.start()] + first.group(1) + s[b.end() :]
     return None
@@ -173,7 +175,7 @@ def build(clusters: list[Cluster], seed: int = 13) -> list[tuple[str, str, str]]
                 edits = {
                     "number_digits": _change_digits(s, rng), "number_words": _change_words(s, rng),
                     "entity_swap": _swap_entity(s, c.names, rng), "negation": _negate(s),
-                    "antonym": _antonym(s, rng), "role_swap": _swap_roles(s),
+                    "antonym": _antonym(s, rng), "role_swap": _swap_roles(s, c.names),
                 }
                 rows += [(k, c.id, v, s) for k, v in edits.items() if v and v != s]
         for other in clusters:

@@ -25,7 +25,7 @@ from .numbers import NUMBER_WORDS, Quantity, quantities
 from .textstats import STOPWORDS
 
 TOKEN_RE = re.compile(
-    r"(?P<num>\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?![\d.,]\d)|\d+(?:[.,]\d+)*(?:, \d{3}(?!\d))*)"
+    r"(?P<num>\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?!\d|[.,]\d)|\d+(?:[.,]\d+)*(?:, \d{3}(?!\d))*)"
     r"|(?P<acr>(?:[A-Za-z]\.){2,})"
     r"|(?P<word>[^\W\d_]+(?:[-'’][^\W\d_]+)*)"
     r"|(?P<sym>[^\w\s])"
@@ -139,6 +139,7 @@ class Analysis:
     bag: frozenset[str]  # stems, hyphenated words whole and in parts
     keys: frozenset[str]  # name keys: lower-cased words, acronyms, alias groups
     lower_words: frozenset[str]  # words written in lower case here (not names)
+    names: frozenset[str]  # words capitalised inside a sentence here
     quantities: tuple[Quantity, ...]
     clauses: tuple[Clause, ...]
     norm: str  # lower-cased words joined by spaces (for quotes and verbatim matches)
@@ -165,19 +166,25 @@ def _boundary(t: Tok) -> bool:
     return (t.kind == "sym" and (t.text in _BOUNDARY_SYMS or t.text in ".!?")) or t.low in CLAUSE_WORDS
 
 
+_SCOPE_SKIP = STOPWORDS | frozenset("also yet ever only just even still already really".split())
+
+
 def _negated(toks: list[Tok]) -> tuple[bool, ...]:
-    """A negation cue scopes over the next content word of its clause: "has not been *shown*",
-    "*no* reports", "failed to *reach*"."""
+    """A negation cue scopes over the next word of its clause that says something: "has not been
+    *shown*", "*no* reports", "failed to *reach*", "should not be *noted*". Quotation marks do
+    not end the scope ("will not “suspend”")."""
     out = [False] * len(toks)
     pending = False
     for i, t in enumerate(toks):
+        if t.kind == "sym" and t.text in "“”\"'‘’":
+            continue
         if _boundary(t):
             pending = False
         elif t.neg:
             pending = not pending if t.low.endswith("n't") or t.low in ("not", "never", "no") and pending else True
             if t.content:
                 out[i] = True
-        elif pending and t.content:
+        elif pending and t.kind in ("word", "acr") and t.low not in _SCOPE_SKIP:
             out[i], pending = True, False
     return tuple(out)
 
@@ -214,6 +221,8 @@ def analyse(text: str) -> Analysis:
             keys.add(t.low.replace("-", ""))
     keys |= alias_keys([k for low in lows for k in low.replace("-", " ").split()])
     lower_words = frozenset(t.low for t in toks if t.kind == "word" and not t.cap)
+    names = frozenset(t.low for k, t in enumerate(toks)
+                      if t.cap and k > 0 and not (toks[k - 1].kind == "sym" and toks[k - 1].text in '.:“"!?('))
     norm = " ".join(t.low for t in toks if t.kind in ("word", "acr", "num"))
-    return Analysis(text, tuple(toks), frozenset(bag), frozenset(keys), lower_words,
+    return Analysis(text, tuple(toks), frozenset(bag), frozenset(keys), lower_words, names,
                     tuple(quantities(toks, text)), tuple(_clauses(toks)), norm, _negated(toks))

@@ -22,11 +22,12 @@ _BE = frozenset("be is are was were been being get got gets am".split())
 _AUX = _BE | frozenset("will would has have had can could may might must shall should did does do to".split())
 _QUOTE_RE = re.compile(r"[“\"]([^”\"]+)[”\"]")
 _DATE_WORDS = WEEKDAYS | frozenset(MONTHS)
+_RELATIONAL = frozenset(["before", "after", "above", "below"])
 _IRREGULAR_VERBS = frozenset(k for k, v in IRREGULAR.items() if v not in ("man", "woman", "child", "person"))
 
 
 def _antonym_table() -> dict[str, frozenset[str]]:
-    table: dict[str, set[str]] = {}
+    table: dict[str, set[str]] = {"before": {"after"}, "after": {"before"}, "above": {"below"}, "below": {"above"}}
     for a, b in ANTONYM_PAIRS:
         table.setdefault(stem(a), set()).add(stem(b))
         table.setdefault(stem(b), set()).add(stem(a))
@@ -50,11 +51,12 @@ class Problem:
 # Names ---------------------------------------------------------------------------------------
 
 
-def claim_names(claim: Analysis, source_lower_words: frozenset[str]) -> list[list[Tok]]:
+def claim_names(claim: Analysis, source_lower_words: frozenset[str], source_names: frozenset[str]) -> list[list[Tok]]:
     """Groups of consecutive name tokens in the claim (titles left out).
 
-    A capitalised word is a name unless it opens the sentence (or follows a quote or colon) and
-    the sources also write it in lower case ("Police said" is not a name, "Blair said" is).
+    A capitalised word is a name, except at the start of the sentence (or after a quote or colon),
+    where it is one only if the sources capitalise it inside sentences and never write it in lower
+    case ("Police said" and "Simultaneously," are not names, "Blair said" is).
     """
     groups: list[list[Tok]] = []
     current: list[Tok] = []
@@ -62,7 +64,7 @@ def claim_names(claim: Analysis, source_lower_words: frozenset[str]) -> list[lis
     for t in claim.toks:
         opening = prev is None or (prev.kind == "sym" and prev.text in '.:“"!?(')
         is_name = (t.cap and (t.content or t.kind == "acr")
-                   and not (opening and (t.low in source_lower_words or not t.content)))
+                   and not (opening and (t.low in source_lower_words or t.low not in source_names)))
         if is_name:
             if t.low not in TITLES:
                 current.append(t)
@@ -116,7 +118,7 @@ def check_names(claim: Analysis, groups: list[list[Tok]], support: Sequence[Anal
             left = [t for t in group if not name_in(t, aliases.get(t.start), a.keys, a.bag)]
             if len(left) < len(missing) or (len(left) == len(missing) and left and left[-1] is not group[-1]):
                 missing = left
-        missing = [t for t in missing if not (t.low in _DATE_WORDS and t.low in date_keys)]
+        missing = [t for t in missing if not (_dated(claim, t) and t.low in date_keys)]
         if not missing:
             continue
         # "Tony Blair" when the passages say "Blair": fine if the sources name him in full.
@@ -124,6 +126,19 @@ def check_names(claim: Analysis, groups: list[list[Tok]], support: Sequence[Anal
             continue
         return Problem("entity_missing", missing[0].text)
     return None
+
+
+_DATE_LEAD = frozenset("on in last next this since until by from early late mid".split())
+
+
+def _dated(claim: Analysis, t: Tok) -> bool:
+    """A weekday or month used as a date ("on Thursday", "May 16"), which a dateline may confirm."""
+    if t.low not in _DATE_WORDS:
+        return False
+    k = next(i for i, x in enumerate(claim.toks) if x is t)
+    before = claim.toks[k - 1].low if k > 0 else ""
+    after = claim.toks[k + 1] if k + 1 < len(claim.toks) else None
+    return before in _DATE_LEAD or (k > 0 and claim.toks[k - 1].kind == "num") or (after is not None and after.kind == "num")
 
 
 def _token_aliases(claim: Analysis) -> dict[int, str]:
@@ -149,7 +164,9 @@ def polarities(a: Analysis) -> dict[str, frozenset[bool]]:
     out: dict[str, set[bool]] = {}
     toks = a.toks
     for i, t in enumerate(toks):
-        if not t.content:
+        if t.low in _RELATIONAL:  # "a week before" vs "a week after"
+            out.setdefault(t.low, set()).add(a.negated[i])
+        if not (t.content or a.negated[i]):
             continue
         for key in (t.stem, *t.parts):
             out.setdefault(key, set()).add(a.negated[i])
@@ -201,9 +218,12 @@ def _passive(a: Analysis, i: int) -> bool:
     return bool(before & _BE) and "by" in after
 
 
-def check_roles(claim: Analysis, passage: Analysis) -> Optional[Problem]:
-    """Who did what to whom, for simple clauses: the words on either side of a shared verb must
-    not trade places (unless one side is passive: "A beat B" = "B was beaten by A")."""
+def check_roles(claim: Analysis, passage: Analysis, names: Sequence[Sequence[Tok]]) -> Optional[Problem]:
+    """Who did what to whom, for simple clauses: two names on either side of a shared verb, in
+    one clause of the claim, must not trade places in the passage (unless one side is passive:
+    "A beat B" = "B was beaten by A")."""
+    name_starts = {t.start for group in names for t in group}
+    clause_of = {i: k for k, cl in enumerate(claim.clauses) for i in range(cl.first, cl.last)}
     anchors = []  # (claim index, passage index) of words found once in each
     for i, t in enumerate(claim.toks):
         if t.content and claim.position(t.stem) == i:
@@ -211,17 +231,38 @@ def check_roles(claim: Analysis, passage: Analysis) -> Optional[Problem]:
             if j is not None:
                 anchors.append((i, j))
     for k, (vi, vj) in enumerate(anchors):
-        if not _verb_like(claim, vi):
+        if not _verb_like(claim, vi) or vi not in clause_of:
             continue
-        left = [x for x in anchors[:k] if not _verb_like(claim, x[0])]
-        right = [x for x in anchors[k + 1 :] if not _verb_like(claim, x[0])]
+        same = [x for x in anchors if clause_of.get(x[0]) == clause_of[vi] and claim.toks[x[0]].start in name_starts]
+        left = [x for x in same if x[0] < vi]
+        right = [x for x in same if x[0] > vi]
         if not left or not right:
             continue
         (ai, aj), (bi, bj) = left[-1], right[0]
         if bj < vj < aj and _passive(claim, vi) == _passive(passage, vj):
             return Problem("role_swap", f"{claim.toks[ai].text} / {claim.toks[bi].text}", True)
-    return None
+    return _binding_swap(claim, passage, name_starts)
 
+
+def _bigrams(a: Analysis) -> set[tuple[str, str]]:
+    words = [t for t in a.toks if t.kind in ("word", "acr")]
+    return {(x.stem, y.stem) for x, y in zip(words, words[1:])}
+
+
+def _binding_swap(claim: Analysis, passage: Analysis, name_starts: set[int]) -> Optional[Problem]:
+    """Names bound to the wrong words: the claim's "Iranian crew ... British TV" where the passage
+    has "British crew" and "Iranian TV" (each name with the other's word, never its own)."""
+    words = [t for t in claim.toks if t.kind in ("word", "acr")]
+    theirs = _bigrams(passage)
+    pairs = [(x.stem, y.stem) for x, y in zip(words, words[1:]) if x.start in name_starts and y.content
+             and y.start not in name_starts]
+    for n, x in pairs:
+        if (n, x) in theirs:
+            continue
+        for m, y in pairs:
+            if m != n and x != y and (m, x) in theirs and (n, y) in theirs:
+                return Problem("role_swap", f"{n} {x} / {m} {y}", True)
+    return None
 
 
 # Quotes --------------------------------------------------------------------------------------

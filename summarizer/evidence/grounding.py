@@ -25,15 +25,15 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Hashable, Iterable, Mapping, Optional, Sequence
 
 from .analysis import Analysis, Tok, analyse
 from .checks import Problem, check_names, check_polarity, check_quotes, check_roles, claim_names
-from .numbers import Quantity, agree
+from .numbers import Quantity, figure_in
 
 SUPPORTED, UNSUPPORTED, CONTRADICTED = "supported", "unsupported", "contradicted"
-COVERAGE = 0.6  # weighted share of the claim's words the supporting passages must contain
+COVERAGE = 0.5  # weighted share of the claim's words the supporting passages must contain
 CONTRA_COVERAGE = 0.5  # a contradiction needs passages about the same thing
 MAX_SPANS = 3
 MIN_GAIN = 0.08  # a second or third passage must add this much weighted coverage
@@ -80,6 +80,8 @@ class _Claim:
     seg_of_token: dict[int, int]  # token index -> segment
     names: list[list[Tok]]
     figures: list[Quantity]
+    is_name: list[bool] = field(default_factory=list)  # per unit
+    seg_figures: list[list[Quantity]] = field(default_factory=list)
 
     def segment_at(self, offset: int) -> int:
         for i, t in enumerate(self.analysis.toks):
@@ -128,6 +130,7 @@ class Grounder:
             for s in a.bag:
                 self.index.setdefault(s, []).append(i)
         self.lower_words = frozenset().union(*(a.lower_words for a in self.an)) if self.an else frozenset()
+        self.names = frozenset().union(*(a.names for a in self.an)) if self.an else frozenset()
         self.dates = {sid: [analyse(line) for line in lines] for sid, lines in (dates or {}).items()}
         self.neighbours = self._neighbours()
         self._norms = [a.norm for a in self.an]
@@ -164,8 +167,11 @@ class Grounder:
         weights = [self.weight(t.stem) for t in units]
         unit_index = {i: k for k, i in enumerate(i for i, t in enumerate(a.toks) if t.content)}
         segs, seg_of_token = _segments(a, unit_index)
-        c = _Claim(a, units, weights, sum(weights), segs, seg_of_token, claim_names(a, self.lower_words),
+        c = _Claim(a, units, weights, sum(weights), segs, seg_of_token, claim_names(a, self.lower_words, self.names),
                    [q for q in a.quantities if not q.soft])
+        name_starts = {t.start for g in c.names for t in g}
+        c.is_name = [t.start in name_starts for t in units]
+        c.seg_figures = [[q for q in c.figures if c.segment_at(q.start) == k] for k in range(len(segs))]
         ranked = self._rank(c, set(prefer))
         if not ranked:
             return Verdict(UNSUPPORTED, "low_coverage")
@@ -201,13 +207,17 @@ class Grounder:
         counts only in the passage that supports its clause), and that passage per clause."""
         matched = {i: self._matched(c, i) for i in chosen}
         got, assign = 0.0, []
-        for seg in c.segments:
-            best, best_i = -1.0, chosen[0]
+        for k, seg in enumerate(c.segments):
+            # The clause's passage is the one stating what it asserts; its names must be there too.
+            best, best_i = (-1.0, -1.0), chosen[0]
             for i in chosen:
-                w = sum(c.weights[u] for u in seg if matched[i][u])
-                if w > best:
-                    best, best_i = w, i
-            got += best
+                m = matched[i]
+                figures = sum(self.max_idf for q in c.seg_figures[k] if figure_in(q, self.an[i].quantities))
+                key = (sum(c.weights[u] for u in seg if m[u] and not c.is_name[u]) + figures,
+                       sum(c.weights[u] for u in seg if m[u]))
+                if key > best:
+                    best, best_i = key, i
+            got += best[1]
             assign.append(best_i)
         return got / c.total, assign
 
@@ -232,7 +242,8 @@ class Grounder:
         if cov < CONTRA_COVERAGE:
             return Verdict(UNSUPPORTED, "low_coverage", tuple(chosen), cov)
         support = [self.an[i] for i in chosen]
-        problem = check_polarity(c.analysis, support) or check_roles(c.analysis, support[0])
+        problem = check_polarity(c.analysis, support) or next(
+            (p for p in (check_roles(c.analysis, a, c.names) for a in support) if p), None)
         if problem:
             return Verdict(CONTRADICTED, problem.reason, tuple(chosen), cov, problem.detail)
         problem = self._figures(c, chosen, assign)
@@ -251,10 +262,21 @@ class Grounder:
         return self.dates.get(self.passages[i].source_id, [])
 
     def _segment_share(self, c: _Claim, seg: int, i: int) -> float:
-        units = c.segments[seg]
+        """How much of what a clause asserts (its words other than names) passage ``i`` states."""
+        units = [u for u in c.segments[seg] if not c.is_name[u]]
         total = sum(c.weights[u] for u in units)
         m = self._matched(c, i)
         return sum(c.weights[u] for u in units if m[u]) / total if total else 0.0
+
+    def _partners(self, c: _Claim, seg: int, assign: list[int]) -> list[int]:
+        """The passages of the claim's other clauses that also state something of this clause."""
+        home = assign[min(seg, len(assign) - 1)]
+        out = []
+        for i in dict.fromkeys(assign):
+            m = self._matched(c, i)
+            if i != home and any(m[u] and not c.is_name[u] for u in c.segments[seg]):
+                out.append(i)
+        return out
 
     def _helpers(self, c: _Claim, seg: int, home: int, chosen: list[int], related: bool) -> list[int]:
         """Passages that may lend a clause what its passage lacks: the sentences before and
@@ -271,18 +293,22 @@ class Grounder:
             home = assign[min(seg, len(assign) - 1)]
 
             def has(a: Analysis, q: Quantity = q) -> bool:
-                return any(agree(q, p) for p in a.quantities)
+                return figure_in(q, a.quantities)
 
-            if has(self.an[home]) or any(has(self.an[i]) and self._segment_share(c, seg, i) >= RELATED for i in chosen):
+            conflict = q.head and any(p.head == q.head and p.kind == q.kind and not p.soft
+                                      for p in self.an[home].quantities)
+            if has(self.an[home]) or not conflict and any(
+                    has(self.an[i]) for i in self._partners(c, seg, assign)
+                    + [i for i in chosen if self._segment_share(c, seg, i) >= RELATED]):
                 continue
             if q.kind in ("year", "day") and any(has(d) for i in chosen for d in self._date_lines(i)):
                 continue
+            if conflict:  # the clause's own passage counts the same thing differently
+                return Problem("number_mismatch", c.analysis.text[q.start : q.end], True)
             extra = next((j for j in self._helpers(c, seg, home, chosen, True) if has(self.an[j])), None)
             if extra is not None and len(chosen) <= MAX_SPANS:
                 chosen.append(extra)
                 continue
-            if q.head and any(p.head == q.head and p.kind == q.kind and not p.soft for p in self.an[home].quantities):
-                return Problem("number_mismatch", c.analysis.text[q.start : q.end], True)
             return Problem("number_missing", c.analysis.text[q.start : q.end])
         return None
 
@@ -290,7 +316,8 @@ class Grounder:
         for group in c.names:
             seg = c.segment_at(group[0].start)
             home = assign[min(seg, len(assign) - 1)]
-            candidates = [home] + [i for i in chosen if i != home and self._segment_share(c, seg, i) >= RELATED]
+            candidates = [home] + self._partners(c, seg, assign) + [
+                i for i in chosen if i != home and self._segment_share(c, seg, i) >= RELATED]
             problem = None
             for i in candidates + self._helpers(c, seg, home, chosen, False):
                 problem = check_names(c.analysis, [group], [self.an[i]], self._date_lines(i), self.in_pool)

@@ -89,6 +89,9 @@ ALIAS_GROUPS = [
     ("pakistan", "pakistani"), ("iraq", "iraqi"), ("kuwait", "kuwaiti"), ("yemen", "yemeni"),
     ("bangladesh", "bangladeshi"), ("saudi arabia", "saudi"), ("philippines", "filipino"),
     ("new zealand", "kiwi"), ("metropolitan police", "met", "scotland yard"),
+    ("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"), ("june", "jun"),
+    ("july", "jul"), ("august", "aug"), ("september", "sep", "sept"), ("october", "oct"), ("november", "nov"),
+    ("december", "dec"),
     ("president bush", "george w. bush", "george bush"),
 ]
 

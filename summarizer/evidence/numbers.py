@@ -194,3 +194,14 @@ def agree(claim: Quantity, passage: Quantity) -> bool:
     if claim.hedged or passage.hedged:
         return any(abs(a - b) <= 0.1 * max(abs(a), abs(b)) for a in claim.values for b in passage.values)
     return any(abs(a - b) <= 1e-9 * max(1.0, abs(a)) for a in claim.values for b in passage.values)
+
+
+def figure_in(claim: Quantity, passage: Sequence[Quantity]) -> bool:
+    """The passage states the claim's figure. When it gives a figure for the same thing (same
+    counted word), that one must agree: "nine days" does not confirm "nine suicide bombers"
+    in a passage that says "four suicide bombers"."""
+    if claim.head:
+        same = [p for p in passage if p.head == claim.head]
+        if same:
+            return any(agree(claim, p) for p in same)
+    return any(agree(claim, p) for p in passage)
