@@ -164,6 +164,9 @@ class Grounder:
             for i, norm in enumerate(self._norms):
                 if a.norm in norm:
                     return Verdict(SUPPORTED, "verbatim", (i,), 1.0)
+        made_up = check_quotes(a, self.an)  # a quotation no source has cannot be supported
+        if made_up:
+            return Verdict(UNSUPPORTED, made_up.reason, (), 0.0, made_up.detail)
         weights = [self.weight(t.stem) for t in units]
         unit_index = {i: k for k, i in enumerate(i for i, t in enumerate(a.toks) if t.content)}
         segs, seg_of_token = _segments(a, unit_index)
