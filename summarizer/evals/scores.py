@@ -19,7 +19,8 @@ from ..evidence.textstats import jaccard
 from ..prepare.cleaning import find_junk
 from ..prepare.dedup import normalized_words
 from .suite import Case
-from ..evidence.sources import text_dates
+from ..evidence.sources import corpus_grounder, text_dates
+from ..prepare.corpus import prepare
 from .support_metric import score_sentences
 
 #: Checks that hold for every case unless a suite says otherwise (citation validity cannot be
@@ -92,7 +93,8 @@ def compute(case: Case, result: SummaryResult) -> CaseMetrics:
         m.notes["uncited_sentences"] = uncited
 
     claims = [(w, s) for w, s in everything if not w.startswith("conflicts[")]
-    sup = score_sentences([s for _, s in claims], text_dates(texts), [w for w, _ in claims])
+    rarity = corpus_grounder(prepare(case.documents))  # word weights: rarity in the case's sources
+    sup = score_sentences([s for _, s in claims], text_dates(texts), [w for w, _ in claims], rarity)
     v["support_recall"] = round(sup.recall, 4)
     v["support_precision"] = round(sup.precision, 4)
     v["contradicted_sentences"] = sup.contradicted

@@ -23,9 +23,12 @@ from ..contract.result import Citation, Sentence
 from ..evidence.grounding import CONTRADICTED, Grounder, Passage, Verdict
 
 
-def judge(text: str, citations: Sequence[Citation], dates: Optional[Mapping[str, list[str]]] = None) -> Verdict:
+def judge(text: str, citations: Sequence[Citation], dates: Optional[Mapping[str, list[str]]] = None,
+          rarity: Optional[Grounder] = None) -> Verdict:
+    """The engine's verdict on ``text`` from ``citations`` alone (word weights from ``rarity``,
+    a grounder over all the sources, when given)."""
     passages = [Passage(c.text, c.source_id, c.start) for c in citations]
-    return Grounder(passages, dates).check(text)
+    return Grounder(passages, dates, rarity).check(text)
 
 
 def _supported(v: Verdict) -> bool:
@@ -51,13 +54,13 @@ class SupportScore:
 
 
 def score_sentences(sentences: Sequence[Sentence], dates: Optional[Mapping[str, list[str]]] = None,
-                    labels: Optional[Sequence[str]] = None) -> SupportScore:
+                    labels: Optional[Sequence[str]] = None, rarity: Optional[Grounder] = None) -> SupportScore:
     out = SupportScore()
     for k, s in enumerate(sentences):
         out.sentences += 1
         cites = list(s.citations)
         out.citations += len(cites)
-        verdict = judge(s.text, cites, dates) if cites else Verdict("unsupported", "no_citation")
+        verdict = judge(s.text, cites, dates, rarity) if cites else Verdict("unsupported", "no_citation")
         if verdict.status == CONTRADICTED:
             out.contradicted += 1
             where = labels[k] if labels else f"sentence {k}"
@@ -67,8 +70,8 @@ def score_sentences(sentences: Sequence[Sentence], dates: Optional[Mapping[str, 
         out.supported += 1
         for i, c in enumerate(cites):
             rest = cites[:i] + cites[i + 1 :]
-            alone = _supported(judge(s.text, [c], dates))
-            needed = not rest or not _supported(judge(s.text, rest, dates))
+            alone = _supported(judge(s.text, [c], dates, rarity))
+            needed = not rest or not _supported(judge(s.text, rest, dates, rarity))
             if alone or needed:
                 out.relevant += 1
     return out

@@ -26,7 +26,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Hashable, Iterable, Mapping, Optional, Sequence
+from typing import Collection, Hashable, Iterable, Mapping, Optional, Sequence
 
 from .analysis import Analysis, Tok, analyse
 from .checks import Problem, check_names, check_polarity, check_quotes, check_roles, claim_names
@@ -82,6 +82,7 @@ class _Claim:
     figures: list[Quantity]
     is_name: list[bool] = field(default_factory=list)  # per unit
     seg_figures: list[list[Quantity]] = field(default_factory=list)
+    matched: dict[int, list[bool]] = field(default_factory=dict)  # passage -> which units it has
 
     def segment_at(self, offset: int) -> int:
         for i, t in enumerate(self.analysis.toks):
@@ -116,15 +117,21 @@ def _segments(a: Analysis, unit_index: dict[int, int]) -> tuple[list[list[int]],
 
 
 class Grounder:
-    def __init__(self, passages: Sequence[Passage], dates: Optional[Mapping[str, Iterable[str]]] = None) -> None:
+    def __init__(self, passages: Sequence[Passage], dates: Optional[Mapping[str, Iterable[str]]] = None,
+                 rarity: Optional["Grounder"] = None) -> None:
+        """``rarity``: take word weights from another grounder's (larger) collection, e.g. all
+        the sources' sentences when checking a claim against its few cited spans."""
         self.passages = list(passages)
         self.an = [analyse(p.text) for p in self.passages]
-        df: Counter = Counter()
-        for a in self.an:
-            df.update(a.bag)
-        n = len(self.passages)
-        self.max_idf = math.log((n + 1) / 0.5)
-        self.idf = {s: math.log((n + 1) / (c + 0.5)) for s, c in df.items()}
+        if rarity is not None:
+            self.max_idf, self.idf = rarity.max_idf, rarity.idf
+        else:
+            df: Counter = Counter()
+            for a in self.an:
+                df.update(a.bag)
+            n = len(self.passages)
+            self.max_idf = math.log((n + 1) / 0.5)
+            self.idf = {s: math.log((n + 1) / (c + 0.5)) for s, c in df.items()}
         self.index: dict[str, list[int]] = {}
         for i, a in enumerate(self.an):
             for s in a.bag:
@@ -134,6 +141,10 @@ class Grounder:
         self.dates = {sid: [analyse(line) for line in lines] for sid, lines in (dates or {}).items()}
         self.neighbours = self._neighbours()
         self._norms = [a.norm for a in self.an]
+        self._only: Optional[Collection[int]] = None
+        self.by_source: dict[str, list[int]] = {}
+        for i, p in enumerate(self.passages):
+            self.by_source.setdefault(p.source_id, []).append(i)
 
     def _neighbours(self) -> list[list[int]]:
         by_source: dict[str, list[int]] = {}
@@ -155,14 +166,23 @@ class Grounder:
 
     # ------------------------------------------------------------------------------------------
 
-    def check(self, claim: str, prefer: Iterable[int] = ()) -> Verdict:
+    def check(self, claim: str, prefer: Iterable[int] = (), only: Optional[Collection[int]] = None) -> Verdict:
+        """The verdict on ``claim``; ``prefer`` wins ties (cited passages), ``only`` restricts
+        the passages considered (one source's, for attribution)."""
+        self._only = only
+        try:
+            return self._check(claim, prefer)
+        finally:
+            self._only = None
+
+    def _check(self, claim: str, prefer: Iterable[int]) -> Verdict:
         a = analyse(" ".join(str(claim).split()))
         units = [t for t in a.toks if t.content]
         if not units:
             return Verdict(UNSUPPORTED, "no_claim")
         if len(a.norm.split()) >= 3:
             for i, norm in enumerate(self._norms):
-                if a.norm in norm:
+                if a.norm in norm and (self._only is None or i in self._only):
                     return Verdict(SUPPORTED, "verbatim", (i,), 1.0)
         made_up = check_quotes(a, self.an)  # a quotation no source has cannot be supported
         if made_up:
@@ -189,8 +209,11 @@ class Grounder:
         return best
 
     def _matched(self, c: _Claim, i: int) -> list[bool]:
-        bag = self.an[i].bag
-        return [t.stem in bag or bool(t.parts) and all(p in bag for p in t.parts) for t in c.units]
+        got = c.matched.get(i)
+        if got is None:
+            bag = self.an[i].bag
+            got = c.matched[i] = [t.stem in bag or bool(t.parts) and all(p in bag for p in t.parts) for t in c.units]
+        return got
 
     def _rank(self, c: _Claim, prefer: set[int]) -> list[int]:
         score: Counter = Counter()
@@ -200,6 +223,8 @@ class Grounder:
             for p in t.parts:
                 for i in self.index.get(p, ()):
                     score[i] += w / len(t.parts)
+        if self._only is not None:
+            score = Counter({i: v for i, v in score.items() if i in self._only})
         for i in prefer:
             if i in score:
                 score[i] *= 1.02  # ties go to the passages the writer cited
