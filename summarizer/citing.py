@@ -21,6 +21,7 @@ from .config.settings import Settings
 from .contract.documents import Document
 from .contract.result import Citation
 from .errors import ConfigError, InputError
+from .evidence.attribution import attribute
 from .evidence.grounding import Grounder, Verdict
 from .evidence.sources import corpus_grounder
 from .prepare.corpus import prepare
@@ -42,6 +43,7 @@ class CitedSentence(BaseModel):
     citations: list[Citation]
     reason: str = Field(description="short code: entailed, verbatim, low_coverage, number_missing, negation, ...")
     detail: str = Field("", description="the word, name or figure the reason is about")
+    corroborating_sources: int = Field(0, description="independent sources that support it (copies count once)")
 
 
 class CitationReport(BaseModel):
@@ -78,8 +80,13 @@ def _citations(grounder: Grounder, verdict: Verdict) -> list[Citation]:
 
 
 def _sentence(grounder: Grounder, text: str, verdict: Verdict) -> CitedSentence:
-    return CitedSentence(text=text, status=verdict.status, citations=_citations(grounder, verdict),  # type: ignore[arg-type]
-                         reason=verdict.reason, detail=verdict.detail)
+    citations = _citations(grounder, verdict)
+    sources = 0
+    if verdict.supported:  # every other source that supports it is cited too
+        found = attribute(grounder, text, citations)
+        citations, sources = found.citations, found.independent
+    return CitedSentence(text=text, status=verdict.status, citations=citations,  # type: ignore[arg-type]
+                         reason=verdict.reason, detail=verdict.detail, corroborating_sources=sources)
 
 
 def _report(sentences: list[CitedSentence]) -> CitationReport:

@@ -12,7 +12,7 @@ from typing import Optional, Sequence
 
 from ..errors import SummarizerError
 
-COMMANDS = ["summarize", "verify", "serve", "eval"]
+COMMANDS = ["summarize", "verify", "cite", "serve", "eval"]
 
 
 def build_parser() -> argparse.ArgumentParser:

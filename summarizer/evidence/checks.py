@@ -55,16 +55,20 @@ def claim_names(claim: Analysis, source_lower_words: frozenset[str], source_name
     """Groups of consecutive name tokens in the claim (titles left out).
 
     A capitalised word is a name, except at the start of the sentence (or after a quote or colon),
-    where it is one only if the sources capitalise it inside sentences and never write it in lower
-    case ("Police said" and "Simultaneously," are not names, "Blair said" is).
+    where it is one only if the sources never write it in lower case and either capitalise it
+    inside sentences or it opens a run of capitalised words ("Police said" and "Simultaneously,"
+    are not names, "Blair said" and "Alex Tucker said" are).
     """
     groups: list[list[Tok]] = []
     current: list[Tok] = []
     prev: Optional[Tok] = None
-    for t in claim.toks:
+    toks = claim.toks
+    for k, t in enumerate(toks):
         opening = prev is None or (prev.kind == "sym" and prev.text in '.:“"!?(')
+        nxt = toks[k + 1] if k + 1 < len(toks) else None
+        known = t.low in source_names or (nxt is not None and nxt.cap and nxt.content)  # "Alex Tucker said"
         is_name = (t.cap and (t.content or t.kind == "acr")
-                   and not (opening and (t.low in source_lower_words or t.low not in source_names)))
+                   and not (opening and (t.low in source_lower_words or not known)))
         if is_name:
             if t.low not in TITLES:
                 current.append(t)

@@ -53,7 +53,7 @@ def _digits_readings(raw: str) -> set[float]:
         if sep in s:
             head, *groups = s.split(sep)
             thousands = all(len(g) == 3 for g in groups) and 1 <= len(head) <= 3
-            if thousands and len(groups) > 1:
+            if thousands and (len(groups) > 1 or sep == ","):  # "120,000"; a lone "1.500" stays ambiguous
                 return {float(s.replace(sep, ""))}
             if len(groups) == 1:
                 decimal = float(head + "." + groups[0]) if head else 0.0
@@ -164,6 +164,8 @@ class _Reader:
             kind = "day" if self.low(i - 1) in _MONTHS else "count"
             if self.low(j) in PERCENT_WORDS or self.low(j) == "%":
                 kind, j = "percent", j + 1
+            elif self.low(j) == "per" and self.low(j + 1) == "cent":
+                kind, j = "percent", j + 2
             if value is not None:
                 self.emit(i, j, {value}, kind, soft)
             return max(j, i + 1)
