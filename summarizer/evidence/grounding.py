@@ -34,6 +34,7 @@ from .numbers import Quantity, figure_in
 
 SUPPORTED, UNSUPPORTED, CONTRADICTED = "supported", "unsupported", "contradicted"
 COVERAGE = 0.5  # weighted share of the claim's words the supporting passages must contain
+SHORT_CLAIM, SHORT_COVERAGE = 4, 0.67  # a claim of 1-3 content words has no room for a missing one
 CONTRA_COVERAGE = 0.5  # a contradiction needs passages about the same thing
 MAX_SPANS = 3
 MIN_GAIN = 0.08  # a second or third passage must add this much weighted coverage
@@ -275,14 +276,15 @@ class Grounder:
         if problem:
             return Verdict(CONTRADICTED, problem.reason, tuple(chosen), cov, problem.detail)
         problem = self._figures(c, chosen, assign)
-        if problem is None and cov >= COVERAGE:
+        needed = COVERAGE if len(c.units) >= SHORT_CLAIM else SHORT_COVERAGE
+        if problem is None and cov >= needed:
             problem = self._names(c, chosen, assign)
-        if problem is None and cov >= COVERAGE:
+        if problem is None and cov >= needed:
             problem = check_quotes(c.analysis, [self.an[i] for i in chosen])
         if problem:
             status = CONTRADICTED if problem.contradiction else UNSUPPORTED
             return Verdict(status, problem.reason, tuple(chosen), cov, problem.detail)
-        if cov < COVERAGE:
+        if cov < needed:
             return Verdict(UNSUPPORTED, "low_coverage", tuple(chosen), cov)
         return Verdict(SUPPORTED, "entailed", tuple(chosen), cov)
 
