@@ -206,7 +206,7 @@ def _clauses(toks: list[Tok]) -> list[Clause]:
     return out
 
 
-@lru_cache(maxsize=50_000)
+@lru_cache(maxsize=8192)  # ~40 MB at most: a long-running server reuses it across requests
 def analyse(text: str) -> Analysis:
     toks = tokenize(text)
     bag: set[str] = set()

@@ -2,8 +2,8 @@
 
 Each check compares a claim's ``Analysis`` with the analyses of the passages chosen to support it
 (``grounding.py`` chooses them) and answers with a problem, or None when the claim passes.
-Weights are the claim words' rarity in the sources (``Weights``), so an aligned clause is one
-that shares what is specific about the claim, not its common words.
+Which passage a clause rests on is decided by ``grounding.py`` (by the claim words' rarity in
+the sources); these checks only look at that passage, or the few chosen together.
 """
 
 from __future__ import annotations
@@ -13,11 +13,9 @@ from functools import lru_cache
 from dataclasses import dataclass
 from typing import Callable, Optional, Sequence
 
-from .analysis import ALIASES, TITLES, Analysis, Clause, Tok, alias_keys, stem
+from .analysis import ALIASES, TITLES, Analysis, Tok, alias_keys, stem
 from .lexicon import ANTONYM_PAIRS, IRREGULAR, MONTHS, PHRASE_ANTONYMS, WEEKDAYS
 
-Weight = Callable[[str], float]
-ALIGNED = 0.6  # share of a claim clause's weight a passage clause must share to be "the same clause"
 _BE = frozenset("be is are was were been being get got gets am".split())
 _AUX = _BE | frozenset("will would has have had can could may might must shall should did does do to".split())
 _QUOTE_RE = re.compile(r"[“\"]([^”\"]+)[”\"]")
@@ -161,7 +159,7 @@ def _token_aliases(claim: Analysis) -> dict[int, str]:
 # Polarity ------------------------------------------------------------------------------------
 
 
-@lru_cache(maxsize=50_000)
+@lru_cache(maxsize=8192)
 def polarities(a: Analysis) -> dict[str, frozenset[bool]]:
     """Each content stem (and two-word predicate such as "left out") -> negated or not, at each
     place it occurs."""
