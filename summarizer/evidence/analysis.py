@@ -121,6 +121,7 @@ def tokenize(text: str) -> list[Tok]:
     return toks
 
 
+_CURRENCY = {"$": "dollar", "€": "euro", "£": "pound", "¥": "yen"}
 _MONTH_PREFIXES = frozenset("jan feb mar apr may jun jul aug sep oct nov dec".split())
 
 
@@ -216,6 +217,8 @@ def analyse(text: str) -> Analysis:
         if t.content:
             bag.add(t.stem)
             bag.update(t.parts)
+        elif t.text in _CURRENCY:
+            bag.add(_CURRENCY[t.text])  # "$350 million" ~ "350 million dollars"
         if "-" in t.low:
             keys.update(t.low.split("-"))
             keys.add(t.low.replace("-", ""))

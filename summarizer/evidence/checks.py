@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Callable, Optional, Sequence
 
 from .analysis import ALIASES, TITLES, Analysis, Tok, alias_keys, stem
-from .lexicon import ANTONYM_PAIRS, IRREGULAR, MONTHS, PHRASE_ANTONYMS, WEEKDAYS
+from .lexicon import ANTONYM_PAIRS, IRREGULAR, MONTHS, PHRASE_ANTONYMS, REPORTING, WEEKDAYS
 
 _BE = frozenset("be is are was were been being get got gets am".split())
 _AUX = _BE | frozenset("will would has have had can could may might must shall should did does do to".split())
@@ -168,7 +168,7 @@ def polarities(a: Analysis) -> dict[str, frozenset[bool]]:
     for i, t in enumerate(toks):
         if t.low in _RELATIONAL:  # "a week before" vs "a week after"
             out.setdefault(t.low, set()).add(a.negated[i])
-        if not (t.content or a.negated[i]):
+        if not (t.content or a.negated[i] or t.low in REPORTING):  # "has not claimed" vs "has claimed"
             continue
         for key in (t.stem, *t.parts):
             out.setdefault(key, set()).add(a.negated[i])

@@ -28,7 +28,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Collection, Hashable, Iterable, Mapping, Optional, Sequence
 
-from .analysis import Analysis, Tok, analyse
+from .analysis import ALIASES, Analysis, Tok, analyse
 from .checks import Problem, check_names, check_polarity, check_quotes, check_roles, claim_names
 from .numbers import Quantity, figure_in
 
@@ -84,6 +84,7 @@ class _Claim:
     is_name: list[bool] = field(default_factory=list)  # per unit
     seg_figures: list[list[Quantity]] = field(default_factory=list)
     matched: dict[int, list[bool]] = field(default_factory=dict)  # passage -> which units it has
+    aliases: list[Optional[str]] = field(default_factory=list)  # per unit: its alias group ("=united states")
 
     def segment_at(self, offset: int) -> int:
         for i, t in enumerate(self.analysis.toks):
@@ -195,6 +196,7 @@ class Grounder:
                    [q for q in a.quantities if not q.soft])
         name_starts = {t.start for g in c.names for t in g}
         c.is_name = [t.start in name_starts for t in units]
+        c.aliases = [alias_of(t.low) for t in units]
         c.seg_figures = [[q for q in c.figures if c.segment_at(q.start) == k] for k in range(len(segs))]
         ranked = self._rank(c, set(prefer))
         if not ranked:
@@ -212,8 +214,9 @@ class Grounder:
     def _matched(self, c: _Claim, i: int) -> list[bool]:
         got = c.matched.get(i)
         if got is None:
-            bag = self.an[i].bag
-            got = c.matched[i] = [t.stem in bag or bool(t.parts) and all(p in bag for p in t.parts) for t in c.units]
+            bag, keys = self.an[i].bag, self.an[i].keys
+            got = c.matched[i] = [t.stem in bag or bool(t.parts) and all(p in bag for p in t.parts)
+                                  or (alias is not None and alias in keys) for t, alias in zip(c.units, c.aliases)]
         return got
 
     def _rank(self, c: _Claim, prefer: set[int]) -> list[int]:
@@ -358,6 +361,10 @@ class Grounder:
             if problem:
                 return problem
         return None
+
+
+def alias_of(low: str) -> Optional[str]:
+    return ALIASES.get((low.replace("-", " "),)) or ALIASES.get((low,))
 
 
 def _better(a: Verdict, b: Verdict) -> bool:

@@ -22,7 +22,8 @@ DISCOURSE = frozenset("""also however meanwhile finally furthermore moreover add
     hence overall currently recently eventually subsequently including further
     respectively accordingly namely especially particularly approximately roughly nearly almost
     around about some several many much more most less least few other another others such
-    among amid well just even way ways like unlike since""".split())
+    among amid well just even way ways like unlike since due order hand time times fact amount extent
+    """.split())
 
 #: Hedges before a number: the claim then states it approximately.
 HEDGES = frozenset("about around nearly almost approximately roughly some over more than up to least "
