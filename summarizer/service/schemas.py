@@ -139,6 +139,9 @@ def stored_documents(docs: list[Document]) -> list[dict[str, Any]]:
     return [{"id": d.id, "text": d.text, "title": d.title} for d in docs]
 
 
+MAX_CITE_SENTENCES = 2000  # a summary, not a corpus: each sentence is checked against every document
+
+
 def check_citation_request(req: CitationRequest, settings: Settings) -> list[Document]:
     if (req.summary is None) == (req.sentences is None):
         raise _with_field(InputError("give the summary as 'summary' (text) or 'sentences' (a list), not both"),
@@ -147,4 +150,10 @@ def check_citation_request(req: CitationRequest, settings: Settings) -> list[Doc
         raise _with_field(InputError("the summary is empty"), "summary")
     if req.sentences is not None and not any(s.strip() for s in req.sentences):
         raise _with_field(InputError("the summary has no sentences"), "sentences")
+    if req.sentences is not None and len(req.sentences) > MAX_CITE_SENTENCES:
+        raise _with_field(LimitExceeded(f"{len(req.sentences)} sentences; the limit is {MAX_CITE_SENTENCES}"),
+                          "sentences")
+    if req.summary is not None and len(req.summary) > settings.max_document_chars:
+        raise _with_field(LimitExceeded(f"the summary has {len(req.summary)} characters; the limit is "
+                                        f"{settings.max_document_chars}"), "summary")
     return check_request(SummaryRequest(documents=req.documents), settings)

@@ -38,3 +38,9 @@ def test_bad_citation_requests_name_the_field(server, seed_docs):
         assert r.status_code == 422, r.text
         assert r.json()["error"]["field"] == field
     assert unknown.status_code == 422
+
+
+def test_too_many_sentences_is_413_naming_the_field(server, seed_docs):
+    with server.client() as c:
+        r = c.post("/v1/citations", json={"documents": seed_docs, "sentences": ["Kharkiv."] * 2001})
+    assert r.status_code == 413 and r.json()["error"]["field"] == "sentences"
