@@ -12,6 +12,7 @@ The public API (everything else is internal and may move)::
 settings (read from ``SUMMARIZER_*`` variables, ``.env`` and the user config file by default).
 """
 
+from .citing import CitationReport, CiteOptions, acite, cite
 from .config.options import SummaryOptions
 from .config.settings import Settings
 from .contract.documents import Document
@@ -33,6 +34,10 @@ __all__ = [
     "SummaryOptions",
     "SummaryResult",
     "check_result",
+    "CitationReport",
+    "CiteOptions",
+    "acite",
+    "cite",
     "jsonable",
     "load_documents",
     "summarize",

@@ -19,7 +19,7 @@ from ..errors import LLMUnavailable, SummarizerError
 from .exit_codes import HELP, exit_code_for
 from .flags import add_verbose_flag
 
-COMMANDS = ["summarize", "verify", "cache", "runs", "serve", "worker", "db", "eval"]
+COMMANDS = ["summarize", "verify", "cite", "cache", "runs", "serve", "worker", "db", "eval"]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,10 +1,14 @@
 """Assembling result contract v1 from a backend's draft: every citation checked (``enforce``),
-sources described (sha256, length), and the run's statistics merged."""
+every source supporting a consolidated sentence cited (``attribution``: ``stats.corroborating_sources``
+holds, per consolidated sentence, how many independent sources support it), sources described
+(sha256, length), and the run's statistics merged."""
 
 from __future__ import annotations
 
 from .. import backends
+from ..evidence.attribution import attribute_sentences
 from ..evidence.citations import enforce, sha256_text
+from ..evidence.sources import corpus_grounder
 from ..prepare.corpus import Corpus
 from .documents import Document
 from .result import PerSourceSummary, Sentence, SourceInfo, Stats, SummaryResult
@@ -26,6 +30,8 @@ def assemble(corpus: Corpus, draft: backends.Draft, backend_name: str, seconds: 
         for d in corpus.documents
     ]
     consolidated = enforce(draft.consolidated, texts, counts)
+    # Every source that supports a consolidated sentence is cited; stats say how many agree.
+    consolidated, corroboration, added = attribute_sentences(corpus_grounder(corpus), consolidated)
     conflicts = enforce(draft.conflicts, texts, counts)
     paged = {d.id: d for d in corpus.documents if d.page_starts}
     if paged:
@@ -34,6 +40,8 @@ def assemble(corpus: Corpus, draft: backends.Draft, backend_name: str, seconds: 
         _add_pages(consolidated, paged)
         _add_pages(conflicts, paged)
     extra = dict(draft.stats)
+    extra["corroborating_sources"] = corroboration
+    extra["attributed_citations"] = extra.get("attributed_citations", 0) + added
     # Backends may already count what their own checks dropped; add ours on top.
     for key, n in counts.items():
         extra[key] = extra.get(key, 0) + n

@@ -1,8 +1,15 @@
-"""Markdown rendering of a result: summary sentences with footnote citations quoting the span."""
+"""Markdown rendering of a result (or a ``cite`` report): sentences with footnote citations quoting the span."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from ..contract.result import Sentence, SummaryResult
+
+if TYPE_CHECKING:
+    from ..citing import CitationReport
+
+_MARK = {"supported": "✓", "unsupported": "?", "contradicted": "✗"}
 
 
 def _quote(text: str, limit: int = 300) -> str:
@@ -49,3 +56,18 @@ def to_markdown(result: SummaryResult) -> str:
     out += ["---", _footer(result), ""]
     out += notes
     return "\n".join(out) + "\n"
+
+
+def citations_markdown(report: "CitationReport") -> str:
+    """A ``cite`` report: each sentence marked supported / unsupported / contradicted, with footnotes."""
+    lines = ["# Citations", "",
+             f"{report.supported} supported, {report.unsupported} unsupported, {report.contradicted} contradicted.", ""]
+    notes: list[str] = []
+    for s in report.sentences:
+        marks = ""
+        for c in s.citations:
+            notes.append(f"[^{len(notes) + 1}]: {c.source_id} [{c.start}:{c.end}] “{_quote(c.text)}”")
+            marks += f"[^{len(notes)}]"
+        why = "" if s.status == "supported" else f" *({s.status}: {s.reason}{', ' + s.detail if s.detail else ''})*"
+        lines.append(f"- {_MARK[s.status]} {s.text}{marks}{why}")
+    return "\n".join(lines + [""] + notes) + "\n"

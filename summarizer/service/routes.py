@@ -14,15 +14,17 @@ from .. import backends
 from ..config.options import SummaryOptions
 from ..contract.result import SummaryResult, jsonable
 from ..errors import JobNotReady
-from ..io.render import to_markdown
+from ..citing import acite
+from ..citing import jsonable as report_json
+from ..io.render import citations_markdown, to_markdown
 from ..pipeline import summarize
 from ..prepare.corpus import prepare
 from . import jobstore as js
 from .auth import owner_of
 from .job_runner import documents_from
 from .middleware import error_body
-from .schemas import (ERROR_RESPONSES, BackendsView, ErrorBody, CancelView, JobCreated, JobView, SummaryRequest,
-                      check_request, stored_documents)
+from .schemas import (ERROR_RESPONSES, BackendsView, CancelView, CitationRequest, ErrorBody, JobCreated, JobView,
+                      SummaryRequest, check_citation_request, check_request, stored_documents)
 
 router = APIRouter(prefix="/v1", dependencies=[Depends(owner_of)], responses=ERROR_RESPONSES)
 Format = Literal["json", "markdown"]
@@ -53,6 +55,19 @@ async def create_summary(body: SummaryRequest, request: Request, format: Format 
     result = jsonable(await summarize(documents, body.options, svc.settings, backend=backend))
     svc.metrics.observe_result(result)
     return _render(result, format)
+
+
+@router.post("/citations", summary="Verified citations for a summary written elsewhere",
+             responses={200: {"description": "each sentence: status, exact citations, reason",
+                              "content": {"application/json": {}, "text/markdown": {}}}})
+async def create_citations(body: CitationRequest, request: Request, format: Format = "json") -> Response:
+    svc = _state(request)
+    documents = check_citation_request(body, svc.settings)
+    summary = body.summary if body.summary is not None else body.sentences
+    report = await acite(summary, documents, body.options, svc.settings)
+    if format == "markdown":
+        return PlainTextResponse(citations_markdown(report), media_type="text/markdown")
+    return JSONResponse(report_json(report))
 
 
 @router.post("/jobs", status_code=202, response_model=JobCreated, summary="Start a summary job")
