@@ -75,91 +75,96 @@ def rouge(summary: str, references: list[str]) -> dict[str, float]:
 
 
 def compute(case: Case, result: SummaryResult) -> CaseMetrics:
+    """Every metric of one case's result (values, and notes saying what failed)."""
     texts = {d.id: d.text for d in case.documents}
     m = CaseMetrics()
-    v = m.values
     everything = result.all_sentences()
-    n_cit = sum(len(s.citations) for _, s in everything)
+    _citation_metrics(m, result, texts, everything)
+    _support_metrics(m, case, texts, everything)
+    _junk_metrics(m, texts, everything)
+    _summary_metrics(m, case, result)
+    _no_cite_metrics(m, case, texts, everything)
+    _conflict_metrics(m, case, result)
+    st = result.stats
+    m.values.update(llm_calls=st.llm_calls, tokens=st.prompt_tokens + st.completion_tokens, seconds=st.seconds)
+    return m
 
+
+def _note(m: CaseMetrics, metric: str, value: float, notes: list[str]) -> None:
+    m.values[metric] = value
+    if notes:
+        m.notes[metric] = notes
+
+
+def _citation_metrics(m: CaseMetrics, result: SummaryResult, texts: dict[str, str], everything) -> None:
+    n_cit = sum(len(s.citations) for _, s in everything)
     problems = [p for p in check_result(result, texts) if p.message != "sentence has no citation"]
     bad = [p for p in problems if ".citations[" in p.where]
-    v["invalid_citations"] = len(problems)
-    v["citation_validity"] = round(1 - len(bad) / n_cit, 4) if n_cit else 1.0
-    if problems:  # source-level problems too (text missing, sha256 differs): they count as invalid
-        m.notes["invalid_citations"] = [str(p) for p in problems]
+    # Source-level problems too (text missing, sha256 differs) count as invalid.
+    _note(m, "invalid_citations", len(problems), [str(p) for p in problems])
+    m.values["citation_validity"] = round(1 - len(bad) / n_cit, 4) if n_cit else 1.0
     uncited = [w for w, s in everything if not s.citations]
-    v["uncited_sentences"] = len(uncited)
-    if uncited:
-        m.notes["uncited_sentences"] = uncited
+    _note(m, "uncited_sentences", len(uncited), uncited)
 
+
+def _support_metrics(m: CaseMetrics, case: Case, texts: dict[str, str], everything) -> None:
     claims = [(w, s) for w, s in everything if not w.startswith("conflicts[")]
     rarity = corpus_grounder(prepare(case.documents))  # word weights: rarity in the case's sources
     sup = score_sentences([s for _, s in claims], text_dates(texts), [w for w, _ in claims], rarity)
-    v["support_recall"] = round(sup.recall, 4)
-    v["support_precision"] = round(sup.precision, 4)
-    v["contradicted_sentences"] = sup.contradicted
-    if sup.notes:
-        m.notes["contradicted_sentences"] = sup.notes
+    m.values["support_recall"] = round(sup.recall, 4)
+    m.values["support_precision"] = round(sup.precision, 4)
+    _note(m, "contradicted_sentences", sup.contradicted, sup.notes)
 
+
+def _junk_metrics(m: CaseMetrics, texts: dict[str, str], everything) -> None:
     junk = {sid: find_junk(t) for sid, t in texts.items()}
-    junk_hits: list[str] = []
+    hits: list[str] = []
     for where, s in everything:
         for c in s.citations:
             for j in junk.get(c.source_id, []):
                 if where.startswith("conflicts[") and j.reason == "page_date":
                     continue  # a conflict about page dates cites the date lines on purpose
                 if _overlaps(c.start, c.end, j.start, j.end):
-                    junk_hits.append(f"{where}: cites {c.source_id}[{c.start}:{c.end}] ({j.reason})")
+                    hits.append(f"{where}: cites {c.source_id}[{c.start}:{c.end}] ({j.reason})")
                     break
-    v["junk_cited"] = len(junk_hits)
-    if junk_hits:
-        m.notes["junk_cited"] = junk_hits
+    _note(m, "junk_cited", len(hits), hits)
 
+
+def _summary_metrics(m: CaseMetrics, case: Case, result: SummaryResult) -> None:
     cons = [s.text for s in result.consolidated]
     summary = " ".join(cons)
-    v.update(rouge(summary, case.references))
-    v["redundancy"] = round(redundancy(cons), 4)
-    v["sentences"] = len(cons)
-    v["words"] = len(summary.split())
-
+    m.values.update(rouge(summary, case.references))
+    m.values.update(redundancy=round(redundancy(cons), 4), sentences=len(cons), words=len(summary.split()))
     facts = case.spec.expect.facts
     if facts:
         missing = [f.name or " + ".join(f.keywords) for f in facts if not _matches(f.keywords, summary)]
-        v["facts_recall"] = round(1 - len(missing) / len(facts), 4)
-        if missing:
-            m.notes["facts_recall"] = [f"missing fact: {x}" for x in missing]
+        _note(m, "facts_recall", round(1 - len(missing) / len(facts), 4), [f"missing fact: {x}" for x in missing])
 
-    if case.spec.expect.no_cite:
-        hits: list[str] = []
-        for rule in case.spec.expect.no_cite:
-            for sid, t in texts.items():
-                if rule.source not in (None, sid):
-                    continue
-                a = t.find(rule.text)
-                if a < 0:
-                    continue
-                b = a + len(rule.text)
-                for where, s in everything:
-                    hits += [f"{where} cites forbidden span {rule.text[:40]!r} in {sid}"
-                             for c in s.citations if c.source_id == sid and _overlaps(c.start, c.end, a, b)]
-        v["no_cite_violations"] = len(hits)
-        if hits:
-            m.notes["no_cite_violations"] = hits
 
-    v["conflicts"] = len(result.conflicts)
+def _no_cite_metrics(m: CaseMetrics, case: Case, texts: dict[str, str], everything) -> None:
+    if not case.spec.expect.no_cite:
+        return
+    hits: list[str] = []
+    for rule in case.spec.expect.no_cite:
+        for sid, t in texts.items():
+            a = t.find(rule.text) if rule.source in (None, sid) else -1
+            if a < 0:
+                continue
+            b = a + len(rule.text)
+            for where, s in everything:
+                hits += [f"{where} cites forbidden span {rule.text[:40]!r} in {sid}"
+                         for c in s.citations if c.source_id == sid and _overlaps(c.start, c.end, a, b)]
+    _note(m, "no_cite_violations", len(hits), hits)
+
+
+def _conflict_metrics(m: CaseMetrics, case: Case, result: SummaryResult) -> None:
+    m.values["conflicts"] = len(result.conflicts)
     expected = case.spec.expect.conflicts
     if expected:
         bodies = [s.text + " " + " ".join(c.text for c in s.citations) for s in result.conflicts]
         missing = [e.name or " + ".join(e.keywords) for e in expected if not any(_matches(e.keywords, b) for b in bodies)]
-        v["conflicts_recall"] = round(1 - len(missing) / len(expected), 4)
-        if missing:
-            m.notes["conflicts_recall"] = [f"conflict not found: {x}" for x in missing]
-
-    st = result.stats
-    v["llm_calls"] = st.llm_calls
-    v["tokens"] = st.prompt_tokens + st.completion_tokens
-    v["seconds"] = st.seconds
-    return m
+        _note(m, "conflicts_recall", round(1 - len(missing) / len(expected), 4),
+              [f"conflict not found: {x}" for x in missing])
 
 
 def expectation_defaults(case: Case) -> dict[str, dict[str, float]]:

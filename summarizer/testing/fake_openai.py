@@ -173,6 +173,8 @@ class FakeOpenAIServer:
 
 
 def _make_handler(server: FakeOpenAIServer) -> type[BaseHTTPRequestHandler]:
+    # long: the handler class is defined here so that its methods close over ``server``
+    # (http.server builds a handler per request and gives it no other way to reach its state).
     class _Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"  # keep-alive, like real servers
         # Headers and body go out as two writes; without TCP_NODELAY, Nagle's algorithm plus the

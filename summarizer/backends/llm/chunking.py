@@ -57,6 +57,19 @@ def _split_long(text: str, start: int, end: int, max_tokens: int, counter: Token
     return pieces
 
 
+def _pieces(text: str, sentences: Sequence[tuple[int, int]], counter: TokenCounter, max_tokens: int,
+            counts: Optional[Sequence[int]]) -> list[tuple[int, int, int]]:
+    """Sentence-sized pieces ``(start, end, tokens)``, each known to fit on its own."""
+    pieces: list[tuple[int, int, int]] = []
+    for k, (a, b) in enumerate(sentences):
+        n = counts[k] if counts is not None else counter.parts(text[a:b])[0]
+        if n <= max_tokens:
+            pieces.append((a, b, n))
+        else:
+            pieces.extend(_split_long(text, a, b, max_tokens, counter))
+    return pieces
+
+
 def chunk_source(
     source_id: str,
     text: str,
@@ -67,20 +80,13 @@ def chunk_source(
     counts: Optional[Sequence[int]] = None,
 ) -> list[Chunk]:
     """Chunks of ``text`` along ``sentences``; ``counts`` are the sentences' token counts when the
-    caller has them already (``corpus.prepare`` does), saving a second count of the whole text."""
+    caller has them already, saving a second count of the whole text."""
     # One code point can take up to 4 tokens (its UTF-8 bytes), so below 4 a chunk may not fit.
     if max_tokens < MIN_CHUNK_TOKENS or overlap_tokens < 0 or overlap_tokens >= max_tokens:
         raise ConfigError(
             f"chunking needs max_tokens >= {MIN_CHUNK_TOKENS} and 0 <= overlap_tokens < max_tokens"
         )
-    # Sentence-sized pieces, each known to fit on its own.
-    pieces: list[tuple[int, int, int]] = []
-    for k, (a, b) in enumerate(sentences):
-        n = counts[k] if counts is not None else counter.parts(text[a:b])[0]
-        if n <= max_tokens:
-            pieces.append((a, b, n))
-        else:
-            pieces.extend(_split_long(text, a, b, max_tokens, counter))
+    pieces = _pieces(text, sentences, counter, max_tokens, counts)
     spans = [(a, b) for a, b, _ in pieces]
     chunks: list[Chunk] = []
     i = prev_nxt = 0
