@@ -3,15 +3,16 @@
 0  success
 1  checked, and it failed: ``verify`` found a bad citation, ``eval`` a failed case
 2  usage, input or configuration error: fix the command, the files or the settings
-3  the model service is unavailable: endpoint unreachable or overloaded after retries, or the
-   local model missing or not starting; the same command may work later
+3  a service is unavailable: the model endpoint (unreachable or overloaded after retries), the
+   local model (missing or not starting) or the job database; the same command may work later
 4  the run failed otherwise (unusable model replies, a cache that cannot be written...)
 130 interrupted (Ctrl-C)
 """
 
 from __future__ import annotations
 
-from ..errors import ConfigError, EvalError, InputError, LLMAuthError, LLMUnavailable, LocalModelError
+from ..errors import (ConfigError, EvalError, InputError, LLMAuthError, LLMUnavailable, LocalModelError,
+                      StoreUnavailable)
 
 OK, CHECK_FAILED, USAGE, UNAVAILABLE, FAILED, INTERRUPTED = 0, 1, 2, 3, 4, 130
 
@@ -19,7 +20,7 @@ HELP = """exit codes:
   0    success
   1    verify or eval found a problem
   2    usage, input or configuration error
-  3    model service unavailable (endpoint unreachable, local model not starting)
+  3    a service unavailable (model endpoint unreachable, local model not starting, job database)
   4    the run failed otherwise (unusable model replies, cache not writable...)
   130  interrupted
 """
@@ -28,7 +29,7 @@ HELP = """exit codes:
 def exit_code_for(exc: BaseException) -> int:
     if isinstance(exc, KeyboardInterrupt):
         return INTERRUPTED
-    if isinstance(exc, (LLMUnavailable, LocalModelError)):
+    if isinstance(exc, (LLMUnavailable, LocalModelError, StoreUnavailable)):
         return UNAVAILABLE
     if isinstance(exc, (InputError, ConfigError, LLMAuthError, EvalError)):
         # A wrong API key is a setting to fix, like a wrong path; eval's errors are about the

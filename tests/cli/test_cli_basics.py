@@ -163,7 +163,7 @@ def test_bad_setting_value_is_a_one_line_error(home):
 def test_help_lists_exit_codes(home):
     for args in (["--help"], ["summarize", "--help"]):
         proc = run_cli(home, *args)
-        assert "\n  3    model service unavailable" in proc.stdout and "\n  2    usage" in proc.stdout
+        assert "\n  3    a service unavailable" in proc.stdout and "\n  2    usage" in proc.stdout
 
 
 def test_clean_env_drops_outside_settings(home, monkeypatch):

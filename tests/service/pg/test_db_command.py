@@ -29,7 +29,7 @@ def test_processes_refuse_an_unupgraded_database_then_upgrade_fixes_it(postgres)
     url = _new_database(postgres, "fresh")
     for args in (("worker",), ("serve", "--port", str(free_port()))):
         proc = _run(url, *args)
-        assert proc.returncode == 2, proc.stderr
+        assert proc.returncode == 3, proc.stderr
         lines = [ln for ln in proc.stderr.splitlines() if ln.strip()]
         assert lines[-1].startswith("summarizer: error: the database at postgresql://postgres@127.0.0.1:")
         assert lines[-1].endswith("has no summarizer schema: run `summarizer db upgrade`")
@@ -54,13 +54,13 @@ def test_an_old_schema_is_named_with_both_versions(postgres):
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute("UPDATE summarizer_schema SET version = '0' WHERE component = 'summarizer'")
     proc = _run(url, "worker")
-    assert proc.returncode == 2
+    assert proc.returncode == 3
     assert "has schema version 0 (procrastinate 3." in proc.stderr and "needs 1 (procrastinate" in proc.stderr
 
 
 def test_a_password_in_the_url_is_never_printed(postgres):
     bad = postgres.url.replace("postgres@", "postgres:s3cret@").rsplit("/", 1)[0] + "/no_such_db"
     proc = _run(bad, "db", "upgrade")
-    assert proc.returncode == 2
+    assert proc.returncode == 3
     assert "s3cret" not in proc.stderr + proc.stdout
     assert "postgres:***@127.0.0.1" in proc.stderr
