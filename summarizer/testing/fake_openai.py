@@ -192,7 +192,7 @@ def _make_handler(server: FakeOpenAIServer) -> type[BaseHTTPRequestHandler]:
             self.wfile.write(data)
 
         def do_GET(self) -> None:
-            if self.path.rstrip("/") == "/v1/models":
+            if self.path.split("?")[0].rstrip("/") == "/v1/models":
                 self._send(200, json.dumps({"object": "list", "data": [{"id": server.model, "object": "model"}]}))
             else:
                 self._send(404, '{"error": {"message": "not found"}}')
@@ -200,7 +200,7 @@ def _make_handler(server: FakeOpenAIServer) -> type[BaseHTTPRequestHandler]:
         def do_POST(self) -> None:
             length = int(self.headers.get("Content-Length") or 0)
             raw = self.rfile.read(length)
-            if self.path.rstrip("/") != "/v1/chat/completions":
+            if self.path.split("?")[0].rstrip("/") != "/v1/chat/completions":  # a query string is allowed
                 self._send(404, '{"error": {"message": "not found"}}')
                 return
             try:
