@@ -16,7 +16,7 @@ from .config.settings import Settings
 from .contract.assemble import assemble
 from .contract.documents import Document
 from .contract.result import SummaryResult
-from .prepare.corpus import prepare
+from .prepare.corpus import prepare, require_content
 from .progress import Progress, no_progress
 
 
@@ -35,6 +35,7 @@ async def summarize(
     corpus = await asyncio.to_thread(
         prepare, documents, options.encoding, options.dedup_threshold, progress
     )
+    require_content(corpus)  # a clear 422, not a summary without sentences
     own = backend is None
     if backend is None:
         backend = backends.create(options.backend or settings.default_backend(), settings, options)
