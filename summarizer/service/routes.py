@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 from typing import Literal
 
 from fastapi import APIRouter, Depends, Request
@@ -24,6 +25,7 @@ from .middleware import error_body
 from .schemas import (ERROR_RESPONSES, BackendsView, ErrorBody, CancelView, JobCreated, JobView, SummaryRequest,
                       check_request, stored_documents)
 
+log = logging.getLogger("summarizer.service")
 router = APIRouter(prefix="/v1", dependencies=[Depends(owner_of)], responses=ERROR_RESPONSES)
 Format = Literal["json", "markdown"]
 _RESULT_DOC = {200: {"description": "result contract v1 (JSON) or Markdown",
@@ -45,14 +47,44 @@ def _job_view(job: js.Job) -> dict:
             "created_at": job.created_at, "updated_at": job.updated_at}
 
 
+#: nginx's code for "client closed request": only ever seen in the access log, as nobody is left to read it.
+CLIENT_CLOSED = 499
+
+
+async def _client_gone(request: Request) -> None:
+    """Return when the client disconnects. The body is already read, so the next message the
+    server has for this request is ``http.disconnect``."""
+    while (await request.receive())["type"] != "http.disconnect":
+        pass
+
+
+async def _unless_client_leaves(request: Request, work) -> tuple[bool, object]:
+    """Run ``work`` (a coroutine) unless the client leaves first; then cancel it, so that no more
+    LLM calls are made for nobody. Returns (finished, result)."""
+    task, gone = asyncio.ensure_future(work), asyncio.ensure_future(_client_gone(request))
+    try:
+        await asyncio.wait({task, gone}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for t in (task, gone):
+            if not t.done():
+                t.cancel()
+        await asyncio.gather(task, gone, return_exceptions=True)
+    return (False, None) if task.cancelled() else (True, task.result())
+
+
 @router.post("/summaries", responses=_RESULT_DOC, summary="Summarize documents (synchronous)")
 async def create_summary(body: SummaryRequest, request: Request, format: Format = "json") -> Response:
     svc = _state(request)
     documents = check_request(body, svc.settings)
     backend = await svc.pool.get(body.options)
-    result = jsonable(await summarize(documents, body.options, svc.settings, backend=backend))
-    svc.metrics.observe_result(result)
-    return _render(result, format)
+    finished, result = await _unless_client_leaves(
+        request, summarize(documents, body.options, svc.settings, backend=backend))
+    if not finished:
+        log.info("client disconnected; the run was cancelled")
+        return Response(status_code=CLIENT_CLOSED)
+    data = jsonable(result)
+    svc.metrics.observe_result(data)
+    return _render(data, format)
 
 
 @router.post("/jobs", status_code=202, response_model=JobCreated, summary="Start a summary job")
