@@ -21,6 +21,7 @@ The first mode that the endpoint accepts is remembered for the life of the insta
 from __future__ import annotations
 
 import asyncio
+import copy
 import email.utils
 import json
 import logging
@@ -154,6 +155,18 @@ class OpenAIChatModel:
         )
         #: HTTP attempts made (including retries and negotiation probes), for stats and tests.
         self.http_calls = 0
+        self._owns_client = True  # False in a ``for_model`` view: the client is shared
+
+    def for_model(self, model: str) -> "OpenAIChatModel":
+        """This endpoint under another model name. The view shares the HTTP client (so its
+        connections) and the concurrency limit: every model of one endpoint goes through ONE
+        limit, and a new model name costs no new sockets. Closing a view leaves them open."""
+        view = copy.copy(self)
+        view.model_name = model
+        view._probe_lock = asyncio.Lock()
+        view.http_calls = 0
+        view._owns_client = False
+        return view
 
     @classmethod
     def from_settings(cls, settings: Any, *, base_url: Optional[str] = None, model: Optional[str] = None,
@@ -181,7 +194,8 @@ class OpenAIChatModel:
         return {"temperature": self.temperature}
 
     async def aclose(self) -> None:
-        await self._client.aclose()
+        if self._owns_client:
+            await self._client.aclose()
 
     async def __aenter__(self) -> "OpenAIChatModel":
         return self

@@ -53,6 +53,18 @@ async def _open_openai(settings: Any, options: Any, base_url: Optional[str] = No
         raise
 
 
+def model_view(chat: ChatModel, model: str) -> ChatModel:
+    """``chat`` (opened by ``chat_model_for("openai", ...)``) under another model name, sharing
+    its HTTP client and concurrency limit (``OpenAIChatModel.for_model``); behind its own cache
+    handle on the same cache file when ``chat`` is cached. Close it with ``aclose`` before
+    ``chat``'s context exits."""
+    if isinstance(chat, CachedChatModel) and isinstance(chat.inner, OpenAIChatModel):
+        return CachedChatModel(chat.inner.for_model(model), chat.path)
+    if isinstance(chat, OpenAIChatModel):
+        return chat.for_model(model)
+    raise ConfigError(f"the chat model {type(chat).__name__} cannot serve another model name")
+
+
 @contextlib.asynccontextmanager
 async def chat_model_for(backend_name: str, settings: Any, options: Any = None) -> AsyncIterator[ChatModel]:
     """Open the ChatModel for ``backend_name``; closes it (and any local server) on exit."""
@@ -77,4 +89,4 @@ async def chat_model_for(backend_name: str, settings: Any, options: Any = None) 
         raise ConfigError(f"no chat model for backend {backend_name!r}; LLM backends: {', '.join(LLM_BACKENDS)}")
 
 
-__all__ = ["chat_model_for", "LLM_BACKENDS", "DEFAULT_ALIAS"]
+__all__ = ["chat_model_for", "model_view", "LLM_BACKENDS", "DEFAULT_ALIAS"]

@@ -28,6 +28,8 @@ class Settings(BaseSettings):
     # LLM endpoint (OpenAI-compatible).
     base_url: Optional[str] = Field(None, description="e.g. http://127.0.0.1:8080/v1")
     model: Optional[str] = None
+    # Models a request may pick with options.model (comma-separated); unset: only ``model``.
+    allowed_models: Optional[str] = None
     api_key: Optional[SecretStr] = None
     connect_timeout: float = 10.0
     request_timeout: float = 300.0
