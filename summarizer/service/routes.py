@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from typing import Literal
+from typing import Literal, Optional
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
@@ -87,11 +87,31 @@ async def create_summary(body: SummaryRequest, request: Request, format: Format 
     return _render(data, format)
 
 
-@router.post("/jobs", status_code=202, response_model=JobCreated, summary="Start a summary job")
+#: Seconds a client is asked to wait when the queue is full (jobs take seconds to minutes).
+QUEUE_RETRY_AFTER = 10
+
+
+def _queue_full(svc) -> Optional[JSONResponse]:
+    """A 429 when ``SUMMARIZER_MAX_QUEUED_JOBS`` jobs already wait (counted in the store, so across
+    processes): accepted work is stored and kept, so unbounded acceptance only defers the failure."""
+    limit = svc.settings.max_queued_jobs
+    queued = svc.store.count_by_status().get(js.QUEUED, 0)
+    if queued < limit:
+        return None
+    body = error_body("queue_full", f"{queued} jobs are waiting; the limit is {limit}. "
+                                    f"Retry after {QUEUE_RETRY_AFTER} s")
+    return JSONResponse(body, status_code=429, headers={"Retry-After": str(QUEUE_RETRY_AFTER)})
+
+
+@router.post("/jobs", status_code=202, response_model=JobCreated, summary="Start a summary job",
+             responses={429: {"model": ErrorBody, "description": "too many jobs queued; see Retry-After"}})
 async def create_job(body: SummaryRequest, request: Request, owner: str = Depends(owner_of)) -> JSONResponse:
     svc = _state(request)
     documents = check_request(body, svc.settings)
     svc.pool.resolve(body.options)  # unknown backend: 422 now, not a failed job later
+    full = _queue_full(svc)
+    if full is not None:
+        return full
     job = svc.store.create(owner, stored_documents(documents), body.options.model_dump(mode="json"))
     svc.runner.submit(job.id)  # after the commit: 202 means the input is stored
     base = f"/v1/jobs/{job.id}"
