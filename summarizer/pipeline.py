@@ -12,6 +12,7 @@ from typing import Optional, Sequence
 
 from . import backends
 from .config.options import SummaryOptions
+from .config.run_config import resolve
 from .config.settings import Settings
 from .contract.assemble import assemble
 from .contract.documents import Document
@@ -38,7 +39,7 @@ async def summarize(
     require_content(corpus)  # a clear 422, not a summary without sentences
     own = backend is None
     if backend is None:
-        backend = backends.create(options.backend or settings.default_backend(), settings, options)
+        backend = backends.create(resolve(settings, options).backend, settings, options)
     try:
         draft = await backend.summarize(corpus, options, progress)
     finally:

@@ -1,3 +1,4 @@
-from .base import Backend, Draft, available, check_name, create, register
+from .base import Backend, Draft
+from .registry import BACKENDS, BackendFactory, available, check_name, create, register
 
-__all__ = ["Backend", "Draft", "available", "check_name", "create", "register"]
+__all__ = ["BACKENDS", "Backend", "BackendFactory", "Draft", "available", "check_name", "create", "register"]

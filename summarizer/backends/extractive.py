@@ -21,7 +21,7 @@ from ..evidence.textstats import TfIdf, centroid, content_words, cosine
 from ..prepare.corpus import Corpus
 from ..prepare.spans import SourceSentence, Unit
 from ..progress import Progress
-from .base import Draft
+from .base import Backend, Draft
 
 _LAMBDA = 0.7  # MMR trade-off between salience and novelty
 _MAX_SIMILAR = 0.6  # never pick two sentences closer than this
@@ -83,11 +83,40 @@ def pick_source_sentences(corpus: Corpus, source_id: str, vec_of: dict, k: int) 
     return out
 
 
-class ExtractiveBackend:
-    name = "extractive"
+def consolidate(corpus: Corpus, units: list[Unit], vec_of: dict, k: int) -> list[Sentence]:
+    """The ``k`` most central, most widely stated units, in source order (MMR against repeats)."""
+    texts = corpus.texts
+    cands = [u for u in units if _eligible(texts[u.canonical.source_id][u.canonical.start : u.canonical.end])]
+    if not cands:
+        cands = units
+    vectors = [vec_of[u.id] for u in cands]
+    center = centroid(vectors)
+    # How many sources state (nearly) the same thing: shared content words with other sources.
+    df_sources: dict[str, set[str]] = {}
+    for u in cands:
+        for w in set(content_words(texts[u.canonical.source_id][u.canonical.start : u.canonical.end])):
+            df_sources.setdefault(w, set()).update(u.source_ids)
+    n_sources = max(1, len(corpus.documents))
+    scores = []
+    for u, v in zip(cands, vectors):
+        words = set(content_words(texts[u.canonical.source_id][u.canonical.start : u.canonical.end]))
+        spread = sum(len(df_sources[w]) for w in words) / (len(words) * n_sources) if words else 0.0
+        lead = 0.1 / (1 + u.canonical.index)
+        scores.append(cosine(v, center) + 0.3 * spread + 0.2 * (len(u.source_ids) - 1) + lead)
+    picked = mmr(scores, vectors, k)
+    order = {d.id: i for i, d in enumerate(corpus.documents)}
+    picked.sort(key=lambda i: (order[cands[i].canonical.source_id], cands[i].canonical.index))
+    return [
+        Sentence(
+            text=texts[cands[i].canonical.source_id][cands[i].canonical.start : cands[i].canonical.end],
+            citations=cite_unit(texts, cands[i]),
+        )
+        for i in picked
+    ]
 
-    async def aclose(self) -> None:
-        return None
+
+class ExtractiveBackend(Backend):
+    name = "extractive"
 
     async def summarize(self, corpus: Corpus, options: SummaryOptions, progress: Progress) -> Draft:
         # CPU-bound: keep it off the event loop so a server stays responsive meanwhile.
@@ -100,37 +129,12 @@ class ExtractiveBackend:
         for n, doc in enumerate(corpus.documents):
             per_source[doc.id] = pick_source_sentences(corpus, doc.id, vec_of, options.per_source_sentences)
             progress("summarize_source", {"source_id": doc.id, "done": n + 1, "total": len(corpus.documents)})
-        consolidated = self._consolidate(corpus, units, vec_of, options.consolidated_sentences)
+        consolidated = consolidate(corpus, units, vec_of, options.consolidated_sentences)
         progress("consolidate", {"sentences": len(consolidated)})
         conflicts = find_conflicts(corpus) if options.find_conflicts else []
         return Draft(per_source, consolidated, conflicts, {"model": None})
 
-    def _consolidate(self, corpus: Corpus, units: list[Unit], vec_of: dict, k: int) -> list[Sentence]:
-        texts = corpus.texts
-        cands = [u for u in units if _eligible(texts[u.canonical.source_id][u.canonical.start : u.canonical.end])]
-        if not cands:
-            cands = units
-        vectors = [vec_of[u.id] for u in cands]
-        center = centroid(vectors)
-        # How many sources state (nearly) the same thing: shared content words with other sources.
-        df_sources: dict[str, set[str]] = {}
-        for u in cands:
-            for w in set(content_words(texts[u.canonical.source_id][u.canonical.start : u.canonical.end])):
-                df_sources.setdefault(w, set()).update(u.source_ids)
-        n_sources = max(1, len(corpus.documents))
-        scores = []
-        for u, v in zip(cands, vectors):
-            words = set(content_words(texts[u.canonical.source_id][u.canonical.start : u.canonical.end]))
-            spread = sum(len(df_sources[w]) for w in words) / (len(words) * n_sources) if words else 0.0
-            lead = 0.1 / (1 + u.canonical.index)
-            scores.append(cosine(v, center) + 0.3 * spread + 0.2 * (len(u.source_ids) - 1) + lead)
-        picked = mmr(scores, vectors, k)
-        order = {d.id: i for i, d in enumerate(corpus.documents)}
-        picked.sort(key=lambda i: (order[cands[i].canonical.source_id], cands[i].canonical.index))
-        return [
-            Sentence(
-                text=texts[cands[i].canonical.source_id][cands[i].canonical.start : cands[i].canonical.end],
-                citations=cite_unit(texts, cands[i]),
-            )
-            for i in picked
-        ]
+
+def create_backend(settings: object, options: object) -> ExtractiveBackend:
+    """The factory the backend registry binds "extractive" to (it needs no settings)."""
+    return ExtractiveBackend()

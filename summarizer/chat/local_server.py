@@ -222,7 +222,7 @@ class LocalServer:
             self._raise_if_exited(answered_models=False, doing="starting")
             try:
                 resp = await client.get(f"{self.base_url}/models")
-                if resp.status_code == 200:
+                if resp.status_code == 200 and self._serves_our_model(resp):
                     return
             except httpx.TransportError:
                 pass  # not listening yet
@@ -231,6 +231,15 @@ class LocalServer:
                     f"the local model server was not ready after {self.startup_timeout:.0f} s "
                     f"(SUMMARIZER_LOCAL_STARTUP_TIMEOUT). Last log lines:\n{self.log_tail()}")
             await asyncio.sleep(0.2)
+
+    def _serves_our_model(self, resp: httpx.Response) -> bool:
+        """The free port may have been taken by another process between our choosing it and the
+        server binding it: only a server listing our model alias is ours."""
+        try:
+            listed = [m.get("id") for m in resp.json().get("data", [])]
+        except (ValueError, AttributeError, TypeError):
+            return False
+        return self.alias in listed
 
     def _raise_if_exited(self, *, answered_models: bool, doing: str) -> None:
         if self.process is None or self.process.poll() is not None:

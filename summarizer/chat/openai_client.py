@@ -13,6 +13,9 @@ a request that can never succeed):
 * 401/403 -> LLMAuthError (the response body is never shown: some providers echo the key).
 * other 4xx -> LLMRequestError at once, with a short, key-scrubbed excerpt of the body.
 
+Readiness (``ping``): ``GET {base_url}/models`` through the same client, its outcome reused for a
+few seconds (``readiness``).
+
 Structured output is negotiated (see ``_MODES``): strict ``json_schema`` first, then
 ``json_object`` + schema (llama-cpp-python's grammar-constrained mode), then plain instructions.
 The first mode that the endpoint accepts is remembered for the life of the instance.
@@ -35,7 +38,9 @@ from pydantic import SecretStr
 from ..errors import ConfigError, ContextOverflow, LLMAuthError, LLMReplyError, LLMRequestError, LLMUnavailable
 from ..prepare.tokens import get_counter
 from ..redact import redact_url
-from .protocol import ChatReply, ChatRequest
+from .budget import prompt_tokens as estimate_prompt_tokens
+from .protocol import ChatModel, ChatReply, ChatRequest
+from .readiness import CachedCheck, probe_models
 
 log = logging.getLogger(__name__)
 
@@ -93,7 +98,7 @@ def with_schema_in_system_prompt(messages: list[dict[str, str]], schema: dict[st
     return out
 
 
-class OpenAIChatModel:
+class OpenAIChatModel(ChatModel):
     """A ``ChatModel`` over an OpenAI-compatible HTTP endpoint."""
 
     def __init__(
@@ -108,7 +113,6 @@ class OpenAIChatModel:
         retry_max_wait: float = 30.0,
         max_concurrency: int = 4,
         context_window: int = 8192,
-        temperature: Optional[float] = None,
         structured_mode: Optional[str] = None,
         sleep: Optional[Callable[[float], Awaitable[None]]] = None,
         transport: Optional[httpx.AsyncBaseTransport] = None,
@@ -133,15 +137,13 @@ class OpenAIChatModel:
         self._chat_url = url.copy_with(path=url.path.rstrip("/") + "/chat/completions")
         self.model_name = model
         self.context_window = context_window
-        #: When set, overrides ``ChatRequest.temperature`` (per-run option / operator setting).
-        self.temperature = temperature
         self.max_retries = max(0, max_retries)
         self.retry_max_wait = retry_max_wait
         self.max_concurrency = max_concurrency
         self._key = api_key.get_secret_value() if isinstance(api_key, SecretStr) else api_key
         self._semaphore = asyncio.Semaphore(max_concurrency)
         self._mode: Optional[str] = structured_mode
-        self._probe_lock = asyncio.Lock()
+        self._rejected_modes: set[str] = set()
         self._sleep = sleep or asyncio.sleep
         #: Called after a connection failure; raises if the endpoint is known to be gone for good
         #: (a local server process that died), so that it is reported at once, not retried.
@@ -155,6 +157,8 @@ class OpenAIChatModel:
         )
         #: HTTP attempts made (including retries and negotiation probes), for stats and tests.
         self.http_calls = 0
+        #: ``ping`` = this cached ``GET /models`` (``ping_check.seconds`` sets how long it is reused).
+        self.ping_check = CachedCheck(lambda: probe_models(self._client, self.base_url, self._endpoint_check))
         self._owns_client = True  # False in a ``for_model`` view: the client is shared
 
     def for_model(self, model: str) -> "OpenAIChatModel":
@@ -170,7 +174,7 @@ class OpenAIChatModel:
 
     @classmethod
     def from_settings(cls, settings: Any, *, base_url: Optional[str] = None, model: Optional[str] = None,
-                      temperature: Optional[float] = None, **kwargs: Any) -> "OpenAIChatModel":
+                      **kwargs: Any) -> "OpenAIChatModel":
         params: dict[str, Any] = dict(
             connect_timeout=settings.connect_timeout,
             request_timeout=settings.request_timeout,
@@ -178,7 +182,6 @@ class OpenAIChatModel:
             retry_max_wait=settings.retry_max_wait,
             max_concurrency=settings.max_concurrency,
             context_window=settings.context_window,
-            temperature=settings.temperature if temperature is None else temperature,
         )
         params.update(kwargs)
         return cls(base_url or settings.base_url, model or settings.model or "default", settings.api_key,
@@ -189,13 +192,13 @@ class OpenAIChatModel:
         """The structured-output mode this endpoint accepted (None until the first schema call)."""
         return self._mode
 
-    def cache_params(self) -> dict[str, Any]:
-        """Parameters beyond the request that change the reply (part of the cache key)."""
-        return {"temperature": self.temperature}
-
     async def aclose(self) -> None:
         if self._owns_client:
             await self._client.aclose()
+
+    async def ping(self) -> None:
+        """Raise LLMUnavailable / LLMAuthError unless the endpoint answers (``readiness``)."""
+        await self.ping_check()
 
     async def __aenter__(self) -> "OpenAIChatModel":
         return self
@@ -210,21 +213,28 @@ class OpenAIChatModel:
             return await self._complete_mode(request, None)
         if self._mode is not None:
             return await self._complete_remembered(request)
-        # Probe once: concurrent first calls wait here instead of all probing the endpoint, and
-        # send their own request after leaving the lock, so they still run concurrently.
-        async with self._probe_lock:
-            if self._mode is None:
-                return await self._probe(request)
-        return await self._complete_remembered(request)
+        return await self._negotiate(request)
 
-    async def _probe(self, request: ChatRequest) -> ChatReply:
+    async def _negotiate(self, request: ChatRequest) -> ChatReply:
+        """Try the structured modes strongest first; the first one accepted is remembered.
+
+        First calls negotiate concurrently, each on its own: none waits for another's probe (a
+        lock here cost a whole round of latency on every new endpoint). A rejection is cheap (the
+        server answers at once), and a mode rejected or a mode found by another call is used from
+        then on."""
         for mode in _MODES:
+            if self._mode is not None:
+                return await self._complete_remembered(request)
+            if mode in self._rejected_modes:
+                continue
             try:
                 reply = await self._complete_mode(request, mode)
             except _FormatRejected as exc:
+                self._rejected_modes.add(mode)
                 log.info("endpoint rejected structured mode %s (%s); trying the next", mode, exc)
                 continue
-            self._mode = mode
+            if self._mode is None:
+                self._mode = mode
             return reply
         raise LLMRequestError("the endpoint rejected every structured-output mode")  # pragma: no cover
 
@@ -248,7 +258,7 @@ class OpenAIChatModel:
         payload: dict[str, Any] = {
             "model": self.model_name,
             "max_tokens": request.max_tokens,
-            "temperature": request.temperature if self.temperature is None else self.temperature,
+            "temperature": request.temperature,
         }
         schema = request.schema
         if mode == "json_schema":
@@ -358,9 +368,8 @@ class OpenAIChatModel:
         completion_tokens = usage.get("completion_tokens") if isinstance(usage, dict) else None
         if not isinstance(prompt_tokens, int) or not isinstance(completion_tokens, int):
             # No usage from this server: count with tiktoken (approximate for non-OpenAI models).
-            counter = get_counter()
-            prompt_tokens = sum(counter.count(m["content"]) + 4 for m in payload["messages"])
-            completion_tokens = counter.count(content)
+            prompt_tokens = estimate_prompt_tokens(payload["messages"])  # the schema is in them
+            completion_tokens = get_counter().count(content)
         extra: dict[str, Any] = {"model": data.get("model")} if data.get("model") else {}
         return ChatReply(content=content, finish_reason=str(finish), prompt_tokens=prompt_tokens,
                          completion_tokens=completion_tokens, extra=extra)

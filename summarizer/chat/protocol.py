@@ -1,14 +1,20 @@
-"""The ``ChatModel`` protocol: one chat completion, nothing else.
+"""The ``ChatModel`` base class: one chat completion, plus optional capabilities with defaults.
 
 Separates *what* is asked (summarization logic in ``backends/llm/``) from *where* it goes (the
 OpenAI-compatible HTTP client, a cache in front of it, or ``FakeChatModel`` in tests), the way
 pydantic-ai separates a model from its provider.
+
+Only ``complete`` is required. The optional capabilities (``ping``, ``aclose``,
+``structured_mode``, ``cache_params``) are declared here with defaults that are right for an
+in-process model, so callers call them directly instead of probing with ``getattr``; a model
+that talks to something remote overrides them (``OpenAIChatModel.ping`` contacts the endpoint).
 """
 
 from __future__ import annotations
 
+import abc
 from dataclasses import dataclass, field
-from typing import Any, Optional, Protocol, runtime_checkable
+from typing import Any, Optional
 
 
 @dataclass(frozen=True)
@@ -35,15 +41,33 @@ class ChatReply:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-@runtime_checkable
-class ChatModel(Protocol):
+class ChatModel(abc.ABC):
     """An LLM that answers one chat request at a time (callers run many concurrently)."""
 
+    #: The model's name as the endpoint knows it (also part of reply-cache keys).
     model_name: str
+    #: Tokens the model can take, prompt and reply together.
     context_window: int
 
+    @abc.abstractmethod
     async def complete(self, request: ChatRequest) -> ChatReply:
-        ...
+        """Answer ``request``; failures are errors of ``summarizer.errors`` (``LLMError`` ...)."""
+
+    async def ping(self) -> None:
+        """Raise a ``SummarizerError`` if the model cannot take requests now (readiness checks).
+
+        Default: nothing to check, for a model that lives in this process."""
+        return None
 
     async def aclose(self) -> None:
-        ...
+        """Release what the model holds (HTTP clients, files). Default: nothing to release."""
+        return None
+
+    @property
+    def structured_mode(self) -> Optional[str]:
+        """How structured output is obtained from this model, once known ("json_schema", ...)."""
+        return None
+
+    def cache_params(self) -> dict[str, Any]:
+        """Parameters beyond the request that change the reply (part of reply-cache keys)."""
+        return {}

@@ -1,7 +1,7 @@
 """``CachedChatModel``: a content-addressed SQLite cache in front of any ``ChatModel``.
 
 Key = sha256 of everything that shapes the reply: model name, messages, schema and its name,
-max_tokens, temperature, and the inner model's ``cache_params()`` (e.g. a temperature override).
+max_tokens and temperature (a chat model holds no per-run parameters: the request carries them).
 ``purpose`` is only a log tag and is left out, so the same prompt from two stages is one entry.
 
 Why SQLite in WAL mode: several processes (CLI runs, API workers) may share one cache file;
@@ -39,22 +39,24 @@ CREATE TABLE IF NOT EXISTS replies (
 
 
 def cache_key(model: ChatModel, request: ChatRequest) -> str:
-    params = getattr(model, "cache_params", None)
     material = {
-        "v": 1,
+        "v": 2,
         "model": model.model_name,
         "messages": [dict(m) for m in request.messages],
         "schema": request.schema,
         "schema_name": request.schema_name,
         "max_tokens": request.max_tokens,
         "temperature": request.temperature,
-        "params": params() if callable(params) else {},
+        "params": model.cache_params(),
     }
     blob = json.dumps(material, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()
 
 
-class CachedChatModel:
+class CachedChatModel(ChatModel):
+    """``inner`` behind the cache. Delegates every ``ChatModel`` capability to it explicitly;
+    ``inner`` stays reachable for what is specific to one model class (``http_calls`` ...)."""
+
     def __init__(self, inner: ChatModel, path: Path | str) -> None:
         self.inner = inner
         self.model_name = inner.model_name
@@ -79,11 +81,15 @@ class CachedChatModel:
     def stats(self) -> dict[str, int]:
         return {"hits": self.hits, "misses": self.misses}
 
-    def __getattr__(self, name: str) -> Any:
-        # Expose the inner model's extras (structured_mode, http_calls, base_url...).
-        if name == "inner":
-            raise AttributeError(name)
-        return getattr(self.inner, name)
+    @property
+    def structured_mode(self) -> Optional[str]:
+        return self.inner.structured_mode
+
+    def cache_params(self) -> dict[str, Any]:
+        return self.inner.cache_params()
+
+    async def ping(self) -> None:
+        await self.inner.ping()
 
     # -- sqlite, run in a worker thread ---------------------------------------------------------
 

@@ -22,14 +22,12 @@ from typing import Any, Optional, TypeVar
 import pydantic
 
 from ..errors import ContextOverflow, LLMReplyError
-from ..prepare.tokens import get_counter
+from .budget import prompt_tokens
 from .protocol import ChatModel, ChatReply, ChatRequest
 
 T = TypeVar("T", bound=pydantic.BaseModel)
 
 _FENCE = re.compile(r"```(?:json|JSON)?\s*\n?(.*?)```", re.DOTALL)
-#: Rough per-message overhead of chat templates, in tokens.
-_MESSAGE_OVERHEAD = 8
 
 
 class ReplyParseError(ValueError):
@@ -66,14 +64,6 @@ def parse_reply(text: str, output_type: type[T]) -> T:
         raise ReplyParseError(f"the JSON does not match the schema: {problems}") from exc
 
 
-def estimate_prompt_tokens(request: ChatRequest) -> int:
-    counter = get_counter()
-    total = sum(counter.count(m["content"]) + _MESSAGE_OVERHEAD for m in request.messages)
-    if request.schema is not None:  # may be pasted into the prompt (instructions mode)
-        total += counter.count(json.dumps(request.schema)) + 40
-    return total
-
-
 def _repair_request(request: ChatRequest, bad: str, error: str) -> ChatRequest:
     messages = tuple(request.messages) + (
         {"role": "assistant", "content": bad},
@@ -85,7 +75,7 @@ def _repair_request(request: ChatRequest, bad: str, error: str) -> ChatRequest:
 
 
 def _bigger_request(model: ChatModel, request: ChatRequest, reply: ChatReply) -> ChatRequest:
-    prompt = reply.prompt_tokens or estimate_prompt_tokens(request)
+    prompt = reply.prompt_tokens or prompt_tokens(request.messages, request.schema)
     room = model.context_window - prompt - 16
     new_max = min(request.max_tokens * 2, room)
     if new_max <= request.max_tokens:
@@ -131,4 +121,4 @@ async def ask_json(model: ChatModel, request: ChatRequest, output_type: type[T])
             repaired = True
 
 
-__all__ = ["ask_json", "extract_json_object", "parse_reply", "estimate_prompt_tokens"]
+__all__ = ["ask_json", "extract_json_object", "parse_reply"]

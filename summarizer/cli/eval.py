@@ -14,6 +14,7 @@ from ..evals.gate import compare_baseline
 from ..evals.reports import append_step_summary, load_baseline, to_markdown, write_reports
 from ..evals.result_cache import ResultCache
 from ..evals.suite import load_suites
+from ..plugins import load_plugins
 
 
 def add_parser(sub) -> None:
@@ -54,6 +55,7 @@ def run(args: argparse.Namespace) -> int:
     if not cases:
         raise InputError(f"no cases match -k {args.only!r}")
     settings = Settings(**({"model": args.model} if args.model else {}))
+    load_plugins(settings)  # SUMMARIZER_PLUGINS, as `summarizer serve` does
     baseline = load_baseline(args.baseline) if args.baseline else None
     cache = None if args.no_cache else ResultCache(args.cache_dir or settings.data_dir)
     try:

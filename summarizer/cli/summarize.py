@@ -14,13 +14,14 @@ from ..contract.result import jsonable
 from ..io.ingest import load_documents
 from ..io.render import to_markdown
 from ..pipeline import summarize
+from ..plugins import load_plugins
 from .progress_bar import TerminalProgress
 
 
 def add_parser(sub) -> None:
     p = sub.add_parser("summarize", help="summarize documents with cited sentences")
     p.add_argument("paths", nargs="+", metavar="PATH", help="files or folders (.txt .md .html .json .jsonl)")
-    p.add_argument("--backend", help="extractive, openai, local (default: local, or openai when SUMMARIZER_BASE_URL is set)")
+    p.add_argument("--backend", help="extractive, openai, local, or a plugin's backend or chat provider (default: local, or openai when SUMMARIZER_BASE_URL is set)")
     p.add_argument("--model", help="model name for LLM backends")
     p.add_argument("--base-url", help="OpenAI-compatible endpoint, e.g. http://127.0.0.1:8080/v1")
     p.add_argument("--out", type=Path, help="write the result here instead of stdout")
@@ -39,6 +40,7 @@ def run(args: argparse.Namespace) -> int:
     if args.no_cache:
         overrides["no_cache"] = True
     settings = Settings(**overrides)
+    load_plugins(settings)  # SUMMARIZER_PLUGINS, as `summarizer serve` does
     opts = {
         "backend": args.backend,
         "model": args.model,

@@ -61,7 +61,7 @@ class Settings(BaseSettings):
     max_document_chars: int = 2_000_000
     max_running_jobs: int = 4  # jobs run at once per process (LLM calls are bounded by max_concurrency)
     max_queued_jobs: int = 100  # jobs waiting in the store (all processes): more is a 429
-    plugins: Optional[str] = Field(None, description="comma-separated modules imported at service start")
+    plugins: Optional[str] = Field(None, description="comma-separated modules imported at start (CLI and service)")
 
     def default_backend(self) -> str:
         if self.backend:

@@ -46,7 +46,7 @@ class Marker:
     phrase: str
 
 
-def _months_in(text: str) -> list[tuple[int, str]]:
+def months_in(text: str) -> list[tuple[int, str]]:
     out = []
     for m in _MONTH_RE.finditer(text):
         name = m.group(1)
@@ -70,7 +70,7 @@ def source_markers(corpus: Corpus) -> dict[str, list[Marker]]:
     for sid, sents in raw.items():
         markers = []
         for s, t in sents:
-            markers += [Marker(month, s, name) for month, name in _months_in(t)]
+            markers += [Marker(month, s, name) for month, name in months_in(t)]
             for m in _AGE_RE.finditer(t):
                 n = m.group(1).lower()
                 months = int(n) if n.isdigit() else _NUMWORDS[n]

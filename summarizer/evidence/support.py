@@ -23,7 +23,6 @@ Every decision is counted in the run's stats so nothing disappears silently.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from dataclasses import dataclass
 from typing import Generic, Hashable, Optional, Sequence, TypeVar
 
@@ -41,6 +40,19 @@ META_WORDS = frozenset("""article articles text story report summary summarizes 
 _QUOTE_RE = re.compile(r"[“\"]([^”\"]+)[”\"]")
 
 K = TypeVar("K", bound=Hashable)
+
+
+@dataclass
+class SupportCounters:
+    """What the support check dropped or changed, counted so nothing disappears silently."""
+
+    filler_sentences: int = 0
+    unsupported_citations: int = 0
+    repointed_citations: int = 0
+    unsupported_sentences: int = 0
+    unsupported_numbers: int = 0
+    made_up_quotes: int = 0
+    duplicate_sentences: int = 0
 
 
 @dataclass(frozen=True)
@@ -81,7 +93,7 @@ def _quotes(text: str) -> list[str]:
 class Resolver(Generic[K]):
     """Validates generated sentences against passages; ``counts`` collects what it dropped."""
 
-    def __init__(self, counts: Counter) -> None:
+    def __init__(self, counts: SupportCounters) -> None:
         self.counts = counts
         self._kept_words: list[frozenset[str]] = []
 
@@ -90,7 +102,7 @@ class Resolver(Generic[K]):
         text = clean_text(text)
         words = frozenset(content_words(text))
         if len(words - META_WORDS) < 2:
-            self.counts["filler_sentences"] += 1
+            self.counts.filler_sentences += 1
             return None
         kept: list[Passage[K]] = []
         for p in cited:
@@ -99,7 +111,7 @@ class Resolver(Generic[K]):
             if supports(words, p):
                 kept.append(p)
             else:
-                self.counts["unsupported_citations"] += 1
+                self.counts.unsupported_citations += 1
         covered = set().union(*(p.words for p in kept)) & words
         nums_needed = numbers(text)
         nums_have: set[str] = set().union(*(p.nums for p in kept))
@@ -117,19 +129,19 @@ class Resolver(Generic[K]):
             kept.append(best)
             covered |= best.words & words
             nums_have |= best.nums
-            self.counts["repointed_citations"] += 1
+            self.counts.repointed_citations += 1
         if not kept or len(covered) / len(words) < SENTENCE_SUPPORT:
-            self.counts["unsupported_sentences"] += 1
+            self.counts.unsupported_sentences += 1
             return None
         if nums_needed - nums_have:
-            self.counts["unsupported_numbers"] += 1
+            self.counts.unsupported_numbers += 1
             return None
         for q in _quotes(text):
             if not any(q in p.norm for p in kept):
-                self.counts["made_up_quotes"] += 1
+                self.counts.made_up_quotes += 1
                 return None
         if any(jaccard(words, w) >= DUPLICATE for w in self._kept_words):
-            self.counts["duplicate_sentences"] += 1
+            self.counts.duplicate_sentences += 1
             return None
         self._kept_words.append(words)
         return kept

@@ -26,6 +26,7 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from itertools import accumulate
 
+from .dates import is_date_line
 from .newlines import as_lf, paragraph_breaks
 from .spans import JunkSpan
 
@@ -121,17 +122,6 @@ def _has_key(low: str, start: int, end: int, keys: tuple[str, ...]) -> bool:
     return False
 
 
-_MONTHS = (
-    "january february march april may june july august september october november december "
-    "jan feb mar apr jun jul aug sep sept oct nov dec"
-).split()
-_DATE_WORDS = frozenset(
-    _MONTHS
-    + "monday tuesday wednesday thursday friday saturday sunday mon tue tues wed thu thurs fri sat "
-    "sun am pm a.m p.m utc gmt bst cet est edt pst et updated published posted last modified on "
-    "at of the".split()
-)
-_DATE_TOKEN = re.compile(r"[A-Za-z.]+|\d+(?:st|nd|rd|th)?|\d{1,2}:\d{2}")
 _NORM = re.compile(r"[^\w]+")
 _NORM_LINES = re.compile(r"[^\w\n]+")
 # Non-word characters outside Latin-1 that news text is full of (quotes, dashes, ellipsis).
@@ -247,26 +237,6 @@ def _lines(text: str) -> list[_Line]:
     t = _line_table(text, text.lower(), paragraphs)
     return [_Line(t.starts[k], t.ends[k], t.texts[k], t.blocks[k], t.norm(k), min(t.words[k], 42))
             for k in range(len(t.texts))]
-
-
-def is_date_line(line: str) -> bool:
-    # Tokens are read lazily: prose fails on its first non-date word, without tokenizing the rest.
-    has_anchor = has_digit = False
-    n = 0
-    for m in _DATE_TOKEN.finditer(line):
-        tok = m.group()
-        n += 1
-        if n > 12:
-            return False
-        low = tok.lower().rstrip(".")
-        if low in _DATE_WORDS:
-            has_anchor = has_anchor or low in _MONTHS
-        elif tok[0].isdigit():
-            has_digit = True
-            has_anchor = has_anchor or (len(tok) == 4 and tok.isdigit())
-        else:
-            return False
-    return has_anchor and has_digit  # "May" or "Monday" alone is not a page date
 
 
 def _repeated(lines: _LineTable) -> set[int]:

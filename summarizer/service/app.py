@@ -1,13 +1,13 @@
 """The FastAPI application: wiring of store, runner, backend pool, errors, metrics and static page.
 
 ``create_app(settings)`` builds everything from ``Settings``; state lives on ``app.state.svc`` so
-several apps (tests) can coexist in one process. ``SUMMARIZER_PLUGINS`` (comma-separated module
-names) is imported at start so a plugin can register backends (the tests' slow backend does).
+several apps (tests) can coexist in one process. ``SUMMARIZER_PLUGINS`` modules are imported at
+start (``plugins.load_plugins``, as the CLI does) so they can register backends and chat providers
+(the tests' slow backend does).
 """
 
 from __future__ import annotations
 
-import importlib
 import logging
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -22,7 +22,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ..config.options import SummaryOptions
 from ..config.settings import Settings
-from ..errors import ConfigError, SummarizerError
+from ..errors import SummarizerError
+from ..plugins import load_plugins
 from .auth import parse_keys
 from .events import EventHub
 from .job_runner import JobRunner, new_runner
@@ -45,14 +46,6 @@ class Service:
     hub: EventHub
     store: Optional[JobStore] = None
     runner: Optional[JobRunner] = None
-
-
-def load_plugins(spec: Optional[str]) -> None:
-    for name in filter(None, (s.strip() for s in (spec or "").split(","))):
-        try:
-            importlib.import_module(name)
-        except ImportError as exc:
-            raise ConfigError(f"plugin module {name!r} cannot be imported: {exc}") from exc
 
 
 def _field(loc) -> str:
@@ -91,7 +84,7 @@ def _install_error_handlers(app: FastAPI) -> None:
 
 def create_app(settings: Optional[Settings] = None) -> FastAPI:
     settings = settings or Settings()
-    load_plugins(settings.plugins)
+    load_plugins(settings)
     metrics = Metrics()
     svc = Service(settings=settings, api_keys=parse_keys(settings), metrics=metrics,
                   pool=BackendPool(settings), hub=EventHub())
@@ -122,9 +115,7 @@ def create_app(settings: Optional[Settings] = None) -> FastAPI:
     async def readyz() -> JSONResponse:
         try:
             backend = await svc.pool.get(SummaryOptions())
-            check = getattr(backend, "check_ready", None)
-            if check is not None:
-                await check()
+            await backend.check_ready()
         except SummarizerError as exc:
             return JSONResponse(error_body(exc.code, str(exc)), status_code=503)
         return JSONResponse({"status": "ready", "backend": backend.name})

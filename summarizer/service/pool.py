@@ -22,6 +22,7 @@ from ..backends.llm.backend import LLMBackend
 from ..chat.protocol import ChatModel
 from ..chat.providers import model_view
 from ..config.options import SummaryOptions
+from ..config.run_config import resolve
 from ..config.settings import Settings
 from ..errors import InputError
 
@@ -47,15 +48,15 @@ class BackendPool:
     def resolve(self, options: SummaryOptions) -> tuple[str, Optional[str]]:
         """The (name, model) key a request runs on; an unknown name is a ConfigError (422) naming
         ``options.backend``, a model not allowed an InputError (422) naming ``options.model``."""
-        name = options.backend or self.settings.default_backend()
-        backends.check_name(name)
+        config = resolve(self.settings, options)
+        backends.check_name(config.backend)
         if options.model is not None and options.model not in self.allowed:
             allowed = ", ".join(sorted(self.allowed)[:10]) or "none (SUMMARIZER_ALLOWED_MODELS is unset)"
             raise InputError(f"options.model {options.model[:100]!r} is not allowed on this server; "
                              f"allowed: {allowed}", field="options.model")
-        if name not in MODEL_BACKENDS:
-            return name, None
-        return name, options.model or self.settings.model
+        if config.backend not in MODEL_BACKENDS:
+            return config.backend, None
+        return config.backend, config.model
 
     async def get(self, options: SummaryOptions) -> backends.Backend:
         key = self.resolve(options)

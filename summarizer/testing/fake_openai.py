@@ -14,7 +14,7 @@ Usage::
         server.script(Fault.rate_limit(2), Fault.SERVER_ERROR)   # the next two requests fail
         model = OpenAIChatModel(server.base_url, "fake")          # base_url ends in /v1
         ...
-        server.calls, server.max_in_flight, server.requests, server.events
+        server.calls, server.max_in_flight, server.requests, server.events, server.model_list_calls
 
 Behaviours (``Fault``): ``OK``, ``rate_limit(retry_after)``, ``SERVER_ERROR`` (500), ``HANG``
 (never answers until the server stops or ``hang_seconds`` pass), ``RESET`` (TCP reset),
@@ -92,6 +92,7 @@ class FakeOpenAIServer:
         self.default = default
         self.hang_seconds = hang_seconds
         self.requests: list[dict] = []  # bodies of chat requests, in arrival order
+        self.model_list_calls = 0  # GET /v1/models requests (readiness pings)
         #: (event, monotonic time) pairs: ("request", t), ("response:<kind>", t)
         self.events: list[tuple[str, float]] = []
         self.in_flight = 0
@@ -193,6 +194,11 @@ def _make_handler(server: FakeOpenAIServer) -> type[BaseHTTPRequestHandler]:
 
         def do_GET(self) -> None:
             if self.path.split("?")[0].rstrip("/") == "/v1/models":
+                with server._lock:
+                    server.model_list_calls += 1
+                if server.api_key is not None and self.headers.get("Authorization") != f"Bearer {server.api_key}":
+                    self._send(401, json.dumps({"error": {"message": "Incorrect API key provided"}}))
+                    return
                 self._send(200, json.dumps({"object": "list", "data": [{"id": server.model, "object": "model"}]}))
             else:
                 self._send(404, '{"error": {"message": "not found"}}')

@@ -11,7 +11,7 @@ import pytest
 from summarizer.backends import create
 from summarizer.backends.llm import prompts
 from summarizer.backends.llm.backend import LLMBackend
-from summarizer.backends.llm.budget import Budget
+from summarizer.chat.budget import Budget
 from summarizer.chat.protocol import ChatReply
 from summarizer.config.options import SummaryOptions
 from summarizer.config.settings import Settings
@@ -21,7 +21,7 @@ from summarizer.prepare.corpus import prepare
 from summarizer.prepare.tokens import get_counter
 from summarizer.testing.fake_chat import FakeChatModel
 
-from ..llm_helpers import assert_valid, kind, numbered_lines, run, seed_docs
+from ..llm_helpers import LINE_RE, assert_valid, kind, numbered_lines, run, seed_docs
 
 
 def echo_handler(request):
@@ -217,6 +217,20 @@ def test_consolidated_cites_every_source_stating_the_fact():
     assert_valid(result, docs)
     bridge = [s for s in result.consolidated if "Wensum" in s.text]
     assert bridge and {c.source_id for c in bridge[0].citations} == {"a", "b", "c"}
+    # b states it in other words: cited because its passage supports the sentence, and counted.
+    assert result.stats.model_dump()["added_support_citations"] >= 1
+
+
+def test_every_run_counter_reaches_the_result_stats():
+    """Stats are derived from the typed counters: none can be left out of ``result.stats``."""
+    import dataclasses
+
+    from summarizer.backends.llm.context import RunCounters
+
+    result = run(seed_docs(), FakeChatModel(echo_handler))
+    stats = result.stats.model_dump()
+    missing = [f.name for f in dataclasses.fields(RunCounters) if f.name not in stats]
+    assert missing == []
 
 
 def test_conflicts_cite_two_sources_and_flag_the_other_period():
@@ -258,3 +272,23 @@ def test_short_replies_are_topped_up_with_extractive_picks():
     for ps in result.per_source:  # the model's own sentence stays first, no passage twice
         spans = [(c.source_id, c.start) for s in ps.summary for c in s.citations]
         assert len(spans) == len(set(spans))
+
+
+def test_exact_duplicate_documents_are_mapped_once_and_cite_their_own_text():
+    docs = seed_docs()[:2]
+    copy = Document("copy_of_" + docs[0].id, docs[0].text, "another title")
+    docs = docs + [copy]
+    model = FakeChatModel(echo_handler)
+    result = run(docs, model, SummaryOptions(find_conflicts=False))
+    assert_valid(result, docs)
+    maps = [r for r in model.requests if kind(r) == "map"]
+    assert len(maps) == 2  # the copy shares its original's map call
+    by_id = {ps.source_id: ps.summary for ps in result.per_source}
+    assert [s.text for s in by_id[copy.id]] == [s.text for s in by_id[docs[0].id]]
+    for s in by_id[copy.id]:
+        assert any(c.source_id == copy.id for c in s.citations)
+    # The reduce shows each fact once, not once per copy.
+    reduce_prompt = next(r for r in model.requests if kind(r) == "reduce").messages[-1]["content"]
+    first = by_id[docs[0].id][0].text
+    assert sum(text == first for _, text in LINE_RE.findall(reduce_prompt)) == 1
+

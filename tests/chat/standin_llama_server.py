@@ -12,6 +12,7 @@ Each start appends its ``--extra-buffers`` value to the file named by ``STANDIN_
 
 from __future__ import annotations
 
+import ctypes
 import json
 import os
 import signal
@@ -21,6 +22,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 ARGS = sys.argv[1:]
 EXTRA = ARGS[ARGS.index("--extra-buffers") + 1]
 PORT = int(ARGS[ARGS.index("--port") + 1])
+ALIAS = ARGS[ARGS.index("--model_alias") + 1]
 MODE = os.environ.get("STANDIN_MODE", "crash-on-completion")
 COMPLETIONS = [0]
 
@@ -49,13 +51,13 @@ class Handler(BaseHTTPRequestHandler):
         self.wfile.write(data)
 
     def do_GET(self):
-        self._json({"object": "list", "data": [{"id": "standin", "object": "model"}]})
+        self._json({"object": "list", "data": [{"id": ALIAS, "object": "model"}]})
 
     def do_POST(self):
         self.rfile.read(int(self.headers.get("Content-Length") or 0))
         if should_crash():
             print("standin: faulting in a matrix kernel", flush=True)
-            os.kill(os.getpid(), signal.SIGSEGV)
+            ctypes.string_at(0)  # a real segmentation fault in this thread: no reply is written
         self._json({"choices": [{"message": {"role": "assistant", "content": '{"topic": "sky"}'},
                                  "finish_reason": "stop"}],
                     "usage": {"prompt_tokens": 5, "completion_tokens": 2}})

@@ -136,13 +136,16 @@ def test_openai_factory_options_override_settings(tmp_path):
     with FakeOpenAIServer(lambda b: f"{b['model']} {b['temperature']}") as srv:
         s = settings(tmp_path, base_url=srv.base_url, model="from-settings", temperature=0.1)
 
-        async def go(options):
+        async def go(options, temperature):
             async with chat_model_for("openai", s, options) as model:
-                return await model.complete(ChatRequest(messages=({"role": "user", "content": "x"},)))
+                return await model.complete(ChatRequest(messages=({"role": "user", "content": "x"},),
+                                                        temperature=temperature))
 
-        assert asyncio.run(go(None)).content == "from-settings 0.1"
-        assert asyncio.run(go(SummaryOptions(model="from-options", temperature=0.5))).content == \
-            "from-options 0.5"
+        # The model name comes from options over settings; the temperature is the request's own
+        # (resolved per run by config.run_config), never replaced by the client's.
+        assert asyncio.run(go(None, 0.1)).content == "from-settings 0.1"
+        assert asyncio.run(go(SummaryOptions(model="from-options", temperature=0.5), 0.9)).content == \
+            "from-options 0.9"
 
 
 def test_openai_factory_no_cache(tmp_path):

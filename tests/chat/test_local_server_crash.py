@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import sys
+import uuid
 from pathlib import Path
 
 import pytest
@@ -27,7 +28,8 @@ def standin(tmp_path, monkeypatch):
     starts = tmp_path / "starts.txt"
     monkeypatch.setenv("STANDIN_STARTS", str(starts))
     # A real model file is not needed by the stand-in, but the path must exist.
-    fake_model = tmp_path / "standin.gguf"
+    # A unique name: the alias it is served under tells this test's server from any other.
+    fake_model = tmp_path / f"standin-{uuid.uuid4().hex[:8]}.gguf"
     fake_model.write_bytes(b"GGUF")
 
     def use(mode: str, extra_buffers: str = "on"):
@@ -128,3 +130,29 @@ def test_describe_exit():
     assert describe_exit(-11) == "signal 11, SIGSEGV"
     assert describe_exit(-9) == "signal 9, SIGKILL"
     assert describe_exit(1) == "exit code 1"
+
+
+def test_local_model_answers_ping_and_a_dead_server_says_so(standin):
+    """Readiness of the local model goes through the same client as its completions; a server
+    that died is reported as such (with its exit), not as a network blip."""
+    use, settings = standin
+    use("crash-after-probe", extra_buffers="off")
+    servers = []
+    real_init = LocalServer.__init__
+
+    def spy(self, *a, **kw):
+        real_init(self, *a, **kw)
+        servers.append(self)
+
+    async def go():
+        async with providers.chat_model_for("local", settings, SummaryOptions()) as model:
+            await model.ping()  # alive: GET /v1/models answered
+            servers[0].process.kill()
+            servers[0].process.wait()
+            model.ping_check.seconds = 0
+            await model.ping()
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(LocalServer, "__init__", spy)
+        with pytest.raises(LocalModelError, match=r"crashed \(signal 9, SIGKILL\) while answering"):
+            asyncio.run(go())

@@ -287,11 +287,28 @@ def test_negotiation_falls_back_to_instructions():
     assert "JSON schema" in system["content"]
 
 
-def test_concurrent_first_calls_probe_once():
+def test_concurrent_first_calls_negotiate_without_waiting():
+    """No first call waits for another's probe; each is rejected at most once, and a call made
+    once the mode is known goes straight to it."""
     with FakeOpenAIServer(lambda b: {"answer": "a"}, reject_json_schema=True) as s:
-        run(_all(make(s, max_concurrency=4), [req(f"q{i}", schema=SCHEMA) for i in range(6)]))
+        model = make(s, max_concurrency=4)
+
+        async def go():
+            try:
+                await _all_open(model, [req(f"q{i}", schema=SCHEMA) for i in range(6)])
+                await model.complete(req("later", schema=SCHEMA))
+            finally:
+                await model.aclose()
+
+        run(go())
         types = [b.get("response_format", {}).get("type") for b in s.requests]
-    assert types.count("json_schema") == 1 and types.count("json_object") == 6
+    assert types.count("json_object") == 7
+    assert 1 <= types.count("json_schema") <= 6
+    assert types[-1] == "json_object"
+
+
+async def _all_open(model, requests):
+    return await asyncio.gather(*(model.complete(r) for r in requests))
 
 
 # -- concurrency ------------------------------------------------------------------------------

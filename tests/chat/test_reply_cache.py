@@ -73,18 +73,17 @@ def test_any_parameter_changes_the_key(change):
     assert cache_key(model, req()) != cache_key(FakeChatModel(lambda r: "x", model_name="other"), req())
 
 
-def test_temperature_override_is_in_the_key(server, tmp_path):
+def test_the_request_temperature_is_sent_and_keyed(server, tmp_path):
+    """A chat model holds no temperature of its own: the request's is sent, and keys the cache."""
     async def go():
-        a = cached(server, tmp_path / "c.sqlite3", temperature=0.0)
-        b = cached(server, tmp_path / "c.sqlite3", temperature=0.9)
+        model = cached(server, tmp_path / "c.sqlite3")
         try:
-            return await a.complete(req()), await b.complete(req())
+            return await model.complete(req(temperature=0.0)), await model.complete(req(temperature=0.9))
         finally:
-            await a.aclose()
-            await b.aclose()
+            await model.aclose()
 
     ra, rb = asyncio.run(go())
-    assert server.calls == 2 and not rb.cached and "t=0.9" in rb.content
+    assert server.calls == 2 and not rb.cached and "t=0.9" in rb.content and "t=0.0" in ra.content
 
 
 def test_concurrent_identical_requests_share_one_call(tmp_path):

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from summarizer.backends import Backend
 from summarizer.cli import main
 from summarizer.errors import BackendError, InputError
 from summarizer.evals import load_suites
@@ -131,7 +132,7 @@ def test_unknown_backend_fails_the_case_not_the_gate(capsys):
     assert "FAIL example/harbor: ConfigError: unknown backend 'no-such-backend'" in err
 
 
-class JunkCitingBackend:
+class JunkCitingBackend(Backend):
     """A broken build (fault injection): a backend whose consolidated summary cites page furniture."""
 
     name = "junk-citing"
@@ -148,14 +149,12 @@ class JunkCitingBackend:
         extra = [Sentence(text=texts[sid][j.start:j.end], citations=[cite(texts, sid, j.start, j.end)]) for sid, j in junk]
         return Draft(draft.per_source, draft.consolidated + extra, draft.conflicts, draft.stats)
 
-    async def aclose(self):
-        return None
 
+def test_broken_backend_fails_the_shipped_seeds_gate(capsys, request):
+    from summarizer.backends import BACKENDS, register
 
-def test_broken_backend_fails_the_shipped_seeds_gate(capsys, monkeypatch):
-    from summarizer.backends import base
-
-    monkeypatch.setitem(base._REGISTRY, "junk-citing", lambda settings, options: JunkCitingBackend())
+    register("junk-citing", lambda settings, options: JunkCitingBackend())
+    request.addfinalizer(lambda: BACKENDS.unregister("junk-citing"))
     code, _, err = run_cli(capsys, str(ROOT / "evals" / "seeds"), "--backend", "junk-citing", "--no-cache")
     assert code == 1
     assert "FAIL seeds/kharkiv: junk_cited = " in err

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-
-from tests.service.api_helpers import wait_status
+from summarizer.testing.fake_openai import FakeOpenAIServer
+from tests.service.api_helpers import free_port, wait_status
 
 
 def test_readyz_503_when_default_backend_unreachable(make_server):
@@ -19,6 +19,31 @@ def test_readyz_200_for_default_backend(make_server):
     srv = make_server().start()
     with srv.client() as c:
         assert c.get("/readyz").json() == {"status": "ready", "backend": "extractive"}
+
+
+def test_readyz_503_when_the_openai_endpoint_is_a_dead_port(make_server):
+    """Bug 3: /readyz answered 200 for an endpoint nobody listens on, while every summary failed."""
+    dead = f"http://127.0.0.1:{free_port()}/v1"
+    srv = make_server(SUMMARIZER_BACKEND="openai", SUMMARIZER_BASE_URL=dead, SUMMARIZER_MODEL="m").start()
+    with srv.client() as c:
+        r = c.get("/readyz")
+        assert r.status_code == 503, r.text
+        error = r.json()["error"]
+        assert error["code"] == "llm_unavailable"
+        assert f"LLM endpoint {dead} is not reachable" in error["message"]
+
+
+def test_readyz_200_when_the_openai_endpoint_answers(make_server):
+    with FakeOpenAIServer() as upstream:
+        srv = make_server(SUMMARIZER_BACKEND="openai", SUMMARIZER_BASE_URL=upstream.base_url,
+                          SUMMARIZER_MODEL="m").start()
+        with srv.client() as c:
+            for _ in range(3):
+                r = c.get("/readyz")
+                assert r.status_code == 200, r.text
+                assert r.json() == {"status": "ready", "backend": "openai"}
+        assert upstream.model_list_calls == 1  # polled 3 times, asked once (cached a few seconds)
+        assert upstream.calls == 0
 
 
 def test_sigterm_during_job_resumes_after_restart(make_server, seed_docs):

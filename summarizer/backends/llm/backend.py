@@ -3,28 +3,28 @@
 Citations are exact by construction: the model only ever sees numbered passages (content units
 after cleaning and dedup, never junk) and answers with numbers, which resolve to ``Unit``s and then
 to exact spans with ``cite_unit``. What a number *means* is then checked lexically
-(``summarizer.evidence.support``): wrong numbers are re-pointed or dropped, filler and made-up quotes or
-figures never reach the result, and a summary left shorter than asked (or empty) is filled up
+(``summarizer.evidence.support``): wrong numbers are re-pointed or dropped, filler and made-up
+quotes or figures never reach the result, and a summary left shorter than asked (or empty) is filled up
 with the extractive backend's picks (counted as ``fallback_sentences``).
 
 One ``LLMBackend`` serves many runs, also concurrently (the REST service shares one so that the
-model's semaphore bounds every LLM call of the process): all per-run state lives in ``_Run``.
+model's semaphore bounds every LLM call of the process): all per-run state lives in a
+``RunContext`` (``context.py``).
 """
 
 from __future__ import annotations
 
 import asyncio
 import time
-from collections import Counter
 from typing import TYPE_CHECKING, Any, Optional
 
-from ...chat.protocol import ChatModel, ChatReply, ChatRequest
+from ...chat.protocol import ChatModel
 from ...config.options import SummaryOptions
+from ...config.run_config import resolve
 from ...prepare.corpus import Corpus
-from ...prepare.tokens import get_counter
 from ...progress import Progress
-from ..base import Draft
-from .budget import Budget
+from ..base import Backend, Draft
+from .context import RunContext
 from .conflicts_stage import find_llm_conflicts
 from .map_stage import map_sources
 from .reduce_stage import reduce_all
@@ -33,76 +33,7 @@ if TYPE_CHECKING:
     from ...config.settings import Settings
 
 
-class _Checked:
-    """The run's view of the model: every request (repairs too) is size-checked, every reply kept."""
-
-    def __init__(self, inner: ChatModel, run: "_Run") -> None:
-        self.inner = inner
-        self.run = run
-        self.model_name = inner.model_name
-        self.context_window = inner.context_window
-
-    async def complete(self, request: ChatRequest) -> ChatReply:
-        self.run.budget.check(request)
-        reply = await self.inner.complete(request)
-        self.run.replies.append(reply)
-        return reply
-
-    async def aclose(self) -> None:  # the backend owns the model, not the run
-        return None
-
-
-class _Run:
-    """Everything one ``summarize`` call accumulates: replies, counters, timings, prompts used."""
-
-    def __init__(self, model: ChatModel, corpus: Corpus, options: SummaryOptions, progress: Progress,
-                 max_output_tokens: int, temperature: float) -> None:
-        self.model = _Checked(model, self)
-        self.corpus = corpus
-        self.options = options
-        self.progress = progress
-        self.max_output_tokens = max_output_tokens
-        self.temperature = temperature
-        self.texts = corpus.texts
-        self.budget = Budget(get_counter(options.encoding), model.context_window)
-        self.replies: list[ChatReply] = []
-        self.counts: Counter = Counter()
-        self.prompts: dict[str, str] = {}
-        self.seconds: dict[str, float] = {}
-        self._extractive_vectors: Optional[dict] = None
-
-    def extractive_vectors(self) -> dict:
-        """TF-IDF vectors the extractive backend scores with; built only if a fallback needs them."""
-        if self._extractive_vectors is None:
-            from ..extractive import unit_vectors
-
-            self._extractive_vectors = unit_vectors(self.corpus)
-        return self._extractive_vectors
-
-    def stats(self) -> dict[str, Any]:
-        modes = Counter(r.structured_mode for r in self.replies if r.structured_mode)
-        out: dict[str, Any] = {
-            "model": self.model.model_name,
-            "llm_calls": sum(1 for r in self.replies if not r.cached),
-            "cache_hits": sum(1 for r in self.replies if r.cached),
-            "prompt_tokens": sum(r.prompt_tokens for r in self.replies),
-            "completion_tokens": sum(r.completion_tokens for r in self.replies),
-            "truncated_replies": sum(1 for r in self.replies if r.finish_reason == "length"),
-            "structured_mode": modes.most_common(1)[0][0] if modes else "",
-            "prompts": dict(sorted(self.prompts.items())),
-            "context_window": self.model.context_window,
-            "largest_request_tokens": self.budget.largest,
-            "stage_seconds": {k: round(v, 3) for k, v in self.seconds.items()},
-        }
-        for key in ("fallback_sentences", "filler_sentences", "unsupported_citations", "repointed_citations",
-                    "unsupported_sentences", "unsupported_numbers", "made_up_quotes", "duplicate_sentences",
-                    "out_of_range_cites", "failed_replies", "map_chunks", "reduce_levels", "reduce_calls",
-                    "conflict_candidates", "llm_conflicts", "dropped_conflicts"):
-            out[key] = self.counts.get(key, 0)
-        return out
-
-
-class LLMBackend:
+class LLMBackend(Backend):
     """Backend over a ``ChatModel``: injected, or opened lazily from settings via ``chat_model_for``."""
 
     def __init__(self, model: Optional[ChatModel] = None, *, backend_name: str = "openai",
@@ -129,10 +60,7 @@ class LLMBackend:
 
     async def check_ready(self) -> None:
         """Raise a summarizer error when the endpoint cannot answer (opening it if needed)."""
-        model = await self.model()
-        ping = getattr(model, "ping", None)
-        if ping is not None:
-            await ping()
+        await (await self.model()).ping()
 
     async def aclose(self) -> None:
         if self._opened is not None:
@@ -140,17 +68,9 @@ class LLMBackend:
             self._model = None
             await cm.__aexit__(None, None, None)
 
-    def _max_output_tokens(self) -> int:
-        return self._settings.max_output_tokens if self._settings is not None else 512
-
-    def _temperature(self, options: SummaryOptions) -> float:
-        if options.temperature is not None:
-            return options.temperature
-        return self._settings.temperature if self._settings is not None else 0.0
-
     async def summarize(self, corpus: Corpus, options: SummaryOptions, progress: Progress) -> Draft:
-        model = await self.model()
-        run = _Run(model, corpus, options, progress, self._max_output_tokens(), self._temperature(options))
+        chat = await self.model()
+        run = RunContext(chat, corpus, resolve(self._settings, options), progress)
         t0 = time.perf_counter()
         per_source = await map_sources(run)
         run.seconds["map"] = time.perf_counter() - t0

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from typing import TYPE_CHECKING, Any, Optional, TypeVar
+from typing import Any, Optional, TypeVar
 
 from pydantic import BaseModel
 
@@ -12,9 +12,7 @@ from ...chat.protocol import ChatRequest
 from ...chat.structured import ask_json
 from ...errors import ContextOverflow, LLMReplyError
 from . import prompts
-
-if TYPE_CHECKING:
-    from .backend import _Run
+from .context import RunContext
 
 T = TypeVar("T", bound=BaseModel)
 # "[3]" numbering and "(S1, S2)" source labels that weak models copy from the prompt.
@@ -107,31 +105,35 @@ def strip_tags(text: str) -> str:
     return " ".join(_NUMBER_TAG.sub("", str(text)).split())
 
 
-def use_template(run: "_Run", name: str) -> prompts.Template:
+def use_template(run: RunContext, name: str) -> prompts.Template:
     t = prompts.load(name)
     run.prompts[t.name] = t.sha256
     return t
 
 
-async def call(run: "_Run", template: prompts.Template, values: dict[str, Any], schema: dict[str, Any],
+async def call(run: RunContext, template: prompts.Template, values: dict[str, Any], schema: dict[str, Any],
                output_type: type[T], max_tokens: int, purpose: str) -> Optional[T]:
-    """One structured call, size-checked first; None (counted) when the reply stays unusable."""
+    """One structured call; None (counted) when the reply stays unusable.
+
+    Raises ``ContextOverflow`` when the request itself cannot fit: callers size their requests
+    with ``run.budget`` and must never send one that does not."""
     request = ChatRequest(
         messages=template.render(**values),
         schema=schema,
         schema_name=output_type.__name__,
         max_tokens=max_tokens,
-        temperature=run.temperature,
+        temperature=run.config.temperature,
         purpose=purpose,
     )
-    run.budget.check(request)  # raises ContextOverflow: never send a request that cannot fit
+    chat = run.guarded_chat()  # checks every request of this call against the budget, once
     try:
-        parsed, _ = await ask_json(run.model, request, output_type)  # run.model records every reply
+        parsed, _ = await ask_json(chat, request, output_type)
     except (LLMReplyError, ContextOverflow) as exc:
-        # The first request fits (checked above), so an overflow here is a repair round or a
-        # grown max_tokens that would not fit: like an unusable reply, it is counted and
-        # reported, and the caller falls back to a deterministic answer for this part.
-        run.counts["failed_replies"] += 1
+        if chat.first_request_too_big:
+            raise
+        # A repair round or a grown max_tokens that would not fit is, like an unusable reply,
+        # counted and reported, and the caller falls back to a deterministic answer.
+        run.counters.failed_replies += 1
         run.progress("warning", {"stage": purpose, "error": str(exc)[:200]})
         return None
     return parsed

@@ -12,26 +12,24 @@ must cite at least two sources, and two conflicts over the same spans are kept o
 from __future__ import annotations
 
 import asyncio
-from typing import TYPE_CHECKING, Optional
+from typing import Optional
 
 from ...contract.result import Sentence
 from ...evidence.citations import cite_sentence
 from ...evidence.conflicts import MAX_POSTING, find_conflicts
-from ...evidence.periods import _months_in
+from ...evidence.periods import months_in
 from ...evidence.support import Passage, Resolver
 from ...evidence.textstats import content_words, numbers, similar_pairs
 from ...prepare.spans import SourceSentence, Unit
 from .common import ConflictsReply, call, conflicts_schema, example_reply, strip_tags, use_template
-
-if TYPE_CHECKING:
-    from .backend import _Run
+from .context import RunContext
 
 MAX_PAIRS = 6
 MIN_SIMILARITY = 0.2
 
 
 def _facets(text: str) -> set[str]:
-    return numbers(text) | {name for _, name in _months_in(text)}
+    return numbers(text) | {name for _, name in months_in(text)}
 
 
 def _cross_source(u: Unit, v: Unit) -> Optional[tuple[SourceSentence, SourceSentence]]:
@@ -43,7 +41,7 @@ def _cross_source(u: Unit, v: Unit) -> Optional[tuple[SourceSentence, SourceSent
     return None
 
 
-def candidate_pairs(run: "_Run") -> list[tuple[SourceSentence, SourceSentence]]:
+def candidate_pairs(run: RunContext) -> list[tuple[SourceSentence, SourceSentence]]:
     """Similar passages of different sources whose numbers or months differ, most similar first.
 
     Works on dedup units, not sentences, so a passage repeated across many sources is one
@@ -80,7 +78,7 @@ def _key(s: Sentence) -> frozenset:
     return frozenset((c.source_id, c.start, c.end) for c in s.citations)
 
 
-async def _ask(run: "_Run", pairs: list[tuple[SourceSentence, SourceSentence]]) -> list[Sentence]:
+async def _ask(run: RunContext, pairs: list[tuple[SourceSentence, SourceSentence]]) -> list[Sentence]:
     texts = run.texts
     template = use_template(run, "conflicts")
 
@@ -90,7 +88,7 @@ async def _ask(run: "_Run", pairs: list[tuple[SourceSentence, SourceSentence]]) 
     numbered = "\n".join(
         f"[{i}] {a.source_id}: {show(a)}\n    {b.source_id}: {show(b)}" for i, (a, b) in enumerate(pairs, 1)
     )
-    max_tokens = min(run.max_output_tokens, 90 * len(pairs) + 40)
+    max_tokens = min(run.config.max_output_tokens, 90 * len(pairs) + 40)
     a, b = pairs[0]
     example = example_reply(f"{a.source_id} says “{_clip(show(a))}”, while {b.source_id} says “{_clip(show(b))}”.",
                             key="conflicts", number_field="pair")
@@ -99,28 +97,28 @@ async def _ask(run: "_Run", pairs: list[tuple[SourceSentence, SourceSentence]]) 
     if reply is None:
         return []
     out = []
-    resolver: Resolver = Resolver(run.counts)
+    resolver: Resolver = Resolver(run.counters)
     for gen in reply.conflicts[:MAX_PAIRS]:
         if not 1 <= gen.pair <= len(pairs):
-            run.counts["out_of_range_cites"] += 1
+            run.counters.out_of_range_cites += 1
             continue
         a, b = pairs[gen.pair - 1]
         pa, pb = Passage.of(0, show(a)), Passage.of(1, show(b))
         text = strip_tags(gen.text)
         kept = resolver.resolve(text, [pa, pb], [pa, pb])
         if kept is None:
-            run.counts["dropped_conflicts"] += 1
+            run.counters.dropped_conflicts += 1
             continue
         # Both sides are the evidence of a disagreement, whichever one the wording leans on.
         out.append(Sentence(text=text, citations=[cite_sentence(texts, a), cite_sentence(texts, b)]))
-    run.counts["llm_conflicts"] += len(out)
+    run.counters.llm_conflicts += len(out)
     return out
 
 
-async def find_llm_conflicts(run: "_Run") -> list[Sentence]:
+async def find_llm_conflicts(run: RunContext) -> list[Sentence]:
     # Pure CPU over every sentence: off the event loop, so the concurrent reduce calls keep flowing.
     pairs = await asyncio.to_thread(candidate_pairs, run)
-    run.counts["conflict_candidates"] += len(pairs)
+    run.counters.conflict_candidates += len(pairs)
     found = await _ask(run, pairs) if pairs else []
     run.progress("conflicts", {"done": 1, "total": 1, "candidates": len(pairs)})
     out: list[Sentence] = []
@@ -128,7 +126,7 @@ async def find_llm_conflicts(run: "_Run") -> list[Sentence]:
     deterministic = await asyncio.to_thread(lambda: find_conflicts(run.corpus))
     for s in found + deterministic:
         if len({c.source_id for c in s.citations}) < 2:
-            run.counts["dropped_conflicts"] += 1
+            run.counters.dropped_conflicts += 1
             continue
         if _key(s) in seen:
             continue

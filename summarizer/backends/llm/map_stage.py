@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from ...contract.documents import Document
 from ...contract.result import Citation, Sentence
@@ -21,9 +20,7 @@ from ...evidence.support import Passage, Resolver
 from ...prepare.spans import SourceSentence, Unit
 from .chunking import chunk_source
 from .common import SentencesReply, call, example_reply, sentences_schema, strip_tags, use_template
-
-if TYPE_CHECKING:
-    from .backend import _Run
+from .context import RunContext
 
 _LINE_OVERHEAD = 2  # "[12] " prefix and newline, on top of counting the number itself
 
@@ -41,7 +38,7 @@ class Entry:
     text: str  # whitespace-collapsed display text
 
 
-def source_entries(run: "_Run", source_id: str) -> list[Entry]:
+def source_entries(run: RunContext, source_id: str) -> list[Entry]:
     seen: set[int] = set()
     out = []
     text = run.texts[source_id]
@@ -71,7 +68,7 @@ def _numbered(entries: list[Entry]) -> str:
     return "\n".join(f"[{i}] {e.text}" for i, e in enumerate(entries, 1))
 
 
-def _split_to_fit(run: "_Run", entries: list[Entry], room: int, doc: Document) -> list[list[Entry]]:
+def _split_to_fit(run: RunContext, entries: list[Entry], room: int, doc: Document) -> list[list[Entry]]:
     """Chunks of entries whose numbered lines fit in ``room`` tokens (chunking.chunk_source first)."""
     counter = run.budget.counter
     cost = [counter.count(f"[{i}] {e.text}") + _LINE_OVERHEAD for i, e in enumerate(entries, 1)]
@@ -100,7 +97,7 @@ def _split_to_fit(run: "_Run", entries: list[Entry], room: int, doc: Document) -
     return groups
 
 
-async def _map_chunk(run: "_Run", template, doc: Document, entries: list[Entry], k: int, max_tokens: int,
+async def _map_chunk(run: RunContext, template, doc: Document, entries: list[Entry], k: int, max_tokens: int,
                      resolver: Resolver, purpose: str) -> list[MapItem]:
     values = {"max_sentences": k, "title": doc.title or doc.id, "numbered": _numbered(entries),
               "example": example_reply(entries[0].text)}
@@ -116,7 +113,7 @@ async def _map_chunk(run: "_Run", template, doc: Document, entries: list[Entry],
             if 1 <= n <= len(pool):
                 cited.append(pool[n - 1])
             else:
-                run.counts["out_of_range_cites"] += 1
+                run.counters.out_of_range_cites += 1
         text = strip_tags(gen.text)
         kept = resolver.resolve(text, cited, pool)
         if kept is None:
@@ -139,7 +136,7 @@ def _round_robin(parts: list[list[MapItem]], k: int) -> list[MapItem]:
     return sorted(out, key=lambda item: order[id(item)])
 
 
-def _extractive(run: "_Run", doc: Document, k: int, taken: set[int]) -> list[MapItem]:
+def _extractive(run: RunContext, doc: Document, k: int, taken: set[int]) -> list[MapItem]:
     """The extractive backend's picks for this source, minus units already summarized."""
     from ..extractive import pick_source_sentences
 
@@ -153,7 +150,7 @@ def _extractive(run: "_Run", doc: Document, k: int, taken: set[int]) -> list[Map
     return items
 
 
-def _top_up(run: "_Run", doc: Document, items: list[MapItem], k: int) -> list[MapItem]:
+def _top_up(run: RunContext, doc: Document, items: list[MapItem], k: int) -> list[MapItem]:
     """Fill a short (or empty) summary up to k with the extractive picks, counted as fallback.
 
     A weak model often returns one sentence (or none that survives checking); the user asked
@@ -163,16 +160,16 @@ def _top_up(run: "_Run", doc: Document, items: list[MapItem], k: int) -> list[Ma
         return items
     taken = {p.key for item in items for p in item.passages}
     extra = _extractive(run, doc, k, taken)[: k - len(items)]
-    run.counts["fallback_sentences"] += len(extra)
+    run.counters.fallback_sentences += len(extra)
     return items + extra
 
 
-async def _map_source(run: "_Run", template, doc: Document) -> list[MapItem]:
+async def _map_source(run: RunContext, template, doc: Document) -> list[MapItem]:
     entries = source_entries(run, doc.id)
     k = run.options.per_source_sentences
     items: list[MapItem] = []
     if entries:
-        max_tokens = min(run.max_output_tokens, 80 * k + 60)
+        max_tokens = min(run.config.max_output_tokens, 80 * k + 60)
         fixed = run.budget.prompt_tokens(
             template.render(max_sentences=k, title=doc.title or doc.id, numbered="", example=""), sentences_schema(k, 9999)
         )
@@ -180,10 +177,10 @@ async def _map_source(run: "_Run", template, doc: Document) -> list[MapItem]:
         example = max(run.budget.counter.count(example_reply(e.text)) for e in entries)
         room = run.budget.room(fixed + example, max_tokens)
         if room <= 0:
-            raise ContextOverflow(f"the map prompt alone does not fit the model's context window ({run.model.context_window})")
+            raise ContextOverflow(f"the map prompt alone does not fit the model's context window ({run.chat.context_window})")
         groups = _split_to_fit(run, entries, room, doc)
-        run.counts["map_chunks"] += len(groups)
-        resolver: Resolver = Resolver(run.counts)  # one per source: dedup across its chunks
+        run.counters.map_chunks += len(groups)
+        resolver: Resolver = Resolver(run.counters)  # one per source: dedup across its chunks
         parts = await asyncio.gather(*(
             _map_chunk(run, template, doc, g, k, max_tokens, resolver,
                        f"map:{doc.id}" + (f":{i + 1}/{len(groups)}" if len(groups) > 1 else ""))
@@ -193,20 +190,42 @@ async def _map_source(run: "_Run", template, doc: Document) -> list[MapItem]:
     return _top_up(run, doc, items, k)
 
 
-async def map_sources(run: "_Run") -> dict[str, list[MapItem]]:
+def _as_copy(items: list[MapItem], original: str, copy: str) -> list[MapItem]:
+    """The summary of ``original`` as a summary of ``copy``, a document with the identical text:
+    the same offsets hold in both, so citations of the original are re-pointed to the copy."""
+    out = []
+    for item in items:
+        citations = [c.model_copy(update={"source_id": copy}) if c.source_id == original else c
+                     for c in item.sentence.citations]
+        out.append(MapItem(item.sentence.model_copy(update={"citations": dedupe_citations(citations)}),
+                           item.passages))
+    return out
+
+
+async def map_sources(run: RunContext) -> dict[str, list[MapItem]]:
+    """Map every distinct document text once (a copy of a document shares its summary)."""
     template = use_template(run, "map_source")
     docs = run.corpus.documents
+    copies: dict[str, list[Document]] = {}
+    for d in docs:
+        copies.setdefault(d.text, []).append(d)
+    distinct = [group[0] for group in copies.values()]
     done = 0
 
     async def one(doc: Document) -> list[MapItem]:
         nonlocal done
         items = await _map_source(run, template, doc)
-        done += 1
-        run.progress("map", {"source_id": doc.id, "done": done, "total": len(docs)})
+        for d in copies[doc.text]:
+            done += 1
+            run.progress("map", {"source_id": d.id, "done": done, "total": len(docs)})
         return items
 
-    results = await asyncio.gather(*(one(d) for d in docs))
-    return {d.id: r for d, r in zip(docs, results)}
+    results = dict(zip((d.id for d in distinct), await asyncio.gather(*(one(d) for d in distinct))))
+    out = {}
+    for d in docs:
+        original = copies[d.text][0].id
+        out[d.id] = results[original] if original == d.id else _as_copy(results[original], original, d.id)
+    return out
 
 
 __all__ = ["MapItem", "map_sources", "source_entries", "dedupe_citations"]

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Optional
+from typing import Optional
 
 from ...contract.result import Sentence
 from ...errors import ContextOverflow
@@ -23,9 +23,7 @@ from ...evidence.textstats import content_words
 from ...prepare.spans import Unit
 from .common import SentencesReply, call, example_reply, sentences_schema, strip_tags, use_template
 from .map_stage import MapItem, dedupe_citations
-
-if TYPE_CHECKING:
-    from .backend import _Run
+from .context import RunContext
 
 _LINE_OVERHEAD = 2
 _SHARED_UNITS_PER_SENTENCE = 3  # how many multi-source passages join the facts, per output sentence
@@ -37,7 +35,7 @@ class Fact:
     passages: list[Passage[int]]
 
 
-def _sources(run: "_Run", units: dict[int, Unit], fact: Fact) -> list[str]:
+def _sources(run: RunContext, units: dict[int, Unit], fact: Fact) -> list[str]:
     seen: dict[str, None] = {}
     for p in fact.passages:
         for sid in units[p.key].source_ids:
@@ -45,8 +43,15 @@ def _sources(run: "_Run", units: dict[int, Unit], fact: Fact) -> list[str]:
     return list(seen)
 
 
-def _initial_facts(run: "_Run", per_source: dict[str, list[MapItem]], units: dict[int, Unit]) -> list[Fact]:
-    facts = [Fact(item.sentence.text, item.passages) for d in run.corpus.documents for item in per_source[d.id]]
+def _initial_facts(run: RunContext, per_source: dict[str, list[MapItem]], units: dict[int, Unit]) -> list[Fact]:
+    facts: list[Fact] = []
+    seen: set[tuple[str, tuple[int, ...]]] = set()
+    for d in run.corpus.documents:
+        for item in per_source[d.id]:
+            key = (item.sentence.text, tuple(p.key for p in item.passages))
+            if key not in seen:  # copies of a document state the same facts: show them once
+                seen.add(key)
+                facts.append(Fact(item.sentence.text, item.passages))
     used = {p.key for f in facts for p in f.passages}
     shared = [u for u in units.values() if len(u.source_ids) >= 2 and u.id not in used]
     shared.sort(key=lambda u: (-len(u.source_ids), u.canonical.source_id, u.canonical.index))
@@ -57,19 +62,19 @@ def _initial_facts(run: "_Run", per_source: dict[str, list[MapItem]], units: dic
 
 
 class _Reducer:
-    def __init__(self, run: "_Run") -> None:
+    def __init__(self, run: RunContext) -> None:
         self.run = run
         self.template = use_template(run, "reduce")
         self.units = {u.id: u for u in run.corpus.units if u.content_occurrences}
         self.label = {d.id: f"S{i}" for i, d in enumerate(run.corpus.documents, 1)}
         self.k = run.options.consolidated_sentences
-        self.max_tokens = min(run.max_output_tokens, 80 * self.k + 60)
+        self.max_tokens = min(run.config.max_output_tokens, 80 * self.k + 60)
         fixed = run.budget.prompt_tokens(self.template.render(max_sentences=self.k, numbered="", example=""),
                                          sentences_schema(self.k, 9999))
         self.room = run.budget.room(fixed, self.max_tokens)
         self.fixed = fixed
         if self.room <= 0:
-            raise ContextOverflow(f"the reduce prompt alone does not fit the model's context window ({run.model.context_window})")
+            raise ContextOverflow(f"the reduce prompt alone does not fit the model's context window ({run.chat.context_window})")
 
     def line(self, i: int, fact: Fact) -> str:
         labels = ", ".join(self.label[s] for s in _sources(self.run, self.units, fact))
@@ -102,7 +107,7 @@ class _Reducer:
         values = {"max_sentences": self.k, "numbered": numbered, "example": example_reply(facts[0].text)}
         reply = await call(self.run, self.template, values, sentences_schema(self.k, len(facts)), SentencesReply,
                            self.max_tokens, purpose)
-        self.run.counts["reduce_calls"] += 1
+        self.run.counters.reduce_calls += 1
         if reply is None:
             return None
         pool: list[Passage[int]] = []
@@ -115,7 +120,7 @@ class _Reducer:
                 if 1 <= n <= len(facts):
                     cited += [p for p in facts[n - 1].passages if p not in cited]
                 else:
-                    self.run.counts["out_of_range_cites"] += 1
+                    self.run.counters.out_of_range_cites += 1
             text = strip_tags(gen.text)
             kept = resolver.resolve(text, cited, pool)
             if kept is not None:
@@ -141,7 +146,7 @@ class _Reducer:
         for sid, (_, u) in sorted(best.items()):
             if u not in units:
                 units.append(u)
-                self.run.counts["added_support_citations"] += 1
+                self.run.counters.added_support_citations += 1
         citations = [c for u in units for c in cite_unit(texts, u)]
         return Sentence(text=fact.text, citations=dedupe_citations(citations))
 
@@ -161,7 +166,7 @@ def _top_facts(facts: list[Fact], k: int, reducer: _Reducer) -> list[Fact]:
     return [facts[i] for i in sorted(ranked[:k])]
 
 
-async def reduce_all(run: "_Run", per_source: dict[str, list[MapItem]]) -> list[Sentence]:
+async def reduce_all(run: RunContext, per_source: dict[str, list[MapItem]]) -> list[Sentence]:
     r = _Reducer(run)
     facts = _initial_facts(run, per_source, r.units)
     final: list[Fact] = []
@@ -179,24 +184,24 @@ async def reduce_all(run: "_Run", per_source: dict[str, list[MapItem]]) -> list[
             return _top_facts(group, r.k, r) if out is None else out
 
         if len(groups) == 1:
-            final = await one(0, groups[0], Resolver(run.counts))
+            final = await one(0, groups[0], Resolver(run.counters))
             break
-        parts = await asyncio.gather(*(one(i, g, Resolver(run.counts)) for i, g in enumerate(groups)))
+        parts = await asyncio.gather(*(one(i, g, Resolver(run.counters)) for i, g in enumerate(groups)))
         merged = [f for part in parts for f in part]
         if len(merged) >= len(facts):
             raise ContextOverflow("hierarchical reduce cannot shrink the summaries to fit the context window")
         facts = merged
-    run.counts["reduce_levels"] = level
+    run.counters.reduce_levels = level
     index = _word_index(r.units, run.texts)
     sentences = [r.to_sentence(f, index) for f in final]
     if len(sentences) < r.k:
         # Short or empty (weak model, failed call): fill up with the extractive picks, counted.
-        from ..extractive import ExtractiveBackend
+        from ..extractive import consolidate
 
         cited = {(c.source_id, c.start) for s in sentences for c in s.citations}
-        picks = ExtractiveBackend()._consolidate(run.corpus, list(r.units.values()), run.extractive_vectors(), r.k)
+        picks = consolidate(run.corpus, list(r.units.values()), run.extractive_vectors(), r.k)
         extra = [s for s in picks if not any((c.source_id, c.start) in cited for c in s.citations)]
         extra = extra[: r.k - len(sentences)]
-        run.counts["fallback_sentences"] += len(extra)
+        run.counters.fallback_sentences += len(extra)
         sentences += extra
     return sentences

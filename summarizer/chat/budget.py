@@ -1,6 +1,8 @@
 """Context-window accounting: no request may exceed the model's context window.
 
-Prompt size is counted with tiktoken (``options.encoding``) and multiplied by ``MARGIN`` because
+The one estimate of a prompt's size (``prompt_tokens``), used by the LLM backend's packing and
+checks, by ``ask_json`` when it grows a cut-off reply, and by the client when a server reports no
+usage. Prompt size is counted with tiktoken (``options.encoding``) and multiplied by ``MARGIN`` because
 the served model's own tokenizer may split text differently; the reply's ``max_tokens`` and the
 JSON schema (some endpoints put it in the prompt) are added on top. ``check`` runs before every call.
 """
@@ -11,12 +13,22 @@ import json
 import math
 from typing import Any, Optional
 
-from ...chat.protocol import ChatRequest
-from ...errors import ContextOverflow
-from ...prepare.tokens import TokenCounter
+from ..errors import ContextOverflow
+from ..prepare.tokens import TokenCounter, get_counter
+from .protocol import ChatRequest
 
 MARGIN = 1.2
 PER_MESSAGE = 8  # role markers and separators of a chat template
+
+
+def prompt_tokens(messages: "tuple[dict[str, str], ...] | list[dict[str, str]]",
+                  schema: Optional[dict[str, Any]] = None, counter: Optional[TokenCounter] = None) -> int:
+    """Tokens of ``messages`` (plus ``schema``, which some endpoints paste into the prompt)."""
+    counter = counter or get_counter()
+    n = sum(counter.count(m["content"]) + PER_MESSAGE for m in messages)
+    if schema is not None:
+        n += counter.count(json.dumps(schema))
+    return n
 
 
 class Budget:
@@ -26,10 +38,7 @@ class Budget:
         self.largest = 0  # largest request seen, in estimated tokens (stats)
 
     def prompt_tokens(self, messages: tuple[dict[str, str], ...], schema: Optional[dict[str, Any]] = None) -> int:
-        n = sum(self.counter.count(m["content"]) + PER_MESSAGE for m in messages)
-        if schema is not None:
-            n += self.counter.count(json.dumps(schema))
-        return n
+        return prompt_tokens(messages, schema, self.counter)
 
     def estimate(self, prompt_tokens: int, max_tokens: int) -> int:
         return math.ceil(prompt_tokens * MARGIN) + max_tokens

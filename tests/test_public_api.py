@@ -1,0 +1,32 @@
+"""``import summarizer`` is the curated public API (like httpx's test_exported_members)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import summarizer
+
+EXPECTED = {
+    "Citation", "Document", "PerSourceSummary", "Sentence", "Settings", "SourceInfo", "Stats",
+    "SummarizerError", "SummaryOptions", "SummaryResult", "check_result", "jsonable", "load_documents",
+    "summarize",
+}
+
+
+def test_exported_members():
+    assert set(summarizer.__all__) >= EXPECTED
+    for name in summarizer.__all__:
+        member = getattr(summarizer, name)
+        assert member.__module__.startswith("summarizer."), name
+        assert not name.startswith("_")
+    # Nothing public is left out of __all__ by accident.
+    public = {n for n, v in vars(summarizer).items()
+              if not n.startswith("_") and getattr(v, "__module__", "").startswith("summarizer.")}
+    assert public <= set(summarizer.__all__)
+
+
+def test_import_summarizer_in_a_fresh_interpreter():
+    code = "import summarizer; print(sorted(summarizer.__all__)); print(summarizer.__version__)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert "summarize" in out.stdout and "Document" in out.stdout
