@@ -2,15 +2,17 @@
 
 The public API (everything else is internal and may move)::
 
-    import asyncio
-    from summarizer import Document, SummaryOptions, summarize
+    from summarizer import Document, SummaryOptions, load_documents, summarize_sync
 
-    docs = [Document("a", "First article ..."), Document("b", "Second article ...")]
-    result = asyncio.run(summarize(docs, SummaryOptions(backend="extractive")))
+    result = summarize_sync(load_documents(["reports/"]), SummaryOptions(backend="extractive"))
     for sentence in result.consolidated:
         print(sentence.text, [(c.source_id, c.start, c.end) for c in sentence.citations])
+
+``summarize`` is the same as a coroutine; ``Settings`` holds the endpoint and other process-wide
+settings (read from ``SUMMARIZER_*`` variables, ``.env`` and the user config file by default).
 """
 
+from .citing import CitationReport, CiteOptions, acite, cite
 from .config.options import SummaryOptions
 from .config.settings import Settings
 from .contract.documents import Document
@@ -18,7 +20,7 @@ from .contract.result import Citation, PerSourceSummary, Sentence, SourceInfo, S
 from .errors import SummarizerError
 from .evidence.citations import check_result
 from .io.ingest import load_documents
-from .pipeline import summarize
+from .pipeline import summarize, summarize_sync
 
 __all__ = [
     "Citation",
@@ -32,8 +34,13 @@ __all__ = [
     "SummaryOptions",
     "SummaryResult",
     "check_result",
+    "CitationReport",
+    "CiteOptions",
+    "acite",
+    "cite",
     "jsonable",
     "load_documents",
     "summarize",
+    "summarize_sync",
 ]
 __version__ = "0.1.0"

@@ -121,6 +121,13 @@ class JobNotFound(JobError):
     http_status = 404
 
 
+class StoreUnavailable(JobError):
+    """The job database cannot be reached (after retries) or its schema is not usable."""
+
+    code = "store_unavailable"
+    http_status = 503
+
+
 class JobNotReady(JobError):
     code = "job_not_ready"
     http_status = 409
@@ -151,3 +158,9 @@ class EvalError(SummarizerError):
     not errors: they are reported, and the CLI exits 1."""
 
     code = "eval_error"
+
+
+class RunLogError(SummarizerError):
+    """The CLI's log of past runs (SQLite, in the data folder) cannot be read or written."""
+
+    code = "run_log_error"

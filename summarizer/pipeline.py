@@ -17,6 +17,7 @@ from .config.settings import Settings
 from .contract.assemble import assemble
 from .contract.documents import Document
 from .contract.result import SummaryResult
+from .errors import ConfigError
 from .prepare.corpus import prepare, require_content
 from .progress import Progress, no_progress
 
@@ -48,3 +49,22 @@ async def summarize(
     result = assemble(corpus, draft, backend.name, time.perf_counter() - started)
     progress("done", {"seconds": result.stats.seconds})
     return result
+
+
+def summarize_sync(
+    documents: Sequence[Document],
+    options: Optional[SummaryOptions] = None,
+    settings: Optional[Settings] = None,
+    progress: Progress = no_progress,
+    backend: Optional[backends.Backend] = None,
+) -> SummaryResult:
+    """``summarize`` for code without an event loop (scripts, notebooks' plain cells, Flask...).
+
+    Runs the pipeline in its own event loop; inside a running loop, ``await summarize(...)``.
+    """
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(summarize(documents, options, settings, progress, backend))
+    raise ConfigError("summarize_sync() was called inside a running event loop; "
+                      "use `await summarize(...)` there")

@@ -143,7 +143,6 @@ def test_functions_stay_short_or_say_why():
     assert long == []
 
 
-@pytest.mark.xfail(reason="TEMPORARY: fixed by branches being merged", strict=False)
 def test_protocols_have_no_bodies():
     offences = []
     for path in PACKAGE.rglob("*.py"):

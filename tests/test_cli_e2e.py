@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -15,8 +16,11 @@ from summarizer.prepare.cleaning import find_junk
 from .conftest import REPO, SEEDS
 
 
+_DATA_DIR = tempfile.mkdtemp(prefix="summarizer-e2e-")  # the run log of these runs stays out of ~/.cache
+
+
 def run_cli(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess:
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    env = {**os.environ, "PYTHONPATH": str(REPO), "SUMMARIZER_DATA_DIR": _DATA_DIR}
     return subprocess.run(
         [sys.executable, "-m", "summarizer", *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=300
     )
@@ -124,7 +128,9 @@ def test_verify_catches_changed_source(seed_result, tmp_path):
         ("broken.jsonl", b"{not json\n", "broken.jsonl:1: invalid JSON"),
         ("latin.txt", "na\u00efve".encode("latin-1"), "latin.txt: not valid UTF-8"),
         ("blank.txt", b"\n \n", "blank.txt: document 'blank' is empty"),
-        ("doc.pdf", b"%PDF-1.4", "doc.pdf: unsupported file type"),
+        ("sheet.xlsx", b"PK", "sheet.xlsx: unsupported file type"),
+        ("doc.pdf", b"%PDF-1.4", "doc.pdf: not a readable PDF"),
+        ("doc.docx", b"PK\x03\x04", "doc.docx: not a readable DOCX file"),
     ],
 )
 def test_bad_input_exits_2_naming_the_file(tmp_path, name, content, needle):

@@ -10,7 +10,7 @@ import summarizer
 EXPECTED = {
     "Citation", "Document", "PerSourceSummary", "Sentence", "Settings", "SourceInfo", "Stats",
     "SummarizerError", "SummaryOptions", "SummaryResult", "check_result", "jsonable", "load_documents",
-    "summarize",
+    "summarize", "summarize_sync", "cite", "acite", "CiteOptions", "CitationReport",
 }
 
 

@@ -1,8 +1,9 @@
 """``OpenAIChatModel``: the ``ChatModel`` for any OpenAI-compatible ``/chat/completions`` endpoint.
 
 Works with llama.cpp / llama-cpp-python servers, vLLM, Ollama, LM Studio and hosted APIs. One
-``httpx.AsyncClient`` per instance (connection reuse) and one ``asyncio.Semaphore`` per instance:
-create one instance per process/run and every call shares the same concurrency limit.
+``httpx.AsyncClient`` per instance (connection reuse) and one concurrency limit per instance (an
+``asyncio.Semaphore``, or a limit shared by all worker processes, see ``chat.limits``): create one
+instance per process/run and every call shares the same limit.
 
 Failure policy (why: a long multi-document run must survive a flaky endpoint, but must not spin on
 a request that can never succeed):
@@ -39,6 +40,7 @@ from ..errors import ConfigError, ContextOverflow, LLMAuthError, LLMReplyError, 
 from ..prepare.tokens import get_counter
 from ..redact import redact_url
 from .budget import prompt_tokens as estimate_prompt_tokens
+from .limits import ConcurrencyLimit, limit_for
 from .protocol import ChatModel, ChatReply, ChatRequest
 from .readiness import CachedCheck, probe_models
 
@@ -117,6 +119,7 @@ class OpenAIChatModel(ChatModel):
         sleep: Optional[Callable[[float], Awaitable[None]]] = None,
         transport: Optional[httpx.AsyncBaseTransport] = None,
         endpoint_check: Optional[Callable[[], Awaitable[None]]] = None,
+        limit: Optional[ConcurrencyLimit] = None,
     ) -> None:
         if not base_url:
             raise ConfigError("no LLM endpoint configured: set SUMMARIZER_BASE_URL")
@@ -141,7 +144,8 @@ class OpenAIChatModel(ChatModel):
         self.retry_max_wait = retry_max_wait
         self.max_concurrency = max_concurrency
         self._key = api_key.get_secret_value() if isinstance(api_key, SecretStr) else api_key
-        self._semaphore = asyncio.Semaphore(max_concurrency)
+        #: Bounds requests in flight: this process's own, or shared by all workers (``chat.limits``).
+        self._limit = limit if limit is not None else limit_for(self.base_url, max_concurrency)
         self._mode: Optional[str] = structured_mode
         self._rejected_modes: set[str] = set()
         self._sleep = sleep or asyncio.sleep
@@ -304,7 +308,7 @@ class OpenAIChatModel(ChatModel):
     async def _post_once(self, payload: dict[str, Any], probing: bool) -> dict[str, Any]:
         url = self._chat_url
         failure: Optional[httpx.TransportError] = None
-        async with self._semaphore:
+        async with self._limit.slot():
             self.http_calls += 1
             try:
                 resp = await self._client.post(url, json=payload)

@@ -21,6 +21,7 @@ import contextlib
 from typing import Any, AsyncIterator, Optional
 
 from ..errors import ConfigError
+from .limits import LocalLimit
 from .local_server import DEFAULT_ALIAS, LocalServer
 from ..config.run_config import resolve
 from .openai_client import OpenAIChatModel
@@ -81,8 +82,10 @@ async def local_provider(settings: Any, options: Any = None) -> AsyncIterator[Ch
         # One model is served, under an alias naming it (stable cache keys whatever its path).
         # llama-cpp-python's server answers one request at a time: queue here, not there, so
         # request_timeout measures generation and not waiting behind other requests.
+        # The server belongs to this process: its limit is never shared with other workers.
         model = await _open_openai(settings, options, base_url=server.base_url, model=server.alias,
-                                   max_concurrency=1, endpoint_check=server.raise_if_dead)
+                                   max_concurrency=1, endpoint_check=server.raise_if_dead,
+                                   limit=LocalLimit(1))
         try:
             yield model
         finally:

@@ -1,3 +1,4 @@
+# PYTHON_ARGCOMPLETE_OK
 """The ``summarizer`` command line: ``main`` (in ``main.py``) and one module per command."""
 
 from .main import main

@@ -1,23 +1,32 @@
 """Command line: ``summarizer <command>``. Each command lives in ``summarizer/cli/<name>.py``
-with ``add_parser(subparsers)`` and ``run(args) -> int``. Errors of the project's error tree become a
-message on stderr and exit code 2 (1 is reserved for "checked, and it failed")."""
+with ``add_parser(subparsers)`` and ``run(args) -> int``. Errors of the project's error tree become
+a one-line message on stderr and an exit code from ``exit_codes.py`` (2 for usage errors).
+
+Shell completion: ``eval "$(register-python-argcomplete summarizer)"`` (argcomplete).
+"""
 
 from __future__ import annotations
 
 import argparse
 import importlib
 import logging
+import os
 import sys
 from typing import Optional, Sequence
 
-from ..errors import SummarizerError
+from .. import __version__
+from ..errors import LLMUnavailable, SummarizerError
+from .exit_codes import HELP, exit_code_for
+from .flags import add_verbose_flag
 
-COMMANDS = ["summarize", "verify", "serve", "eval"]
+COMMANDS = ["summarize", "verify", "cite", "cache", "runs", "serve", "worker", "db", "eval"]
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="summarizer", description="Multi-document summaries with verified citations.")
-    parser.add_argument("-v", "--verbose", action="store_true", help="debug logging on stderr")
+    parser = argparse.ArgumentParser(prog="summarizer", description="Multi-document summaries with verified citations.",
+                                     epilog=HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--version", action="version", version=f"summarizer {__version__}")
+    add_verbose_flag(parser, top_level=True)
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name in COMMANDS:
         try:
@@ -27,22 +36,40 @@ def build_parser() -> argparse.ArgumentParser:
                 continue  # command not built yet
             raise
         module.add_parser(sub)
+        command = sub.choices[name]
+        add_verbose_flag(command)
+        command.set_defaults(command_parser=command)
     return parser
+
+
+def parse(parser: argparse.ArgumentParser, argv: Optional[Sequence[str]]) -> argparse.Namespace:
+    """Parse ``argv``; an unknown option is reported with the usage of the command it was given to."""
+    args, extra = parser.parse_known_args(argv)
+    if extra:
+        args.command_parser.error(f"unrecognized arguments: {' '.join(extra)}")
+    return args
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    if "_ARGCOMPLETE" in os.environ:  # a shell asking for completions: import argcomplete only then
+        import argcomplete
+
+        argcomplete.autocomplete(parser)
+    args = parse(parser, argv)
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING, stream=sys.stderr,
                         format="%(levelname)s %(name)s: %(message)s")
     try:
         return int(args.func(args) or 0)
     except SummarizerError as exc:
         print(f"summarizer: error: {exc}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
+        if isinstance(exc, LLMUnavailable):
+            print("summarizer: hint: is the model server running? --base-url URL or --model PROVIDER:NAME "
+                  "picks another endpoint", file=sys.stderr)
+        return exit_code_for(exc)
+    except KeyboardInterrupt as exc:
         print("summarizer: interrupted", file=sys.stderr)
-        return 130
+        return exit_code_for(exc)
 
 
 if __name__ == "__main__":  # pragma: no cover

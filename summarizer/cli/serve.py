@@ -11,6 +11,8 @@ def add_parser(sub) -> None:
     p.add_argument("--host", default="127.0.0.1", help="interface to bind (default 127.0.0.1)")
     p.add_argument("--port", type=int, default=8000)
     p.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
+    p.add_argument("--with-worker", action="store_true",
+                   help="with SUMMARIZER_DATABASE_URL: also run queued jobs in this process (small deployments)")
     p.set_defaults(func=run)
 
 
@@ -22,7 +24,7 @@ def run(args: argparse.Namespace) -> int:
     from ..service.middleware import setup_logging
 
     setup_logging(getattr(logging, args.log_level.upper()))
-    app = create_app(Settings())
+    app = create_app(Settings(with_worker=True) if args.with_worker else Settings())
     # log_config=None keeps our JSON handlers; access_log off: the app logs each request itself.
     uvicorn.run(app, host=args.host, port=args.port, log_config=None, access_log=False,
                 timeout_graceful_shutdown=5)

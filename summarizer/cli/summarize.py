@@ -1,61 +1,111 @@
-"""``summarizer summarize PATH...``"""
+"""``summarizer summarize PATH...``: the result on stdout (or ``-o FILE``), progress and one line
+saying what the run used on stderr, and a row in the run log (``summarizer runs``)."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import sys
+import time
 from pathlib import Path
 
 from ..config.options import SummaryOptions
-from ..config.settings import Settings
-from ..contract.result import jsonable
-from ..io.ingest import load_documents
-from ..io.render import to_markdown
+from ..contract.result import SummaryResult
+from ..errors import SummarizerError
+from ..io.ingest import SUFFIXES, load_documents
 from ..pipeline import summarize
 from ..plugins import load_plugins
+from .configure import CliRun, resolve_run
+from .exit_codes import HELP, exit_code_for
+from .output import FORMATS, choose_format, render, terminal_width, write_result
 from .progress_bar import TerminalProgress
+from .run_report import run_cost, run_line
+from .runlog import RunLog, RunRecord, runs_path
 
 
 def add_parser(sub) -> None:
-    p = sub.add_parser("summarize", help="summarize documents with cited sentences")
-    p.add_argument("paths", nargs="+", metavar="PATH", help="files or folders (.txt .md .html .json .jsonl)")
-    p.add_argument("--backend", help="extractive, openai, local, or a plugin's backend or chat provider (default: local, or openai when SUMMARIZER_BASE_URL is set)")
-    p.add_argument("--model", help="model name for LLM backends")
+    p = sub.add_parser("summarize", help="summarize documents with cited sentences",
+                       description="Summarize documents; every sentence cites exact spans of them.",
+                       epilog=HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("paths", nargs="+", metavar="PATH",
+                   help=f"files or folders ({' '.join(sorted(SUFFIXES))}), or - for standard input")
+    p.add_argument("-b", "--backend", help="extractive, openai, local, or a plugin's backend or chat "
+                                           "provider (default: local, or openai when an endpoint is configured)")
+    p.add_argument("-m", "--model", help="model name, or PROVIDER:MODEL[@URL] with PROVIDER one of "
+                                         "ollama, vllm, openai, lmstudio, llamacpp")
     p.add_argument("--base-url", help="OpenAI-compatible endpoint, e.g. http://127.0.0.1:8080/v1")
-    p.add_argument("--out", type=Path, help="write the result here instead of stdout")
-    p.add_argument("--format", choices=["json", "markdown"], default="json")
+    p.add_argument("-o", "--out", type=Path, metavar="FILE", help="write the result here instead of stdout")
+    fmt = p.add_mutually_exclusive_group()
+    fmt.add_argument("--format", choices=FORMATS,
+                     help="default: text on a terminal, JSON when piped (or from --out's suffix)")
+    fmt.add_argument("--json", action="store_true", help="same as --format json")
     p.add_argument("--per-source-sentences", type=int)
     p.add_argument("--consolidated-sentences", type=int)
     p.add_argument("--no-conflicts", action="store_true", help="skip conflict finding")
     p.add_argument("--no-cache", action="store_true", help="do not read or write the LLM reply cache")
-    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress and no end-of-run line on stderr")
     p.set_defaults(func=run)
 
 
-def run(args: argparse.Namespace) -> int:
-    documents = load_documents(args.paths)
-    overrides = {k: v for k, v in {"base_url": args.base_url, "model": args.model}.items() if v}
-    if args.no_cache:
-        overrides["no_cache"] = True
-    settings = Settings(**overrides)
-    load_plugins(settings)  # SUMMARIZER_PLUGINS, as `summarizer serve` does
-    opts = {
-        "backend": args.backend,
-        "model": args.model,
+def _options(args: argparse.Namespace, config: CliRun) -> SummaryOptions:
+    chosen = {
+        "backend": config.backend,
+        "model": config.model,
         "per_source_sentences": args.per_source_sentences,
         "consolidated_sentences": args.consolidated_sentences,
     }
-    options = SummaryOptions(**{k: v for k, v in opts.items() if v is not None}, find_conflicts=not args.no_conflicts)
-    with TerminalProgress(enabled=not args.quiet) as progress:
-        result = asyncio.run(summarize(documents, options, settings, progress))
-    body = to_markdown(result) if args.format == "markdown" else json.dumps(jsonable(result), ensure_ascii=False, indent=2) + "\n"
-    if args.out:
-        tmp = args.out.with_name(args.out.name + ".tmp")
-        tmp.write_text(body, encoding="utf-8")
-        tmp.replace(args.out)  # never leave a half-written result behind
-        print(f"wrote {args.out}", file=sys.stderr)
-    else:
-        sys.stdout.write(body)
+    return SummaryOptions(**{k: v for k, v in chosen.items() if v is not None}, find_conflicts=not args.no_conflicts)
+
+
+def _note_unsupported(files: list[Path]) -> None:
+    if files:
+        names = ", ".join(str(f) for f in files[:10]) + (f" and {len(files) - 10} more" if len(files) > 10 else "")
+        print(f"summarizer: skipped {len(files)} unsupported file{'s' if len(files) > 1 else ''}: {names}",
+              file=sys.stderr)
+
+
+def _finish(result: SummaryResult, args: argparse.Namespace, config: CliRun, record: RunRecord) -> None:
+    fmt = choose_format(args.format, args.json, args.out, sys.stdout.isatty())
+    record.output = write_result(render(result, fmt, terminal_width()), args.out)
+    st, s = result.stats, config.settings
+    cost = run_cost(st, s.price_prompt_per_1k, s.price_completion_per_1k, s.price_currency)
+    record.model, record.llm_calls, record.cache_hits = st.model, st.llm_calls, int(getattr(st, "cache_hits", 0) or 0)
+    record.prompt_tokens, record.completion_tokens = st.prompt_tokens, st.completion_tokens
+    record.cost = cost.amount if cost else None
+    if not args.quiet:
+        if args.out:
+            print(f"wrote {args.out}", file=sys.stderr)
+        print(run_line(st, cost), file=sys.stderr)
+
+
+def run(args: argparse.Namespace) -> int:
+    record = RunRecord(started=time.time(), inputs=[str(p) for p in args.paths])
+    config = resolve_run(args.model, args.base_url, args.backend, **({"no_cache": True} if args.no_cache else {}))
+    record.backend = config.backend
+    record.model = config.model or (config.settings.model if config.backend == "openai" else None)
+    try:
+        load_plugins(config.settings)  # SUMMARIZER_PLUGINS, as `summarizer serve` does
+        skipped: list[Path] = []
+        documents = load_documents(args.paths, on_unsupported=skipped.append)
+        _note_unsupported(skipped)
+        record.documents = len(documents)
+        with TerminalProgress(enabled=not args.quiet) as progress:
+            result = asyncio.run(summarize(documents, _options(args, config), config.settings, progress))
+        _finish(result, args, config, record)
+    except BaseException as exc:
+        record.status = exc.code if isinstance(exc, SummarizerError) else (
+            "interrupted" if isinstance(exc, KeyboardInterrupt) else type(exc).__name__)
+        record.exit_code = exit_code_for(exc)
+        raise
+    finally:
+        record.seconds = round(time.time() - record.started, 3)
+        _log(record, config)
     return 0
+
+
+def _log(record: RunRecord, config: CliRun) -> None:
+    try:
+        RunLog(runs_path(config.settings.data_dir)).record(record)
+    except SummarizerError as exc:
+        # The result is out already; a run log that cannot be written must not turn it into a failure.
+        print(f"summarizer: warning: run not logged: {exc}", file=sys.stderr)

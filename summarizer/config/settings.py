@@ -1,4 +1,5 @@
-"""Process-wide settings: from arguments, ``SUMMARIZER_*`` environment variables, or ``.env``.
+"""Process-wide settings: from arguments, ``SUMMARIZER_*`` environment variables, ``.env``, the
+user's config file, or ``OPENAI_API_KEY``/``OPENAI_BASE_URL`` (in that order; see ``sources.py``).
 
 Per-request choices live in ``options.SummaryOptions``; these are the operator's settings
 (endpoint, credentials, concurrency, storage). Secrets are ``SecretStr`` so they never print.
@@ -10,7 +11,9 @@ from pathlib import Path
 from typing import Literal, Optional
 
 from pydantic import Field, SecretStr
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+
+from .sources import openai_fallback_source, user_config_source
 
 
 def default_data_dir() -> Path:
@@ -62,6 +65,31 @@ class Settings(BaseSettings):
     max_running_jobs: int = 4  # jobs run at once per process (LLM calls are bounded by max_concurrency)
     max_queued_jobs: int = 100  # jobs waiting in the store (all processes): more is a 429
     plugins: Optional[str] = Field(None, description="comma-separated modules imported at start (CLI and service)")
+
+    # Scale-out: PostgreSQL as the shared job store and queue (unset = the SQLite file above).
+    database_url: Optional[SecretStr] = Field(None, description="postgresql://user:pass@host:5432/db")
+    with_worker: bool = False  # `serve` with a database URL also runs jobs in-process
+    worker_concurrency: int = 4  # jobs one worker process runs at once
+    # A worker whose heartbeat is older than this is dead; its jobs go to another worker.
+    worker_lease_seconds: float = 20.0
+    worker_drain_seconds: float = 30.0  # on SIGTERM: wait this long for running jobs, then hand them back
+    max_job_attempts: int = 3  # a job whose worker died this many times is failed (input kept)
+
+    # What LLM calls cost, per 1,000 tokens, in ``price_currency``: the CLI's end-of-run line shows
+    # the run's cost when both are set.
+    price_prompt_per_1k: Optional[float] = Field(None, ge=0)
+    price_completion_per_1k: Optional[float] = Field(None, ge=0)
+    price_currency: str = "USD"
+
+    @classmethod
+    def settings_customise_sources(
+        cls, settings_cls: type[BaseSettings], init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource, dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        # Earlier sources win: arguments > environment > .env > config file > OPENAI_* fallbacks.
+        return (init_settings, env_settings, dotenv_settings, user_config_source(settings_cls),
+                openai_fallback_source(settings_cls), file_secret_settings)
 
     def default_backend(self) -> str:
         if self.backend:

@@ -1,12 +1,25 @@
 """Assembling result contract v1 from a backend's draft: every citation checked (``enforce``),
-sources described (sha256, length), and the run's statistics merged."""
+every source supporting a consolidated sentence cited (``attribution``: ``stats.corroborating_sources``
+holds, per consolidated sentence, how many independent sources support it), sources described
+(sha256, length), and the run's statistics merged."""
 
 from __future__ import annotations
 
 from .. import backends
+from ..evidence.attribution import attribute_sentences
 from ..evidence.citations import enforce, sha256_text
+from ..evidence.sources import corpus_grounder
 from ..prepare.corpus import Corpus
-from .result import PerSourceSummary, SourceInfo, Stats, SummaryResult
+from .documents import Document
+from .result import PerSourceSummary, Sentence, SourceInfo, Stats, SummaryResult
+
+
+def _add_pages(sentences: list[Sentence], paged: dict[str, Document]) -> None:
+    """Give citations into paged sources (PDFs) the page their span starts on."""
+    for sentence in sentences:
+        for i, c in enumerate(sentence.citations):
+            if c.source_id in paged:
+                sentence.citations[i] = c.model_copy(update={"page": paged[c.source_id].page_at(c.start)})
 
 
 def assemble(corpus: Corpus, draft: backends.Draft, backend_name: str, seconds: float) -> SummaryResult:
@@ -17,8 +30,18 @@ def assemble(corpus: Corpus, draft: backends.Draft, backend_name: str, seconds: 
         for d in corpus.documents
     ]
     consolidated = enforce(draft.consolidated, texts, counts)
+    # Every source that supports a consolidated sentence is cited; stats say how many agree.
+    consolidated, corroboration, added = attribute_sentences(corpus_grounder(corpus), consolidated)
     conflicts = enforce(draft.conflicts, texts, counts)
+    paged = {d.id: d for d in corpus.documents if d.page_starts}
+    if paged:
+        for ps in per_source:
+            _add_pages(ps.summary, paged)
+        _add_pages(consolidated, paged)
+        _add_pages(conflicts, paged)
     extra = dict(draft.stats)
+    extra["corroborating_sources"] = corroboration
+    extra["attributed_citations"] = extra.get("attributed_citations", 0) + added
     # Backends may already count what their own checks dropped; add ours on top.
     for key, n in counts.items():
         extra[key] = extra.get(key, 0) + n

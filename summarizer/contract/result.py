@@ -22,6 +22,9 @@ class Citation(StrictModel):
     start: int = Field(ge=0)
     end: int = Field(ge=0)
     text: str
+    # Optional addition to v1: the 1-based page the span starts on, for sources with pages (PDF).
+    # Left out of the JSON when unknown, so results of paged-less sources look exactly as before.
+    page: Optional[int] = Field(None, ge=1, exclude_if=lambda v: v is None)
 
 
 class Sentence(StrictModel):

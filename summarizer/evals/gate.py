@@ -13,7 +13,7 @@ from .thresholds import HIGHER, METRICS, to_bound
 
 #: Metrics compared with a baseline: the quality scores (deterministic for a fixed backend).
 #: Cost metrics (seconds, tokens, calls) vary run to run and are left to thresholds.
-BASELINE_METRICS = ["citation_validity", "support_recall", "support_precision", "rouge1", "rouge2", "rougeL",
+BASELINE_METRICS = ["citation_validity", "support_recall", "support_precision", "contradicted_sentences", "rouge1", "rouge2", "rougeL",
                     "facts_recall", "conflicts_recall", "invalid_citations", "uncited_sentences", "junk_cited",
                     "no_cite_violations"]
 

@@ -14,7 +14,8 @@ from .case_runner import CaseOutcome
 from .gate import Failure
 
 REPORT_VERSION = 1
-TABLE_METRICS = ["citation_validity", "uncited_sentences", "support_recall", "support_precision", "junk_cited",
+TABLE_METRICS = ["citation_validity", "uncited_sentences", "support_recall", "support_precision",
+                 "contradicted_sentences", "junk_cited",
                  "rouge1", "rouge2", "rougeL", "redundancy", "sentences", "words", "facts_recall",
                  "conflicts_recall", "llm_calls", "tokens", "seconds"]
 

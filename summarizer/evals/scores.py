@@ -19,13 +19,16 @@ from ..evidence.textstats import jaccard
 from ..prepare.cleaning import find_junk
 from ..prepare.dedup import normalized_words
 from .suite import Case
-from .support_metric import DEFAULT_THRESHOLD, score_sentences
+from ..evidence.sources import corpus_grounder, text_dates
+from ..prepare.corpus import prepare
+from .support_metric import score_sentences
 
 #: Checks that hold for every case unless a suite says otherwise (citation validity cannot be
 #: relaxed at all: see gate.py).
 DEFAULT_THRESHOLDS: dict[str, dict[str, float]] = {
     "uncited_sentences": {"max": 0},
     "junk_cited": {"max": 0},
+    "contradicted_sentences": {"max": 0},
 }
 
 
@@ -71,7 +74,7 @@ def rouge(summary: str, references: list[str]) -> dict[str, float]:
     return {k: round(v / len(references), 4) for k, v in sums.items()}
 
 
-def compute(case: Case, result: SummaryResult, support_threshold: float = DEFAULT_THRESHOLD) -> CaseMetrics:
+def compute(case: Case, result: SummaryResult) -> CaseMetrics:
     texts = {d.id: d.text for d in case.documents}
     m = CaseMetrics()
     v = m.values
@@ -89,10 +92,14 @@ def compute(case: Case, result: SummaryResult, support_threshold: float = DEFAUL
     if uncited:
         m.notes["uncited_sentences"] = uncited
 
-    claims = [s for w, s in everything if not w.startswith("conflicts[")]
-    sup = score_sentences(claims, support_threshold)
+    claims = [(w, s) for w, s in everything if not w.startswith("conflicts[")]
+    rarity = corpus_grounder(prepare(case.documents))  # word weights: rarity in the case's sources
+    sup = score_sentences([s for _, s in claims], text_dates(texts), [w for w, _ in claims], rarity)
     v["support_recall"] = round(sup.recall, 4)
     v["support_precision"] = round(sup.precision, 4)
+    v["contradicted_sentences"] = sup.contradicted
+    if sup.notes:
+        m.notes["contradicted_sentences"] = sup.notes
 
     junk = {sid: find_junk(t) for sid, t in texts.items()}
     junk_hits: list[str] = []

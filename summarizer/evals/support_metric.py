@@ -1,45 +1,38 @@
-"""A local, lexical stand-in for ALCE's NLI citation scorer (Gao et al. 2023, "Enabling Large
-Language Models to Generate Text with Citations").
+"""Citation support scores in the manner of ALCE (Gao et al. 2023, "Enabling Large Language
+Models to Generate Text with Citations"), judged by the project's grounding engine.
 
-ALCE asks an NLI model whether the concatenated cited passages entail a sentence. We have no NLI
-model offline, so "entails" is approximated lexically and documented as such:
+ALCE asks an NLI model whether the concatenated cited passages entail a sentence. Offline, the
+judge is ``evidence.grounding`` (the same engine that verifies LLM sentences and powers ``cite``):
+figures in any written form, names, polarity, roles and weighted coverage, checked against the
+cited spans only; the page-date lines of the cited sources may confirm a year or a date.
 
-    premise supports sentence  <=>  coverage(sentence, premise) >= threshold
-    coverage = |W(sentence) & W(premise)| / |W(sentence)|
-
-where W(x) is the set of content words of x (``textstats.content_words``: normalized words minus
-stopwords and bare digits) plus the numbers in x (so "322 million" vs "350 million" differ). A
-sentence with no content words counts as supported. The default threshold 0.6 accepts paraphrase
-that keeps the key terms and rejects a sentence whose terms mostly come from elsewhere.
-
-Recall (per sentence): 1 if the concatenation of all its cited spans supports it.
+Recall (per sentence): 1 if its citations together support it.
 Precision (per citation), as in ALCE: a citation is relevant if the sentence is supported by all
 its citations AND (the citation alone supports it OR removing it breaks the support).
+Contradicted: sentences the cited spans contradict (negated, a changed figure, swapped roles);
+the gate fails a case with any (``contradicted_sentences``, default ``max = 0``).
+A sentence with no content words asserts nothing and counts as supported.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Mapping, Optional, Sequence
 
-from ..contract.result import Sentence
-from ..evidence.textstats import content_words, numbers
-
-DEFAULT_THRESHOLD = 0.6
-
-
-def terms(text: str) -> set[str]:
-    return set(content_words(text)) | numbers(text)
+from ..contract.result import Citation, Sentence
+from ..evidence.grounding import CONTRADICTED, Grounder, Passage, Verdict
 
 
-def coverage(sentence: str, premise: str) -> float:
-    want = terms(sentence)
-    if not want:
-        return 1.0
-    return len(want & terms(premise)) / len(want)
+def judge(text: str, citations: Sequence[Citation], dates: Optional[Mapping[str, list[str]]] = None,
+          rarity: Optional[Grounder] = None) -> Verdict:
+    """The engine's verdict on ``text`` from ``citations`` alone (word weights from ``rarity``,
+    a grounder over all the sources, when given)."""
+    passages = [Passage(c.text, c.source_id, c.start) for c in citations]
+    return Grounder(passages, dates, rarity).check(text)
 
 
-def premise_supports(premise: str, sentence: str, threshold: float = DEFAULT_THRESHOLD) -> bool:
-    return coverage(sentence, premise) >= threshold
+def _supported(v: Verdict) -> bool:
+    return v.supported or v.reason == "no_claim"
 
 
 @dataclass
@@ -48,6 +41,8 @@ class SupportScore:
     supported: int = 0
     citations: int = 0
     relevant: int = 0
+    contradicted: int = 0
+    notes: list[str] = field(default_factory=list)  # one line per contradicted sentence
 
     @property
     def recall(self) -> float:
@@ -58,19 +53,25 @@ class SupportScore:
         return self.relevant / self.citations if self.citations else 1.0
 
 
-def score_sentences(sentences: list[Sentence], threshold: float = DEFAULT_THRESHOLD) -> SupportScore:
+def score_sentences(sentences: Sequence[Sentence], dates: Optional[Mapping[str, list[str]]] = None,
+                    labels: Optional[Sequence[str]] = None, rarity: Optional[Grounder] = None) -> SupportScore:
     out = SupportScore()
-    for s in sentences:
+    for k, s in enumerate(sentences):
         out.sentences += 1
-        spans = [c.text for c in s.citations]
-        out.citations += len(spans)
-        if not spans or not premise_supports(" ".join(spans), s.text, threshold):
+        cites = list(s.citations)
+        out.citations += len(cites)
+        verdict = judge(s.text, cites, dates, rarity) if cites else Verdict("unsupported", "no_citation")
+        if verdict.status == CONTRADICTED:
+            out.contradicted += 1
+            where = labels[k] if labels else f"sentence {k}"
+            out.notes.append(f"{where}: contradicted by its citations ({verdict.reason}: {verdict.detail})")
+        if not cites or not _supported(verdict):
             continue  # unsupported: ALCE counts none of its citations as relevant
         out.supported += 1
-        for i, span in enumerate(spans):
-            rest = spans[:i] + spans[i + 1 :]
-            alone = premise_supports(span, s.text, threshold)
-            needed = not rest or not premise_supports(" ".join(rest), s.text, threshold)
+        for i, c in enumerate(cites):
+            rest = cites[:i] + cites[i + 1 :]
+            alone = _supported(judge(s.text, [c], dates, rarity))
+            needed = not rest or not _supported(judge(s.text, rest, dates, rarity))
             if alone or needed:
                 out.relevant += 1
     return out

@@ -20,6 +20,7 @@ METRICS: dict[str, str] = {
     "uncited_sentences": LOWER,
     "support_recall": HIGHER,
     "support_precision": HIGHER,
+    "contradicted_sentences": LOWER,  # sentences their own citations contradict; default max 0
     "junk_cited": LOWER,
     "rouge1": HIGHER,
     "rouge2": HIGHER,

@@ -2,8 +2,11 @@
 
 Used by the extractive backend, and by LLM backends as candidates to confirm. Two signals:
 
-* similar sentences from different sources (shared rare content words) whose numbers differ,
-  such as a count, a date or a distance reported two ways;
+* similar sentences from different sources (shared rare content words) that give different
+  figures for the same thing (the same counted word: "12 homes" vs "15 homes", never "1973-90
+  rule" vs "17-year rule"; ``places.figures_conflict``);
+* one place put in opposite compass directions by two sources ("northwestern Kharkiv region" vs
+  "the northeastern city of Kharkiv"; ``places.direction_conflicts``);
 * page-date lines that disagree with each other or with the years the sources' text mentions.
 
 Candidate pairs come from an inverted index over content words with a document-frequency cap,
@@ -20,7 +23,9 @@ from ..contract.result import Sentence
 from ..prepare.corpus import Corpus
 from ..prepare.spans import SourceSentence
 from .citations import cite, cite_sentence
+from .analysis import analyse
 from .periods import period_conflicts
+from .places import direction_conflicts, figures_conflict
 from .textstats import content_words, numbers, similar_pairs
 
 _YEAR = re.compile(r"\b(19|20)\d{2}\b")
@@ -44,9 +49,7 @@ def _number_conflicts(corpus: Corpus) -> list[Sentence]:
     for i, j, sim in similar_pairs(words, cap, 0.3):
         a, b = sents[i], sents[j]
         if a.source_id != b.source_id:
-            na = numbers(texts[a.source_id][a.start : a.end])
-            nb = numbers(texts[b.source_id][b.start : b.end])
-            if na - nb and nb - na:
+            if figures_conflict(analyse(texts[a.source_id][a.start : a.end]), analyse(texts[b.source_id][b.start : b.end])):
                 scored.append((sim, a, b))
     scored.sort(key=lambda t: -t[0])
     out = []
@@ -104,5 +107,6 @@ def _page_date_conflicts(corpus: Corpus) -> list[Sentence]:
 
 
 def find_conflicts(corpus: Corpus) -> list[Sentence]:
-    """Every deterministic conflict: a source about another period, page dates, figures."""
-    return period_conflicts(corpus) + _page_date_conflicts(corpus) + _number_conflicts(corpus)
+    """Every deterministic conflict: a source about another period, page dates, figures, places."""
+    return (period_conflicts(corpus) + _page_date_conflicts(corpus) + _number_conflicts(corpus)
+            + direction_conflicts(corpus))

@@ -1,22 +1,20 @@
-"""Does a generated sentence say what its cited passages say? Lexical support checking. Pure.
+"""Does a generated sentence say what its cited passages say? Pure.
 
-A model (especially a weak one) cites wrong numbers, writes filler and sometimes invents quotes or
-figures. Every generated sentence goes through ``Resolver.resolve`` before it can reach a result:
+A model (especially a weak one) cites wrong numbers, writes filler and sometimes invents quotes,
+figures or the opposite of what a passage says. Every generated sentence goes through
+``Resolver.resolve`` before it can reach a result:
 
-* Scorer: content words (``textstats.content_words``: lower-cased, stopwords and bare digits
-  removed). ``share(sentence, passage)`` = fraction of the sentence's content words that occur in
-  the passage.
-* A cited passage *supports* the sentence when it shares at least ``MIN_SHARED`` content words
-  (or all of them, for a 1-word sentence) and ``share >= UNIT_SUPPORT`` (0.34).
-* The sentence is *supported* when the union of its supporting passages covers
-  ``share >= SENTENCE_SUPPORT`` (0.5) of its content words, every number it states occurs in
-  those passages, and every quoted phrase (3+ words in quotes) occurs in one of them.
-* Unsupporting citations are dropped; the sentence is then topped up with the best supporting
-  passages of the allowed pool (its source, or the reduce step's facts): "re-pointing". A sentence
-  still unsupported is dropped. Sentences with fewer than 2 content words
-  (not counting ``META_WORDS`` such as "article", "discusses") are filler.
+* Filler: fewer than 2 content words (not counting ``META_WORDS`` such as "article",
+  "discusses") -> dropped.
+* Support: the grounding engine (``grounding.py``) judges the sentence against the cited passages
+  and the allowed pool (its source, or the reduce step's facts) together, ties going to the cited
+  ones: every figure, name and quote must be in the passages it picks, no clause may say the
+  opposite, and those passages must state enough of what the sentence asserts.
+* Citations the engine did not pick are dropped; passages it picked that were not cited are
+  added ("re-pointing"), up to ``MAX_CITES``. An unsupported or contradicted sentence is dropped.
 * Near-duplicates (content-word Jaccard >= ``DUPLICATE``) of an earlier kept sentence are dropped.
 
+``supports`` (a cheap lexical share test) remains for callers that pre-filter candidates.
 Every decision is counted in the run's stats so nothing disappears silently.
 """
 
@@ -27,6 +25,8 @@ from dataclasses import dataclass
 from typing import Generic, Hashable, Optional, Sequence, TypeVar
 
 from ..prepare.dedup import normalized_words
+from .grounding import CONTRADICTED, Grounder
+from .grounding import Passage as GroundingPassage
 from .textstats import content_words, jaccard, numbers
 
 UNIT_SUPPORT = 0.34
@@ -53,6 +53,7 @@ class SupportCounters:
     unsupported_numbers: int = 0
     made_up_quotes: int = 0
     duplicate_sentences: int = 0
+    contradicted_sentences: int = 0
 
 
 @dataclass(frozen=True)
@@ -90,6 +91,10 @@ def _quotes(text: str) -> list[str]:
     return out
 
 
+_DROP_COUNTER = {"number_missing": "unsupported_numbers", "number_mismatch": "contradicted_sentences",
+                 "quote_missing": "made_up_quotes"}
+
+
 class Resolver(Generic[K]):
     """Validates generated sentences against passages; ``counts`` collects what it dropped."""
 
@@ -98,48 +103,29 @@ class Resolver(Generic[K]):
         self._kept_words: list[frozenset[str]] = []
 
     def resolve(self, text: str, cited: Sequence[Passage[K]], pool: Sequence[Passage[K]]) -> Optional[list[Passage[K]]]:
-        """The passages that support ``text`` (cited ones first, then re-pointed), or None to drop it."""
+        """The passages that support ``text`` (cited ones first, then re-pointed), or None to drop it.
+
+        The decision is the grounding engine's (``grounding.Grounder``) over the cited passages
+        and the pool together, the cited ones winning ties."""
         text = clean_text(text)
         words = frozenset(content_words(text))
         if len(words - META_WORDS) < 2:
             self.counts.filler_sentences += 1
             return None
-        kept: list[Passage[K]] = []
-        for p in cited:
-            if p in kept:
-                continue
-            if supports(words, p):
-                kept.append(p)
+        candidates = list(dict.fromkeys([*cited, *pool]))
+        verdict = Grounder([GroundingPassage(p.text) for p in candidates]).check(text, prefer=range(len(cited)))
+        chosen = [candidates[i] for i in verdict.passages]
+        if not verdict.supported:
+            if verdict.status == CONTRADICTED:
+                self.counts.contradicted_sentences += 1
             else:
-                self.counts.unsupported_citations += 1
-        covered = set().union(*(p.words for p in kept)) & words
-        nums_needed = numbers(text)
-        nums_have: set[str] = set().union(*(p.nums for p in kept))
-        # Re-point: add the pool's passages that cover the most still-uncovered words.
-        while len(kept) < MAX_CITES and (len(covered) / len(words) < SENTENCE_SUPPORT or nums_needed - nums_have):
-            best, gain = None, 0.0
-            for p in pool:
-                if p in kept or not supports(words, p):
-                    continue
-                g = len((p.words & words) - covered) + 2 * len((nums_needed - nums_have) & p.nums)
-                if g > gain:
-                    best, gain = p, g
-            if best is None:
-                break
-            kept.append(best)
-            covered |= best.words & words
-            nums_have |= best.nums
-            self.counts.repointed_citations += 1
-        if not kept or len(covered) / len(words) < SENTENCE_SUPPORT:
-            self.counts.unsupported_sentences += 1
+                counter = _DROP_COUNTER.get(verdict.reason, "unsupported_sentences")
+                setattr(self.counts, counter, getattr(self.counts, counter) + 1)
             return None
-        if nums_needed - nums_have:
-            self.counts.unsupported_numbers += 1
-            return None
-        for q in _quotes(text):
-            if not any(q in p.norm for p in kept):
-                self.counts.made_up_quotes += 1
-                return None
+        kept = [p for p in cited if p in chosen] + [p for p in chosen if p not in cited]
+        kept = list(dict.fromkeys(kept))[:MAX_CITES]
+        self.counts.unsupported_citations += len({*cited} - {*kept})
+        self.counts.repointed_citations += sum(1 for p in kept if p not in cited)
         if any(jaccard(words, w) >= DUPLICATE for w in self._kept_words):
             self.counts.duplicate_sentences += 1
             return None

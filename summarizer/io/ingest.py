@@ -1,25 +1,33 @@
 """Reading documents from files and folders (the I/O edge of the pipeline).
 
 ``.txt``/``.md``: the file's bytes decoded as UTF-8, nothing else changed (no newline translation).
-``.html``/``.htm``: the visible text. ``.json``: one record or a list of records; ``.jsonl``: one record
-per line; a record is ``{"id", "title"?, "text"}``. Source ids are file names without extension,
-or the record's ``id``. Every error names the file (and line, for JSONL).
+``.html``/``.htm``: the visible text. ``.pdf``/``.docx``: the extracted text (``extract.py``).
+``.json``: one record or a list of records; ``.jsonl``: one record per line; a record is
+``{"id", "title"?, "text"}``. Source ids are file names without extension, or the record's ``id``.
+``-`` is standard input: records when it parses as JSON or JSONL, else one plain-text document
+``stdin``. Every error names the file (and line, for JSONL).
 """
 
 from __future__ import annotations
 
 import json
+import logging
+import sys
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
+from typing import BinaryIO, Callable, Iterable, Optional
 
 from ..contract.documents import Document
 from ..errors import DocumentError, InputError
+from .extract import docx_text, pdf_text
 from .htmltext import html_to_text
 
-SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm", ".json", ".jsonl"}
+SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm", ".json", ".jsonl", ".pdf", ".docx"}
+STDIN = "-"
+log = logging.getLogger(__name__)
 
 
-def _decode(path: Path, data: bytes) -> str:
+def _decode(path: Path | str, data: bytes) -> str:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -27,7 +35,7 @@ def _decode(path: Path, data: bytes) -> str:
     return text[1:] if text.startswith("\ufeff") else text
 
 
-def _record(path: Path, rec: object, where: str) -> Document:
+def _record(path: Optional[Path], rec: object, where: str) -> Document:
     if not isinstance(rec, dict):
         raise DocumentError(f"{where}: expected an object with 'id' and 'text', got {type(rec).__name__}")
     unknown = set(rec) - {"id", "title", "text", "url", "metadata"}
@@ -40,13 +48,39 @@ def _record(path: Path, rec: object, where: str) -> Document:
         raise DocumentError(f"{where}: record {rid!r} needs a string 'text'")
     if not isinstance(title, str):
         raise DocumentError(f"{where}: record {rid!r} has a non-string 'title'")
-    return Document(id=str(rid), text=text, title=title, path=str(path))
+    return Document(id=str(rid), text=text, title=title, path=str(path) if path else None)
+
+
+def _jsonl_records(path: Optional[Path], text: str, name: str) -> list[Document]:
+    docs = []
+    for n, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            rec = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise DocumentError(f"{name}:{n}: invalid JSON ({exc.msg})") from exc
+        docs.append(_record(path, rec, f"{name}:{n}"))
+    if not docs:
+        raise DocumentError(f"{name}: no records")
+    return docs
+
+
+def _json_records(path: Optional[Path], data: object, name: str) -> list[Document]:
+    records = data if isinstance(data, list) else [data]
+    return [_record(path, r, f"{name}[{i}]") for i, r in enumerate(records)]
 
 
 def read_file(path: Path) -> list[Document]:
     suffix = path.suffix.lower()
     if suffix not in SUFFIXES:
         raise DocumentError(f"{path}: unsupported file type {suffix or '(none)'}; use one of {', '.join(sorted(SUFFIXES))}")
+    if suffix == ".pdf":
+        pdf = pdf_text(path)
+        return [Document(id=path.stem, text=pdf.text, title=pdf.title, path=str(path), page_starts=pdf.page_starts)]
+    if suffix == ".docx":
+        doc = docx_text(path)
+        return [Document(id=path.stem, text=doc.text, title=doc.title, path=str(path))]
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -58,54 +92,118 @@ def read_file(path: Path) -> list[Document]:
         title, body = html_to_text(text)
         return [Document(id=path.stem, text=body, title=title, path=str(path))]
     if suffix == ".jsonl":
-        docs = []
-        for n, line in enumerate(text.splitlines(), 1):
-            if not line.strip():
-                continue
-            try:
-                rec = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise DocumentError(f"{path}:{n}: invalid JSON ({exc.msg})") from exc
-            docs.append(_record(path, rec, f"{path}:{n}"))
-        if not docs:
-            raise DocumentError(f"{path}: no records")
-        return docs
+        return _jsonl_records(path, text, str(path))
     try:
         data_obj = json.loads(text)
     except json.JSONDecodeError as exc:
         raise DocumentError(f"{path}: invalid JSON ({exc.msg} at line {exc.lineno})") from exc
-    records = data_obj if isinstance(data_obj, list) else [data_obj]
-    return [_record(path, r, f"{path}[{i}]") for i, r in enumerate(records)]
+    return _json_records(path, data_obj, str(path))
+
+
+def _looks_like_jsonl(text: str) -> bool:
+    lines = [line for line in text.splitlines() if line.strip()]
+    if not lines or not all(line.lstrip().startswith("{") for line in lines):
+        return False
+    try:
+        return all(isinstance(json.loads(line), dict) for line in lines)
+    except json.JSONDecodeError:
+        return False
+
+
+def parse_stdin(data: bytes) -> list[Document]:
+    """Documents piped in: JSON (a record or a list of them) or JSONL records when the text parses
+    as such, otherwise one plain-text document with id ``stdin``."""
+    name = "<stdin>"
+    text = _decode(name, data)
+    stripped = text.strip()
+    if stripped[:1] in ("{", "["):
+        try:
+            parsed = json.loads(stripped)
+        except json.JSONDecodeError:
+            parsed = None
+        if isinstance(parsed, (dict, list)):
+            return _json_records(None, parsed, name)
+        if _looks_like_jsonl(text):
+            return _jsonl_records(None, text, name)
+    return [Document(id="stdin", text=text)]
+
+
+@dataclass
+class FoundFiles:
+    """What the named paths hold: supported files, and the files in folders that are not."""
+
+    files: list[Path] = field(default_factory=list)
+    unsupported: list[Path] = field(default_factory=list)
+
+
+def _hidden(path: Path, root: Path) -> bool:
+    return any(part.startswith(".") for part in path.relative_to(root).parts)
+
+
+def find_files(paths: Iterable[str | Path]) -> FoundFiles:
+    """Files named directly, plus every file inside named folders (sorted, recursive, hidden files
+    and folders left out), split into supported and unsupported ones."""
+    found = FoundFiles()
+    for p in map(Path, paths):
+        if p.is_dir():
+            inside = sorted(f for f in p.rglob("*") if f.is_file() and not _hidden(f, p))
+            supported = [f for f in inside if f.suffix.lower() in SUFFIXES]
+            found.unsupported += [f for f in inside if f.suffix.lower() not in SUFFIXES]
+            if not supported:
+                raise InputError(f"{p}: folder has no {', '.join(sorted(SUFFIXES))} files")
+            found.files += supported
+        elif p.is_file():
+            found.files.append(p)
+        else:
+            raise InputError(f"{p}: no such file or folder")
+    return found
 
 
 def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
-    """Files named directly, plus supported files inside named folders (sorted, recursive)."""
-    out: list[Path] = []
-    for p in map(Path, paths):
-        if p.is_dir():
-            found = sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in SUFFIXES and not f.name.startswith("."))
-            if not found:
-                raise InputError(f"{p}: folder has no {', '.join(sorted(SUFFIXES))} files")
-            out += found
-        elif p.is_file():
-            out.append(p)
-        else:
-            raise InputError(f"{p}: no such file or folder")
-    return out
+    """The supported files of ``paths`` (see ``find_files``)."""
+    return find_files(paths).files
 
 
-def load_documents(paths: Iterable[str | Path]) -> list[Document]:
-    """Read every document; duplicate ids and empty documents are errors naming the files."""
+def _report_unsupported(path: Path) -> None:
+    log.warning("skipped %s: unsupported file type", path)
+
+
+def load_documents(
+    paths: Iterable[str | Path],
+    on_unsupported: Callable[[Path], None] = _report_unsupported,
+    stdin: Optional[BinaryIO] = None,
+) -> list[Document]:
+    """Read every document; duplicate ids and empty documents are errors naming the files.
+
+    Unsupported files found in folders are passed to ``on_unsupported`` (by default: a logged
+    warning), never dropped silently. A path ``-`` reads standard input (``stdin``, by default
+    ``sys.stdin.buffer``) once; see ``parse_stdin``.
+    """
+    paths = [str(p) if isinstance(p, Path) else p for p in paths]
+    if paths.count(STDIN) > 1:
+        raise InputError("'-' (standard input) can be given only once")
     docs: list[Document] = []
     where: dict[str, str] = {}
-    for path in expand_paths(paths):
-        for doc in read_file(path):
-            if doc.id in where:
-                raise DocumentError(f"{path}: duplicate document id {doc.id!r} (also in {where[doc.id]})")
-            if not doc.text.strip():
-                raise DocumentError(f"{path}: document {doc.id!r} is empty or whitespace only")
-            where[doc.id] = str(path)
-            docs.append(doc)
+
+    def add(doc: Document, origin: str) -> None:
+        if doc.id in where:
+            raise DocumentError(f"{origin}: duplicate document id {doc.id!r} (also in {where[doc.id]})")
+        if not doc.text.strip():
+            raise DocumentError(f"{origin}: document {doc.id!r} is empty or whitespace only")
+        where[doc.id] = origin
+        docs.append(doc)
+
+    for p in paths:
+        if p == STDIN:
+            for doc in parse_stdin((stdin or sys.stdin.buffer).read()):
+                add(doc, "<stdin>")
+            continue
+        found = find_files([p])
+        for path in found.unsupported:
+            on_unsupported(path)
+        for path in found.files:
+            for doc in read_file(path):
+                add(doc, str(path))
     if not docs:
         raise InputError("no documents given")
     return docs

@@ -6,6 +6,7 @@ of sentences (with junk marks and token counts) and deduplicated ``Unit``s.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from typing import Callable, Optional, Sequence
 
@@ -183,7 +184,7 @@ def _prepare(documents: Sequence[Document], counter: TokenCounter, dedup_thresho
         junk, title, rows, sentence_text = done[doc.text]
         passages += sentence_text
         if not doc.title:
-            doc = Document(doc.id, doc.text, title, doc.path)
+            doc = dataclasses.replace(doc, title=title)  # keeps every other field (pages)
         did = doc.id
         sents_by[did] = [SourceSentence(did, i, a, b, c, r) for i, ((a, b), c, r) in enumerate(rows)]
         junk_by[did] = list(junk)

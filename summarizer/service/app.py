@@ -85,12 +85,25 @@ def _install_error_handlers(app: FastAPI) -> None:
 def create_app(settings: Optional[Settings] = None) -> FastAPI:
     settings = settings or Settings()
     load_plugins(settings)
+    if settings.database_url is not None:
+        from .pg.services import check_database
+
+        check_database(settings)  # an old schema or an unreachable database: one line, before serving
     metrics = Metrics()
     svc = Service(settings=settings, api_keys=parse_keys(settings), metrics=metrics,
                   pool=BackendPool(settings), hub=EventHub())
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
+        if settings.database_url is not None:  # PostgreSQL: shared store and queue (service/pg)
+            from .pg.services import api_services
+
+            try:
+                async with api_services(settings, svc.pool, svc.hub) as (svc.store, svc.runner):
+                    yield
+            finally:
+                await svc.pool.aclose()  # after the in-process worker (if any) has drained
+            return
         svc.store = SqliteJobStore(settings.resolved_db_path())
         svc.runner = new_runner(svc.store, svc.pool, settings, svc.hub, metrics)
         await svc.runner.start()
@@ -122,7 +135,8 @@ def create_app(settings: Optional[Settings] = None) -> FastAPI:
 
     @app.get("/metrics", tags=["ops"], response_class=Response)
     async def metrics_endpoint() -> Response:
-        return Response(await metrics.render_off_loop(svc.store.count_by_status), media_type=metrics.content_type)
+        return Response(await metrics.render_off_loop(svc.store.count_by_status, svc.store.queue_stats),
+                        media_type=metrics.content_type)
 
     if STATIC_DIR.is_dir():  # the web page (built on another branch); after the routes so it never shadows them
         app.mount("/", StaticFiles(directory=STATIC_DIR, html=True), name="web")

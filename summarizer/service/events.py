@@ -59,6 +59,12 @@ class EventHub:
             if not subs:
                 self._subs.pop(job_id, None)
 
+    def has_subscribers(self, job_id: str) -> bool:
+        return bool(self._subs.get(job_id))
+
+    def subscribed_jobs(self) -> list[str]:
+        return list(self._subs)
+
     def publish(self, job_id: str, seq: int, event: str, data: Optional[dict]) -> None:
         for q in list(self._subs.get(job_id, ())):
             q.put_nowait((seq, event, data))

@@ -1,7 +1,7 @@
 """Running jobs: the ``JobRunner`` protocol and an in-process asyncio runner.
 
-The protocol is what the routes use, so a Redis-queue runner can replace this one later. The
-asyncio runner runs each job as a task, at most ``max_running`` at once; LLM calls are bounded
+The protocol is what the routes use; ``queue_runner.QueueJobRunner`` implements it over the
+PostgreSQL queue (workers elsewhere run the jobs). The asyncio runner runs each job as a task, at most ``max_running`` at once; LLM calls are bounded
 separately (and globally) by the shared backend's ChatModel. On shutdown running tasks are
 stopped WITHOUT being marked cancelled, so ``recover`` re-queues them at the next start.
 """
@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from typing import Optional, Protocol
+from typing import Callable, Optional, Protocol
 
 from ..config.options import SummaryOptions
 from ..config.settings import Settings
@@ -31,17 +31,11 @@ MAX_ATTEMPTS = 3
 
 
 class JobRunner(Protocol):
+    """Runs (or queues) stored jobs: in this process, or through the PostgreSQL queue (queue_runner)."""
+
     async def start(self) -> None: ...
     def submit(self, job_id: str) -> None: ...
-    async def cancel(self, job_id: str) -> js.Job:
-        job = self.store.set_status(job_id, js.CANCELLED)  # no-op when already final
-        task = self._tasks.get(job_id)
-        if task is not None and job.status == js.CANCELLED and job_id not in self._cancel_requested:
-            self._cancel_requested.add(job_id)
-            self._publish_final(job)
-            task.cancel()
-        return job
-
+    async def cancel(self, job_id: str) -> js.Job: ...
     async def aclose(self) -> None: ...
 
 
@@ -130,26 +124,41 @@ class AsyncioJobRunner:
 
     async def _execute(self, job: js.Job) -> None:
         loop = asyncio.get_running_loop()
-        documents = documents_from(self.store.documents(job.id))
-        options = SummaryOptions.model_validate(job.options)
 
-        high_water = [0.0]
-
-        def progress(stage: str, info: dict) -> None:
-            # Called from the event loop and from worker threads (prepare, extractive picks).
-            state = progress_state(stage, info)
-            # A progress bar never moves back, even when a backend re-reports a stage.
-            high_water[0] = state["fraction"] = max(high_water[0], state["fraction"])
+        def store_progress(state: dict) -> None:
             seq = self.store.set_progress(job.id, state)
             loop.call_soon_threadsafe(self.hub.publish, job.id, seq, "progress", state)
 
-        backend = await self.pool.get(options)
-        result = await summarize(documents, options, self.settings, progress, backend=backend)
-        data = jsonable(result)
+        data = await run_summary(job, self.store.documents(job.id), self.pool, self.settings, store_progress)
         self.metrics.observe_result(data)
         final = self.store.set_result(job.id, data)
         if final.status == js.SUCCEEDED:
             self._publish_final(final)
+
+
+def forward_progress(sink: Callable[[dict], None]) -> Callable[[str, dict], None]:
+    """The pipeline's ``progress(stage, info)`` as contract progress states, never moving back.
+
+    Called from the event loop and from worker threads (prepare, extractive picks).
+    """
+    high_water = [0.0]
+
+    def progress(stage: str, info: dict) -> None:
+        state = progress_state(stage, info)
+        # A progress bar never moves back, even when a backend re-reports a stage.
+        high_water[0] = state["fraction"] = max(high_water[0], state["fraction"])
+        sink(state)
+
+    return progress
+
+
+async def run_summary(job: js.Job, rows: list[dict], pool: BackendPool, settings: Settings,
+                      sink: Callable[[dict], None]) -> dict:
+    """Run one stored job through the pipeline on the process's shared backend; the result as JSON."""
+    options = SummaryOptions.model_validate(job.options)
+    backend = await pool.get(options)
+    result = await summarize(documents_from(rows), options, settings, forward_progress(sink), backend=backend)
+    return jsonable(result)
 
 
 def new_runner(store: js.JobStore, pool: BackendPool, settings: Settings, hub: EventHub,

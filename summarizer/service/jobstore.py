@@ -1,6 +1,6 @@
 """Job storage: the ``JobStore`` protocol and its SQLite implementation.
 
-The protocol is small on purpose so a later step can put PostgreSQL behind it. ``SqliteJobStore``
+The protocol is small on purpose: ``pg_store.PgJobStore`` implements it over PostgreSQL. ``SqliteJobStore``
 keeps one connection in WAL mode behind a lock: the service writes from the event loop and from
 the worker thread that runs ``corpus.prepare`` (progress), so every call is serialised. A job is
 accepted (202) only after ``create`` has committed its input, so a crash never loses it.
@@ -47,6 +47,8 @@ class Job:
 
 
 class JobStore(Protocol):
+    """Where jobs, their input, progress and result live: a SQLite file, or PostgreSQL (pg_store)."""
+
     def create(self, owner: str, documents: list[dict], options: dict) -> Job: ...
     def get(self, job_id: str, owner: Optional[str] = None) -> Job: ...
     def documents(self, job_id: str) -> list[dict]: ...
@@ -56,6 +58,7 @@ class JobStore(Protocol):
     def set_result(self, job_id: str, result: dict) -> Job: ...
     def recover(self, max_attempts: int) -> list[str]: ...
     def count_by_status(self) -> dict[str, int]: ...
+    def queue_stats(self) -> dict[str, int]: ...  # gauges for /metrics beyond the job counts
     def close(self) -> None: ...
 
 
@@ -208,6 +211,9 @@ class SqliteJobStore:
         counts = {s: 0 for s in STATES}
         counts.update(dict(rows))
         return counts
+
+    def queue_stats(self) -> dict[str, int]:
+        return {}  # the in-process runner: summarizer_jobs{state} says it all
 
     def close(self) -> None:
         with self._lock:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Callable
+from typing import Callable, Optional
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
@@ -28,6 +28,8 @@ class Metrics:
         self.job_wait = Histogram("summarizer_job_queue_seconds", "Time a job waited for a run slot",
                                   buckets=_LATENCY_BUCKETS, registry=r)
         self.job_run = Histogram("summarizer_job_run_seconds", "Time a job ran", buckets=_LATENCY_BUCKETS, registry=r)
+        # With PostgreSQL, cluster-wide: queue_depth (waiting), running, workers (live heartbeats).
+        self.queue = Gauge("summarizer_queue", "Job queue of all workers", ["measure"], registry=r)
         self.summaries = Counter("summarizer_summaries", "Summaries produced (sync and jobs)", ["backend"], registry=r)
         self.llm_calls = Counter("summarizer_llm_calls", "LLM calls made for summaries", ["backend"], registry=r)
         self.tokens = Counter("summarizer_tokens", "Tokens by kind (from result stats)", ["backend", "kind"], registry=r)
@@ -49,12 +51,16 @@ class Metrics:
         for kind in ("prompt_tokens", "completion_tokens", "source_tokens", "deduped_tokens"):
             self.tokens.labels(backend, kind.removesuffix("_tokens")).inc(int(stats.get(kind, 0) or 0))
 
-    def render(self, job_counts: Callable[[], dict[str, int]]) -> bytes:
+    def render(self, job_counts: Callable[[], dict[str, int]],
+               queue_stats: Optional[Callable[[], dict[str, int]]] = None) -> bytes:
         for state, n in job_counts().items():
             self.jobs.labels(state).set(n)
+        for name, n in (queue_stats() if queue_stats else {}).items():
+            self.queue.labels(name).set(n)
         return generate_latest(self.registry)
 
-    async def render_off_loop(self, job_counts: Callable[[], dict[str, int]]) -> bytes:
-        """``render`` in a worker thread: the job count is a database query, and neither it nor the
-        text rendering may hold up other requests (the registry and the store are thread-safe)."""
-        return await asyncio.to_thread(self.render, job_counts)
+    async def render_off_loop(self, job_counts: Callable[[], dict[str, int]],
+                              queue_stats: Optional[Callable[[], dict[str, int]]] = None) -> bytes:
+        """``render`` in a worker thread: the counts are database queries, and neither they nor the
+        text rendering may hold up other requests (the registry and the stores are thread-safe)."""
+        return await asyncio.to_thread(self.render, job_counts, queue_stats)

@@ -15,15 +15,17 @@ from .. import backends
 from ..config.options import SummaryOptions
 from ..contract.result import SummaryResult, jsonable
 from ..errors import JobNotReady
-from ..io.render import to_markdown
+from ..citing import acite
+from ..citing import jsonable as report_json
+from ..io.render import citations_markdown, to_markdown
 from ..pipeline import summarize
 from ..prepare.corpus import prepare
 from . import jobstore as js
 from .auth import owner_of
 from .job_runner import documents_from
 from .middleware import error_body
-from .schemas import (ERROR_RESPONSES, BackendsView, ErrorBody, CancelView, JobCreated, JobView, SummaryRequest,
-                      check_request, stored_documents)
+from .schemas import (ERROR_RESPONSES, BackendsView, CancelView, CitationRequest, ErrorBody, JobCreated, JobView,
+                      SummaryRequest, check_citation_request, check_request, stored_documents)
 
 log = logging.getLogger("summarizer.service")
 router = APIRouter(prefix="/v1", dependencies=[Depends(owner_of)], responses=ERROR_RESPONSES)
@@ -85,6 +87,19 @@ async def create_summary(body: SummaryRequest, request: Request, format: Format 
     data = jsonable(result)
     svc.metrics.observe_result(data)
     return _render(data, format)
+
+
+@router.post("/citations", summary="Verified citations for a summary written elsewhere",
+             responses={200: {"description": "each sentence: status, exact citations, reason",
+                              "content": {"application/json": {}, "text/markdown": {}}}})
+async def create_citations(body: CitationRequest, request: Request, format: Format = "json") -> Response:
+    svc = _state(request)
+    documents = check_citation_request(body, svc.settings)
+    summary = body.summary if body.summary is not None else body.sentences
+    report = await acite(summary, documents, body.options, svc.settings)
+    if format == "markdown":
+        return PlainTextResponse(citations_markdown(report), media_type="text/markdown")
+    return JSONResponse(report_json(report))
 
 
 #: Seconds a client is asked to wait when the queue is full (jobs take seconds to minutes).

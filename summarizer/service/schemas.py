@@ -6,6 +6,7 @@ from typing import Any, Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from ..citing import CiteOptions
 from ..config.options import SummaryOptions
 from ..config.settings import Settings
 from ..contract.documents import Document
@@ -25,6 +26,17 @@ class SummaryRequest(BaseModel):
 
     documents: list[DocumentIn]
     options: SummaryOptions = Field(default_factory=SummaryOptions)
+
+
+class CitationRequest(BaseModel):
+    """``POST /v1/citations``: a summary written elsewhere and the documents it should rest on."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    documents: list[DocumentIn]
+    summary: Optional[str] = Field(None, description="the summary as text (split into sentences)")
+    sentences: Optional[list[str]] = Field(None, description="or the summary's sentences, as given")
+    options: CiteOptions = Field(default_factory=CiteOptions)
 
 
 class ProgressEvent(BaseModel):
@@ -125,3 +137,23 @@ def check_request(req: SummaryRequest, settings: Settings) -> list[Document]:
 
 def stored_documents(docs: list[Document]) -> list[dict[str, Any]]:
     return [{"id": d.id, "text": d.text, "title": d.title} for d in docs]
+
+
+MAX_CITE_SENTENCES = 2000  # a summary, not a corpus: each sentence is checked against every document
+
+
+def check_citation_request(req: CitationRequest, settings: Settings) -> list[Document]:
+    if (req.summary is None) == (req.sentences is None):
+        raise _with_field(InputError("give the summary as 'summary' (text) or 'sentences' (a list), not both"),
+                          "summary")
+    if req.summary is not None and not req.summary.strip():
+        raise _with_field(InputError("the summary is empty"), "summary")
+    if req.sentences is not None and not any(s.strip() for s in req.sentences):
+        raise _with_field(InputError("the summary has no sentences"), "sentences")
+    if req.sentences is not None and len(req.sentences) > MAX_CITE_SENTENCES:
+        raise _with_field(LimitExceeded(f"{len(req.sentences)} sentences; the limit is {MAX_CITE_SENTENCES}"),
+                          "sentences")
+    if req.summary is not None and len(req.summary) > settings.max_document_chars:
+        raise _with_field(LimitExceeded(f"the summary has {len(req.summary)} characters; the limit is "
+                                        f"{settings.max_document_chars}"), "summary")
+    return check_request(SummaryRequest(documents=req.documents), settings)

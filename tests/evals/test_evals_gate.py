@@ -99,6 +99,20 @@ def test_unsupported_sentence_lowers_support_recall(case, good):
     assert "support_recall" in metrics_failed(outcome)
 
 
+def test_contradicted_sentence_fails_the_case_even_with_support_floors_met(tmp_path):
+    case = make_case(tmp_path, "[cases.thresholds]\nsupport_recall = 0.0\nsupport_precision = 0.0\n")
+    result = asyncio.run(summarize(case.documents, SummaryOptions(backend="extractive")))
+    src = case.documents[0].text
+    start = src.index("The work will cost")
+    end = src.index("said.", start) + len("said.")
+    cite = Citation(source_id="a", start=start, end=end, text=src[start:end])
+    result.consolidated.append(Sentence(text="The work will cost 9.5 million euros, the mayor said.", citations=[cite]))
+    outcome = evaluate(case, result=result)
+    assert outcome.values["contradicted_sentences"] == 1
+    assert metrics_failed(outcome) == {"contradicted_sentences"}
+    assert any("number_mismatch" in n for n in outcome.notes["contradicted_sentences"])
+
+
 def test_junk_citation_counted(case, good):
     src = case.documents[0].text
     end = src.index("\n")

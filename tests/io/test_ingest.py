@@ -86,9 +86,9 @@ def test_duplicate_ids_name_both_files(tmp_path):
 
 
 def test_unsupported_suffix_and_missing_path(tmp_path):
-    (tmp_path / "x.pdf").write_bytes(b"%PDF")
-    with pytest.raises(DocumentError, match="x.pdf: unsupported file type .pdf"):
-        load_documents([tmp_path / "x.pdf"])
+    (tmp_path / "x.xlsx").write_bytes(b"PK")
+    with pytest.raises(DocumentError, match="x.xlsx: unsupported file type .xlsx"):
+        load_documents([tmp_path / "x.xlsx"])
     with pytest.raises(InputError, match="nope.txt: no such file or folder"):
         load_documents([tmp_path / "nope.txt"])
     (tmp_path / "empty").mkdir()

@@ -1,0 +1,231 @@
+"""What a sentence says, in a form claims and passages can be compared in. Pure.
+
+``analyse(text)`` tokenizes with offsets and derives what the grounding engine compares:
+
+* stems (a light suffix stripper plus irregular verbs: "donations" ~ "donated", "fell" ~ "fall"),
+  hyphenated words both whole and in parts ("north-east" ~ "northeast" ~ "north", "east");
+* name keys: every word lower-cased, acronyms without dots, and alias groups ("U.S." ~
+  "United States" ~ "American", "Kharkov" ~ "Kharkiv");
+* quantities (``numbers.py``);
+* clauses with their polarity (an odd number of negation cues: "not", "n't", "never", "failed to",
+  "denied"...), for the polarity check.
+
+Analyses of passages do not depend on anything but their text, so they are cached.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Optional
+
+from .lexicon import ALIAS_GROUPS, DISCOURSE, IRREGULAR, NEGATION_WORDS, REPORTING
+from .numbers import NUMBER_WORDS, Quantity, quantities
+from .textstats import STOPWORDS
+
+TOKEN_RE = re.compile(
+    r"(?P<num>\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?!\d|[.,]\d)|\d+(?:[.,]\d+)*(?:, \d{3}(?!\d))*)"
+    r"|(?P<acr>(?:[A-Za-z]\.){2,})"
+    r"|(?P<word>[^\W\d_]+(?:[-'’][^\W\d_]+)*)"
+    r"|(?P<sym>[^\w\s])"
+)
+_BOUNDARY_SYMS = frozenset(",;:()—–\"“”[]")
+CLAUSE_WORDS = frozenset("but while whereas although though however and or because after before when which who "
+                         "whom that if unless so as".split())
+TITLES = frozenset("mr mrs ms dr sir president prime minister secretary general gen lt col sgt captain king queen "
+                   "prince princess pope lord lady chief senator governor mayor judge".split())
+NOT_CONTENT = STOPWORDS | DISCOURSE | REPORTING | NEGATION_WORDS | NUMBER_WORDS | {"st", "nd", "rd", "th", "per", "cent", "m", "mn", "bn", "tn", "km", "pc"}
+_SUFFIXES = [  # (suffix, replacement, shortest stem left); first match wins
+    ("ational", "ate", 3), ("izations", "ize", 3), ("ization", "ize", 3), ("isation", "ize", 3), ("ements", "", 4),
+    ("ement", "", 4), ("ments", "", 4), ("ment", "", 4), ("nesses", "", 3), ("ness", "", 3), ("ities", "", 3),
+    ("ity", "", 4), ("ations", "at", 3), ("ation", "at", 3), ("ions", "", 3), ("ion", "", 3), ("ings", "", 3),
+    ("ing", "", 3), ("ies", "y", 2), ("ied", "y", 2), ("edly", "", 3), ("ed", "", 3), ("ers", "", 3), ("er", "", 4),
+    ("ly", "", 4), ("ises", "ize", 3), ("izes", "ize", 3), ("ised", "ize", 3), ("ized", "ize", 3), ("ise", "ize", 3),
+    ("es", "", 3), ("s", "", 3),
+]
+
+
+@lru_cache(maxsize=200_000)
+def stem(word: str) -> str:
+    w = word.lower()
+    if w in IRREGULAR:
+        return IRREGULAR[w]
+    if len(w) <= 3:
+        return w
+    for suffix, repl, shortest in _SUFFIXES:
+        if w.endswith(suffix) and len(w) - len(suffix) >= shortest:
+            if suffix == "s" and w.endswith(("ss", "us", "is")):
+                continue
+            w = w[: len(w) - len(suffix)] + repl
+            break
+    if len(w) > 3 and w[-1] == w[-2] and w[-1] not in "aeiouls":
+        w = w[:-1]  # stopped -> stopp -> stop
+    if len(w) > 3 and w.endswith("e"):
+        w = w[:-1]  # donate ~ donat(ed)
+    return w
+
+
+def _alias_table() -> dict[tuple[str, ...], str]:
+    table: dict[tuple[str, ...], str] = {}
+    for group in ALIAS_GROUPS:
+        canon = "=" + group[0]
+        for member in group:
+            table[tuple(member.replace(".", "").replace("-", " ").split())] = canon
+    return table
+
+
+ALIASES = _alias_table()
+_ALIAS_MAX = max(len(k) for k in ALIASES)
+
+
+class Tok:
+    __slots__ = ("kind", "text", "start", "end", "low", "stem", "content", "neg", "cap", "parts")
+
+    def __init__(self, kind: str, text: str, start: int, end: int) -> None:
+        if kind == "word" and len(text) >= 2 and text.isupper():
+            kind = "acr"  # "US", "UN", "BBC": names, never the stopword "us"
+        self.kind, self.text, self.start, self.end = kind, text, start, end
+        low = text.lower().replace("’", "'")
+        self.neg = False
+        if kind == "acr":
+            low = low.replace(".", "")
+        elif kind == "word":
+            if low.endswith("n't"):
+                self.neg = True
+                low = {"wo": "will", "ca": "can", "sha": "shall"}.get(low[:-3], low[:-3])
+            elif low.endswith("'s") or low.endswith("'"):
+                low = low[:-2] if low.endswith("'s") else low[:-1]
+        self.low = low
+        self.neg = self.neg or low in NEGATION_WORDS
+        parts = low.split("-") if "-" in low else None
+        self.parts = tuple(stem(p) for p in parts if p) if parts else ()
+        self.stem = stem(low.replace("-", "")) if kind in ("word", "acr") else low
+        self.content = (kind in ("word", "acr") and len(low) > 1 and low not in NOT_CONTENT
+                        and not (parts and all(p in NOT_CONTENT for p in parts)))
+        self.cap = kind == "acr" or (kind == "word" and text[:1].isupper())
+
+
+def tokenize(text: str) -> list[Tok]:
+    toks: list[Tok] = []
+    for m in TOKEN_RE.finditer(text):
+        kind = m.lastgroup or "sym"
+        raw = m.group(0)
+        if kind == "num" and ", " in raw and toks and toks[-1].low[:3] in _MONTH_PREFIXES:
+            head = raw.split(", ")[0]  # "May 5, 200 people": a date, then a count
+            toks.append(Tok("num", head, m.start(), m.start() + len(head)))
+            rest = raw[len(head) + 2 :]
+            toks.append(Tok("num", rest, m.end() - len(rest), m.end()))
+            continue
+        toks.append(Tok(kind, raw, m.start(), m.end()))
+    return toks
+
+
+_CURRENCY = {"$": "dollar", "€": "euro", "£": "pound", "¥": "yen"}
+_MONTH_PREFIXES = frozenset("jan feb mar apr may jun jul aug sep oct nov dec".split())
+
+
+@dataclass(frozen=True)
+class Clause:
+    neg: int  # parity of negation cues in the clause
+    stems: frozenset[str]
+    first: int  # token range [first, last)
+    last: int
+
+
+@dataclass(frozen=True)
+class Analysis:
+    text: str
+    toks: tuple[Tok, ...]
+    bag: frozenset[str]  # stems, hyphenated words whole and in parts
+    keys: frozenset[str]  # name keys: lower-cased words, acronyms, alias groups
+    lower_words: frozenset[str]  # words written in lower case here (not names)
+    names: frozenset[str]  # words capitalised inside a sentence here
+    quantities: tuple[Quantity, ...]
+    clauses: tuple[Clause, ...]
+    norm: str  # lower-cased words joined by spaces (for quotes and verbatim matches)
+    negated: tuple[bool, ...]  # per token: the first content word after a negation cue, in its clause
+
+    def position(self, stem_: str) -> Optional[int]:
+        """Token index of the only occurrence of ``stem_``, None if absent or repeated."""
+        hits = [i for i, t in enumerate(self.toks) if t.stem == stem_ or stem_ in t.parts]
+        return hits[0] if len(hits) == 1 else None
+
+
+def alias_keys(lows: list[str]) -> set[str]:
+    """Canonical keys of every alias phrase in a sequence of lower-cased words."""
+    out: set[str] = set()
+    for i in range(len(lows)):
+        for n in range(1, _ALIAS_MAX + 1):
+            canon = ALIASES.get(tuple(lows[i : i + n]))
+            if canon:
+                out.add(canon)
+    return out
+
+
+def _boundary(t: Tok) -> bool:
+    return (t.kind == "sym" and (t.text in _BOUNDARY_SYMS or t.text in ".!?")) or t.low in CLAUSE_WORDS
+
+
+_SCOPE_SKIP = STOPWORDS | frozenset("also yet ever only just even still already really".split())
+
+
+def _negated(toks: list[Tok]) -> tuple[bool, ...]:
+    """A negation cue scopes over the next word of its clause that says something: "has not been
+    *shown*", "*no* reports", "failed to *reach*", "should not be *noted*". Quotation marks do
+    not end the scope ("will not “suspend”")."""
+    out = [False] * len(toks)
+    pending = False
+    for i, t in enumerate(toks):
+        if t.kind == "sym" and t.text in "“”\"'‘’":
+            continue
+        if _boundary(t):
+            pending = False
+        elif t.neg:
+            pending = not pending if t.low.endswith("n't") or t.low in ("not", "never", "no") and pending else True
+            if t.content:
+                out[i] = True
+        elif pending and t.kind in ("word", "acr") and t.low not in _SCOPE_SKIP:
+            out[i], pending = True, False
+    return tuple(out)
+
+
+def _clauses(toks: list[Tok]) -> list[Clause]:
+    out: list[Clause] = []
+    first, neg, stems = 0, 0, set()
+    for i, t in enumerate(toks + [Tok("sym", ".", -1, -1)]):
+        if _boundary(t) or i == len(toks):
+            if stems:
+                out.append(Clause(neg % 2, frozenset(stems), first, i))
+            first, neg, stems = i + 1, 0, set()
+            continue
+        if t.neg:
+            neg += 1
+        if t.content:
+            stems.add(t.stem)
+            stems.update(t.parts)
+    return out
+
+
+@lru_cache(maxsize=8192)  # ~40 MB at most: a long-running server reuses it across requests
+def analyse(text: str) -> Analysis:
+    toks = tokenize(text)
+    bag: set[str] = set()
+    lows = [t.low for t in toks if t.kind in ("word", "acr")]
+    keys: set[str] = set(lows)
+    for t in toks:
+        if t.content:
+            bag.add(t.stem)
+            bag.update(t.parts)
+        elif t.text in _CURRENCY:
+            bag.add(_CURRENCY[t.text])  # "$350 million" ~ "350 million dollars"
+        if "-" in t.low:
+            keys.update(t.low.split("-"))
+            keys.add(t.low.replace("-", ""))
+    keys |= alias_keys([k for low in lows for k in low.replace("-", " ").split()])
+    lower_words = frozenset(t.low for t in toks if t.kind == "word" and not t.cap)
+    names = frozenset(t.low for k, t in enumerate(toks)
+                      if t.cap and k > 0 and not (toks[k - 1].kind == "sym" and toks[k - 1].text in '.:“"!?('))
+    norm = " ".join(t.low for t in toks if t.kind in ("word", "acr", "num"))
+    return Analysis(text, tuple(toks), frozenset(bag), frozenset(keys), lower_words, names,
+                    tuple(quantities(toks, text)), tuple(_clauses(toks)), norm, _negated(toks))

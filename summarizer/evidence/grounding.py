@@ -1,0 +1,380 @@
+"""The grounding engine: is a claim supported, unsupported or contradicted by some passages? Pure.
+
+``Grounder(passages, dates)`` indexes candidate passages (source sentences with their offsets);
+``check(claim)`` returns a ``Verdict``: ``supported | unsupported | contradicted``, the passages
+that support (or contradict) it, and a short reason code.
+
+How a claim is judged:
+
+1. *What it asserts*: its content words (stems, hyphen parts), each weighted by its rarity in the
+   sources themselves (``log((N + 1) / (df + 0.5))`` over the passages), so the specific words
+   decide and the common ones barely count.
+2. *Where*: the best passage by weighted overlap, and up to two more that cover what it misses
+   (a claim may merge two source sentences); the best three first choices are each tried.
+3. *Hard checks on the chosen passages only* (``checks.py``, ``numbers.py``): every figure the
+   claim states (in any written form) is in them, or in a date line of their source for years and
+   days; every name is (aliases, transliterations, a surname after a full name); no clause says
+   the opposite (negation, antonyms); the words around a shared verb keep their roles; quotes are
+   verbatim. A figure or a name missing may be found in the next or previous sentence of a chosen
+   passage, which is then cited too.
+4. Weighted coverage >= ``COVERAGE``: supported. A polarity flip, a role swap or a changed figure
+   counting the same thing, on passages that match the claim otherwise: contradicted.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Collection, Hashable, Iterable, Mapping, Optional, Sequence
+
+from .analysis import ALIASES, Analysis, Tok, analyse
+from .checks import Problem, check_names, check_polarity, check_quotes, check_roles, claim_names
+from .numbers import Quantity, figure_in
+
+SUPPORTED, UNSUPPORTED, CONTRADICTED = "supported", "unsupported", "contradicted"
+COVERAGE = 0.5  # weighted share of the claim's words the supporting passages must contain
+SHORT_CLAIM, SHORT_COVERAGE = 4, 0.67  # a claim of 1-3 content words has no room for a missing one
+CONTRA_COVERAGE = 0.5  # a contradiction needs passages about the same thing
+MAX_SPANS = 3
+MIN_GAIN = 0.08  # a second or third passage must add this much weighted coverage
+FIRST_CHOICES = 3
+SHORTLIST = 8
+SEGMENT_UNITS = 3
+RELATED = 0.4  # a passage sharing this much of the claim may supply a missing figure
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A candidate span: its exact text and where it sits (``start`` in source ``source_id``)."""
+
+    text: str
+    source_id: str = ""
+    start: int = 0
+    key: Hashable = None
+
+    @property
+    def end(self) -> int:
+        return self.start + len(self.text)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    status: str  # SUPPORTED, UNSUPPORTED or CONTRADICTED
+    reason: str  # "verbatim", "entailed", "low_coverage", "number_missing", "number_mismatch", ...
+    passages: tuple[int, ...] = ()  # indices into the Grounder's passages, best first
+    coverage: float = 0.0
+    detail: str = ""
+
+    @property
+    def supported(self) -> bool:
+        return self.status == SUPPORTED
+
+
+@dataclass
+class _Claim:
+    analysis: Analysis
+    units: list[Tok]  # content words
+    weights: list[float]
+    total: float
+    segments: list[list[int]]  # unit indices of each clause (short clauses merged)
+    seg_of_token: dict[int, int]  # token index -> segment
+    names: list[list[Tok]]
+    figures: list[Quantity]
+    is_name: list[bool] = field(default_factory=list)  # per unit
+    seg_figures: list[list[Quantity]] = field(default_factory=list)
+    matched: dict[int, list[bool]] = field(default_factory=dict)  # passage -> which units it has
+    aliases: list[Optional[str]] = field(default_factory=list)  # per unit: its alias group ("=united states")
+
+    def segment_at(self, offset: int) -> int:
+        for i, t in enumerate(self.analysis.toks):
+            if t.start >= offset:
+                return self.seg_of_token.get(i, 0)
+        return 0
+
+
+def _segments(a: Analysis, unit_index: dict[int, int]) -> tuple[list[list[int]], dict[int, int]]:
+    """Clauses as groups of unit indices, a clause with fewer than ``SEGMENT_UNITS`` content
+    words joined to the next one (the last to the one before)."""
+    segs: list[list[int]] = []
+    ranges: list[list[tuple[int, int]]] = []
+    current: list[int] = []
+    spans: list[tuple[int, int]] = []
+    for cl in a.clauses:
+        current += [unit_index[i] for i in range(cl.first, cl.last) if i in unit_index]
+        spans.append((cl.first, cl.last))
+        if len(current) >= SEGMENT_UNITS:
+            segs.append(current)
+            ranges.append(spans)
+            current, spans = [], []
+    if current or not segs:
+        if segs:
+            segs[-1] += current
+            ranges[-1] += spans
+        else:
+            segs.append(current)
+            ranges.append(spans)
+    seg_of_token = {i: k for k, rs in enumerate(ranges) for first, last in rs for i in range(first, last)}
+    return segs, seg_of_token
+
+
+class Grounder:
+    def __init__(self, passages: Sequence[Passage], dates: Optional[Mapping[str, Iterable[str]]] = None,
+                 rarity: Optional["Grounder"] = None) -> None:
+        """``rarity``: take word weights from another grounder's (larger) collection, e.g. all
+        the sources' sentences when checking a claim against its few cited spans."""
+        self.passages = list(passages)
+        self.an = [analyse(p.text) for p in self.passages]
+        if rarity is not None:
+            self.max_idf, self.idf = rarity.max_idf, rarity.idf
+        else:
+            df: Counter = Counter()
+            for a in self.an:
+                df.update(a.bag)
+            n = len(self.passages)
+            self.max_idf = math.log((n + 1) / 0.5)
+            self.idf = {s: math.log((n + 1) / (c + 0.5)) for s, c in df.items()}
+        self.index: dict[str, list[int]] = {}
+        for i, a in enumerate(self.an):
+            for s in a.bag:
+                self.index.setdefault(s, []).append(i)
+        self.lower_words = frozenset().union(*(a.lower_words for a in self.an)) if self.an else frozenset()
+        self.names = frozenset().union(*(a.names for a in self.an)) if self.an else frozenset()
+        self.dates = {sid: [analyse(line) for line in lines] for sid, lines in (dates or {}).items()}
+        self.neighbours = self._neighbours()
+        self._norms = [a.norm for a in self.an]
+        self._only: Optional[Collection[int]] = None
+        self.by_source: dict[str, list[int]] = {}
+        for i, p in enumerate(self.passages):
+            self.by_source.setdefault(p.source_id, []).append(i)
+
+    def _neighbours(self) -> list[list[int]]:
+        by_source: dict[str, list[int]] = {}
+        for i, p in enumerate(self.passages):
+            if p.source_id:
+                by_source.setdefault(p.source_id, []).append(i)
+        out: list[list[int]] = [[] for _ in self.passages]
+        for ids in by_source.values():
+            ids.sort(key=lambda i: self.passages[i].start)
+            for k, i in enumerate(ids):
+                out[i] = [ids[x] for x in (k - 1, k + 1) if 0 <= x < len(ids)]
+        return out
+
+    def weight(self, s: str) -> float:
+        return self.idf.get(s, self.max_idf)
+
+    def in_pool(self, norm: str) -> bool:
+        return any(norm in x for x in self._norms)
+
+    # ------------------------------------------------------------------------------------------
+
+    def check(self, claim: str, prefer: Iterable[int] = (), only: Optional[Collection[int]] = None) -> Verdict:
+        """The verdict on ``claim``; ``prefer`` wins ties (cited passages), ``only`` restricts
+        the passages considered (one source's, for attribution)."""
+        self._only = only
+        try:
+            return self._check(claim, prefer)
+        finally:
+            self._only = None
+
+    def _check(self, claim: str, prefer: Iterable[int]) -> Verdict:
+        a = analyse(" ".join(str(claim).split()))
+        units = [t for t in a.toks if t.content]
+        if not units:
+            return Verdict(UNSUPPORTED, "no_claim")
+        if len(a.norm.split()) >= 3:
+            for i, norm in enumerate(self._norms):
+                if a.norm in norm and (self._only is None or i in self._only):
+                    return Verdict(SUPPORTED, "verbatim", (i,), 1.0)
+        made_up = check_quotes(a, self.an)  # a quotation no source has cannot be supported
+        if made_up:
+            return Verdict(UNSUPPORTED, made_up.reason, (), 0.0, made_up.detail)
+        weights = [self.weight(t.stem) for t in units]
+        unit_index = {i: k for k, i in enumerate(i for i, t in enumerate(a.toks) if t.content)}
+        segs, seg_of_token = _segments(a, unit_index)
+        c = _Claim(a, units, weights, sum(weights), segs, seg_of_token, claim_names(a, self.lower_words, self.names),
+                   [q for q in a.quantities if not q.soft])
+        name_starts = {t.start for g in c.names for t in g}
+        c.is_name = [t.start in name_starts for t in units]
+        c.aliases = [alias_of(t.low) for t in units]
+        c.seg_figures = [[q for q in c.figures if c.segment_at(q.start) == k] for k in range(len(segs))]
+        ranked = self._rank(c, set(prefer))
+        if not ranked:
+            return Verdict(UNSUPPORTED, "low_coverage")
+        best: Optional[Verdict] = None
+        for first in ranked[:FIRST_CHOICES]:
+            verdict = self._judge(c, self._select(c, first, ranked))
+            if best is None or _better(verdict, best):
+                best = verdict
+            if best.status == SUPPORTED:
+                break
+        assert best is not None
+        return best
+
+    def _matched(self, c: _Claim, i: int) -> list[bool]:
+        got = c.matched.get(i)
+        if got is None:
+            bag, keys = self.an[i].bag, self.an[i].keys
+            got = c.matched[i] = [t.stem in bag or bool(t.parts) and all(p in bag for p in t.parts)
+                                  or (alias is not None and alias in keys) for t, alias in zip(c.units, c.aliases)]
+        return got
+
+    def _rank(self, c: _Claim, prefer: set[int]) -> list[int]:
+        score: Counter = Counter()
+        for t, w in zip(c.units, c.weights):
+            for i in self.index.get(t.stem, ()):
+                score[i] += w
+            for p in t.parts:
+                for i in self.index.get(p, ()):
+                    score[i] += w / len(t.parts)
+        if self._only is not None:
+            score = Counter({i: v for i, v in score.items() if i in self._only})
+        for i in prefer:
+            if i in score:
+                score[i] *= 1.02  # ties go to the passages the writer cited
+        return [i for i, _ in score.most_common(SHORTLIST)]
+
+    def _coverage(self, c: _Claim, chosen: Sequence[int]) -> tuple[float, list[int]]:
+        """Weighted share of the claim matched, each clause by its best chosen passage (a word
+        counts only in the passage that supports its clause), and that passage per clause."""
+        matched = {i: self._matched(c, i) for i in chosen}
+        got, assign = 0.0, []
+        for k, seg in enumerate(c.segments):
+            # The clause's passage is the one stating what it asserts; its names must be there too.
+            best, best_i = (-1.0, -1.0), chosen[0]
+            for i in chosen:
+                m = matched[i]
+                figures = sum(self.max_idf for q in c.seg_figures[k] if figure_in(q, self.an[i].quantities))
+                key = (sum(c.weights[u] for u in seg if m[u] and not c.is_name[u]) + figures,
+                       sum(c.weights[u] for u in seg if m[u]))
+                if key > best:
+                    best, best_i = key, i
+            got += best[1]
+            assign.append(best_i)
+        return got / c.total, assign
+
+    def _select(self, c: _Claim, first: int, ranked: list[int]) -> list[int]:
+        chosen = [first]
+        cov, _ = self._coverage(c, chosen)
+        while len(chosen) < MAX_SPANS and cov < 0.95:
+            gains = [(self._coverage(c, chosen + [i])[0], i) for i in ranked if i not in chosen]
+            if not gains:
+                break
+            new, i = max(gains)
+            if new - cov < MIN_GAIN or sum(self._matched(c, i)) < 2:
+                break  # a passage that lends one word is not part of the claim's evidence
+            chosen.append(i)
+            cov = new
+        return chosen
+
+    # ------------------------------------------------------------------------------------------
+
+    def _judge(self, c: _Claim, chosen: list[int]) -> Verdict:
+        cov, assign = self._coverage(c, chosen)
+        if cov < CONTRA_COVERAGE:
+            return Verdict(UNSUPPORTED, "low_coverage", tuple(chosen), cov)
+        support = [self.an[i] for i in chosen]
+        problem = check_polarity(c.analysis, support) or next(
+            (p for p in (check_roles(c.analysis, a, c.names) for a in support) if p), None)
+        if problem:
+            return Verdict(CONTRADICTED, problem.reason, tuple(chosen), cov, problem.detail)
+        problem = self._figures(c, chosen, assign)
+        needed = COVERAGE if len(c.units) >= SHORT_CLAIM else SHORT_COVERAGE
+        if problem is None and cov >= needed:
+            problem = self._names(c, chosen, assign)
+        if problem is None and cov >= needed:
+            problem = check_quotes(c.analysis, [self.an[i] for i in chosen])
+        if problem:
+            status = CONTRADICTED if problem.contradiction else UNSUPPORTED
+            return Verdict(status, problem.reason, tuple(chosen), cov, problem.detail)
+        if cov < needed:
+            return Verdict(UNSUPPORTED, "low_coverage", tuple(chosen), cov)
+        return Verdict(SUPPORTED, "entailed", tuple(chosen), cov)
+
+    def _date_lines(self, i: int) -> list[Analysis]:
+        return self.dates.get(self.passages[i].source_id, [])
+
+    def _segment_share(self, c: _Claim, seg: int, i: int) -> float:
+        """How much of what a clause asserts (its words other than names) passage ``i`` states."""
+        units = [u for u in c.segments[seg] if not c.is_name[u]]
+        total = sum(c.weights[u] for u in units)
+        m = self._matched(c, i)
+        return sum(c.weights[u] for u in units if m[u]) / total if total else 0.0
+
+    def _partners(self, c: _Claim, seg: int, assign: list[int]) -> list[int]:
+        """The passages of the claim's other clauses that also state something of this clause."""
+        home = assign[min(seg, len(assign) - 1)]
+        out = []
+        for i in dict.fromkeys(assign):
+            m = self._matched(c, i)
+            if i != home and any(m[u] and not c.is_name[u] for u in c.segments[seg]):
+                out.append(i)
+        return out
+
+    def _helpers(self, c: _Claim, seg: int, home: int, chosen: list[int], related: bool) -> list[int]:
+        """Passages that may lend a clause what its passage lacks: the sentences before and
+        after it, and (``related``) passages that support the same clause about as well."""
+        near = [j for j in self.neighbours[home] if j not in chosen]
+        if not related:
+            return near
+        return near + [j for j in self._rank(c, set()) if j not in chosen and j not in near
+                       and self._segment_share(c, seg, j) >= RELATED]
+
+    def _figures(self, c: _Claim, chosen: list[int], assign: list[int]) -> Optional[Problem]:
+        for q in c.figures:
+            seg = c.segment_at(q.start)
+            home = assign[min(seg, len(assign) - 1)]
+
+            def has(a: Analysis, q: Quantity = q) -> bool:
+                return figure_in(q, a.quantities)
+
+            conflict = q.head and any(p.head == q.head and p.kind == q.kind and not p.soft
+                                      for p in self.an[home].quantities)
+            if has(self.an[home]) or not conflict and any(
+                    has(self.an[i]) for i in self._partners(c, seg, assign)
+                    + [i for i in chosen if self._segment_share(c, seg, i) >= RELATED]):
+                continue
+            if q.kind in ("year", "day") and any(has(d) for i in chosen for d in self._date_lines(i)):
+                continue
+            if conflict:  # the clause's own passage counts the same thing differently
+                return Problem("number_mismatch", c.analysis.text[q.start : q.end], True)
+            extra = next((j for j in self._helpers(c, seg, home, chosen, True) if has(self.an[j])), None)
+            if extra is not None and len(chosen) <= MAX_SPANS:
+                chosen.append(extra)
+                continue
+            return Problem("number_missing", c.analysis.text[q.start : q.end])
+        return None
+
+    def _names(self, c: _Claim, chosen: list[int], assign: list[int]) -> Optional[Problem]:
+        for group in c.names:
+            seg = c.segment_at(group[0].start)
+            home = assign[min(seg, len(assign) - 1)]
+            candidates = [home] + self._partners(c, seg, assign) + [
+                i for i in chosen if i != home and self._segment_share(c, seg, i) >= RELATED]
+            problem = None
+            for i in candidates + self._helpers(c, seg, home, chosen, False):
+                problem = check_names(c.analysis, [group], [self.an[i]], self._date_lines(i), self.in_pool)
+                if problem is None:
+                    if i not in chosen and len(chosen) <= MAX_SPANS:
+                        chosen.append(i)
+                    break
+            if problem:
+                return problem
+        return None
+
+
+def alias_of(low: str) -> Optional[str]:
+    return ALIASES.get((low.replace("-", " "),)) or ALIASES.get((low,))
+
+
+def _better(a: Verdict, b: Verdict) -> bool:
+    rank = {SUPPORTED: 2, CONTRADICTED: 1, UNSUPPORTED: 0}
+    return (rank[a.status], a.coverage) > (rank[b.status], b.coverage)
+
+
+def ground(claim: str, passages: Sequence[Passage], dates: Optional[Mapping[str, Iterable[str]]] = None) -> Verdict:
+    """One-off check of ``claim`` against ``passages`` (build a ``Grounder`` to check many)."""
+    return Grounder(passages, dates).check(claim)
+
+
+__all__ = ["Grounder", "Passage", "Verdict", "ground", "SUPPORTED", "UNSUPPORTED", "CONTRADICTED", "COVERAGE"]

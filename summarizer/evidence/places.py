@@ -1,0 +1,90 @@
+"""Contradictions between sources that the grounding analysis can see directly. Pure.
+
+* ``figures_conflict``: two sentences give different figures for the same counted thing (same
+  head word, same kind of figure), and neither also gives the other's figure for it.
+* ``direction_conflicts``: one place put in incompatible compass directions by two sources
+  ("the northeastern city of Kharkiv" vs "the northwestern Kharkiv region"); "northern" and
+  "north-east" are compatible, east and west are not. The conflict sentence cites both sentences.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Optional
+
+from ..contract.result import Sentence
+from ..prepare.corpus import Corpus
+from ..prepare.spans import SourceSentence
+from .analysis import ALIASES, Analysis, analyse
+from .citations import cite_sentence
+from .numbers import agree
+
+_DIRECTION_RE = re.compile(r"^(north|south)?-?(east|west)?(ern|erly)?$")
+WINDOW = 4  # a direction word binds to the first name within this many words after it
+MAX_CONFLICTS = 3
+
+
+def figures_conflict(a: Analysis, b: Analysis) -> bool:
+    for qa in a.quantities:
+        if qa.soft or not qa.head:
+            continue
+        theirs = [qb for qb in b.quantities if qb.head == qa.head and qb.kind == qa.kind and not qb.soft]
+        mine = [q for q in a.quantities if q.head == qa.head and q.kind == qa.kind]
+        if theirs and not any(agree(x, y) for x in mine for y in theirs):
+            return True
+    return False
+
+
+def compass(word: str) -> Optional[str]:
+    """"northeastern" -> "NE", "north-east" -> "NE", "southern" -> "S"; None if not a direction."""
+    m = _DIRECTION_RE.match(word.lower())
+    if not m or not (m.group(1) or m.group(2)):
+        return None
+    return (m.group(1) or "")[:1].upper() + (m.group(2) or "")[:1].upper()
+
+
+def compatible(x: str, y: str) -> bool:
+    opposite = {"N": "S", "S": "N", "E": "W", "W": "E"}
+    return not any(opposite[c] in y for c in x)
+
+
+def _place_key(low: str) -> str:
+    return ALIASES.get((low,), low)
+
+
+def directions(a: Analysis) -> list[tuple[str, str, str, str]]:
+    """(place key, compass, phrase, place name) for each direction word bound to a name."""
+    toks = a.toks
+    out = []
+    for k, t in enumerate(toks):
+        where = compass(t.low) if t.kind == "word" and not t.cap else None
+        if where is None:
+            continue
+        for n in toks[k + 1 : k + 1 + WINDOW]:
+            if n.kind == "sym" and n.text not in "-":
+                break
+            if n.cap and n.content:
+                out.append((_place_key(n.low), where, a.text[t.start : n.end], n.text))
+                break
+    return out
+
+
+def direction_conflicts(corpus: Corpus) -> list[Sentence]:
+    texts = corpus.texts
+    found: dict[str, list[tuple[SourceSentence, str, str, str]]] = {}
+    for d in corpus.documents:
+        for s in corpus.sentences[d.id]:
+            if s.junk is None:
+                for place, where, phrase, name in directions(analyse(texts[d.id][s.start : s.end])):
+                    found.setdefault(place, []).append((s, where, phrase, name))
+    out: list[Sentence] = []
+    for place, hits in found.items():
+        for i, (a, wa, pa, name) in enumerate(hits):
+            others = [(b, pb) for b, wb, pb, _ in hits[i + 1 :] if b.source_id != a.source_id and not compatible(wa, wb)]
+            if others and len(out) < MAX_CONFLICTS:
+                b, pb = others[0]
+                out.append(Sentence(
+                    text=f"{a.source_id} and {b.source_id} disagree on where {name} is: “{pa}” versus “{pb}”.",
+                    citations=[cite_sentence(texts, a), cite_sentence(texts, b)]))
+                break
+    return out
