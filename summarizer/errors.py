@@ -3,10 +3,13 @@
 Every error a user can see is a ``SummarizerError``. Foreign exceptions (httpx, json, sqlite, OS)
 are translated into these at the boundary where they occur, with ``raise ... from exc`` so the
 cause stays in tracebacks. Messages are written for the person running the tool: they say what
-went wrong and, where possible, what to do. They never contain secrets.
+went wrong and, where possible, what to do. They never contain secrets: URLs in a message lose their
+userinfo and query string here (``summarizer.redact``), whoever raised it.
 """
 
 from __future__ import annotations
+
+from .redact import redact
 
 
 class SummarizerError(Exception):
@@ -18,7 +21,7 @@ class SummarizerError(Exception):
     http_status = 500
 
     def __init__(self, *args: object, field: str | None = None) -> None:
-        super().__init__(*args)
+        super().__init__(*(redact(a) if isinstance(a, str) else a for a in args))
         #: The input field at fault ("options.backend", "documents[2].text"), when there is one.
         self.field = field
 

@@ -18,7 +18,7 @@ from .contract.assemble import assemble
 from .contract.documents import Document
 from .contract.result import SummaryResult
 from .errors import ConfigError
-from .prepare.corpus import prepare
+from .prepare.corpus import prepare, require_content
 from .progress import Progress, no_progress
 
 
@@ -37,6 +37,7 @@ async def summarize(
     corpus = await asyncio.to_thread(
         prepare, documents, options.encoding, options.dedup_threshold, progress
     )
+    require_content(corpus)  # a clear 422, not a summary without sentences
     own = backend is None
     if backend is None:
         backend = backends.create(resolve(settings, options).backend, settings, options)

@@ -25,6 +25,7 @@ The first mode that the endpoint accepts is remembered for the life of the insta
 from __future__ import annotations
 
 import asyncio
+import copy
 import email.utils
 import json
 import logging
@@ -37,6 +38,7 @@ from pydantic import SecretStr
 
 from ..errors import ConfigError, ContextOverflow, LLMAuthError, LLMReplyError, LLMRequestError, LLMUnavailable
 from ..prepare.tokens import get_counter
+from ..redact import redact_url
 from .budget import prompt_tokens as estimate_prompt_tokens
 from .limits import ConcurrencyLimit, limit_for
 from .protocol import ChatModel, ChatReply, ChatRequest
@@ -124,14 +126,18 @@ class OpenAIChatModel(ChatModel):
         try:
             url = httpx.URL(base_url)
         except httpx.InvalidURL as exc:
-            raise ConfigError(f"SUMMARIZER_BASE_URL {base_url!r} is not a valid URL: {exc}") from exc
+            raise ConfigError(f"SUMMARIZER_BASE_URL {redact_url(base_url)!r} is not a valid URL: {exc}") from exc
         if url.scheme not in ("http", "https") or not url.host:
-            raise ConfigError(f"SUMMARIZER_BASE_URL must look like http://host:port/v1, got {base_url!r}")
+            raise ConfigError(f"SUMMARIZER_BASE_URL must look like http://host:port/v1, got {redact_url(base_url)!r}")
         if max_concurrency < 1:
             raise ConfigError(f"SUMMARIZER_MAX_CONCURRENCY must be >= 1, got {max_concurrency}")
         if structured_mode is not None and structured_mode not in _MODES:
             raise ConfigError(f"unknown structured mode {structured_mode!r}; known: {', '.join(_MODES)}")
         self.base_url = base_url.rstrip("/")
+        #: The endpoint as messages show it: without userinfo and query string (they may hold secrets).
+        self.shown_url = redact_url(self.base_url)
+        # The path is extended, the query string kept: some providers want ``?api-version=...``.
+        self._chat_url = url.copy_with(path=url.path.rstrip("/") + "/chat/completions")
         self.model_name = model
         self.context_window = context_window
         self.max_retries = max(0, max_retries)
@@ -157,6 +163,18 @@ class OpenAIChatModel(ChatModel):
         self.http_calls = 0
         #: ``ping`` = this cached ``GET /models`` (``ping_check.seconds`` sets how long it is reused).
         self.ping_check = CachedCheck(lambda: probe_models(self._client, self.base_url, self._endpoint_check))
+        self._owns_client = True  # False in a ``for_model`` view: the client is shared
+
+    def for_model(self, model: str) -> "OpenAIChatModel":
+        """This endpoint under another model name. The view shares the HTTP client (so its
+        connections) and the concurrency limit: every model of one endpoint goes through ONE
+        limit, and a new model name costs no new sockets. Closing a view leaves them open."""
+        view = copy.copy(self)
+        view.model_name = model
+        view._probe_lock = asyncio.Lock()
+        view.http_calls = 0
+        view._owns_client = False
+        return view
 
     @classmethod
     def from_settings(cls, settings: Any, *, base_url: Optional[str] = None, model: Optional[str] = None,
@@ -179,7 +197,8 @@ class OpenAIChatModel(ChatModel):
         return self._mode
 
     async def aclose(self) -> None:
-        await self._client.aclose()
+        if self._owns_client:
+            await self._client.aclose()
 
     async def ping(self) -> None:
         """Raise LLMUnavailable / LLMAuthError unless the endpoint answers (``readiness``)."""
@@ -229,7 +248,7 @@ class OpenAIChatModel(ChatModel):
             return await self._complete_mode(request, mode)
         except _FormatRejected as exc:
             # Accepted before, rejected now: this request (not the mode) is at fault.
-            raise LLMRequestError(f"LLM endpoint {self.base_url} rejected a {mode} request: {exc}") from exc
+            raise LLMRequestError(f"LLM endpoint {self.shown_url} rejected a {mode} request: {exc}") from exc
 
     async def _complete_mode(self, request: ChatRequest, mode: Optional[str]) -> ChatReply:
         payload = self._payload(request, mode)
@@ -283,11 +302,11 @@ class OpenAIChatModel(ChatModel):
             return await retrying(self._post_once, payload, probing)
         except _Retryable as exc:
             raise LLMUnavailable(
-                f"LLM endpoint {self.base_url} failed after {self.max_retries + 1} attempts: {exc}"
+                f"LLM endpoint {self.shown_url} failed after {self.max_retries + 1} attempts: {exc}"
             ) from exc
 
     async def _post_once(self, payload: dict[str, Any], probing: bool) -> dict[str, Any]:
-        url = f"{self.base_url}/chat/completions"
+        url = self._chat_url
         failure: Optional[httpx.TransportError] = None
         async with self._limit.slot():
             self.http_calls += 1
@@ -304,7 +323,7 @@ class OpenAIChatModel(ChatModel):
         status = resp.status_code
         if status in (401, 403):
             raise LLMAuthError(
-                f"LLM endpoint {self.base_url} refused the request (HTTP {status}): the API key "
+                f"LLM endpoint {self.shown_url} refused the request (HTTP {status}): the API key "
                 "is missing or wrong. Set SUMMARIZER_API_KEY (the key is never printed)."
             )
         if probing and status >= 400 and status != 429:
@@ -319,9 +338,9 @@ class OpenAIChatModel(ChatModel):
             body = self._scrub(resp.text[:500])
             low = body.lower()
             if "context" in low and any(w in low for w in ("exceed", "too long", "maximum", "window")):
-                raise ContextOverflow(f"LLM endpoint {self.base_url}: prompt too long for the model "
+                raise ContextOverflow(f"LLM endpoint {self.shown_url}: prompt too long for the model "
                                       f"(HTTP {status}): {body}")
-            raise LLMRequestError(f"LLM endpoint {self.base_url} rejected the request (HTTP {status}): {body}")
+            raise LLMRequestError(f"LLM endpoint {self.shown_url} rejected the request (HTTP {status}): {body}")
         try:
             data = resp.json()
         except (json.JSONDecodeError, UnicodeDecodeError) as exc:
@@ -343,7 +362,7 @@ class OpenAIChatModel(ChatModel):
             finish = choice.get("finish_reason") or "stop"
         except (KeyError, IndexError, TypeError, AttributeError) as exc:
             raise LLMReplyError(
-                f"LLM endpoint {self.base_url} sent a reply without choices[0].message: "
+                f"LLM endpoint {self.shown_url} sent a reply without choices[0].message: "
                 f"{self._scrub(json.dumps(data)[:200])}"
             ) from exc
         if not isinstance(content, str):

@@ -53,6 +53,18 @@ async def _open_openai(settings: Any, options: Any, base_url: Optional[str] = No
         raise
 
 
+def model_view(chat: ChatModel, model: str) -> ChatModel:
+    """``chat`` (opened by ``chat_model_for("openai", ...)``) under another model name, sharing
+    its HTTP client and concurrency limit (``OpenAIChatModel.for_model``); behind its own cache
+    handle on the same cache file when ``chat`` is cached. Close it with ``aclose`` before
+    ``chat``'s context exits."""
+    if isinstance(chat, CachedChatModel) and isinstance(chat.inner, OpenAIChatModel):
+        return CachedChatModel(chat.inner.for_model(model), chat.path)
+    if isinstance(chat, OpenAIChatModel):
+        return chat.for_model(model)
+    raise ConfigError(f"the chat model {type(chat).__name__} cannot serve another model name")
+
+
 @contextlib.asynccontextmanager
 async def openai_provider(settings: Any, options: Any = None) -> AsyncIterator[ChatModel]:
     """Provider "openai": the configured OpenAI-compatible endpoint."""
@@ -94,4 +106,4 @@ async def chat_model_for(provider_name: str, settings: Any, options: Any = None)
         yield model
 
 
-__all__ = ["chat_model_for", "local_provider", "openai_provider", "DEFAULT_ALIAS"]
+__all__ = ["chat_model_for", "local_provider", "model_view", "openai_provider", "DEFAULT_ALIAS"]

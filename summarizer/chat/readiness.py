@@ -16,6 +16,7 @@ from typing import Awaitable, Callable, Optional
 import httpx
 
 from ..errors import LLMAuthError, LLMUnavailable, SummarizerError
+from ..redact import redact_url
 
 #: How long a ping outcome (success or failure) is reused before the endpoint is asked again.
 PING_CACHE_SECONDS = 5.0
@@ -28,15 +29,6 @@ PING_READ_TIMEOUT = 1.0
 PING_POOL_TIMEOUT = 0.25
 
 
-def redact_url(url: str) -> str:
-    """``url`` without a user name or password, for messages and logs."""
-    try:
-        parsed = httpx.URL(url)
-    except httpx.InvalidURL:
-        return "(invalid URL)"
-    return str(parsed.copy_with(username=None, password=None)) if parsed.userinfo else url
-
-
 async def probe_models(client: httpx.AsyncClient, base_url: str,
                        endpoint_check: Optional[Callable[[], Awaitable[None]]] = None) -> None:
     """One ``GET {base_url}/models``: LLMUnavailable if down, LLMAuthError if the key is refused.
@@ -45,7 +37,8 @@ async def probe_models(client: httpx.AsyncClient, base_url: str,
     server process that died says so, with its exit and log)."""
     shown = redact_url(base_url)
     try:
-        resp = await client.get(f"{base_url}/models", timeout=httpx.Timeout(
+        url = httpx.URL(base_url)  # the path extended, a query string (``?api-version=``) kept
+        resp = await client.get(url.copy_with(path=url.path.rstrip("/") + "/models"), timeout=httpx.Timeout(
             PING_READ_TIMEOUT, connect=PING_CONNECT_TIMEOUT, pool=PING_POOL_TIMEOUT))
     except (httpx.ReadTimeout, httpx.PoolTimeout):
         return  # up, and busy (see the module doc)
@@ -92,4 +85,4 @@ class CachedCheck:
 
 
 __all__ = ["CachedCheck", "PING_CACHE_SECONDS", "PING_CONNECT_TIMEOUT", "PING_POOL_TIMEOUT", "PING_READ_TIMEOUT",
-           "probe_models", "redact_url"]
+           "probe_models"]

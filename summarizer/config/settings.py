@@ -31,6 +31,8 @@ class Settings(BaseSettings):
     # LLM endpoint (OpenAI-compatible).
     base_url: Optional[str] = Field(None, description="e.g. http://127.0.0.1:8080/v1")
     model: Optional[str] = None
+    # Models a request may pick with options.model (comma-separated); unset: only ``model``.
+    allowed_models: Optional[str] = None
     api_key: Optional[SecretStr] = None
     connect_timeout: float = 10.0
     request_timeout: float = 300.0
@@ -61,6 +63,7 @@ class Settings(BaseSettings):
     max_documents: int = 200
     max_document_chars: int = 2_000_000
     max_running_jobs: int = 4  # jobs run at once per process (LLM calls are bounded by max_concurrency)
+    max_queued_jobs: int = 100  # jobs waiting in the store (all processes): more is a 429
     plugins: Optional[str] = Field(None, description="comma-separated modules imported at start (CLI and service)")
 
     # Scale-out: PostgreSQL as the shared job store and queue (unset = the SQLite file above).

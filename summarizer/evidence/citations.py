@@ -28,11 +28,20 @@ def cite_sentence(texts: Mapping[str, str], s: SourceSentence) -> Citation:
 
 
 def cite_unit(texts: Mapping[str, str], unit: Unit, first: Optional[SourceSentence] = None) -> list[Citation]:
-    """Citations to every content occurrence of ``unit``, ``first`` (if given) leading."""
+    """Citations of ``unit``: each source once, at its first content occurrence.
+
+    With ``first`` (a per-source summary quoting its own sentence), ``first`` alone: copies in
+    other sources are the consolidated summary's to cite. Citing every occurrence everywhere made a
+    response grow with the square of the number of near-identical documents (200 copies of a
+    report: 0.5 MB in, 29 MB out). How many sources share a passage stays countable: the
+    consolidated citations name each of them, and the analysis lists every occurrence.
+    """
     occ = unit.content_occurrences
     if first is not None and first in occ:
-        occ = [first] + [s for s in occ if s is not first]
-    return [cite_sentence(texts, s) for s in occ]
+        return [cite_sentence(texts, first)]
+    seen: set[str] = set()
+    once = [s for s in occ if not (s.source_id in seen or seen.add(s.source_id))]
+    return [cite_sentence(texts, s) for s in once]
 
 
 def citation_problem(texts: Mapping[str, str], c: Citation) -> Optional[str]:

@@ -26,9 +26,17 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from itertools import accumulate
 
+from .dates import is_date_line
+from .newlines import as_lf, paragraph_breaks
 from .spans import JunkSpan
 
-_TERMINAL = tuple(".!?…:;\"'”’)»")
+# Sentence ends in any script: Latin/Cyrillic/Greek, CJK full stops and closing brackets, the
+# Devanagari danda, the Arabic question mark and the Urdu full stop, Armenian, Ethiopic, Burmese.
+_TERMINAL = tuple(".!?…:;\"'”’)»" "。！？｡．」』】）》" "।॥؟۔։።။")
+# Scripts written without spaces between words (Han, kana, Thai, Lao, Myanmar, Khmer): a line's
+# words are counted as its whitespace-separated runs plus one per two of these characters (about
+# a word's length), so that a paragraph of Chinese is as long as a paragraph of English.
+_DENSE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff]")
 _NAV = re.compile(
     r"""(?ix)^\W*(
       leave\ a\ (reply|comment) | post\ a\ comment | add\ a\ comment | \d*\s*comments?\b
@@ -114,17 +122,6 @@ def _has_key(low: str, start: int, end: int, keys: tuple[str, ...]) -> bool:
     return False
 
 
-_MONTHS = (
-    "january february march april may june july august september october november december "
-    "jan feb mar apr jun jul aug sep sept oct nov dec"
-).split()
-_DATE_WORDS = frozenset(
-    _MONTHS
-    + "monday tuesday wednesday thursday friday saturday sunday mon tue tues wed thu thurs fri sat "
-    "sun am pm a.m p.m utc gmt bst cet est edt pst et updated published posted last modified on "
-    "at of the".split()
-)
-_DATE_TOKEN = re.compile(r"[A-Za-z.]+|\d+(?:st|nd|rd|th)?|\d{1,2}:\d{2}")
 _NORM = re.compile(r"[^\w]+")
 _NORM_LINES = re.compile(r"[^\w\n]+")
 # Non-word characters outside Latin-1 that news text is full of (quotes, dashes, ellipsis).
@@ -194,12 +191,15 @@ def _word_counts(text: str, keep: list[int], texts: list[str]) -> list[int]:
     try:
         marks = text.encode("latin-1").translate(_LATIN1_SPACES).split(b"\n")
     except UnicodeEncodeError:
-        return [len(body.split(None, 41)) for body in texts]
+        if _DENSE.search(text) is None:
+            return [len(body.split(None, 41)) for body in texts]
+        return [len(body.split(None, 41)) + len(_DENSE.findall(body)) // 2 for body in texts]
     return [marks[k].count(b" x") + marks[k].startswith(b"x") for k in keep]
 
 
-def _line_table(text: str, low: str) -> _LineTable:
-    """The non-blank lines of ``text`` (``low``: ``text.lower()``)."""
+def _line_table(text: str, low: str, paragraphs: frozenset[int] = frozenset()) -> _LineTable:
+    """The non-blank lines of ``text`` (``low``: ``text.lower()``; both ``as_lf``; ``paragraphs``:
+    offsets of paragraph separators, each a block break like a blank line)."""
     raws = text.split("\n")
     bodies = [raw.strip() for raw in raws]  # same whitespace as str.isspace
     keep = [k for k, body in enumerate(bodies) if body]
@@ -208,7 +208,8 @@ def _line_table(text: str, low: str) -> _LineTable:
     texts = [bodies[k] for k in keep]
     ends = [a + len(body) for a, body in zip(starts, texts)]
     # A new block starts after each run of blank lines (not before the first line).
-    blocks = list(accumulate([k - prev > 1 for prev, k in zip(keep, keep[1:])], initial=0)) if keep else []
+    blocks = list(accumulate([k - prev > 1 or offsets[k] + k - 1 in paragraphs for prev, k in zip(keep, keep[1:])],
+                             initial=0)) if keep else []
     words = _word_counts(text, keep, texts)
     punct = [body.endswith(_TERMINAL) for body in texts]
     mapped, squeezed_text = _mapped(low)
@@ -232,29 +233,10 @@ class _Line:
 
 def _lines(text: str) -> list[_Line]:
     """The non-blank lines of ``text`` one object each (for tests and debugging)."""
-    t = _line_table(text, text.lower())
+    paragraphs, text = paragraph_breaks(text), as_lf(text)
+    t = _line_table(text, text.lower(), paragraphs)
     return [_Line(t.starts[k], t.ends[k], t.texts[k], t.blocks[k], t.norm(k), min(t.words[k], 42))
             for k in range(len(t.texts))]
-
-
-def is_date_line(line: str) -> bool:
-    # Tokens are read lazily: prose fails on its first non-date word, without tokenizing the rest.
-    has_anchor = has_digit = False
-    n = 0
-    for m in _DATE_TOKEN.finditer(line):
-        tok = m.group()
-        n += 1
-        if n > 12:
-            return False
-        low = tok.lower().rstrip(".")
-        if low in _DATE_WORDS:
-            has_anchor = has_anchor or low in _MONTHS
-        elif tok[0].isdigit():
-            has_digit = True
-            has_anchor = has_anchor or (len(tok) == 4 and tok.isdigit())
-        else:
-            return False
-    return has_anchor and has_digit  # "May" or "Monday" alone is not a page date
 
 
 def _repeated(lines: _LineTable) -> set[int]:
@@ -313,8 +295,9 @@ def _repeated(lines: _LineTable) -> set[int]:
 
 def find_junk(text: str) -> list[JunkSpan]:
     """Spans of ``text`` to leave out of summaries, sorted, one per junk line."""
+    paragraphs, text = paragraph_breaks(text), as_lf(text)  # same offsets, every line break "\n"
     low = text.lower()
-    lines = _line_table(text, low)
+    lines = _line_table(text, low, paragraphs)
     starts, texts, words, punct, blocks = lines.starts, lines.texts, lines.words, lines.punct, lines.blocks
     n = len(texts)
     reasons: dict[int, str] = {}
@@ -373,7 +356,11 @@ def find_junk(text: str) -> list[JunkSpan]:
                 for j in block:
                     mark(j, "headline_list")
 
-    # Short unpunctuated fragments outside the body; the first such line may be the title.
+    # Short unpunctuated fragments outside the body; the first such line may be the title. A
+    # text without a body line (a note, a list, one sentence, or a script whose lines cleaning
+    # cannot measure) has no outside: marking by position would leave nothing of it.
+    if last_body < 0:
+        first_body, last_body = 0, n - 1
     title_seen = False
     for i in range(first_body):
         if i in reasons:
@@ -393,7 +380,7 @@ def find_junk(text: str) -> list[JunkSpan]:
 def _line_spans(text: str):
     """Trimmed ``(start, end)`` of each non-blank line, lazily (same lines as ``_lines``)."""
     pos = 0
-    for raw in text.split("\n"):
+    for raw in as_lf(text).split("\n"):
         body = raw.strip()
         if body:
             a = pos + len(raw) - len(raw.lstrip())

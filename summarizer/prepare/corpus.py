@@ -96,6 +96,20 @@ def split_around_junk(text: str, junk: list[JunkSpan]) -> list[tuple[int, int]]:
     return spans
 
 
+def require_content(corpus: Corpus) -> None:
+    """Raise an InputError saying why when cleaning left nothing to summarize: an empty summary
+    must not pass for a result."""
+    if any(s.junk is None for ss in corpus.sentences.values() for s in ss):
+        return
+    reasons: dict[str, int] = {}
+    for spans in corpus.junk.values():
+        for j in spans:
+            reasons[j.reason] = reasons.get(j.reason, 0) + 1
+    why = ", ".join(f"{r} ({n} line{'s' if n > 1 else ''})" for r, n in sorted(reasons.items(), key=lambda x: -x[1]))
+    raise InputError(f"nothing to summarize: cleaning took every line for page clutter, not article text "
+                     f"({why}); /v1/analysis shows each span and why", field="documents")
+
+
 class _StageProgress:
     """``prepare`` progress over ``stages`` passes through ``n`` texts, reported about 50 times a
     pass (a report per text would cost more than some stages' work)."""

@@ -9,7 +9,12 @@ sentence with surrounding whitespace trimmed. Rules, in order:
   puts headlines, captions and bylines on their own lines without final punctuation;
 * ``.``, ``!``, ``?``, ``…`` (plus closing quotes/brackets) followed by whitespace end a sentence,
   unless the word before is a known abbreviation (Mr., Feb., U.S.), a single initial, or the next
-  word starts in lower case.
+  word starts in lower case; so do the danda (``।``, ``॥``), the Arabic question mark (``؟``) and
+  the Urdu full stop (``۔``);
+* the CJK full stops ``。！？｡`` (plus closing brackets) end a sentence with or without whitespace
+  after them (those scripts put none);
+* every newline convention counts (``\r\n``, ``\r``, U+2028; U+2029 as a blank line): boundaries
+  are found in ``newlines.as_lf(text)``, which has the same offsets.
 
 Candidate boundaries come from one compiled regex over the whole text, so the cost is linear and
 the Python work is per sentence, not per character.
@@ -18,6 +23,8 @@ the Python work is per sentence, not per character.
 from __future__ import annotations
 
 import re
+
+from .newlines import as_lf, paragraph_breaks
 
 ABBREVIATIONS = frozenset(
     """
@@ -33,7 +40,8 @@ ABBREVIATIONS = frozenset(
 # The leading lookahead changes nothing it matches, but lets ``re`` skip to candidate characters
 # with a fast character-set scan (about a quarter less time).
 _CANDIDATE = re.compile(
-    r"""(?=[.!?…\n])(?:[.!?…]+["'”’»)\]]*(?=\s)|\n[ \t\r\f\v]*(?:\n[ \t\r\f\v]*)*)(?:(?=\s*(\S)))?"""
+    r"""(?=[.!?…\n。！？｡।॥؟۔])(?:[.!?…।॥؟۔]+["'”’»)\]]*(?=\s)|[。！？｡]+[」』】）》〉"”’]*"""
+    r"""|\n[ \t\r\f\v]*(?:\n[ \t\r\f\v]*)*)(?:(?=\s*(\S)))?"""
 )
 # The word before a dot runs back to whitespace or an opening quote/bracket: those become spaces
 # so that one ``rsplit`` finds it (a regex search here cost a scan from every start position).
@@ -66,14 +74,15 @@ def _is_abbreviation(text: str, dot: int) -> bool:
 
 def sentence_boundaries(text: str) -> list[int]:
     """Positions (exclusive ends) where a sentence stops, before trimming."""
+    paragraphs, text = paragraph_breaks(text), as_lf(text)
     cuts: list[int] = []
     append = cuts.append
     for m in _CANDIDATE.finditer(text):
         s, e = m.span()
         nxt = m.group(1)
         if text[s] == "\n":
-            if text.count("\n", s, e) >= 2:
-                append(s)  # blank line: paragraph break
+            if text.count("\n", s, e) >= 2 or paragraphs and any(i in paragraphs for i in range(s, e)):
+                append(s)  # blank line or paragraph separator: paragraph break
                 continue
             if not nxt:
                 continue

@@ -135,7 +135,7 @@ def create_app(settings: Optional[Settings] = None) -> FastAPI:
 
     @app.get("/metrics", tags=["ops"], response_class=Response)
     async def metrics_endpoint() -> Response:
-        return Response(metrics.render(svc.store.count_by_status, svc.store.queue_stats),
+        return Response(await metrics.render_off_loop(svc.store.count_by_status, svc.store.queue_stats),
                         media_type=metrics.content_type)
 
     if STATIC_DIR.is_dir():  # the web page (built on another branch); after the routes so it never shadows them

@@ -17,6 +17,7 @@ import uuid
 
 from pythonjsonlogger.json import JsonFormatter
 
+from ..redact import redact
 from .prometheus import Metrics
 
 request_id_var: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
@@ -31,10 +32,18 @@ class _RequestIdFilter(logging.Filter):
         return True
 
 
+class RedactingJsonFormatter(JsonFormatter):
+    """JSON lines with credentials in URLs masked: the last line of defence for messages, extras
+    and tracebacks alike (an exception's text may quote a URL from anywhere)."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return redact(super().format(record))
+
+
 def setup_logging(level: int = logging.INFO) -> None:
     """One JSON object per line on stderr, for our loggers and uvicorn's."""
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(JsonFormatter("{asctime}{levelname}{name}{message}{request_id}", style="{",
+    handler.setFormatter(RedactingJsonFormatter("{asctime}{levelname}{name}{message}{request_id}", style="{",
                                        rename_fields={"asctime": "time", "levelname": "level", "name": "logger"}))
     handler.addFilter(_RequestIdFilter())
     for name in ("summarizer", "uvicorn", "uvicorn.error"):

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Callable, Optional
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
 
 _LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300)
+#: Every other method a client sends is counted as "other": labels come from a fixed set, never
+#: from the request, so no client can grow the registry (each label set lives for the process).
+METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"})
+OTHER = "other"
 
 
 class Metrics:
@@ -30,6 +35,8 @@ class Metrics:
         self.tokens = Counter("summarizer_tokens", "Tokens by kind (from result stats)", ["backend", "kind"], registry=r)
 
     def observe_request(self, method: str, route: str, status: int, seconds: float) -> None:
+        """``route`` must be a route template or another fixed name (the middleware's job)."""
+        method = method if method in METHODS else OTHER
         self.requests.labels(method, route, str(status)).inc()
         self.latency.labels(method, route).observe(seconds)
 
@@ -51,3 +58,9 @@ class Metrics:
         for name, n in (queue_stats() if queue_stats else {}).items():
             self.queue.labels(name).set(n)
         return generate_latest(self.registry)
+
+    async def render_off_loop(self, job_counts: Callable[[], dict[str, int]],
+                              queue_stats: Optional[Callable[[], dict[str, int]]] = None) -> bytes:
+        """``render`` in a worker thread: the counts are database queries, and neither they nor the
+        text rendering may hold up other requests (the registry and the stores are thread-safe)."""
+        return await asyncio.to_thread(self.render, job_counts, queue_stats)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import json
-from typing import Literal
+import logging
+from typing import Literal, Optional
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
@@ -26,6 +27,7 @@ from .middleware import error_body
 from .schemas import (ERROR_RESPONSES, BackendsView, CancelView, CitationRequest, ErrorBody, JobCreated, JobView,
                       SummaryRequest, check_citation_request, check_request, stored_documents)
 
+log = logging.getLogger("summarizer.service")
 router = APIRouter(prefix="/v1", dependencies=[Depends(owner_of)], responses=ERROR_RESPONSES)
 Format = Literal["json", "markdown"]
 _RESULT_DOC = {200: {"description": "result contract v1 (JSON) or Markdown",
@@ -47,14 +49,44 @@ def _job_view(job: js.Job) -> dict:
             "created_at": job.created_at, "updated_at": job.updated_at}
 
 
+#: nginx's code for "client closed request": only ever seen in the access log, as nobody is left to read it.
+CLIENT_CLOSED = 499
+
+
+async def _client_gone(request: Request) -> None:
+    """Return when the client disconnects. The body is already read, so the next message the
+    server has for this request is ``http.disconnect``."""
+    while (await request.receive())["type"] != "http.disconnect":
+        pass
+
+
+async def _unless_client_leaves(request: Request, work) -> tuple[bool, object]:
+    """Run ``work`` (a coroutine) unless the client leaves first; then cancel it, so that no more
+    LLM calls are made for nobody. Returns (finished, result)."""
+    task, gone = asyncio.ensure_future(work), asyncio.ensure_future(_client_gone(request))
+    try:
+        await asyncio.wait({task, gone}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for t in (task, gone):
+            if not t.done():
+                t.cancel()
+        await asyncio.gather(task, gone, return_exceptions=True)
+    return (False, None) if task.cancelled() else (True, task.result())
+
+
 @router.post("/summaries", responses=_RESULT_DOC, summary="Summarize documents (synchronous)")
 async def create_summary(body: SummaryRequest, request: Request, format: Format = "json") -> Response:
     svc = _state(request)
     documents = check_request(body, svc.settings)
     backend = await svc.pool.get(body.options)
-    result = jsonable(await summarize(documents, body.options, svc.settings, backend=backend))
-    svc.metrics.observe_result(result)
-    return _render(result, format)
+    finished, result = await _unless_client_leaves(
+        request, summarize(documents, body.options, svc.settings, backend=backend))
+    if not finished:
+        log.info("client disconnected; the run was cancelled")
+        return Response(status_code=CLIENT_CLOSED)
+    data = jsonable(result)
+    svc.metrics.observe_result(data)
+    return _render(data, format)
 
 
 @router.post("/citations", summary="Verified citations for a summary written elsewhere",
@@ -70,11 +102,31 @@ async def create_citations(body: CitationRequest, request: Request, format: Form
     return JSONResponse(report_json(report))
 
 
-@router.post("/jobs", status_code=202, response_model=JobCreated, summary="Start a summary job")
+#: Seconds a client is asked to wait when the queue is full (jobs take seconds to minutes).
+QUEUE_RETRY_AFTER = 10
+
+
+def _queue_full(svc) -> Optional[JSONResponse]:
+    """A 429 when ``SUMMARIZER_MAX_QUEUED_JOBS`` jobs already wait (counted in the store, so across
+    processes): accepted work is stored and kept, so unbounded acceptance only defers the failure."""
+    limit = svc.settings.max_queued_jobs
+    queued = svc.store.count_by_status().get(js.QUEUED, 0)
+    if queued < limit:
+        return None
+    body = error_body("queue_full", f"{queued} jobs are waiting; the limit is {limit}. "
+                                    f"Retry after {QUEUE_RETRY_AFTER} s")
+    return JSONResponse(body, status_code=429, headers={"Retry-After": str(QUEUE_RETRY_AFTER)})
+
+
+@router.post("/jobs", status_code=202, response_model=JobCreated, summary="Start a summary job",
+             responses={429: {"model": ErrorBody, "description": "too many jobs queued; see Retry-After"}})
 async def create_job(body: SummaryRequest, request: Request, owner: str = Depends(owner_of)) -> JSONResponse:
     svc = _state(request)
     documents = check_request(body, svc.settings)
     svc.pool.resolve(body.options)  # unknown backend: 422 now, not a failed job later
+    full = _queue_full(svc)
+    if full is not None:
+        return full
     job = svc.store.create(owner, stored_documents(documents), body.options.model_dump(mode="json"))
     svc.runner.submit(job.id)  # after the commit: 202 means the input is stored
     base = f"/v1/jobs/{job.id}"

@@ -195,7 +195,7 @@ def _make_handler(server: FakeOpenAIServer) -> type[BaseHTTPRequestHandler]:
             self.wfile.write(data)
 
         def do_GET(self) -> None:
-            if self.path.rstrip("/") == "/v1/models":
+            if self.path.split("?")[0].rstrip("/") == "/v1/models":
                 with server._lock:
                     server.model_list_calls += 1
                 if server.api_key is not None and self.headers.get("Authorization") != f"Bearer {server.api_key}":
@@ -208,7 +208,7 @@ def _make_handler(server: FakeOpenAIServer) -> type[BaseHTTPRequestHandler]:
         def do_POST(self) -> None:
             length = int(self.headers.get("Content-Length") or 0)
             raw = self.rfile.read(length)
-            if self.path.rstrip("/") != "/v1/chat/completions":
+            if self.path.split("?")[0].rstrip("/") != "/v1/chat/completions":  # a query string is allowed
                 self._send(404, '{"error": {"message": "not found"}}')
                 return
             try:

@@ -80,3 +80,10 @@ def test_decimal_numbers_and_ellipsis_inside_sentence():
 def test_empty_and_whitespace_text_give_no_sentences():
     assert split_sentences("") == []
     assert split_sentences(" \r\n\t \n") == []
+
+
+def test_cjk_and_indic_sentence_ends():
+    text = "市政府宣布了新计划。该计划包括四条线路！你同意吗？「好的。」最后一句\nनया बजट मंजूर किया। कुल बजट बड़ा है॥ هل ستكفي؟ نعم."
+    assert [text[a:b] for a, b in split_sentences(text)] == [
+        "市政府宣布了新计划。", "该计划包括四条线路！", "你同意吗？", "「好的。」", "最后一句",
+        "नया बजट मंजूर किया।", "कुल बजट बड़ा है॥", "هل ستكفي؟", "نعم."]
