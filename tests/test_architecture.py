@@ -127,7 +127,6 @@ def test_files_stay_small():
     assert big == {}
 
 
-@pytest.mark.xfail(reason="TEMPORARY: fixed by branches being merged", strict=False)
 def test_functions_stay_short_or_say_why():
     """A longer function must say why in a comment on its first lines ("# long: ...")."""
     long = []

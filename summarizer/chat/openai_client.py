@@ -100,6 +100,23 @@ def with_schema_in_system_prompt(messages: list[dict[str, str]], schema: dict[st
     return out
 
 
+def _checked_url(base_url: str, max_concurrency: int, structured_mode: Optional[str]) -> httpx.URL:
+    """The endpoint's URL, once the client's settings are known to be usable (else ConfigError)."""
+    if not base_url:
+        raise ConfigError("no LLM endpoint configured: set SUMMARIZER_BASE_URL")
+    try:
+        url = httpx.URL(base_url)
+    except httpx.InvalidURL as exc:
+        raise ConfigError(f"SUMMARIZER_BASE_URL {redact_url(base_url)!r} is not a valid URL: {exc}") from exc
+    if url.scheme not in ("http", "https") or not url.host:
+        raise ConfigError(f"SUMMARIZER_BASE_URL must look like http://host:port/v1, got {redact_url(base_url)!r}")
+    if max_concurrency < 1:
+        raise ConfigError(f"SUMMARIZER_MAX_CONCURRENCY must be >= 1, got {max_concurrency}")
+    if structured_mode is not None and structured_mode not in _MODES:
+        raise ConfigError(f"unknown structured mode {structured_mode!r}; known: {', '.join(_MODES)}")
+    return url
+
+
 class OpenAIChatModel(ChatModel):
     """A ``ChatModel`` over an OpenAI-compatible HTTP endpoint."""
 
@@ -121,18 +138,7 @@ class OpenAIChatModel(ChatModel):
         endpoint_check: Optional[Callable[[], Awaitable[None]]] = None,
         limit: Optional[ConcurrencyLimit] = None,
     ) -> None:
-        if not base_url:
-            raise ConfigError("no LLM endpoint configured: set SUMMARIZER_BASE_URL")
-        try:
-            url = httpx.URL(base_url)
-        except httpx.InvalidURL as exc:
-            raise ConfigError(f"SUMMARIZER_BASE_URL {redact_url(base_url)!r} is not a valid URL: {exc}") from exc
-        if url.scheme not in ("http", "https") or not url.host:
-            raise ConfigError(f"SUMMARIZER_BASE_URL must look like http://host:port/v1, got {redact_url(base_url)!r}")
-        if max_concurrency < 1:
-            raise ConfigError(f"SUMMARIZER_MAX_CONCURRENCY must be >= 1, got {max_concurrency}")
-        if structured_mode is not None and structured_mode not in _MODES:
-            raise ConfigError(f"unknown structured mode {structured_mode!r}; known: {', '.join(_MODES)}")
+        url = _checked_url(base_url, max_concurrency, structured_mode)
         self.base_url = base_url.rstrip("/")
         #: The endpoint as messages show it: without userinfo and query string (they may hold secrets).
         self.shown_url = redact_url(self.base_url)

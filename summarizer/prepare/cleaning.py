@@ -298,25 +298,33 @@ def find_junk(text: str) -> list[JunkSpan]:
     paragraphs, text = paragraph_breaks(text), as_lf(text)  # same offsets, every line break "\n"
     low = text.lower()
     lines = _line_table(text, low, paragraphs)
-    starts, texts, words, punct, blocks = lines.starts, lines.texts, lines.words, lines.punct, lines.blocks
-    n = len(texts)
+    n = len(lines.texts)
     reasons: dict[int, str] = {}
     mark = reasons.setdefault  # the first reason given to a line stays
 
-    content = [w >= 10 and p for w, p in zip(words, punct)]  # body paragraphs: long, prose-like
+    content = [w >= 10 and p for w, p in zip(lines.words, lines.punct)]  # body: long, prose-like
     first_body = content.index(True) if True in content else n
     last_body = n - 1 - content[::-1].index(True) if True in content else -1
-
     # Blocks are runs of consecutive lines: block number -> range of its lines.
-    firsts = [k for k in range(1, n) if blocks[k] != blocks[k - 1]]
+    firsts = [k for k in range(1, n) if lines.blocks[k] != lines.blocks[k - 1]]
     members = [range(a, b) for a, b in zip([0] + firsts, firsts + [n])] if n else []
 
+    _mark_lines(text, low, lines, members, content, mark)
+    # Repeated lines: duplicated titles, captions or pull quotes next to what they copy.
+    for i in sorted(_repeated(lines)):
+        mark(i, "repeated")
+    _mark_headline_lists(lines, members, first_body, mark)
+    _mark_fragments(lines, first_body, last_body, reasons, mark)
+    return [JunkSpan(lines.starts[i], lines.ends[i], r) for i, r in sorted(reasons.items())]
+
+
+def _mark_lines(text: str, low: str, lines, members: list[range], content: list[bool], mark) -> None:
+    """Line by line: page dates, navigation, embed labels, disclaimers, credit and caption blocks."""
+    starts, ends, blocks = lines.starts, lines.ends, lines.blocks
     # Lines that may match the case-insensitive regex searches (see ``_DISCLAIMER_KEYS``).
     unfiltered = _no_keyword_filter(text, low)
-    ends = lines.ends
-    may_disclaim = range(n) if unfiltered else _lines_with(low, starts, ends, _DISCLAIMER_KEYS)
-
-    for i, (line, w, p, sq) in enumerate(zip(texts, words, punct, lines.squeezed)):
+    may_disclaim = range(len(lines.texts)) if unfiltered else _lines_with(low, starts, ends, _DISCLAIMER_KEYS)
+    for i, (line, w, p, sq) in enumerate(zip(lines.texts, lines.words, lines.punct, lines.squeezed)):
         # A date line has a digit (\d: a word character, so its squeezed form has it too, and
         # it is no letter, also for ``bytes.isalpha``, which is false outside ASCII).
         if not sq.isalpha() and is_date_line(line):
@@ -345,20 +353,21 @@ def find_junk(text: str) -> list[JunkSpan]:
                 for j in block:
                     mark(j, "credit")
 
-    # Repeated lines: duplicated titles, captions or pull quotes next to what they copy.
-    for i in sorted(_repeated(lines)):
-        mark(i, "repeated")
 
-    # Stacked unpunctuated short lines in the body: teaser headline lists.
+def _mark_headline_lists(lines, members: list[range], first_body: int, mark) -> None:
+    """Stacked unpunctuated short lines in the body: teaser headline lists."""
     for block in members:
         if len(block) >= 2 and block[0] > first_body:
-            if all(not punct[j] and 3 <= words[j] <= 25 for j in block):
+            if all(not lines.punct[j] and 3 <= lines.words[j] <= 25 for j in block):
                 for j in block:
                     mark(j, "headline_list")
 
-    # Short unpunctuated fragments outside the body; the first such line may be the title. A
-    # text without a body line (a note, a list, one sentence, or a script whose lines cleaning
-    # cannot measure) has no outside: marking by position would leave nothing of it.
+
+def _mark_fragments(lines, first_body: int, last_body: int, reasons: dict[int, str], mark) -> None:
+    """Short unpunctuated fragments outside the body; the first such line may be the title. A
+    text without a body line (a note, a list, one sentence, or a script whose lines cleaning
+    cannot measure) has no outside: marking by position would leave nothing of it."""
+    words, punct, n = lines.words, lines.punct, len(lines.texts)
     if last_body < 0:
         first_body, last_body = 0, n - 1
     title_seen = False
@@ -373,8 +382,6 @@ def find_junk(text: str) -> list[JunkSpan]:
     for i in range(last_body + 1, n):
         if words[i] < 8 and not (punct[i] and words[i] >= 5):
             mark(i, "fragment")
-
-    return [JunkSpan(starts[i], ends[i], r) for i, r in sorted(reasons.items())]
 
 
 def _line_spans(text: str):
