@@ -12,7 +12,7 @@ Why a launcher instead of ``python -m llama_cpp.server``:
   ``ldtilecfg`` and kill the server on the first completion. llama-cpp-python's server has no
   flag for this, so the launcher makes ``llama_model_default_params`` hand out params with the
   field cleared before the server loads the model.
-* On Linux the child asks the kernel to SIGTERM it when its parent dies (``PR_SET_PDEATHSIG``),
+* On Linux the child asks the kernel to SIGKILL it when its parent dies (``PR_SET_PDEATHSIG``),
   so a killed CLI or API process never leaves a model server behind. Done here rather than in
   ``preexec_fn``, which is unsafe in a threaded parent (the API server runs SQLite in threads).
 """
@@ -30,7 +30,9 @@ def die_with_parent(parent_pid: int) -> None:
     import signal
 
     try:
-        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+        # SIGKILL, not SIGTERM: on SIGTERM the server first finishes the completion in progress
+        # (uvicorn's graceful shutdown), which can keep an orphan busy for minutes.
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
     except (OSError, AttributeError):
         return  # not fatal: atexit and __aexit__ still stop the server
     if os.getppid() != parent_pid:
