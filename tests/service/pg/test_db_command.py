@@ -31,7 +31,7 @@ def test_processes_refuse_an_unupgraded_database_then_upgrade_fixes_it(postgres)
         proc = _run(url, *args)
         assert proc.returncode == 3, proc.stderr
         lines = [ln for ln in proc.stderr.splitlines() if ln.strip()]
-        assert lines[-1].startswith("summarizer: error: the database at postgresql://postgres@127.0.0.1:")
+        assert lines[-1].startswith("summarizer: error: the database at postgresql://***@127.0.0.1:")
         assert lines[-1].endswith("has no summarizer schema: run `summarizer db upgrade`")
         assert "Traceback" not in proc.stderr
     status = _run(url, "db", "status")
@@ -63,4 +63,4 @@ def test_a_password_in_the_url_is_never_printed(postgres):
     proc = _run(bad, "db", "upgrade")
     assert proc.returncode == 3
     assert "s3cret" not in proc.stderr + proc.stdout
-    assert "postgres:***@127.0.0.1" in proc.stderr
+    assert "postgresql://***@127.0.0.1" in proc.stderr
