@@ -18,6 +18,7 @@ from .contract.assemble import assemble
 from .contract.documents import Document
 from .contract.result import SummaryResult
 from .prepare.corpus import prepare
+from .prepare.gcpause import gc_paused
 from .progress import Progress, no_progress
 
 
@@ -44,6 +45,7 @@ async def summarize(
     finally:
         if own:
             await backend.aclose()
-    result = assemble(corpus, draft, backend.name, time.perf_counter() - started)
+    with gc_paused():  # a large result, all of it kept: see prepare/gcpause.py
+        result = assemble(corpus, draft, backend.name, time.perf_counter() - started)
     progress("done", {"seconds": result.stats.seconds})
     return result
