@@ -178,11 +178,11 @@ def source_summaries(corpus: Corpus, m: UnitMatrix, k: int, progress: Progress, 
     sents, units, sizes = source_candidates(corpus, eligible)
     rows = np.fromiter((m.row_of[u.id] for u in units), dtype=np.int64, count=len(units))
     picks, unsure = batched_mmr(source_scores(m, rows, sizes), k, _LAMBDA, _MAX_SIMILAR)
-    texts, exact, memo = corpus.texts, m.exact(), PickMemo()
+    texts, memo = corpus.texts, PickMemo()
     out: dict[str, list[Sentence]] = {}
     for n, doc in enumerate(corpus.documents):
         if unsure[n]:  # a near tie: pick by the definition
-            out[doc.id] = pick_source_sentences(corpus, doc.id, exact, k, memo)
+            out[doc.id] = pick_source_sentences(corpus, doc.id, m.exact(), k, memo)
         else:
             out[doc.id] = [_sentence(texts, sents[i], units[i], lead=True) for i in sorted(picks[n])]
         progress("summarize_source", {"source_id": doc.id, "done": n + 1, "total": len(corpus.documents)})

@@ -18,7 +18,7 @@ from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from itertools import chain, count
-from typing import Callable, Iterator, Sequence
+from typing import Callable, Iterator, Optional, Sequence
 
 import numpy as np
 
@@ -43,9 +43,13 @@ class UnitMatrix:
     words: WordLists  # row -> content words, in order
     df: np.ndarray  # word id -> rows holding it
     _exact: dict[int, dict[str, float]] = field(default_factory=dict)
+    _exact_view: Optional["ExactVectors"] = None
 
     def exact(self) -> "ExactVectors":
-        return ExactVectors(self)
+        """The definition's vectors (``unit_vectors``), built on demand: only near ties need them."""
+        if self._exact_view is None:
+            self._exact_view = ExactVectors(self)
+        return self._exact_view
 
     def entries(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """The entries of ``rows``, concatenated: (position in ``rows``, word id, weight)."""

@@ -85,7 +85,10 @@ def content_word_ids(corpus: Corpus, sentences: Sequence[SourceSentence]) -> Wor
     sizes = pw.start[group + 1] - pw.start[group]
     owner = np.repeat(np.arange(n), sizes)
     ids = pw.ids[np.arange(len(owner)) + np.repeat(pw.start[group] - (np.cumsum(sizes) - sizes), sizes)]
-    content = np.fromiter((w not in STOPWORDS and not w.isdigit() for w in pw.vocab), dtype=bool, count=len(pw.vocab))
+    content = pw.derived.get("content_words")
+    if content is None:  # which words of the vocabulary ``content_words`` keeps
+        content = pw.derived["content_words"] = np.fromiter(
+            (w not in STOPWORDS and not w.isdigit() for w in pw.vocab), dtype=bool, count=len(pw.vocab))
     keep = content[ids]
     lengths = np.bincount(owner[keep], minlength=n)
     return WordLists(pw.vocab, np.concatenate(([0], np.cumsum(lengths))), ids[keep], group)

@@ -17,7 +17,7 @@ still shares its words with the clean copy. The MinHash/LSH/Jaccard machinery is
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import count, repeat
 from typing import Optional, Sequence
 
@@ -141,6 +141,8 @@ class PassageWords:
     group: np.ndarray  # passage -> its group
     start: np.ndarray  # group g's words are ids[start[g] : start[g + 1]]
     ids: np.ndarray  # word ids, group after group, in text order
+    #: Arrays derived from the above by their users (a per-word mask, say), kept for the next one.
+    derived: dict[str, np.ndarray] = field(default_factory=dict, compare=False, repr=False)
 
     def words(self, passage: int) -> list[str]:
         """``normalized_words`` of the passage."""

@@ -6,13 +6,14 @@ import asyncio
 import json
 from typing import Literal
 
+import pydantic_core
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from sse_starlette.sse import EventSourceResponse
 
 from .. import backends
 from ..config.options import SummaryOptions
-from ..contract.result import SummaryResult, jsonable
+from ..contract.result import SummaryResult
 from ..errors import JobNotReady
 from ..io.render import to_markdown
 from ..pipeline import summarize
@@ -50,9 +51,13 @@ async def create_summary(body: SummaryRequest, request: Request, format: Format 
     svc = _state(request)
     documents = check_request(body, svc.settings)
     backend = await svc.pool.get(body.options)
-    result = jsonable(await summarize(documents, body.options, svc.settings, backend=backend))
-    svc.metrics.observe_result(result)
-    return _render(result, format)
+    result = await summarize(documents, body.options, svc.settings, backend=backend)
+    svc.metrics.observe_result({"stats": result.stats.model_dump()})
+    if format == "markdown":
+        return PlainTextResponse(to_markdown(result), media_type="text/markdown")
+    # The model straight to JSON bytes (what JSONResponse would send for jsonable(result)), not
+    # through a dict and json.dumps.
+    return Response(pydantic_core.to_json(result), media_type="application/json")
 
 
 @router.post("/jobs", status_code=202, response_model=JobCreated, summary="Start a summary job")
