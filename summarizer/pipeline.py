@@ -1,12 +1,11 @@
 """The one summarization pipeline, shared by the CLI, the REST API and the eval harness.
 
-prepare (pure, in a worker thread) -> backend.summarize (async, LLM calls) -> enforce citations and
+prepare (pure; in a worker thread unless the input is small, see ``cpu.py``) -> backend.summarize (async, LLM calls) -> enforce citations and
 assemble result contract v1 (``contract/assemble.py``). Nothing here knows about files, HTTP or databases.
 """
 
 from __future__ import annotations
 
-import asyncio
 import time
 from typing import Optional, Sequence
 
@@ -17,6 +16,7 @@ from .config.settings import Settings
 from .contract.assemble import assemble
 from .contract.documents import Document
 from .contract.result import SummaryResult
+from .cpu import run_cpu_bound
 from .prepare.corpus import prepare
 from .prepare.gcpause import gc_paused
 from .progress import Progress, no_progress
@@ -34,9 +34,8 @@ async def summarize(
     settings = settings or Settings()
     started = time.perf_counter()
     progress("start", {"documents": len(documents)})
-    corpus = await asyncio.to_thread(
-        prepare, documents, options.encoding, options.dedup_threshold, progress
-    )
+    chars = sum(len(d.text) for d in documents)
+    corpus = await run_cpu_bound(chars, prepare, documents, options.encoding, options.dedup_threshold, progress)
     own = backend is None
     if backend is None:
         backend = backends.create(resolve(settings, options).backend, settings, options)

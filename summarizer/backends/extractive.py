@@ -9,7 +9,6 @@ junk, and nothing that looks like a headline or a fragment.
 
 from __future__ import annotations
 
-import asyncio
 import math
 from typing import Mapping, Optional, Sequence
 
@@ -17,6 +16,7 @@ import numpy as np
 
 from ..config.options import SummaryOptions
 from ..contract.result import Sentence
+from ..cpu import run_cpu_bound
 from ..evidence.citations import cite_unit
 from ..evidence.conflicts import find_conflicts
 from ..evidence.textstats import TfIdf, centroid, content_words_many, cosine
@@ -207,8 +207,9 @@ class ExtractiveBackend:
         return None
 
     async def summarize(self, corpus: Corpus, options: SummaryOptions, progress: Progress) -> Draft:
-        # CPU-bound: keep it off the event loop so a server stays responsive meanwhile.
-        return await asyncio.to_thread(self.summarize_sync, corpus, options, progress)
+        # CPU-bound: off the event loop (so a server stays responsive meanwhile) unless small.
+        chars = sum(map(len, corpus.texts.values()))
+        return await run_cpu_bound(chars, self.summarize_sync, corpus, options, progress)
 
     def summarize_sync(self, corpus: Corpus, options: SummaryOptions, progress: Progress) -> Draft:
         with gc_paused():  # many short-lived, cycle-free objects over a large live corpus
