@@ -86,9 +86,11 @@ def content_word_ids(corpus: Corpus, sentences: Sequence[SourceSentence]) -> Wor
     owner = np.repeat(np.arange(n), sizes)
     ids = pw.ids[np.arange(len(owner)) + np.repeat(pw.start[group] - (np.cumsum(sizes) - sizes), sizes)]
     content = pw.derived.get("content_words")
-    if content is None:  # which words of the vocabulary ``content_words`` keeps
-        content = pw.derived["content_words"] = np.fromiter(
-            (w not in STOPWORDS and not w.isdigit() for w in pw.vocab), dtype=bool, count=len(pw.vocab))
+    if content is None:  # which words of the vocabulary ``content_words`` keeps (C-level maps)
+        n_words = len(pw.vocab)
+        stop = np.fromiter(map(STOPWORDS.__contains__, pw.vocab), dtype=bool, count=n_words)
+        digits = np.fromiter(map(str.isdigit, pw.vocab), dtype=bool, count=n_words)
+        content = pw.derived["content_words"] = ~(stop | digits)
     keep = content[ids]
     lengths = np.bincount(owner[keep], minlength=n)
     return WordLists(pw.vocab, np.concatenate(([0], np.cumsum(lengths))), ids[keep], group)
