@@ -4,7 +4,9 @@
 
 Starts ``python -m summarizer serve`` on a free loopback port with a throw-away job store, then for
 each concurrency level runs that many httpx async clients until ``--requests`` requests are done
-(or ``--seconds`` pass) and prints a Markdown table: requests/s, p50, p99 latency.
+(or ``--seconds`` pass) and prints a Markdown table: requests/s, p50, p99 latency, and the CPU
+time the server process and the client spent per request (Linux: from /proc). On a shared
+machine requests/s moves with the neighbours' load; CPU per request much less.
 """
 
 from __future__ import annotations
@@ -51,6 +53,15 @@ def start_server(workdir: Path) -> tuple[subprocess.Popen, str]:
     raise SystemExit("server did not start")
 
 
+def process_cpu(pid: int) -> float:
+    """CPU seconds (user + system) a process has used so far; NaN where /proc is unavailable."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return float("nan")
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
@@ -92,18 +103,24 @@ def main() -> None:
         proc, url = start_server(Path(tmp))
         try:
             httpx.post(f"{url}/v1/summaries", json=body, timeout=120).raise_for_status()  # warm-up
-            rows = [asyncio.run(run_level(url, body, c, max(args.requests, c), args.seconds)) for c in args.concurrency]
+            rows = []
+            for clients in args.concurrency:
+                server0, client0 = process_cpu(proc.pid), time.process_time()
+                row = asyncio.run(run_level(url, body, clients, max(args.requests, clients), args.seconds))
+                row["server_cpu"] = (process_cpu(proc.pid) - server0) / row["requests"]
+                row["client_cpu"] = (time.process_time() - client0) / row["requests"]
+                rows.append(row)
         finally:
             proc.terminate()
             proc.wait(15)
     chars = sum(len(d["text"]) for d in docs)
     print(f"POST /v1/summaries, {len(docs)} seed documents ({chars} chars), extractive backend, "
           f"1 uvicorn worker, {os.cpu_count()} CPUs, Python {platform.python_version()}\n")
-    print("| clients | requests | errors | requests/s | p50 ms | p99 ms |")
-    print("|---:|---:|---:|---:|---:|---:|")
+    print("| clients | requests | errors | requests/s | p50 ms | p99 ms | server CPU ms/request | client CPU ms/request |")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|")
     for r in rows:
         print(f"| {r['clients']} | {r['requests']} | {r['errors']} | {r['rps']:.1f} | "
-              f"{r['p50'] * 1000:.0f} | {r['p99'] * 1000:.0f} |")
+              f"{r['p50'] * 1000:.0f} | {r['p99'] * 1000:.0f} | {r['server_cpu'] * 1000:.1f} | {r['client_cpu'] * 1000:.1f} |")
 
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
 """The one summarization pipeline, shared by the CLI, the REST API and the eval harness.
 
-prepare (pure, in a worker thread) -> backend.summarize (async, LLM calls) -> enforce citations and
+prepare (pure; in a worker thread unless the input is small, see ``cpu.py``) -> backend.summarize (async, LLM calls) -> enforce citations and
 assemble result contract v1 (``contract/assemble.py``). Nothing here knows about files, HTTP or databases.
 """
 
@@ -17,8 +17,10 @@ from .config.settings import Settings
 from .contract.assemble import assemble
 from .contract.documents import Document
 from .contract.result import SummaryResult
+from .cpu import run_cpu_bound
 from .errors import ConfigError
 from .prepare.corpus import prepare, require_content
+from .prepare.gcpause import gc_paused
 from .progress import Progress, no_progress
 
 
@@ -34,9 +36,8 @@ async def summarize(
     settings = settings or Settings()
     started = time.perf_counter()
     progress("start", {"documents": len(documents)})
-    corpus = await asyncio.to_thread(
-        prepare, documents, options.encoding, options.dedup_threshold, progress
-    )
+    chars = sum(len(d.text) for d in documents)
+    corpus = await run_cpu_bound(chars, prepare, documents, options.encoding, options.dedup_threshold, progress)
     require_content(corpus)  # a clear 422, not a summary without sentences
     own = backend is None
     if backend is None:
@@ -46,7 +47,8 @@ async def summarize(
     finally:
         if own:
             await backend.aclose()
-    result = assemble(corpus, draft, backend.name, time.perf_counter() - started)
+    with gc_paused():  # a large result, all of it kept: see prepare/gcpause.py
+        result = assemble(corpus, draft, backend.name, time.perf_counter() - started)
     progress("done", {"seconds": result.stats.seconds})
     return result
 

@@ -147,3 +147,19 @@ def test_missing_path_and_bad_result_exit_2(tmp_path):
     bad.write_text('{"schema_version": 1}', encoding="utf-8")
     proc = run_cli("verify", str(bad))
     assert proc.returncode == 2 and "bad.json: not a result of schema version 1" in proc.stderr
+
+
+def test_result_json_is_written_as_json_dumps_would_write_it(tmp_path):
+    # The CLI serializes with pydantic-core (several times faster); the bytes must stay those of
+    # ``json.dumps(..., ensure_ascii=False, indent=2)``: escapes, non-ASCII text, empty lists.
+    odd = ("Control \x01 and \x1f chars, a tab\tand a backslash \\ with \"quotes\" appear here today.\n"
+           "Émigrés in Zürich said 漢字 and 😀 were fine on Tuesday in the city.\u2028"
+           "Line separators and \u00a0 spaces count as text for the summary here too.\n")
+    (tmp_path / "odd.txt").write_text(odd, encoding="utf-8")
+    out = tmp_path / "result.json"
+    proc = run_cli("summarize", str(tmp_path / "odd.txt"), "--backend", "extractive", "--quiet", "--out", str(out))
+    assert proc.returncode == 0, proc.stderr
+    written = out.read_bytes()
+    assert written == (json.dumps(json.loads(written), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    stdout = run_cli("summarize", str(tmp_path / "odd.txt"), "--backend", "extractive", "--quiet")
+    assert json.loads(stdout.stdout)["sources"] == json.loads(written)["sources"]

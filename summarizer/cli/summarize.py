@@ -10,11 +10,14 @@ import time
 from pathlib import Path
 
 from ..config.options import SummaryOptions
+from ..config.settings import Settings
+from ..contract.documents import Document
 from ..contract.result import SummaryResult
 from ..errors import SummarizerError
 from ..io.ingest import SUFFIXES, load_documents
 from ..pipeline import summarize
 from ..plugins import load_plugins
+from ..progress import Progress
 from .configure import CliRun, resolve_run
 from .exit_codes import HELP, exit_code_for
 from .output import FORMATS, choose_format, render, terminal_width, write_result
@@ -90,7 +93,7 @@ def run(args: argparse.Namespace) -> int:
         _note_unsupported(skipped)
         record.documents = len(documents)
         with TerminalProgress(enabled=not args.quiet) as progress:
-            result = asyncio.run(summarize(documents, _options(args, config), config.settings, progress))
+            result = run_summary(documents, _options(args, config), config.settings, progress)
         _finish(result, args, config, record)
     except BaseException as exc:
         record.status = exc.code if isinstance(exc, SummarizerError) else (
@@ -101,6 +104,20 @@ def run(args: argparse.Namespace) -> int:
         record.seconds = round(time.time() - record.started, 3)
         _log(record, config)
     return 0
+
+
+def run_summary(documents: list[Document], options: SummaryOptions, settings: Settings,
+                progress: Progress) -> SummaryResult:
+    """``asyncio.run(summarize(...))``, except that the main task does not hold the result: when
+    asyncio.run (3.11) restores the SIGINT handler it formats the repr of that task, result
+    included, which for a large result costs seconds."""
+    results: list[SummaryResult] = []
+
+    async def run() -> None:
+        results.append(await summarize(documents, options, settings, progress))
+
+    asyncio.run(run())
+    return results[0]
 
 
 def _log(record: RunRecord, config: CliRun) -> None:

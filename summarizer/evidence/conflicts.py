@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from itertools import compress
 
 from ..contract.result import Sentence
 from ..prepare.corpus import Corpus
@@ -26,7 +27,8 @@ from .citations import cite, cite_sentence
 from .analysis import analyse
 from .periods import period_conflicts
 from .places import direction_conflicts, figures_conflict
-from .textstats import content_words, numbers, similar_pairs
+from .sentence_scan import holding_digit, holding_year_digits
+from .textstats import content_word_ids, similar_pairs
 
 _YEAR = re.compile(r"\b(19|20)\d{2}\b")
 _MAX_PAIRS = 3
@@ -38,12 +40,29 @@ def _short(text: str, n: int = 140) -> str:
     return text if len(text) <= n else text[: n - 1].rstrip() + "…"
 
 
+def _sentences_with_numbers(corpus: Corpus) -> tuple[list[SourceSentence], list[set[str]]]:
+    """Content sentences stating a number, with their content words (performance only:
+    a sentence states a number exactly when it holds a digit, found for all sentences at once,
+    and the words are the ones dedup found)."""
+    content = [s for ss in corpus.sentences.values() for s in ss if s.junk is None]
+    sents = list(compress(content, holding_digit(corpus, content).tolist()))
+    return sents, content_word_ids(corpus, sents).sets()
+
+
+def _year_mentions(corpus: Corpus) -> Counter:
+    """In how many content sentences each year is mentioned (performance only: only sentences
+    with "19" or "20" and two digits can mention one, found for all sentences at once)."""
+    years: Counter = Counter()
+    content = [s for doc in corpus.documents for s in corpus.sentences[doc.id] if s.junk is None]
+    texts = corpus.texts
+    for s in compress(content, holding_year_digits(corpus, content).tolist()):
+        years.update({int(m.group(0)) for m in _YEAR.finditer(texts[s.source_id][s.start : s.end])})
+    return years
+
+
 def _number_conflicts(corpus: Corpus) -> list[Sentence]:
     texts = corpus.texts
-    sents = [
-        s for ss in corpus.sentences.values() for s in ss if s.junk is None and numbers(texts[s.source_id][s.start : s.end])
-    ]
-    words = [set(content_words(texts[s.source_id][s.start : s.end])) for s in sents]
+    sents, words = _sentences_with_numbers(corpus)
     cap = max(3, min(len(corpus.documents) * 2, MAX_POSTING))
     scored: list[tuple[float, SourceSentence, SourceSentence]] = []
     for i, j, sim in similar_pairs(words, cap, 0.3):
@@ -81,11 +100,7 @@ def _page_date_conflicts(corpus: Corpus) -> list[Sentence]:
                 dated.append((doc.id, j.start, j.end, line, year))
     if not dated:
         return []
-    years: Counter = Counter()
-    for doc in corpus.documents:
-        for s in corpus.sentences[doc.id]:
-            if s.junk is None:
-                years.update({int(m.group(0)) for m in _YEAR.finditer(doc.text[s.start : s.end])})
+    years = _year_mentions(corpus)
     page_years = [d[4] for d in dated if d[4]]
     event_year = years.most_common(1)[0][0] if years else min(page_years, default=0)
     late = [d for d in dated if event_year and d[4] > event_year]

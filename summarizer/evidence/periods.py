@@ -18,6 +18,7 @@ honest approximation for a single story.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 from typing import Optional
 
@@ -25,6 +26,7 @@ from ..contract.result import Sentence
 from ..prepare.corpus import Corpus
 from ..prepare.spans import SourceSentence
 from .citations import cite_sentence
+from .sentence_scan import holding
 
 MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
           "November", "December"]
@@ -36,6 +38,10 @@ _AGE_RE = re.compile(
     re.I,
 )
 GAP_MONTHS = 3
+# What a match of the marker regexes holds: a month name (_MONTH_RE, _START_RE) or "month"
+# (_AGE_RE). Literals that never overlap one another, so ``holding`` applies.
+_MONTH_NAME = re.compile("|".join(MONTHS))
+_MONTH_WORD = re.compile("month", re.I)
 _START_RE = re.compile(r"(?:start|beginning|began|launch)\w*\b[^.]{0,60}?\b(?:on|in)\s+(" + "|".join(MONTHS) + r")\b")
 
 
@@ -56,22 +62,36 @@ def months_in(text: str) -> list[tuple[int, str]]:
     return out
 
 
-def source_markers(corpus: Corpus) -> dict[str, list[Marker]]:
+def _marked_sentences(corpus: Corpus) -> dict[str, list[tuple[SourceSentence, str, bool, bool]]]:
+    """Per source, the content sentences that can hold a time marker: ``(sentence, text, has a
+    month name, has "month")``. Month markers and the start of the story need a month name,
+    ages need "month"; sentences with neither are left out."""
+    content = [s for doc in corpus.documents for s in corpus.sentences[doc.id] if s.junk is None]
+    out: dict[str, list[tuple[SourceSentence, str, bool, bool]]] = {doc.id: [] for doc in corpus.documents}
     texts = corpus.texts
+    named = holding(corpus, content, _MONTH_NAME).tolist()
+    worded = holding(corpus, content, _MONTH_WORD).tolist()
+    for s, name, word in zip(content, named, worded):
+        if name or word:
+            out[s.source_id].append((s, texts[s.source_id][s.start : s.end], name, word))
+    return out
+
+
+def source_markers(corpus: Corpus) -> dict[str, list[Marker]]:
     start_month: Optional[int] = None
-    raw: dict[str, list[tuple[SourceSentence, str]]] = {}
+    raw = _marked_sentences(corpus)
     for doc in corpus.documents:
-        raw[doc.id] = [(s, texts[doc.id][s.start : s.end]) for s in corpus.sentences[doc.id] if s.junk is None]
-        for _, t in raw[doc.id]:
-            m = _START_RE.search(t)
+        for _, t, named, _ in raw[doc.id]:
+            m = _START_RE.search(t) if named else None
             if m and start_month is None:
                 start_month = MONTHS.index(m.group(1)) + 1
     out: dict[str, list[Marker]] = {}
     for sid, sents in raw.items():
         markers = []
-        for s, t in sents:
-            markers += [Marker(month, s, name) for month, name in months_in(t)]
-            for m in _AGE_RE.finditer(t):
+        for s, t, named, worded in sents:
+            if named:
+                markers += [Marker(month, s, name) for month, name in months_in(t)]
+            for m in _AGE_RE.finditer(t) if worded else ():
                 n = m.group(1).lower()
                 months = int(n) if n.isdigit() else _NUMWORDS[n]
                 if start_month is not None:
@@ -80,15 +100,30 @@ def source_markers(corpus: Corpus) -> dict[str, list[Marker]]:
     return out
 
 
+def _nearest_other(latest: dict[str, Marker]) -> dict[str, int]:
+    """For each source, the distance in months from its latest month to the nearest latest month
+    of any *other* source: from a count of sources per month, so linear in the sources."""
+    per_month = Counter(m.month for m in latest.values())
+    out = {}
+    for sid, m in latest.items():
+        per_month[m.month] -= 1  # every source but this one
+        out[sid] = min(abs(m.month - month) for month, n in per_month.items() if n)
+        per_month[m.month] += 1
+    return out
+
+
 def period_conflicts(corpus: Corpus) -> list[Sentence]:
     texts = corpus.texts
     markers = source_markers(corpus)
     latest = {sid: max(ms, key=lambda m: m.month) for sid, ms in markers.items() if ms}
+    if len(latest) < 3:  # a source needs two others with markers to stand apart from
+        return []
+    nearest = _nearest_other(latest)
     out = []
     for sid, m in latest.items():
-        others = {o: om for o, om in latest.items() if o != sid}
-        if len(others) < 2 or min(abs(m.month - om.month) for om in others.values()) < GAP_MONTHS:
+        if nearest[sid] < GAP_MONTHS:
             continue
+        others = {o: om for o, om in latest.items() if o != sid}
         which = ", ".join(f"{o} (“{om.phrase}”)" for o, om in others.items())
         text = (
             f"{sid} may describe a different period: its latest time reference is “{m.phrase}” "

@@ -5,9 +5,16 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from typing import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from itertools import chain, count, repeat
+from operator import add, and_, mul, truediv
+from typing import Callable, Iterable, Iterator, Sequence
 
-from ..prepare.dedup import normalized_words
+import numpy as np
+
+from ..prepare.corpus import Corpus
+from ..prepare.dedup import normalized_keys, normalized_words
+from ..prepare.spans import SourceSentence
 
 STOPWORDS = frozenset(
     """a about above after again against all also am an and any are as at be because been before
@@ -18,11 +25,75 @@ STOPWORDS = frozenset(
     they this those through to too under until up very was we were what when where which while who
     whom why will with would you your yours said says say told according s t""".split()
 )
+_TF = [0.0] + [1 + math.log(c) for c in range(1, 256)]  # TF-IDF's term weight 1 + log(count)
 NUMBER_RE = re.compile(r"\d[\d,.]*\d|\d")
 
 
 def content_words(text: str) -> list[str]:
     return [w for w in normalized_words(text) if w not in STOPWORDS and not w.isdigit()]
+
+
+def content_words_many(texts: Sequence[str]) -> list[list[str]]:
+    """``[content_words(t) for t in texts]``: the words normalized for all texts at once, and the
+    stopword and digit test made once per distinct word."""
+    split = [key.split(" ") if key else [] for key in normalized_keys(texts)]
+    keep = {w for w in set(chain.from_iterable(split)) if w not in STOPWORDS and not w.isdigit()}
+    return [list(filter(keep.__contains__, words)) for words in split]
+
+
+@dataclass(frozen=True)
+class WordLists:
+    """Several texts' content words as ids into ``vocab``: text k's are
+    ``ids[start[k] : start[k + 1]]``, in text order."""
+
+    vocab: list[str]
+    start: np.ndarray
+    ids: np.ndarray
+    same: np.ndarray  # text -> a number shared only by texts known to have the same words
+
+    def words(self, k: int) -> list[str]:
+        return [self.vocab[i] for i in self.ids[self.start[k] : self.start[k + 1]].tolist()]
+
+    def sets(self) -> list[set[str]]:
+        """Each text's words as a set, filled in text order (as ``set(content_words(t))`` is);
+        texts with the same words (``same``) share one set object, so treat them as read-only."""
+        flat, bounds, vocab = self.ids.tolist(), self.start.tolist(), self.vocab
+        made: dict[int, set[str]] = {}
+        out = []
+        for k, key in enumerate(self.same.tolist()):
+            got = made.get(key)
+            if got is None:
+                got = made[key] = set(map(vocab.__getitem__, flat[bounds[k] : bounds[k + 1]]))
+            out.append(got)
+        return out
+
+
+def content_word_ids(corpus: Corpus, sentences: Sequence[SourceSentence]) -> WordLists:
+    """``content_words`` of each sentence's text, as ids: taken from the words dedup found
+    (``corpus.words``) when the corpus has them, else from the texts."""
+    pw = corpus.words
+    n = len(sentences)
+    if pw is None:
+        texts = corpus.texts
+        words = content_words_many([texts[s.source_id][s.start : s.end] for s in sentences])
+        vocab = list(dict.fromkeys(chain.from_iterable(words)))
+        index = dict(zip(vocab, count()))
+        lengths = np.fromiter(map(len, words), dtype=np.int64, count=n)
+        ids = np.fromiter(map(index.__getitem__, chain.from_iterable(words)), dtype=np.int64, count=int(lengths.sum()))
+        return WordLists(vocab, np.concatenate(([0], np.cumsum(lengths))), ids, np.arange(n))
+    group = pw.group[np.fromiter(map(corpus.passage_index, sentences), dtype=np.int64, count=n)]
+    sizes = pw.start[group + 1] - pw.start[group]
+    owner = np.repeat(np.arange(n), sizes)
+    ids = pw.ids[np.arange(len(owner)) + np.repeat(pw.start[group] - (np.cumsum(sizes) - sizes), sizes)]
+    content = pw.derived.get("content_words")
+    if content is None:  # which words of the vocabulary ``content_words`` keeps (C-level maps)
+        n_words = len(pw.vocab)
+        stop = np.fromiter(map(STOPWORDS.__contains__, pw.vocab), dtype=bool, count=n_words)
+        digits = np.fromiter(map(str.isdigit, pw.vocab), dtype=bool, count=n_words)
+        content = pw.derived["content_words"] = ~(stop | digits)
+    keep = content[ids]
+    lengths = np.bincount(owner[keep], minlength=n)
+    return WordLists(pw.vocab, np.concatenate(([0], np.cumsum(lengths))), ids[keep], group)
 
 
 def numbers(text: str) -> set[str]:
@@ -33,36 +104,57 @@ class TfIdf:
     """Sparse TF-IDF vectors (dicts) over a fixed collection of texts."""
 
     def __init__(self, texts: Sequence[str]) -> None:
-        self.bags = [Counter(content_words(t)) for t in texts]
+        self._build([content_words(t) for t in texts])
+
+    @classmethod
+    def of_words(cls, word_lists: Sequence[list[str]]) -> "TfIdf":
+        """The same as ``TfIdf(texts)`` from each text's ``content_words``."""
+        tfidf = cls.__new__(cls)
+        tfidf._build(word_lists)
+        return tfidf
+
+    def _build(self, word_lists: Sequence[list[str]]) -> None:
+        self.bags = [Counter(words) for words in word_lists]
         df: Counter = Counter()
         for bag in self.bags:
             df.update(bag.keys())
-        n = max(1, len(texts))
+        n = max(1, len(word_lists))
         self.idf = {w: math.log((1 + n) / (1 + c)) + 1.0 for w, c in df.items()}
         self.vectors = [self.vector_of_bag(b) for b in self.bags]
 
     def vector_of_bag(self, bag: Counter) -> dict[str, float]:
-        vec = {w: (1 + math.log(c)) * self.idf.get(w, 1.0) for w, c in bag.items()}
-        norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
-        return {w: v / norm for w, v in vec.items()}
+        return tfidf_vector(bag, self.idf.get)
 
     def vector(self, text: str) -> dict[str, float]:
         return self.vector_of_bag(Counter(content_words(text)))
 
 
+def tfidf_vector(bag: Counter, idf: Callable[[str, float], float]) -> dict[str, float]:
+    """``{w: (1 + log(c)) * idf(w, 1.0)}`` divided by its norm, as C-level maps (the same
+    operations in the same order as the plain loops, so the same floats)."""
+    counts = bag.values()
+    tf = map(_TF.__getitem__, counts) if max(counts, default=0) < len(_TF) else (1 + math.log(c) for c in counts)
+    vals = list(map(mul, tf, map(idf, bag, repeat(1.0))))
+    norm = math.sqrt(sum(map(mul, vals, vals))) or 1.0
+    return dict(zip(bag, map(truediv, vals, repeat(norm))))
+
+
 def cosine(a: dict[str, float], b: dict[str, float]) -> float:
+    """``sum(v * b.get(w, 0.0) for w, v in a.items())`` over the smaller of the two, as C-level maps."""
     if len(a) > len(b):
         a, b = b, a
-    return sum(v * b.get(w, 0.0) for w, v in a.items())
+    return sum(map(mul, a.values(), map(b.get, a, repeat(0.0))))
 
 
 def centroid(vectors: Iterable[dict[str, float]]) -> dict[str, float]:
+    """The normalized sum. Per vector, ``acc[w] = acc.get(w, 0.0) + v`` for each word as C-level
+    maps: a vector's words are distinct, so updating them all at once adds the same floats."""
     acc: dict[str, float] = {}
     for vec in vectors:
-        for w, v in vec.items():
-            acc[w] = acc.get(w, 0.0) + v
-    norm = math.sqrt(sum(v * v for v in acc.values())) or 1.0
-    return {w: v / norm for w, v in acc.items()}
+        acc.update(zip(vec, map(add, map(acc.get, vec, repeat(0.0)), vec.values())))
+    vals = acc.values()
+    norm = math.sqrt(sum(map(mul, vals, vals))) or 1.0
+    return dict(zip(acc, map(truediv, vals, repeat(norm))))
 
 
 def jaccard(a: set, b: set) -> float:
@@ -76,21 +168,52 @@ def similar_pairs(word_sets: Sequence[set[str]], cap: int, min_similarity: float
     """``(i, j, jaccard)`` for pairs sharing a rare word (in at most ``cap`` sets) and similar enough.
 
     An inverted index over the rare words proposes the pairs, so the cost grows with the sizes of
-    the capped posting lists, not with the square of the number of sets. Each pair comes once.
+    the capped posting lists, not with the square of the number of sets. Each pair comes once,
+    ``i < j``, in the order the index proposes it first: rare words in order of first appearance
+    (sets in order, each set's words in its iteration order), and within a word's posting list
+    ``(members[x], members[y])`` for x < y. The proposals of every word are listed at once in
+    numpy, repeats dropped; only the similarities are computed pair by pair, and once for pairs
+    of the same two set objects (callers may pass one object for equal sets).
     """
-    df: Counter = Counter(w for ws in word_sets for w in ws)
-    index: dict[str, list[int]] = {}
-    for i, ws in enumerate(word_sets):
-        for w in ws:
-            if df[w] <= cap:
-                index.setdefault(w, []).append(i)
-    seen: set[tuple[int, int]] = set()
-    for members in index.values():
-        for x, i in enumerate(members):
-            for j in members[x + 1 :]:
-                if (i, j) in seen:
-                    continue
-                seen.add((i, j))
-                sim = jaccard(word_sets[i], word_sets[j])
-                if sim >= min_similarity:
-                    yield i, j, sim
+    n = len(word_sets)
+    first_holder: dict[int, int] = {}  # id of a set object -> first position holding it
+    rep = np.fromiter(map(first_holder.setdefault, map(id, word_sets), count()), dtype=np.int64, count=n)
+    distinct = np.flatnonzero(rep == np.arange(n))
+    flat = list(chain.from_iterable(map(word_sets.__getitem__, distinct.tolist())))
+    if not flat:
+        return
+    first_at: dict[str, int] = {}
+    at = np.fromiter(map(first_at.setdefault, flat, count()), dtype=np.int64, count=len(flat))
+    ids = (np.cumsum(at == np.arange(len(flat))) - 1)[at]  # ids by first appearance
+    # Every position's words: those of the first position holding its set.
+    sizes = np.fromiter(map(len, word_sets), dtype=np.int64, count=n)
+    start = np.zeros(n, dtype=np.int64)
+    start[distinct] = np.cumsum(sizes[distinct]) - sizes[distinct]
+    owner = np.repeat(np.arange(n, dtype=np.int64), sizes)
+    word = ids[np.arange(len(owner)) + np.repeat(start[rep] - (np.cumsum(sizes) - sizes), sizes)]
+    rare = np.bincount(word)[word] <= cap
+    first, second = _proposals(word[rare], owner[rare], n)
+    a, b = np.minimum(rep[first], rep[second]), np.maximum(rep[first], rep[second])
+    pairs, which = np.unique(a * n + b, return_inverse=True)
+    sets_a = list(map(word_sets.__getitem__, (pairs // n).tolist()))
+    sets_b = list(map(word_sets.__getitem__, (pairs % n).tolist()))
+    inter = np.fromiter(map(len, map(and_, sets_a, sets_b)), dtype=np.int64, count=len(pairs))[which]
+    sim = inter / (sizes[first] + sizes[second] - inter)  # ``jaccard``: int / int, rounded once
+    keep = np.flatnonzero(sim >= min_similarity)
+    yield from zip(first[keep].tolist(), second[keep].tolist(), sim[keep].tolist())
+
+
+def _proposals(word: np.ndarray, owner: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct ``(i, j)`` pairs of owners sharing a word, in order of first proposal. ``owner``
+    ascends, so a stable sort by word lists each word's members ascending, and words in id order."""
+    by_word = np.argsort(word, kind="stable")
+    word, owner = word[by_word], owner[by_word]
+    pos = np.arange(len(word))
+    later = np.searchsorted(word, word, side="right") - 1 - pos  # members after this one in its list
+    total = int(later.sum())
+    a = np.repeat(pos, later)
+    b = a + 1 + np.arange(total) - np.repeat(np.cumsum(later) - later, later)
+    keys = owner[a] * n + owner[b]
+    uniq, first_seen = np.unique(keys, return_index=True)
+    uniq = uniq[np.argsort(first_seen, kind="stable")]
+    return uniq // n, uniq % n

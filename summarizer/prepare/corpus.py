@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
-from typing import Callable, Optional, Sequence
+from types import MappingProxyType
+from typing import Callable, Mapping, Optional, Sequence
 
 from ..contract.documents import Document
 from ..errors import InputError
 from ..progress import Progress, no_progress
 from .cleaning import find_junk, guess_title
-from .dedup import build_units
+from .dedup import PassageWords, deduplicate
 from .gcpause import gc_paused
 from .segment import split_sentences
 from .spans import JunkSpan, SourceSentence, Unit
@@ -28,7 +29,12 @@ class Corpus:
     sentences: dict[str, list[SourceSentence]]
     units: list[Unit]
     counter: TokenCounter
+    #: Every sentence's normalized words, from dedup; passage k is the k-th sentence of the
+    #: documents in order (``passage_index``). None for a corpus built elsewhere.
+    words: Optional[PassageWords] = None
     _unit_of: Optional[dict[tuple[str, int], Unit]] = None
+    _texts: Optional[Mapping[str, str]] = None
+    _first_passage: Optional[dict[str, int]] = None
 
     @property
     def unit_of(self) -> dict[tuple[str, int], Unit]:
@@ -39,8 +45,22 @@ class Corpus:
         return self._unit_of
 
     @property
-    def texts(self) -> dict[str, str]:
-        return {d.id: d.text for d in self.documents}
+    def texts(self) -> Mapping[str, str]:
+        """Each source's text by id: built once (every stage of a backend reads it, some once per
+        source), read-only because it is shared."""
+        if self._texts is None:
+            self._texts = MappingProxyType({d.id: d.text for d in self.documents})
+        return self._texts
+
+    def passage_index(self, s: SourceSentence) -> int:
+        """``s``'s position among all sentences of the documents in order (its passage in ``words``)."""
+        if self._first_passage is None:
+            firsts, n = {}, 0
+            for d in self.documents:
+                firsts[d.id] = n
+                n += len(self.sentences[d.id])
+            self._first_passage = firsts
+        return self._first_passage[s.source_id] + s.index
 
     def document(self, source_id: str) -> Document:
         for d in self.documents:
@@ -190,6 +210,6 @@ def _prepare(documents: Sequence[Document], counter: TokenCounter, dedup_thresho
         junk_by[did] = list(junk)
         docs.append(doc)
     flat = [s for d in docs for s in sents_by[d.id]]
-    units = build_units(flat, {d.id: d.text for d in docs}, dedup_threshold, passages)
+    units, words = deduplicate(flat, {d.id: d.text for d in docs}, dedup_threshold, passages)
     progress("dedup", {"units": len(units), "sentences": len(flat)})
-    return Corpus(docs, junk_by, sents_by, units, counter)
+    return Corpus(docs, junk_by, sents_by, units, counter, words)

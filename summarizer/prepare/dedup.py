@@ -17,6 +17,7 @@ still shares its words with the clean copy. The MinHash/LSH/Jaccard machinery is
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from itertools import count, repeat
 from typing import Optional, Sequence
 
@@ -131,13 +132,39 @@ def normalized_words(text: str) -> list[str]:
     return key.split(" ") if key else []
 
 
+@dataclass(frozen=True)
+class PassageWords:
+    """Every passage's normalized words as word ids, kept from dedup for the backends: passages
+    with equal normalized keys form a group and share its words."""
+
+    vocab: list[str]  # word id -> word
+    group: np.ndarray  # passage -> its group
+    start: np.ndarray  # group g's words are ids[start[g] : start[g + 1]]
+    ids: np.ndarray  # word ids, group after group, in text order
+    #: Arrays derived from the above by their users (a per-word mask, say), kept for the next one.
+    derived: dict[str, np.ndarray] = field(default_factory=dict, compare=False, repr=False)
+
+    def words(self, passage: int) -> list[str]:
+        """``normalized_words`` of the passage."""
+        g = self.group[passage]
+        return [self.vocab[i] for i in self.ids[self.start[g] : self.start[g + 1]].tolist()]
+
+
 def near_duplicate_groups(
     texts: Sequence[str], threshold: float = 0.7, num_perm: int = 64, bands: int = 16
 ) -> list[int]:
     """For each text, the index of the first text of its duplicate group (itself if none)."""
+    return duplicate_groups(texts, threshold, num_perm, bands)[0]
+
+
+def duplicate_groups(
+    texts: Sequence[str], threshold: float = 0.7, num_perm: int = 64, bands: int = 16
+) -> tuple[list[int], PassageWords]:
+    """``near_duplicate_groups``, and the passages' words found on the way."""
     n = len(texts)
     if not n:
-        return []
+        empty = np.zeros(0, dtype=np.int64)
+        return [], PassageWords([], empty, np.zeros(1, dtype=np.int64), empty)
     # Equal texts have equal keys: normalize each distinct text once. Distinct texts are
     # numbered in order of first appearance.
     number = dict.fromkeys(texts)
@@ -153,20 +180,22 @@ def near_duplicate_groups(
     first = first_occurrence[first_text[text_no]]
     uniq = np.flatnonzero(first == np.arange(n))
     labels = np.arange(len(uniq))
+    uniq_keys = [keys[d] for d in text_no[uniq].tolist()]
+    m = len(uniq_keys)  # word counts: spaces + 1, or 0 for an empty key
+    lengths = np.fromiter(map(str.count, uniq_keys, repeat(" ")), dtype=np.int64, count=m)
+    lengths += np.fromiter(map(bool, uniq_keys), dtype=np.int64, count=m)
+    # Word ids numbered 1.. in order of first appearance, built at C speed: setdefault maps
+    # each word to its first position, and first positions in order are the ids.
+    all_words = " ".join(k for k in uniq_keys if k).split(" ") if any(uniq_keys) else []
+    first_at: dict[str, int] = {}
+    at = map(first_at.setdefault, all_words, count())
+    at = np.fromiter(at, dtype=np.int64, count=len(all_words))
+    new_word = at == np.arange(len(at))
+    flat = np.cumsum(new_word, dtype=np.uint64)[at]
+    group = np.searchsorted(uniq, first)
+    words = PassageWords(list(first_at), group, np.concatenate(([0], np.cumsum(lengths))), flat.astype(np.int64) - 1)
     # Near pass over distinct passages only.
     if len(uniq) > 1:
-        uniq_keys = [keys[d] for d in text_no[uniq].tolist()]
-        m = len(uniq_keys)  # word counts: spaces + 1, or 0 for an empty key
-        lengths = np.fromiter(map(str.count, uniq_keys, repeat(" ")), dtype=np.int64, count=m)
-        lengths += np.fromiter(map(bool, uniq_keys), dtype=np.int64, count=m)
-        # Word ids numbered 1.. in order of first appearance, built at C speed: setdefault maps
-        # each word to its first position, and first positions in order are the ids.
-        all_words = " ".join(k for k in uniq_keys if k).split(" ") if any(uniq_keys) else []
-        first_at: dict[str, int] = {}
-        at = map(first_at.setdefault, all_words, count())
-        at = np.fromiter(at, dtype=np.int64, count=len(all_words))
-        new_word = at == np.arange(len(at))
-        flat = np.cumsum(new_word, dtype=np.uint64)[at]
         bigrams, starts = word_bigrams(flat, lengths)
         sig = minhash_signatures(mix64(bigrams), starts, num_perm)
         pairs = lsh_candidates(sig, bands)
@@ -184,7 +213,7 @@ def near_duplicate_groups(
         # every candidate is verified at once and components are found in numpy.
         labels = verified_components(sets, pairs, threshold)
     # uniq is ascending, so a component's smallest local index is its first passage.
-    return uniq[labels[np.searchsorted(uniq, first)]].tolist()
+    return uniq[labels[group]].tolist(), words
 
 
 def build_units(
@@ -194,11 +223,20 @@ def build_units(
     """Merge ``sentences`` (in document order) into units with every occurrence kept.
 
     ``passages`` are the sentences' texts when the caller has them already (same order)."""
+    return deduplicate(sentences, texts, threshold, passages)[0]
+
+
+def deduplicate(
+    sentences: Sequence[SourceSentence], texts: dict[str, str], threshold: float = 0.7,
+    passages: Optional[Sequence[str]] = None,
+) -> tuple[list[Unit], PassageWords]:
+    """``build_units``, and the sentences' words (passage k is ``sentences[k]``)."""
     if not sentences:
-        return []
+        return [], duplicate_groups([])[1]
     if passages is None:
         passages = [texts[s.source_id][s.start : s.end] for s in sentences]
-    roots = np.array(near_duplicate_groups(passages, threshold=threshold), dtype=np.int64)
+    roots, words = duplicate_groups(passages, threshold=threshold)
+    roots = np.array(roots, dtype=np.int64)
     # A root is its group's first sentence (its own root, and no earlier sentence's), so units
     # in order of first appearance are the roots ascending: group sentences by root, stably.
     order = np.argsort(roots, kind="stable")
@@ -212,4 +250,4 @@ def build_units(
     for unit in units:
         if unit.sentences[0].junk is not None:
             unit.sentences.sort(key=lambda s: s.junk is not None)
-    return units
+    return units, words

@@ -7,6 +7,8 @@ ids with each passage's word count; everything here is vectorized and determinis
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 _MASK64 = np.uint64(0xFFFFFFFFFFFFFFFF)
@@ -41,11 +43,19 @@ def word_bigrams(flat: np.ndarray, lengths: np.ndarray) -> tuple[np.ndarray, np.
     return pairs[keep], sh_starts
 
 
-def minhash_signatures(shingles: np.ndarray, starts: np.ndarray, num_perm: int) -> np.ndarray:
-    """``(passages, num_perm)`` MinHash matrix; each permutation is ``(x ^ m) * a`` mod 2**64."""
+@functools.lru_cache(maxsize=4)
+def _permutations(num_perm: int) -> tuple[np.ndarray, np.ndarray]:
+    """The xor masks and odd multipliers of the permutations: fixed, so drawn once per process."""
     rng = np.random.default_rng(0x5EED)
     masks = rng.integers(0, 2**63, size=num_perm, dtype=np.uint64) * np.uint64(2) + np.uint64(1)
     mults = rng.integers(0, 2**63, size=num_perm, dtype=np.uint64) * np.uint64(2) + np.uint64(1)
+    masks.flags.writeable = mults.flags.writeable = False
+    return masks, mults
+
+
+def minhash_signatures(shingles: np.ndarray, starts: np.ndarray, num_perm: int) -> np.ndarray:
+    """``(passages, num_perm)`` MinHash matrix; each permutation is ``(x ^ m) * a`` mod 2**64."""
+    masks, mults = _permutations(num_perm)
     n = len(starts)
     sig = np.full((n, num_perm), _MASK64, dtype=np.uint64)
     if not len(shingles):
@@ -56,6 +66,14 @@ def minhash_signatures(shingles: np.ndarray, starts: np.ndarray, num_perm: int) 
     idx = starts[nonempty]
     # Chunks of whole passages, about 256 KB of shingles each, go through all permutations while
     # in cache; results fill rows of a permutation-major block, transposed into place once.
+    if len(shingles) * num_perm <= 1 << 18:
+        # Few shingles (a request of a few documents): every permutation at once, one row each,
+        # instead of a loop of three small numpy calls per permutation.
+        with np.errstate(over="ignore"):
+            hashed = shingles[None, :] ^ masks[:, None]
+            hashed *= mults[:, None]
+        sig[nonempty] = np.minimum.reduceat(hashed, idx, axis=1).T
+        return sig
     cuts = np.searchsorted(idx, np.arange(0, len(shingles), 1 << 15))
     cuts = np.unique(np.append(cuts, len(idx))).tolist()
     bounds = np.append(idx, len(shingles))
@@ -97,32 +115,46 @@ def lsh_candidates(sig: np.ndarray, bands: int, small_group: int = 8) -> np.ndar
         for r in range(1, rows):
             keys = mix64(keys ^ band[:, :, r])
     keys = np.ascontiguousarray(keys.T)
-    # Pairs are collected as codes ``a * n + b`` with ``a < b``.
+    # Bands are bucketed a batch at a time (all of them for a small input, where the per-call
+    # cost of numpy dominates; about a million keys a batch for a large one, to bound memory).
+    step = max(1, min(bands, (1 << 20) // max(n, 1)))
     found: list[np.ndarray] = []
-    for key in keys:
-        order = np.argsort(key, kind="stable")  # equal keys keep ascending passage order
-        sk = key[order]
-        brk = np.flatnonzero(sk[1:] != sk[:-1]) + 1
-        bounds = np.concatenate(([0], brk, [n]))
-        sizes = np.diff(bounds)
-        for size in range(2, small_group + 1):
-            groups = np.flatnonzero(sizes == size)
-            if len(groups):
-                # (groups, size), each row ascending
-                members = order[bounds[groups][:, None] + np.arange(size)]
-                p, q = np.triu_indices(size, 1)
-                found.append((members[:, p] * n + members[:, q]).ravel())
-        if (sizes > small_group).any():
-            first = order[bounds[:-1]]  # the smallest member: order is ascending within a bucket
-            group_of = np.repeat(np.arange(len(sizes)), sizes)
-            large = sizes[group_of] > small_group
-            member, root = order[large], first[group_of[large]]
-            keep = member != root
-            found.append(root[keep] * n + member[keep])
+    for b0 in range(0, bands, step):
+        found += _band_pairs(keys[b0 : b0 + step], n, small_group)
     if not found:
         return np.empty((0, 2), dtype=np.int64)
     codes = _sorted_unique(np.concatenate(found).astype(np.int64))
     return np.stack([codes // n, codes % n], axis=1)
+
+
+def _band_pairs(keys: np.ndarray, n: int, small_group: int) -> list[np.ndarray]:
+    """Pair codes ``a * n + b`` (``a < b``) of passages sharing a bucket in any of these bands
+    (one row of bucket keys per band): all pairs of a small bucket, a star in a large one."""
+    # Sorted by (band, key), stably, so a bucket lists its passages ascending.
+    flat_keys = keys.ravel()
+    band_of = np.repeat(np.arange(len(keys)), n)
+    order = np.lexsort((flat_keys, band_of))
+    sk, sb = flat_keys[order], band_of[order]
+    brk = np.flatnonzero((sk[1:] != sk[:-1]) | (sb[1:] != sb[:-1])) + 1
+    bounds = np.concatenate(([0], brk, [len(order)]))
+    sizes = np.diff(bounds)
+    passage = order % n
+    found: list[np.ndarray] = []
+    for size in range(2, small_group + 1):
+        groups = np.flatnonzero(sizes == size)
+        if len(groups):
+            # (groups, size), each row ascending
+            members = passage[bounds[groups][:, None] + np.arange(size)]
+            p, q = np.triu_indices(size, 1)
+            found.append((members[:, p] * n + members[:, q]).ravel())
+    if (sizes > small_group).any():
+        first = passage[bounds[:-1]]  # the smallest member: passages ascend within a bucket
+        group_of = np.repeat(np.arange(len(sizes)), sizes)
+        large = sizes[group_of] > small_group
+        member, root = passage[large], first[group_of[large]]
+        keep = member != root
+        found.append(root[keep] * n + member[keep])
+    return found
 
 
 def shingle_sets(shingles: np.ndarray, starts: np.ndarray) -> tuple[np.ndarray, ...]:

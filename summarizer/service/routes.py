@@ -7,13 +7,14 @@ import json
 import logging
 from typing import Literal, Optional
 
+import pydantic_core
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from sse_starlette.sse import EventSourceResponse
 
 from .. import backends
 from ..config.options import SummaryOptions
-from ..contract.result import SummaryResult, jsonable
+from ..contract.result import SummaryResult
 from ..errors import JobNotReady
 from ..citing import acite
 from ..citing import jsonable as report_json
@@ -84,9 +85,12 @@ async def create_summary(body: SummaryRequest, request: Request, format: Format 
     if not finished:
         log.info("client disconnected; the run was cancelled")
         return Response(status_code=CLIENT_CLOSED)
-    data = jsonable(result)
-    svc.metrics.observe_result(data)
-    return _render(data, format)
+    svc.metrics.observe_result({"stats": result.stats.model_dump()})
+    if format == "markdown":
+        return PlainTextResponse(to_markdown(result), media_type="text/markdown")
+    # The model straight to JSON bytes (what JSONResponse would send for its model_dump), not
+    # through a dict and json.dumps.
+    return Response(pydantic_core.to_json(result), media_type="application/json")
 
 
 @router.post("/citations", summary="Verified citations for a summary written elsewhere",

@@ -1,0 +1,282 @@
+"""The extractive backend's picks for a whole corpus at once, in numpy.
+
+``pick_source_sentences`` and ``consolidate`` (``extractive.py``) define what is picked: TF-IDF
+vectors as dicts, scores and maximal marginal relevance in Python floats, one source at a time.
+That costs a few Python operations per word of every candidate, per source. Here the same
+quantities are computed for every source at once with numpy arrays. Their sums run in another
+order, so a value may differ from the definition's in the last bits: by less than ~1e-10 even
+for sums of a million terms, far below ``TOL``. Each decision MMR takes (which candidate is
+best, whether one is too similar to a pick) is checked to hold with a margin of ``TOL``; a
+source where one does not (a near tie) is picked again by the definition. The picks are
+therefore the definition's, exactly.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from itertools import chain, count
+from typing import Callable, Iterator, Optional, Sequence
+
+import numpy as np
+
+from ..evidence.sentence_scan import blocks, code_points
+from ..evidence.textstats import WordLists, content_word_ids, tfidf_vector
+from ..prepare.corpus import Corpus
+from ..prepare.spans import SourceSentence, Unit
+
+TOL = 1e-8
+
+
+@dataclass
+class UnitMatrix:
+    """L2-normalized TF-IDF rows of the content units (sparse, row by row), as ``unit_vectors``
+    defines them, plus what ``exact`` needs to build the definition's dict vectors."""
+
+    row_of: dict[int, int]  # unit id -> row
+    start: np.ndarray  # row -> its first entry; row r's entries are start[r]:start[r + 1]
+    word: np.ndarray  # entry -> word id
+    value: np.ndarray  # entry -> weight
+    n_words: int
+    words: WordLists  # row -> content words, in order
+    df: np.ndarray  # word id -> rows holding it
+    _exact: dict[int, dict[str, float]] = field(default_factory=dict)
+    _exact_view: Optional["ExactVectors"] = None
+
+    def exact(self) -> "ExactVectors":
+        """The definition's vectors (``unit_vectors``), built on demand: only near ties need them."""
+        if self._exact_view is None:
+            self._exact_view = ExactVectors(self)
+        return self._exact_view
+
+    def entries(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The entries of ``rows``, concatenated: (position in ``rows``, word id, weight)."""
+        sizes = self.start[rows + 1] - self.start[rows]
+        owner = np.repeat(np.arange(len(rows)), sizes)
+        at = np.arange(len(owner)) + np.repeat(self.start[rows] - (np.cumsum(sizes) - sizes), sizes)
+        return owner, self.word[at], self.value[at]
+
+
+class ExactVectors(Mapping):
+    """``unit_vectors(corpus)``, built one unit at a time when asked for (the fallback needs few)."""
+
+    def __init__(self, m: UnitMatrix) -> None:
+        self.m = m
+        n = max(1, len(m.row_of))
+        vocab = dict(zip(m.words.vocab, count()))
+        self._idf: dict[str, float] = {}
+        self._idf_of: Callable[[str], float] = lambda w: math.log((1 + n) / (1 + int(m.df[vocab[w]]))) + 1.0
+
+    def _idf_get(self, w: str, default: float) -> float:
+        idf = self._idf.get(w)
+        if idf is None:
+            idf = self._idf[w] = self._idf_of(w)
+        return idf
+
+    def __getitem__(self, unit_id: int) -> dict[str, float]:
+        vec = self.m._exact.get(unit_id)
+        if vec is None:
+            bag = Counter(self.m.words.words(self.m.row_of[unit_id]))
+            vec = self.m._exact[unit_id] = tfidf_vector(bag, self._idf_get)
+        return vec
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self.m.row_of)
+
+    def __len__(self) -> int:
+        return len(self.m.row_of)
+
+
+def unit_matrix(corpus: Corpus, units: Sequence[Unit]) -> UnitMatrix:
+    """TF-IDF over the canonical texts of ``units`` (the content units, in corpus order)."""
+    words = content_word_ids(corpus, [u.canonical for u in units])
+    n_words = max(1, len(words.vocab))
+    lengths = np.diff(words.start)
+    keys, counts = np.unique(np.repeat(np.arange(len(units)), lengths) * n_words + words.ids, return_counts=True)
+    row, word = keys // n_words, keys % n_words
+    df = np.bincount(word, minlength=n_words)
+    weight = (1 + np.log(counts)) * (np.log((1 + max(1, len(units))) / (1 + df)) + 1.0)[word]
+    norm = np.sqrt(np.bincount(row, weights=weight * weight, minlength=len(units)))
+    norm[norm == 0] = 1.0
+    return UnitMatrix(
+        row_of={u.id: r for r, u in enumerate(units)},
+        start=np.searchsorted(row, np.arange(len(units) + 1)),
+        word=word, value=weight / norm[row], n_words=n_words, words=words, df=df,
+    )
+
+
+def _distinct(x: np.ndarray) -> np.ndarray:
+    """``np.unique(x)`` by sorting (numpy 2's hash-based unique is several times slower here)."""
+    x = np.sort(x)
+    return x[np.concatenate(([True], x[1:] != x[:-1]))] if len(x) else x
+
+
+@dataclass
+class Candidates:
+    """Candidates of several groups (sources) for MMR: each one's group, score and vector."""
+
+    group: np.ndarray  # candidate -> group, ascending
+    n_groups: int
+    score: np.ndarray
+    ent_owner: np.ndarray  # vector entries: candidate, word id, weight
+    ent_word: np.ndarray
+    ent_value: np.ndarray
+    n_words: int
+
+
+def batched_mmr(c: Candidates, k: int, lam: float, max_similar: float) -> tuple[list[list[int]], np.ndarray]:
+    """``mmr`` in every group at once: each group's picks (candidate indices, in pick order), and
+    which groups had a decision closer than ``TOL`` (their picks are to be redone exactly)."""
+    n = len(c.score)
+    alive = np.ones(n, dtype=bool)
+    red = np.zeros(n)
+    unsure = np.zeros(c.n_groups, dtype=bool)
+    picks: list[list[int]] = [[] for _ in range(c.n_groups)]
+    keys = c.group[c.ent_owner] * c.n_words + c.ent_word
+    for _ in range(k):
+        unsure[c.group[alive & (np.abs(red - max_similar) <= TOL)]] = True
+        live = np.flatnonzero(alive & (red < max_similar))
+        if not len(live):
+            break
+        val = lam * c.score[live] - (1 - lam) * red[live]
+        order = np.lexsort((live, -val, c.group[live]))
+        grp = c.group[live][order]
+        first = np.flatnonzero(np.concatenate(([True], grp[1:] != grp[:-1])))
+        second = first + 1
+        has_second = second < len(order)
+        has_second[has_second] = grp[second[has_second]] == grp[first[has_second]]
+        gap = val[order[first[has_second]]] - val[order[second[has_second]]]
+        unsure[grp[first[has_second]][gap <= TOL]] = True
+        best = live[order[first]]
+        alive[best] = False
+        for g, b in zip(grp[first].tolist(), best.tolist()):
+            picks[g].append(b)
+        red = np.maximum(red, _cosines_with(c, keys, best))
+    return picks, unsure
+
+
+def _cosines_with(c: Candidates, keys: np.ndarray, chosen: np.ndarray) -> np.ndarray:
+    """Each candidate's cosine with the candidate just chosen in its group (0 if none)."""
+    mask = np.zeros(len(c.score), dtype=bool)
+    mask[chosen] = True
+    sel = mask[c.ent_owner]
+    ckeys, cvals = keys[sel], c.ent_value[sel]
+    order = np.argsort(ckeys)
+    ckeys, cvals = ckeys[order], cvals[order]
+    if not len(ckeys):
+        return np.zeros(len(c.score))
+    at = np.minimum(np.searchsorted(ckeys, keys), len(ckeys) - 1)
+    hit = ckeys[at] == keys
+    return np.bincount(c.ent_owner[hit], weights=c.ent_value[hit] * cvals[at[hit]], minlength=len(c.score))
+
+
+# Character classes ``_eligible`` looks at, as a table over code points up to U+3000 (the last
+# whitespace): what ``str.split()`` splits at (``str.isspace``), what is stripped before the
+# final stop, the stops, and the quotes it counts.
+_SPACE, _CLOSER, _STOP, _OPEN, _CLOSE, _STRAIGHT = 1, 2, 4, 8, 16, 32
+_CLASS = np.zeros(0x3002, dtype=np.uint8)  # the last entry stands for every higher code point
+for _c in [9, 10, 11, 12, 13, 28, 29, 30, 31, 32, 0x85, 0xA0, 0x1680, *range(0x2000, 0x200B), 0x2028, 0x2029,
+           0x202F, 0x205F, 0x3000]:
+    _CLASS[_c] |= _SPACE
+for _c in "”’\"')»":
+    _CLASS[ord(_c)] |= _CLOSER
+for _c in ".!?":
+    _CLASS[ord(_c)] |= _STOP
+_CLASS[ord("“")] |= _OPEN
+_CLASS[ord("”")] |= _CLOSE
+_CLASS[ord('"')] |= _STRAIGHT
+
+
+def _count_in(positions: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """How many of the sorted ``positions`` lie in each ``[a, b)``."""
+    return np.searchsorted(positions, b) - np.searchsorted(positions, a)
+
+
+def eligible_mask(corpus: Corpus, sentences: Sequence[SourceSentence]) -> np.ndarray:
+    """``[_eligible(text of s) for s in sentences]`` (``extractive._eligible``: 6 to 80 words,
+    ending in a stop before any closing quotes, curly quotes balanced, straight ones paired),
+    for all sentences at once. ``sentences`` are grouped by source."""
+    out = np.zeros(len(sentences), dtype=bool)
+    for joined, a, b, which in blocks(corpus, sentences):
+        cp = code_points(joined)
+        cls = _CLASS[cp] if cp.dtype == np.uint8 else _CLASS[np.minimum(cp, len(_CLASS) - 1)]
+        space = (cls & _SPACE) > 0
+        word_start = np.flatnonzero(~space[1:] & space[:-1]) + 1  # a non-space after a space
+        some = b > a
+        words = _count_in(word_start, a + 1, b) + (some & ~space[np.minimum(a, len(cp) - 1)])
+        # The last character before any closing quotes (stepping back over the rare closers).
+        q = b - 1
+        back = some & ((cls[np.maximum(q, 0)] & _CLOSER) > 0)
+        while back.any():
+            q[back] -= 1
+            back &= (q >= a) & ((cls[np.maximum(q, 0)] & _CLOSER) > 0)
+        stop = some & (q >= a) & ((cls[np.maximum(q, 0)] & _STOP) > 0)
+        quotes = np.flatnonzero(cls & (_OPEN | _CLOSE | _STRAIGHT))  # rare: one pass, then only them
+        kind = cls[quotes]
+        opened, closed = quotes[(kind & _OPEN) > 0], quotes[(kind & _CLOSE) > 0]
+        curly = _count_in(opened, a, b) == _count_in(closed, a, b)
+        straight = _count_in(quotes[(kind & _STRAIGHT) > 0], a, b) % 2 == 0
+        out[which] = (words >= 6) & (words <= 80) & stop & curly & straight
+    return out
+
+
+def source_candidates(corpus: Corpus, eligible: np.ndarray) -> tuple[list[SourceSentence], list[Unit], np.ndarray]:
+    """Every source's candidates as ``pick_source_sentences`` chooses them (the eligible content
+    sentences, or all content sentences when none is), flat in corpus order, with their units
+    and how many each source has. ``eligible`` is per sentence of the corpus, in passage order."""
+    sents: list[SourceSentence] = []
+    sizes = []
+    pos = 0
+    for doc in corpus.documents:
+        sentences = corpus.sentences[doc.id]
+        ok = eligible[pos : pos + len(sentences)].tolist()
+        pos += len(sentences)
+        content = [s for s in sentences if s.junk is None]
+        cands = [s for s, good in zip(sentences, ok) if good and s.junk is None] or content
+        sents += cands
+        sizes.append(len(cands))
+    unit_of = corpus.unit_of
+    units = [unit_of[(s.source_id, s.index)] for s in sents]
+    return sents, units, np.array(sizes, dtype=np.int64)
+
+
+def source_scores(m: UnitMatrix, rows: np.ndarray, sizes: np.ndarray) -> Candidates:
+    """Scores as in ``pick_source_sentences``: cosine to the source's centroid plus a lead bonus."""
+    group = np.repeat(np.arange(len(sizes)), sizes)
+    owner, word, value = m.entries(rows)
+    keys, inv = np.unique(group[owner] * m.n_words + word, return_inverse=True)
+    acc = np.bincount(inv, weights=value, minlength=len(keys))
+    norm = np.sqrt(np.bincount(keys // m.n_words, weights=acc * acc, minlength=len(sizes)))
+    norm[norm == 0] = 1.0
+    center = acc / norm[keys // m.n_words]
+    pos = np.arange(len(rows)) - np.repeat(np.cumsum(sizes) - sizes, sizes)
+    score = np.bincount(owner, weights=value * center[inv], minlength=len(rows)) + 0.15 / (1 + pos)
+    return Candidates(group, len(sizes), score, owner, word, value, m.n_words)
+
+
+def consolidation_scores(m: UnitMatrix, cands: Sequence[Unit], source_index: Mapping[str, int]) -> Candidates:
+    """Scores as in ``consolidate``: centroid cosine, spread of the words over sources, number
+    of sources stating the unit, and a lead bonus."""
+    rows = np.fromiter((m.row_of[u.id] for u in cands), dtype=np.int64, count=len(cands))
+    owner, word, value = m.entries(rows)
+    acc = np.bincount(word, weights=value, minlength=m.n_words)
+    center = acc / (float(np.sqrt(np.sum(acc * acc))) or 1.0)
+    cos = np.bincount(owner, weights=value * center[word], minlength=len(rows))
+    ids = [[source_index[s] for s in u.source_ids] for u in cands]
+    n_ids = np.fromiter(map(len, ids), dtype=np.int64, count=len(ids))
+    src = np.fromiter(chain.from_iterable(ids), dtype=np.int64, count=int(n_ids.sum()))
+    # (word, source) pairs over every candidate's words and sources; a word's spread is how many
+    # distinct sources it comes from.
+    per_ent = n_ids[owner]
+    ent_of = np.repeat(np.arange(len(owner)), per_ent)
+    src_at = np.arange(len(ent_of)) + np.repeat((np.cumsum(n_ids) - n_ids)[owner] - (np.cumsum(per_ent) - per_ent), per_ent)
+    pairs = _distinct(word[ent_of] * max(1, len(source_index)) + src[src_at])
+    df_sources = np.bincount(pairs // max(1, len(source_index)), minlength=m.n_words)
+    n_distinct = m.start[rows + 1] - m.start[rows]
+    spread_sum = np.bincount(owner, weights=df_sources[word], minlength=len(rows))
+    spread = np.divide(spread_sum, n_distinct * max(1, len(source_index)), out=np.zeros(len(rows)), where=n_distinct > 0)
+    lead = np.fromiter((0.1 / (1 + u.canonical.index) for u in cands), dtype=np.float64, count=len(cands))
+    score = cos + 0.3 * spread + 0.2 * (n_ids - 1) + lead
+    return Candidates(np.zeros(len(rows), dtype=np.int64), 1, score, owner, word, value, m.n_words)

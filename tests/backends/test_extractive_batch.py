@@ -1,0 +1,141 @@
+"""The fast extractive backend picks exactly what the plain definition picks.
+
+The oracle is ``extractive_reference.py`` (the backend as first written). The fast one scores in
+numpy for all sources at once and redoes a source by the definition when a decision is closer
+than ``TOL``; these tests check the picks, the exact vectors the fallback uses, the vectorized
+eligibility test and the pruned MMR, on random text with many exact ties (repeated sentences
+and documents).
+"""
+
+from __future__ import annotations
+
+import math
+import random
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from summarizer.backends import extractive, extractive_batch
+from summarizer.config.options import SummaryOptions
+from summarizer.contract.documents import Document
+from summarizer.evidence import sentence_scan
+from summarizer.prepare.corpus import prepare
+from summarizer.progress import no_progress
+
+from ..conftest import documents_text, messy_text
+from . import extractive_reference as ref
+
+# Documents that repeat each other and their own sentences, so scores tie exactly.
+corpora = st.lists(documents_text(), min_size=1, max_size=5).flatmap(
+    lambda texts: st.lists(st.sampled_from(texts), min_size=len(texts), max_size=len(texts) + 3)
+)
+
+
+def _draft(corpus, k_source, k_consolidated):
+    options = SummaryOptions(per_source_sentences=k_source, consolidated_sentences=k_consolidated,
+                             find_conflicts=False)
+    return extractive.ExtractiveBackend().summarize_sync(corpus, options, no_progress)
+
+
+def _expected(corpus, k_source, k_consolidated):
+    vec = ref.unit_vectors(corpus)
+    units = [u for u in corpus.units if u.content_occurrences]
+    per_source = {d.id: ref.pick_source_sentences(corpus, d.id, vec, k_source) for d in corpus.documents}
+    return per_source, ref.consolidate(corpus, units, vec, k_consolidated)
+
+
+@given(corpora, st.integers(1, 5), st.integers(1, 8))
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_picks_are_the_definitions(texts, k_source, k_consolidated):
+    corpus = prepare([Document(f"d{i}", t) for i, t in enumerate(texts)])
+    draft = _draft(corpus, k_source, k_consolidated)
+    per_source, consolidated = _expected(corpus, k_source, k_consolidated)
+    assert draft.per_source == per_source
+    assert draft.consolidated == consolidated
+
+
+@given(corpora, st.integers(1, 5))
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_the_exact_fallback_gives_the_same_picks(texts, k):
+    # With a huge tolerance every decision counts as a near tie: every source is picked again by
+    # the definition, from the vectors ``ExactVectors`` builds one unit at a time.
+    corpus = prepare([Document(f"d{i}", t) for i, t in enumerate(texts)])
+    saved = extractive_batch.TOL
+    extractive_batch.TOL = math.inf
+    try:
+        draft = _draft(corpus, k, k)
+    finally:
+        extractive_batch.TOL = saved
+    per_source, consolidated = _expected(corpus, k, k)
+    assert draft.per_source == per_source and draft.consolidated == consolidated
+
+
+def test_an_exact_tie_is_decided_by_the_definition():
+    # Two sources, each the same two sentences: the consolidated candidates tie exactly.
+    text = "The river rose four metres over the night in the town.\nPeople left their homes by boat before dawn."
+    corpus = prepare([Document("a", text), Document("b", text)])
+    units = [u for u in corpus.units if u.content_occurrences]
+    m = extractive_batch.unit_matrix(corpus, units)
+    order = {d.id: i for i, d in enumerate(corpus.documents)}
+    cands = extractive_batch.consolidation_scores(m, units, order)
+    cands.score[:] = 1.0  # an exact tie between every candidate
+    _, unsure = extractive_batch.batched_mmr(cands, 1, 0.7, 0.6)
+    assert unsure.tolist() == [True]
+    assert _draft(corpus, 2, 2).consolidated == _expected(corpus, 2, 2)[1]
+
+
+@given(corpora)
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_exact_vectors_are_the_definitions(texts):
+    corpus = prepare([Document(f"d{i}", t) for i, t in enumerate(texts)])
+    units = [u for u in corpus.units if u.content_occurrences]
+    exact = extractive_batch.unit_matrix(corpus, units).exact()
+    want = ref.unit_vectors(corpus)
+    assert set(exact) == set(want)
+    for uid, vec in want.items():
+        assert list(exact[uid].items()) == list(vec.items())  # same words, order and floats
+
+
+@given(st.lists(st.one_of(messy_text, documents_text()), min_size=1, max_size=4), st.sampled_from([1, 64, 1 << 20]))
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_eligible_mask_is_the_definition(texts, block):
+    docs = [Document(f"d{i}", t) for i, t in enumerate(texts) if t.strip()]
+    if not docs:
+        return
+    corpus = prepare(docs)
+    sentences = [s for d in corpus.documents for s in corpus.sentences[d.id]]
+    saved, sentence_scan.BLOCK_CHARS = sentence_scan.BLOCK_CHARS, block
+    try:
+        got = extractive_batch.eligible_mask(corpus, sentences).tolist()
+    finally:
+        sentence_scan.BLOCK_CHARS = saved
+    assert got == [ref.eligible(corpus.texts[s.source_id][s.start : s.end]) for s in sentences]
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_pruned_mmr_is_the_greedy_definition(seed):
+    rnd = random.Random(seed)
+    n = rnd.randint(0, 30)
+    words = [f"w{i}" for i in range(rnd.randint(1, 12))]
+    vectors = []
+    for _ in range(n):
+        vec = {w: rnd.choice([0.2, 0.5, 1.0, rnd.random()]) for w in rnd.sample(words, rnd.randint(0, len(words)))}
+        norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
+        vectors.append({w: v / norm for w, v in vec.items()})
+    scores = [rnd.choice([0.5, 1.0, rnd.random()]) for _ in range(n)]  # many exact ties
+    for k in (1, 3, 8, 40):
+        assert extractive.mmr(scores, vectors, k) == ref.mmr(scores, vectors, k)
+
+
+def test_pruned_mmr_keeps_the_earlier_of_two_equal_values():
+    # Candidate 0's value (no redundancy) equals candidate 2's (redundancy 0.5 with the first
+    # pick) exactly, though its score is lower: the earlier index must win, as in the definition.
+    target = extractive._LAMBDA * 1.0 - (1 - extractive._LAMBDA) * 0.5
+    s0 = target / extractive._LAMBDA
+    while extractive._LAMBDA * s0 != target:
+        s0 = math.nextafter(s0, 1.0 if extractive._LAMBDA * s0 < target else 0.0)
+    vectors = [{"z": 1.0}, {"x": 1.0}, {"x": 0.5, "y": math.sqrt(0.75)}]
+    scores = [s0, 2.0, 1.0]
+    assert ref.mmr(scores, vectors, 2) == [1, 0]
+    assert extractive.mmr(scores, vectors, 2) == [1, 0]

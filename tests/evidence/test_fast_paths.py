@@ -1,0 +1,219 @@
+"""The fast lexical tools give exactly what their plain definitions give.
+
+Each test states the definition as the obvious loop (the code as first written) and compares on
+random input: the same floats bit for bit, the same pairs in the same order, the same sentences.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import random
+import re
+from collections import Counter
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from summarizer.contract.documents import Document
+from summarizer.evidence import conflicts, periods, sentence_scan, textstats
+from summarizer.prepare.corpus import prepare
+
+from ..conftest import documents_text, messy_text
+
+texts_strategy = st.lists(st.one_of(messy_text, documents_text(), st.text(max_size=60)), min_size=1, max_size=5)
+SPECIAL = ["May", "March", "month", "MONTH", "Mo", "nth", "19", "20", "2019", "1920", "٣", "5", " ", ". ",
+           "\n", "x", "é", "Jan", "uary", "January", "in", "since the start of the war on February 24. ",
+           "six months into the war", "3 months-old conflict", "early May", "May 5", "may go"]
+special_text = st.lists(st.sampled_from(SPECIAL), min_size=1, max_size=60).map("".join)
+
+
+def _corpus(texts):
+    docs = [Document(f"d{i}", t) for i, t in enumerate(texts) if t.strip()]
+    return prepare(docs) if docs else None
+
+
+# --- textstats ---------------------------------------------------------------------------------
+
+def _vector_by_loops(idf, bag):
+    vec = {w: (1 + math.log(c)) * idf.get(w, 1.0) for w, c in bag.items()}
+    norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
+    return {w: v / norm for w, v in vec.items()}
+
+
+def _cosine_by_loops(a, b):
+    if len(a) > len(b):
+        a, b = b, a
+    return sum(v * b.get(w, 0.0) for w, v in a.items())
+
+
+def _centroid_by_loops(vectors):
+    acc = {}
+    for vec in vectors:
+        for w, v in vec.items():
+            acc[w] = acc.get(w, 0.0) + v
+    norm = math.sqrt(sum(v * v for v in acc.values())) or 1.0
+    return {w: v / norm for w, v in acc.items()}
+
+
+@pytest.mark.parametrize("seed", range(60))
+def test_vectors_cosines_and_centroids_are_the_loops_bit_for_bit(seed):
+    rnd = random.Random(seed)
+    words = [[f"w{rnd.randrange(30)}" for _ in range(rnd.randint(0, 400 if seed % 10 == 0 else 25))]
+             for _ in range(rnd.randint(1, 8))]
+    tfidf = textstats.TfIdf.of_words(words)
+    for bag, vec in zip(tfidf.bags, tfidf.vectors):
+        assert list(vec.items()) == list(_vector_by_loops(tfidf.idf, bag).items())
+    for a in tfidf.vectors:
+        for b in tfidf.vectors:
+            got, want = textstats.cosine(a, b), _cosine_by_loops(a, b)
+            assert got == want and type(got) is type(want)
+    assert list(textstats.centroid(tfidf.vectors).items()) == list(_centroid_by_loops(tfidf.vectors).items())
+
+
+@given(st.lists(st.one_of(messy_text, st.text(max_size=40)), max_size=8))
+@settings(max_examples=200, deadline=None)
+def test_content_words_many_is_content_words(texts):
+    assert textstats.content_words_many(texts) == [textstats.content_words(t) for t in texts]
+
+
+def _similar_pairs_by_loops(word_sets, cap, min_similarity):
+    df = Counter(w for ws in word_sets for w in ws)
+    index = {}
+    for i, ws in enumerate(word_sets):
+        for w in ws:
+            if df[w] <= cap:
+                index.setdefault(w, []).append(i)
+    seen = set()
+    for members in index.values():
+        for x, i in enumerate(members):
+            for j in members[x + 1:]:
+                if (i, j) in seen:
+                    continue
+                seen.add((i, j))
+                sim = textstats.jaccard(word_sets[i], word_sets[j])
+                if sim >= min_similarity:
+                    yield i, j, sim
+
+
+@pytest.mark.parametrize("seed", range(300))
+def test_similar_pairs_are_the_index_loops_in_the_same_order(seed):
+    rnd = random.Random(seed)
+    vocab, n = rnd.randint(1, 30), rnd.randint(0, 25)
+    sets = [set(f"w{rnd.randrange(vocab)}" for _ in range(rnd.randint(0, 8))) for _ in range(n)]
+    for k in range(1, n):  # some positions share one set object, as ``WordLists.sets`` gives
+        if rnd.random() < 0.3:
+            sets[k] = sets[rnd.randrange(k)]
+    cap, floor = rnd.randint(0, 10), rnd.choice([0.0, 0.2, 0.3, 0.5, 1.0])
+    assert list(textstats.similar_pairs(sets, cap, floor)) == list(_similar_pairs_by_loops(sets, cap, floor))
+
+
+@given(texts_strategy)
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_content_word_ids_are_content_words_with_or_without_dedup_words(texts):
+    corpus = _corpus(texts)
+    if corpus is None:
+        return
+    sentences = [s for d in corpus.documents for s in corpus.sentences[d.id]]
+    want = [textstats.content_words(corpus.texts[s.source_id][s.start : s.end]) for s in sentences]
+    for c in (corpus, dataclasses.replace(corpus, words=None)):
+        lists = textstats.content_word_ids(c, sentences)
+        assert [lists.words(k) for k in range(len(sentences))] == want
+        sets = lists.sets()
+        assert [list(x) for x in sets] == [list(set(w)) for w in want]  # same sets, same iteration order
+
+
+# --- sentence_scan -----------------------------------------------------------------------------
+
+@given(st.lists(st.one_of(special_text, messy_text), min_size=1, max_size=4), st.sampled_from([1, 7, 1 << 20]))
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_scans_answer_as_a_search_in_each_sentence_would(texts, block):
+    corpus = _corpus(texts)
+    if corpus is None:
+        return
+    sentences = [s for d in corpus.documents for s in corpus.sentences[d.id]]
+    cut = [corpus.texts[s.source_id][s.start : s.end] for s in sentences]
+    saved, sentence_scan.BLOCK_CHARS = sentence_scan.BLOCK_CHARS, block
+    try:
+        assert sentence_scan.holding_digit(corpus, sentences).tolist() == [bool(re.search(r"\d", t)) for t in cut]
+        year = re.compile(r"(?:19|20)\d\d")
+        assert sentence_scan.holding_year_digits(corpus, sentences).tolist() == [bool(year.search(t)) for t in cut]
+        hints = (periods._MONTH_NAME, periods._MONTH_WORD)
+        for p in hints:
+            assert sentence_scan.holding(corpus, sentences, p).tolist() == [bool(p.search(t)) for t in cut]
+        assert sentence_scan.holding(corpus, sentences, *hints).tolist() == [
+            any(p.search(t) for p in hints) for t in cut]
+    finally:
+        sentence_scan.BLOCK_CHARS = saved
+
+
+def test_the_month_hints_never_overlap_so_holding_applies():
+    # ``holding`` needs patterns whose matches cannot overlap: no literal's end is another's start.
+    literals = periods.MONTHS + ["month"]
+    for a in literals:
+        for b in literals:
+            for k in range(1, min(len(a), len(b)) + (a != b)):
+                assert a[-k:].lower() != b[:k].lower() or (a == b and k == len(a)), (a, b, k)
+
+
+# --- conflicts and periods ---------------------------------------------------------------------
+
+def _markers_by_loops(corpus):
+    texts = corpus.texts
+    start_month = None
+    raw = {}
+    for doc in corpus.documents:
+        raw[doc.id] = [(s, texts[doc.id][s.start : s.end]) for s in corpus.sentences[doc.id] if s.junk is None]
+        for _, t in raw[doc.id]:
+            m = periods._START_RE.search(t)
+            if m and start_month is None:
+                start_month = periods.MONTHS.index(m.group(1)) + 1
+    out = {}
+    for sid, sents in raw.items():
+        markers = []
+        for s, t in sents:
+            markers += [periods.Marker(month, s, name) for month, name in periods.months_in(t)]
+            for m in periods._AGE_RE.finditer(t):
+                n = m.group(1).lower()
+                months = int(n) if n.isdigit() else periods._NUMWORDS[n]
+                if start_month is not None:
+                    markers.append(periods.Marker((start_month - 1 + months) % 12 + 1, s, m.group(0)))
+        out[sid] = markers
+    return out
+
+
+@given(st.lists(st.one_of(special_text, documents_text()), min_size=1, max_size=5))
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_time_markers_are_found_as_by_searching_every_sentence(texts):
+    corpus = _corpus(texts)
+    if corpus is not None:
+        assert periods.source_markers(corpus) == _markers_by_loops(corpus)
+
+
+@pytest.mark.parametrize("seed", range(100))
+def test_nearest_other_month_is_the_pairwise_minimum(seed):
+    rnd = random.Random(seed)
+    latest = {f"s{i}": periods.Marker(rnd.randint(1, 12), None, "") for i in range(rnd.randint(3, 12))}
+    want = {sid: min(abs(m.month - o.month) for oid, o in latest.items() if oid != sid) for sid, m in latest.items()}
+    assert periods._nearest_other(latest) == want
+
+
+@given(st.lists(st.one_of(special_text, documents_text()), min_size=1, max_size=5))
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_number_sentences_and_year_mentions_are_the_per_sentence_definitions(texts):
+    corpus = _corpus(texts)
+    if corpus is None:
+        return
+    texts_of = corpus.texts
+    content = [s for ss in corpus.sentences.values() for s in ss if s.junk is None]
+    with_numbers = [s for s in content if textstats.numbers(texts_of[s.source_id][s.start : s.end])]
+    sents, words, nums = conflicts._sentences_with_numbers(corpus)
+    assert sents == with_numbers
+    cut = [texts_of[s.source_id][s.start : s.end] for s in sents]
+    assert [list(w) for w in words] == [list(set(textstats.content_words(t))) for t in cut]
+    assert nums == [textstats.numbers(t) for t in cut]
+    years = Counter()
+    for s in content:
+        years.update({int(m.group(0)) for m in conflicts._YEAR.finditer(texts_of[s.source_id][s.start : s.end])})
+    assert conflicts._year_mentions(corpus) == years
