@@ -220,10 +220,14 @@ def finish_consolidated(corpus: Corpus, ranked: Sequence[Unit], vec_of: Mapping,
 
 def _sentence(texts: Mapping[str, str], s: SourceSentence, unit: Unit, lead: bool) -> Sentence:
     """``Sentence(text=..., citations=cite_unit(texts, unit, first=s if lead else None))``, with
-    the citations given as dicts: validating them with the sentence is faster."""
+    the citations given as dicts: validating them with the sentence is faster. A per-source
+    summary (``lead``) cites its own sentence only, as ``cite_unit`` says why."""
     occ = unit.content_occurrences
     if lead and s in occ:
-        occ = [s] + [o for o in occ if o is not s]
+        occ = [s]
+    else:
+        seen: set[str] = set()
+        occ = [o for o in occ if not (o.source_id in seen or seen.add(o.source_id))]  # each source once
     citations = [{"source_id": o.source_id, "start": o.start, "end": o.end, "text": texts[o.source_id][o.start : o.end]}
                  for o in occ]
     return Sentence(text=texts[s.source_id][s.start : s.end], citations=citations)
