@@ -89,8 +89,9 @@ class Pick:
 
 
 def drop_restated(picks: Sequence[Pick], k: int) -> list[Pick]:
-    """The picks in rank order without those whose content the picks kept before them support,
-    at most ``k``."""
+    """The picks in rank order, at most ``k``, none restating another: a pick whose content the
+    picks kept before it support is dropped; one that states all of a kept pick and more takes
+    that pick's place (checked only against kept picks sharing half of their words with it)."""
     if len(picks) <= 1:
         return list(picks[:k])
     grounder = Grounder([Passage(p.text, p.source_id, 0, i) for i, p in enumerate(picks)])
@@ -100,7 +101,13 @@ def drop_restated(picks: Sequence[Pick], k: int) -> list[Pick]:
             break
         if kept and grounder.check(p.text, only=kept).supported:
             continue
-        kept.append(i)
+        for slot, j in enumerate(kept):
+            q = picks[j].vector
+            if q and sum(1 for w in q if w in p.vector) * 2 >= len(q) and grounder.check(picks[j].text, only=[i]).supported:
+                kept[slot] = i  # p says all that q says, and more
+                break
+        else:
+            kept.append(i)
     return [picks[i] for i in kept]
 
 

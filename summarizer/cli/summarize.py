@@ -9,11 +9,13 @@ import sys
 import time
 from pathlib import Path
 
+from pydantic import ValidationError
+
 from ..config.options import SummaryOptions
 from ..config.settings import Settings
 from ..contract.documents import Document
 from ..contract.result import SummaryResult
-from ..errors import SummarizerError
+from ..errors import InputError, SummarizerError
 from ..io.ingest import SUFFIXES, load_documents
 from ..pipeline import summarize
 from ..plugins import load_plugins
@@ -44,10 +46,18 @@ def add_parser(sub) -> None:
     fmt.add_argument("--json", action="store_true", help="same as --format json")
     p.add_argument("--per-source-sentences", type=int)
     p.add_argument("--consolidated-sentences", type=int)
+    p.add_argument("--words", type=int, metavar="N",
+                   help="consolidated summary of about N words (within 10%%, whole sentences); "
+                        "per-source summaries get the same share as their sentence counts")
+    p.add_argument("--focus", metavar="TEXT", help="a topic or question the summary should answer")
     p.add_argument("--no-conflicts", action="store_true", help="skip conflict finding")
     p.add_argument("--no-cache", action="store_true", help="do not read or write the LLM reply cache")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress and no end-of-run line on stderr")
     p.set_defaults(func=run)
+
+
+_FLAGS = {"per_source_sentences": "--per-source-sentences", "consolidated_sentences": "--consolidated-sentences",
+          "words": "--words", "focus": "--focus"}
 
 
 def _options(args: argparse.Namespace, config: CliRun) -> SummaryOptions:
@@ -56,8 +66,16 @@ def _options(args: argparse.Namespace, config: CliRun) -> SummaryOptions:
         "model": config.model,
         "per_source_sentences": args.per_source_sentences,
         "consolidated_sentences": args.consolidated_sentences,
+        "words": args.words,
+        "focus": args.focus,
     }
-    return SummaryOptions(**{k: v for k, v in chosen.items() if v is not None}, find_conflicts=not args.no_conflicts)
+    try:
+        return SummaryOptions(**{k: v for k, v in chosen.items() if v is not None}, find_conflicts=not args.no_conflicts)
+    except ValidationError as exc:  # a bad flag value: one line naming the flag (exit 2)
+        first = exc.errors()[0]
+        name = str(first["loc"][0]) if first["loc"] else ""
+        msg = first["msg"].removeprefix("Value error, ")
+        raise InputError(f"{_FLAGS.get(name, name)}: {msg}", field=f"options.{name}") from None
 
 
 def _note_unsupported(files: list[Path]) -> None:
