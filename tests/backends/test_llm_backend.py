@@ -192,8 +192,8 @@ def test_stats_progress_and_prompt_hashes():
 
     result = run(docs, FakeChatModel(handler), events=events)
     stats = result.stats.model_dump()
-    assert stats["prompts"]["map_source.v1"] == prompts.load("map_source").sha256
-    assert set(stats["prompts"]) == {"map_source.v1", "reduce.v1", "conflicts.v1"}
+    assert stats["prompts"]["map_source.v2"] == prompts.load("map_source").sha256
+    assert set(stats["prompts"]) == {"map_source.v2", "reduce.v2", "conflicts.v1"}
     assert stats["cache_hits"] == 1
     assert stats["llm_calls"] == len(docs) + 1  # maps + conflicts; the reduce came from cache
     assert stats["prompt_tokens"] == 10 * (len(docs) + 2)

@@ -56,6 +56,7 @@ class RunContext:
     #: Wall seconds per stage (map, reduce, conflicts).
     seconds: dict[str, float] = field(default_factory=dict)
     _extractive_vectors: Optional[dict] = field(default=None, init=False, repr=False)
+    _extractive_focus: Optional[dict] = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.budget = Budget(get_counter(self.options.encoding), self.chat.context_window)
@@ -79,6 +80,14 @@ class RunContext:
 
             self._extractive_vectors = unit_vectors(self.corpus)
         return self._extractive_vectors
+
+    def extractive_focus(self) -> dict:
+        """The focus vector the extractive picks favour (empty without a focus)."""
+        if self._extractive_focus is None:
+            from ..extractive import text_focus
+
+            self._extractive_focus = text_focus(self.corpus, self.options.focus)
+        return self._extractive_focus
 
     def stats(self) -> dict[str, Any]:
         replies = self.replies

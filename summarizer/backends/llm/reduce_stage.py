@@ -21,7 +21,9 @@ from ...evidence.citations import cite_unit
 from ...evidence.support import SENTENCE_SUPPORT, Passage, Resolver, supports
 from ...evidence.textstats import content_words
 from ...prepare.spans import Unit
-from .common import SentencesReply, call, example_reply, sentences_schema, strip_tags, use_template
+from ...evidence.periods import off_period_sources
+from ..arrange import WORDS_TOLERANCE, Pick, fit_words, order, source_dates
+from .common import SentencesReply, call, example_reply, focus_line, sentences_schema, strip_tags, use_template
 from .map_stage import MapItem, dedupe_citations
 from .context import RunContext
 
@@ -67,9 +69,13 @@ class _Reducer:
         self.template = use_template(run, "reduce")
         self.units = {u.id: u for u in run.corpus.units if u.content_occurrences}
         self.label = {d.id: f"S{i}" for i, d in enumerate(run.corpus.documents, 1)}
-        self.k = run.options.consolidated_sentences
+        words = run.options.words
+        # With a length in words, room for enough sentences (news sentences: ~20 words).
+        self.k = run.options.consolidated_sentences if words is None else max(run.options.consolidated_sentences,
+                                                                                 -(-words // 18))
         self.max_tokens = min(run.config.max_output_tokens, 80 * self.k + 60)
-        fixed = run.budget.prompt_tokens(self.template.render(max_sentences=self.k, numbered="", example=""),
+        self.focus = focus_line(run.options.focus)
+        fixed = run.budget.prompt_tokens(self.template.render(max_sentences=self.k, numbered="", example="", focus=self.focus),
                                          sentences_schema(self.k, 9999))
         self.room = run.budget.room(fixed, self.max_tokens)
         self.fixed = fixed
@@ -104,7 +110,8 @@ class _Reducer:
 
     async def reduce_group(self, facts: list[Fact], purpose: str, resolver: Resolver) -> Optional[list[Fact]]:
         numbered = "\n".join(self.line(i, f) for i, f in enumerate(facts, 1))
-        values = {"max_sentences": self.k, "numbered": numbered, "example": example_reply(facts[0].text)}
+        values = {"max_sentences": self.k, "numbered": numbered, "example": example_reply(facts[0].text),
+                  "focus": self.focus}
         reply = await call(self.run, self.template, values, sentences_schema(self.k, len(facts)), SentencesReply,
                            self.max_tokens, purpose)
         self.run.counters.reduce_calls += 1
@@ -194,14 +201,36 @@ async def reduce_all(run: RunContext, per_source: dict[str, list[MapItem]]) -> l
     run.counters.reduce_levels = level
     index = _word_index(r.units, run.texts)
     sentences = [r.to_sentence(f, index) for f in final]
-    if len(sentences) < r.k:
-        # Short or empty (weak model, failed call): fill up with the extractive picks, counted.
-        from ..extractive import consolidate
+    return _fill_fit_order(run, r, sentences)
 
+
+def _fill_fit_order(run: RunContext, r: _Reducer, sentences: list[Sentence]) -> list[Sentence]:
+    """The reduce's sentences as the extractive consolidated summary would be finished: cut to
+    the length asked, filled up (weak model, failed call) with the extractive picks (same focus,
+    same sources left out, counted as fallback), in ``arrange.order``."""
+    from ..extractive import consolidate
+
+    words = run.options.words
+    if words is not None:
+        sentences = [sentences[i] for i in fit_words([len(s.text.split()) for s in sentences], words)]
+    missing = (words - sum(len(s.text.split()) for s in sentences)) if words is not None else r.k - len(sentences)
+    if missing > (words * WORDS_TOLERANCE if words is not None else 0):
         cited = {(c.source_id, c.start) for s in sentences for c in s.citations}
-        picks = consolidate(run.corpus, list(r.units.values()), run.extractive_vectors(), r.k)
+        picks = consolidate(run.corpus, list(r.units.values()), run.extractive_vectors(), r.k,
+                            focus=run.extractive_focus(), words=missing if words is not None else None,
+                            skip_sources=off_period_sources(run.corpus))
         extra = [s for s in picks if not any((c.source_id, c.start) in cited for c in s.citations)]
-        extra = extra[: r.k - len(sentences)]
+        extra = extra if words is not None else extra[:missing]
         run.counters.fallback_sentences += len(extra)
         sentences += extra
-    return sentences
+    rank_of = {d.id: i for i, d in enumerate(run.corpus.documents)}
+    unit_at = {(s.source_id, s.start): u for u in r.units.values() for s in u.content_occurrences}
+    vectors = run.extractive_vectors()
+    picks = []
+    for i, s in enumerate(sentences):
+        if s.citations:
+            c = s.citations[0]
+            unit = unit_at.get((c.source_id, c.start))
+            picks.append(Pick(c.source_id, c.start, s.text, vectors[unit.id] if unit else {}, i, rank_of[c.source_id]))
+    ordered = order(picks, *source_dates(run.corpus, [p.source_id for p in picks]))
+    return [sentences[p.rank] for p in ordered] + [s for s in sentences if not s.citations]
