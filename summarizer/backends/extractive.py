@@ -41,7 +41,7 @@ from .extractive_batch import (
     unit_matrix,
 )
 from .focus import WEIGHT as FOCUS_WEIGHT
-from .focus import focus_vector, focus_words
+from .focus import focus_stems, focus_vector
 from .readable import cut_off, stands_alone
 
 _LAMBDA = 0.7  # MMR trade-off between salience and novelty
@@ -60,8 +60,8 @@ def _eligible(text: str) -> bool:
 
 def text_focus(corpus: Corpus, focus: Optional[str]) -> dict[str, float]:
     """The focus vector over the content units' words (``focus.focus_vector``), from the texts."""
-    words = focus_words(focus)
-    if not words:
+    stems = focus_stems(focus)
+    if not stems:
         return {}
     texts = corpus.texts
     units = [u for u in corpus.units if u.content_occurrences]
@@ -69,7 +69,7 @@ def text_focus(corpus: Corpus, focus: Optional[str]) -> dict[str, float]:
     for ws in content_words_many([texts[u.canonical.source_id][u.canonical.start : u.canonical.end] for u in units]):
         for w in set(ws):
             df[w] = df.get(w, 0) + 1
-    return focus_vector(words, lambda w: df.get(w, 0), len(units))
+    return focus_vector(stems, df, lambda w: df.get(w, 0), len(units))
 
 
 def unit_vectors(corpus: Corpus) -> dict[int, dict[str, float]]:
@@ -282,7 +282,7 @@ class ExtractiveBackend(Backend):
             m = unit_matrix(corpus, units)
             everything = [s for d in corpus.documents for s in corpus.sentences[d.id]]  # passage order
             eligible = eligible_mask(corpus, everything)
-            focus = m.focus_vector(focus_words(options.focus))
+            focus = m.focus_vector(focus_stems(options.focus))
             source_words = per_source_words(options.words, options.per_source_sentences, options.consolidated_sentences)
             per_source = source_summaries(corpus, m, options.per_source_sentences, progress, eligible, focus, source_words)
             skip = off_period_sources(corpus)

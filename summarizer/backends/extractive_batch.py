@@ -54,13 +54,12 @@ class UnitMatrix:
             self._exact_view = ExactVectors(self)
         return self._exact_view
 
-    def focus_vector(self, words: list[str]) -> dict[str, float]:
-        """``focus.focus_vector`` of ``words`` over these units (their document frequencies)."""
-        if not words:
+    def focus_vector(self, stems: frozenset[str]) -> dict[str, float]:
+        """``focus.focus_vector`` over these units' words (their document frequencies)."""
+        if not stems:
             return {}
-        wanted = set(words)
-        index = {w: i for i, w in enumerate(self.words.vocab) if w in wanted}
-        return focus_vector(words, lambda w: int(self.df[index[w]]) if w in index else 0, len(self.row_of))
+        index = {w: i for i, w in enumerate(self.words.vocab)}
+        return focus_vector(stems, index, lambda w: int(self.df[index[w]]), len(self.row_of))
 
     def focus_array(self, focus: Mapping[str, float]) -> Optional[np.ndarray]:
         """The focus vector indexed by word id (None without a focus)."""

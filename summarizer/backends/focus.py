@@ -1,19 +1,20 @@
 """What a focus ("What did the donors pledge?") asks about, as a TF-IDF vector. Pure.
 
 The focus's content words, without the words questions and topic statements are made of
-("describe", "discuss", "what"), each with its simple singular/plural variant, weighted by its
-rarity among the units being summarized (the same IDF the sentence vectors use) and L2-normalized.
+("describe", "discuss", "what"), matched to the units' words by a crude stem ("release" finds
+"released"), each weighted by its rarity among the units being summarized (the same IDF the
+sentence vectors use) and L2-normalized.
 A sentence's relevance is its cosine with this vector. Words no unit uses carry nothing.
 """
 
 from __future__ import annotations
 
 import math
-from typing import Callable, Optional
+from typing import Callable, Iterable, Optional
 
 from ..evidence.textstats import content_words
 
-WEIGHT = 0.6  # of the focus cosine, next to the centroid cosine (both in [0, 1])
+WEIGHT = 1.0  # of the focus cosine: as much as the centroid cosine (both in [0, 1])
 MAX_CHARS = 1000
 
 # Words of the request itself, not of its subject.
@@ -26,30 +27,34 @@ _ASKING = frozenset(
 )
 
 
-def focus_words(focus: Optional[str]) -> list[str]:
-    """The focus's subject words and their singular/plural variants, first occurrence first."""
+_SUFFIXES = ("ations", "ation", "ings", "ing", "ions", "ion", "edly", "ed", "es", "s", "e", "ly")
+
+
+def stem(word: str) -> str:
+    """A crude stem: one common suffix off, at least three letters left ("released", "releases",
+    "release" -> "releas"; "marines" -> "marin")."""
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)]
+    return word
+
+
+def focus_stems(focus: Optional[str]) -> frozenset[str]:
+    """The stems of the focus's subject words."""
     if not focus:
-        return []
-    out: dict[str, None] = {}
-    for w in content_words(focus):
-        if w in _ASKING or len(w) < 2:
-            continue
-        out.setdefault(w, None)
-        if w.endswith("ies") and len(w) > 4:
-            out.setdefault(w[:-3] + "y", None)
-        elif w.endswith("s") and not w.endswith("ss") and len(w) > 3:
-            out.setdefault(w[:-1], None)
-        else:
-            out.setdefault(w + "s", None)
-    return list(out)
+        return frozenset()
+    return frozenset(stem(w) for w in content_words(focus) if w not in _ASKING and len(w) >= 2)
 
 
-def focus_vector(words: list[str], df_of: Callable[[str], int], n_units: int) -> dict[str, float]:
-    """``words`` that occur in the units (``df_of``: in how many of the ``n_units`` units), each
-    weighted by the sentence vectors' IDF, L2-normalized."""
+def focus_vector(stems: frozenset[str], vocab: Iterable[str], df_of: Callable[[str], int], n_units: int) -> dict[str, float]:
+    """The words of ``vocab`` sharing a stem with the focus, in sorted order, each weighted by the
+    sentence vectors' IDF (``df_of``: in how many of the ``n_units`` units it occurs),
+    L2-normalized. Empty without a focus."""
+    if not stems:
+        return {}
     n = max(1, n_units)
     vec = {}
-    for w in words:
+    for w in sorted(w for w in vocab if stem(w) in stems):
         df = df_of(w)
         if df > 0:
             vec[w] = math.log((1 + n) / (1 + df)) + 1.0
