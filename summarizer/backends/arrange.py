@@ -114,7 +114,7 @@ def drop_restated(picks: Sequence[Pick], k: int) -> list[Pick]:
 def fit_words(lengths: Sequence[int], words: int) -> list[int]:
     """Which of the picks (their word counts ``lengths``, in rank order) to keep so that they add
     up to ``words`` +-10%: taken in rank order, whole sentences only; one that would overshoot is
-    passed over for a shorter one after it. Stops once within 5% below the target."""
+    passed over for a shorter one after it. Stops once the target is reached."""
     hi = words * (1 + WORDS_TOLERANCE)
     out, total = [], 0
     for i, n in enumerate(lengths):
@@ -122,7 +122,7 @@ def fit_words(lengths: Sequence[int], words: int) -> list[int]:
             continue
         out.append(i)
         total += n
-        if total >= words * (1 - WORDS_TOLERANCE / 2):
+        if total >= words:
             break
     return out
 
