@@ -51,7 +51,9 @@ _NAV = re.compile(
     | follow\ us | sign\ (up|in)\b | log\ in\b | subscribe | newsletter | advertisement\b
     | sponsored\b | skip\ to\ | jump\ to\ | home\s*[›>»/|] | tags?: | filed\ under
     | (google|apple)\ news | (facebook|twitter|whatsapp|telegram|linkedin|email|print)$
-    | copy\ link | listen\ to\ (this|the)\ article | cookies?\b | accept\ all
+    | copy\ link | listen\ to\ (this|the)\ article | cookies?\b | accept\ all | (hide|show|toggle)\ caption
+    | (view|see|open|launch)\ (the\ )?(slide\ ?show|larger|full[-\ ]size|(photo\ )?gallery) | (click|tap)\ (here\ )?to\ (enlarge|expand)
+    | (enlarge|expand)\ (this\ )?(image|photo) | tweet\ this | (email|pin)\ (this|it)\b
     )"""
 )
 _PREV_NEXT = re.compile(r"(?i)^\W*(previous|next|prev)\s+(article|post|story)(\b|(?-i:[A-Z]))")
@@ -319,7 +321,7 @@ def find_junk(text: str) -> list[JunkSpan]:
         mark(i, "repeated")
     _mark_headline_lists(lines, members, first_body, mark)
     _mark_fragments(lines, first_body, last_body, reasons, mark)
-    whole, partial = furniture(low, lines.texts, lines.starts, lines.ends, lines.words, reasons)
+    whole, partial = furniture(text, low, lines.texts, lines.starts, lines.ends, lines.words, reasons)
     reasons.update(whole)
     spans = [JunkSpan(lines.starts[i], lines.ends[i], r) for i, r in reasons.items()]
     spans += [JunkSpan(a, b, r) for a, b, r in partial]

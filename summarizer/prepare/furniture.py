@@ -1,12 +1,11 @@
-"""Page furniture inside the body text that line-shape signals miss. Pure; used by ``cleaning``.
+"""Page furniture inside the body text that line-shape signals miss. Pure; used by ``cleaning``
+(viewer controls such as "View slideshow" or "Click to enlarge" are in its ``navigation`` signal).
 
 General signals, not lists of sites:
 
 * ``caption``   - picture captions and credits inside paragraphs: a wire "FILE -" caption, a
   "file photo" or "Image caption" lead, a parenthesized photo credit ("(AP Photo/Jane Doe)"),
   an image file name ("Cquote1.svg", "photo.jpg");
-* ``navigation`` - viewer controls ("View slideshow", "View larger image", "Click to enlarge",
-  "Hide caption") opening a line;
 * ``teaser``    - a line cut short with an ellipsis ("... the minister said that the...");
 * ``dateline``  - a wire dateline opening a line ("BRUSSELS, January 22 (Xinhua) --", "KHARKIV,
   Ukraine (AP) —", "WASHINGTON _", "(CNN) --"): only the dateline is marked, so the sentence
@@ -24,8 +23,8 @@ from typing import Optional
 from .segment import ABBREVIATIONS
 
 # Found in the lower-cased document with ``str.find`` (fast), then confirmed on the line.
-_CAPTION_KEYS = (".svg", ".jpg", ".jpeg", ".png", ".gif", ".webp", "photo", "image caption", "file -", "file –",
-                 "file —")
+_CAPTION_KEYS = ("photo", "image c", "file ")
+_IMAGE_FILE = re.compile(r"\.(?:svg|jpe?g|png|gif|webp)\b")  # in the lower-cased text
 _CAPTION_CONFIRM = re.compile(
     r"""(?ix)
       \b[\w-]+\.(?:svg|jpe?g|png|gif|webp)\b               # an image file name
@@ -37,15 +36,6 @@ _CAPTION_CONFIRM = re.compile(
     """
 )
 _FILE_CAPTION = re.compile(r"^\W*FILE\s*(?:PHOTO)?\s*[-–—:]")  # a wire caption (case-sensitive)
-_VIEWER = re.compile(
-    r"""(?ix)^\W*(?:
-        (?:view|see|open|launch)\s+(?:the\s+)?(?:slide\s?show|(?:larger|full[- ]size)\s+(?:image|photo|version)|gallery|photo\s+gallery)
-      | (?:click|tap)\s+(?:here\s+)?to\s+(?:enlarge|expand|view\s+(?:larger|gallery|slideshow))
-      | (?:enlarge|expand)\s+(?:this\s+)?(?:image|photo)
-      | (?:hide|show|toggle)\s+caption
-      | (?:share|tweet|email|pin)\s+(?:this|it\b|on\s+(?:facebook|twitter|x\b|whatsapp|linkedin|reddit|pinterest))
-    )"""
-)
 _MONTH = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept?(?:ember)?"
           r"|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?")
 _PLACE_WORD = r"[A-Z][\w'’.\-]*"
@@ -127,32 +117,68 @@ def lines_with_keys(low: str, starts: list[int], ends: list[int], keys: tuple[st
     return found
 
 
-def furniture(low: str, texts: list[str], starts: list[int], ends: list[int], words: list[int],
+# Literals found with ``str.find`` over the whole document (fast); a line near whose start one
+# lies is then checked with the line functions above, so the keys need only find a superset.
+_TEASER_KEYS = ("...", "…")
+_DATELINE_KEYS = ("--", "—", "–", " _ ", " - ", ") -")  # "WASHINGTON:" (a colon) is left to the scan's misses
+_TAIL_SCAN = re.compile(r"(?m)\. [a-z][^\n.!?“”\"]{0,44}\.[ \t\r\f\v]*$")
+
+
+def _tail_lines(text: str, starts: list[int], ends: list[int]) -> list[int]:
+    """Indices of the lines ending like a scraped tail (one regex scan: it opens with a literal)."""
+    out: list[int] = []
+    for m in _TAIL_SCAN.finditer(text):
+        i = bisect_right(starts, m.start()) - 1
+        if i >= 0 and m.start() < ends[i]:
+            out.append(i)
+    return out
+
+
+def _lines_near(text: str, starts: list[int], ends: list[int], keys: tuple[str, ...], lo: int, hi: int) -> list[int]:
+    """Sorted indices of the lines holding one of ``keys`` at ``lo`` to ``hi`` characters from
+    their start, or, with ``lo`` negative, ending ``-lo`` to ``hi`` characters before their end."""
+    found: set[int] = set()
+    for key in keys:
+        pos = text.find(key)
+        while pos >= 0:
+            i = bisect_right(starts, pos) - 1
+            if i >= 0 and pos < ends[i]:
+                at = pos - starts[i] if lo >= 0 else pos + len(key) - ends[i]
+                if lo <= at <= hi:
+                    found.add(i)
+            pos = text.find(key, pos + 1)
+    return sorted(found)
+
+
+def furniture(text: str, low: str, texts: list[str], starts: list[int], ends: list[int], words: list[int],
               taken: dict[int, str]) -> tuple[dict[int, str], list[tuple[int, int, str]]]:
     """Whole furniture lines (index -> reason) and partial spans ``(start, end, reason)``
-    (datelines, tails) of lines not ``taken`` by another signal. ``texts``: the trimmed lines,
-    ``starts``/``ends`` their spans, ``words`` their word counts."""
+    (datelines, tails) of lines not ``taken`` by another signal. ``text``: the document (``low``
+    lower-cased), ``texts`` its trimmed lines, ``starts``/``ends`` their spans, ``words`` their
+    word counts."""
     whole: dict[int, str] = {}
-    for i in sorted(lines_with_keys(low, starts, ends, _CAPTION_KEYS)):
+    candidates = lines_with_keys(low, starts, ends, _CAPTION_KEYS)
+    candidates.update(bisect_right(starts, m.start()) - 1 for m in _IMAGE_FILE.finditer(low))
+    for i in sorted(c for c in candidates if c >= 0):
         if i not in taken:
             reason = caption_reason(texts[i])
             if reason:
                 whole[i] = reason
-    partial: list[tuple[int, int, str]] = []
-    for i, line in enumerate(texts):
-        if i in taken or i in whole:
-            continue
-        if words[i] <= 20 and _VIEWER.match(line):
-            whole[i] = "navigation"
-            continue
-        if line.endswith(("...", "…")) and not line.endswith("....") and words[i] <= 40:
+    for i in _lines_near(text, starts, ends, _TEASER_KEYS, -1, 0):  # at the line's end
+        line = texts[i]
+        if i not in taken and i not in whole and words[i] <= 40 and line.endswith(("...", "…")) and not line.endswith("...."):
             whole[i] = "teaser"
-            continue
-        a = starts[i]
-        cut = dateline_end(line)
-        if cut:
-            partial.append((a, a + cut, "dateline"))
-        t = tail_start(line)
-        if t > cut:
-            partial.append((a + t, ends[i], "tail"))
-    return whole, partial
+    partial: list[tuple[int, int, str]] = []
+    cuts: dict[int, int] = {}
+    for i in _lines_near(text, starts, ends, _DATELINE_KEYS, 0, 90):
+        if i not in taken and i not in whole:
+            cut = dateline_end(texts[i])
+            if cut:
+                cuts[i] = cut
+                partial.append((starts[i], starts[i] + cut, "dateline"))
+    for i in _tail_lines(text, starts, ends):
+        if i not in taken and i not in whole:
+            t = tail_start(texts[i])
+            if t > cuts.get(i, 0):
+                partial.append((starts[i] + t, ends[i], "tail"))
+    return whole, sorted(partial)
