@@ -135,6 +135,19 @@ def per_source_words(words: Optional[int], per_source_sentences: int, consolidat
     return max(15, round(words * per_source_sentences / consolidated_sentences))
 
 
+def top_up(have: Sequence[int], more: Sequence[int], words: int) -> list[int]:
+    """Which of ``more`` (word counts of candidate sentences, best first) to add to sentences of
+    ``have`` words so that they reach ``words`` without passing it by more than 10%."""
+    total, hi, out = sum(have), words * (1 + WORDS_TOLERANCE), []
+    for i, n in enumerate(more):
+        if total >= words:
+            break
+        if total + n <= hi:
+            out.append(i)
+            total += n
+    return out
+
+
 def rounds_for(k: int, words: Optional[int]) -> int:
     """How many candidates to rank: ``k``, or enough short sentences (8 words) to fill ``words``."""
     return k if words is None else min(80, int(words * (1 + WORDS_TOLERANCE)) // 8 + 2)

@@ -46,3 +46,13 @@ def test_a_silent_model_gets_the_extractive_summary():
     result = run(docs, FakeChatModel(silent), options)
     extractive = ExtractiveBackend().summarize_sync(prepare(docs), options, no_progress)
     assert [s.text for s in result.consolidated] == [s.text for s in extractive.consolidated]
+
+
+def test_a_silent_model_still_gets_the_length_asked():
+    def silent(request):
+        return {"conflicts": []} if kind(request) == "conflicts" else {"sentences": []}
+
+    for words in (80, 150, 260):
+        result = run(seed_docs(), FakeChatModel(silent), SummaryOptions(words=words, focus=FOCUS))
+        got = sum(len(s.text.split()) for s in result.consolidated)
+        assert words * 0.9 <= got <= words * 1.1, (words, got)

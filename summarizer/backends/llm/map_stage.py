@@ -19,7 +19,7 @@ from ...errors import ContextOverflow
 from ...evidence.citations import cite_unit
 from ...evidence.support import Passage, Resolver
 from ...prepare.spans import SourceSentence, Unit
-from ..arrange import WORDS_TOLERANCE, fit_words, per_source_words
+from ..arrange import WORDS_TOLERANCE, fit_words, per_source_words, top_up
 from .chunking import chunk_source
 from .common import SentencesReply, call, example_reply, focus_line, sentences_schema, strip_tags, use_template
 from .context import RunContext
@@ -168,7 +168,12 @@ def _top_up(run: RunContext, doc: Document, items: list[MapItem], k: int) -> lis
         if missing <= words * WORDS_TOLERANCE:
             return items
         taken = {p.key for item in items for p in item.passages}
-        extra = _extractive(run, doc, k, taken, missing)
+        if not items:  # nothing from the model: the extractive summary of that length
+            extra = _extractive(run, doc, k, taken, words)
+        else:  # topped up from the picks for twice the length
+            extra = _extractive(run, doc, k, taken, 2 * words)
+            extra = [extra[i] for i in top_up([len(it.sentence.text.split()) for it in items],
+                                              [len(it.sentence.text.split()) for it in extra], words)]
         run.counters.fallback_sentences += len(extra)
         return items + extra
     if len(items) >= k:

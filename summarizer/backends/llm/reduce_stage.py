@@ -22,7 +22,7 @@ from ...evidence.support import SENTENCE_SUPPORT, Passage, Resolver, supports
 from ...evidence.textstats import content_words
 from ...prepare.spans import Unit
 from ...evidence.periods import off_period_sources
-from ..arrange import WORDS_TOLERANCE, Pick, fit_words, order, source_dates
+from ..arrange import WORDS_TOLERANCE, Pick, fit_words, order, source_dates, top_up
 from .common import SentencesReply, call, example_reply, focus_line, sentences_schema, strip_tags, use_template
 from .map_stage import MapItem, dedupe_citations
 from .context import RunContext
@@ -216,11 +216,17 @@ def _fill_fit_order(run: RunContext, r: _Reducer, sentences: list[Sentence]) -> 
     missing = (words - sum(len(s.text.split()) for s in sentences)) if words is not None else r.k - len(sentences)
     if missing > (words * WORDS_TOLERANCE if words is not None else 0):
         cited = {(c.source_id, c.start) for s in sentences for c in s.citations}
+        # With words: nothing from the model gets the extractive summary of that length; a part
+        # of it is topped up from the picks for twice the length.
+        pool = words if words is None or not sentences else min(5000, 2 * words)
         picks = consolidate(run.corpus, list(r.units.values()), run.extractive_vectors(), r.k,
-                            focus=run.extractive_focus(), words=missing if words is not None else None,
-                            skip_sources=off_period_sources(run.corpus))
+                            focus=run.extractive_focus(), words=pool, skip_sources=off_period_sources(run.corpus))
         extra = [s for s in picks if not any((c.source_id, c.start) in cited for c in s.citations)]
-        extra = extra if words is not None else extra[:missing]
+        if words is not None and sentences:
+            lengths = [len(s.text.split()) for s in extra]
+            extra = [extra[i] for i in top_up([len(s.text.split()) for s in sentences], lengths, words)]
+        else:
+            extra = extra[:missing]
         run.counters.fallback_sentences += len(extra)
         sentences += extra
     rank_of = {d.id: i for i, d in enumerate(run.corpus.documents)}
