@@ -93,6 +93,8 @@ def _finish(result: SummaryResult, args: argparse.Namespace, config: CliRun, rec
     record.model, record.llm_calls, record.cache_hits = st.model, st.llm_calls, int(getattr(st, "cache_hits", 0) or 0)
     record.prompt_tokens, record.completion_tokens = st.prompt_tokens, st.completion_tokens
     record.cost = cost.amount if cost else None
+    for warning in getattr(st, "warnings", None) or []:  # e.g. sources too short for --words
+        print(f"summarizer: warning: {warning}", file=sys.stderr)
     if not args.quiet:
         if args.out:
             print(f"wrote {args.out}", file=sys.stderr)

@@ -32,3 +32,13 @@ def test_bad_values_are_one_line_and_exit_2(tmp_path, args, flag):
     assert proc.returncode == 2, proc.stderr
     lines = proc.stderr.strip().splitlines()
     assert len(lines) == 1 and flag in lines[0] and "Traceback" not in proc.stderr
+
+
+def test_sources_too_short_for_the_length_are_said_not_padded(tmp_path):
+    doc = tmp_path / "short.txt"
+    doc.write_text("The harbor wall will be rebuilt from May this year, the council said on Monday.\n", encoding="utf-8")
+    proc = run_cli(tmp_path, "summarize", str(doc), "--backend", "extractive", "--json", "-q", "--words", "400")
+    assert proc.returncode == 0, proc.stderr
+    result = json.loads(proc.stdout)
+    assert sum(len(s["text"].split()) for s in result["consolidated"]) < 30
+    assert "short of the 400" in proc.stderr and result["stats"]["warnings"]
