@@ -26,7 +26,7 @@ from ..evidence.conflicts import find_conflicts
 from ..evidence.textstats import TfIdf, centroid, content_words_many, cosine
 from ..prepare.corpus import Corpus
 from ..prepare.gcpause import gc_paused
-from ..evidence.periods import off_period_sources
+from ..evidence.periods import off_period_sources, period_split
 from ..prepare.spans import SourceSentence, Unit
 from ..progress import Progress
 from .arrange import SPARE_PICKS, Pick, drop_restated, fit_words, order, per_source_words, rounds_for, source_dates
@@ -285,11 +285,12 @@ class ExtractiveBackend(Backend):
             focus = m.focus_vector(focus_stems(options.focus))
             source_words = per_source_words(options.words, options.per_source_sentences, options.consolidated_sentences)
             per_source = source_summaries(corpus, m, options.per_source_sentences, progress, eligible, focus, source_words)
-            skip = off_period_sources(corpus)
+            periods = period_split(corpus)
+            skip = off_period_sources(corpus, periods)
             consolidated = consolidated_summary(corpus, m, units, options.consolidated_sentences, eligible, focus,
                                                 options.words, skip)
             progress("consolidate", {"sentences": len(consolidated)})
-            conflicts = find_conflicts(corpus) if options.find_conflicts else []
+            conflicts = find_conflicts(corpus, periods) if options.find_conflicts else []
         return Draft(per_source, consolidated, conflicts, {"model": None, **length_stats(consolidated, options.words)})
 
 
