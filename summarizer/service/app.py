@@ -32,6 +32,7 @@ from .middleware import EdgeMiddleware, error_body
 from .pool import BackendPool
 from .prometheus import Metrics
 from .routes import router
+from .routes_jobs import router as jobs_router
 
 log = logging.getLogger("summarizer.service")
 STATIC_DIR = Path(__file__).resolve().parent.parent / "web" / "static"
@@ -119,6 +120,7 @@ def create_app(settings: Optional[Settings] = None) -> FastAPI:
     app.state.svc = svc
     _install_error_handlers(app)
     app.include_router(router)
+    app.include_router(jobs_router)
 
     @app.get("/healthz", tags=["ops"])
     async def healthz() -> dict:

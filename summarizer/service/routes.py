@@ -25,6 +25,7 @@ from . import jobstore as js
 from .auth import owner_of
 from .job_runner import documents_from
 from .middleware import error_body
+from .routes_jobs import job_view
 from .schemas import (ERROR_RESPONSES, BackendsView, CancelView, CitationRequest, ErrorBody, JobCreated, JobView,
                       SummaryRequest, check_citation_request, check_request, stored_documents)
 
@@ -43,11 +44,6 @@ def _render(result: dict, fmt: str) -> Response:
     if fmt == "markdown":
         return PlainTextResponse(to_markdown(SummaryResult.model_validate(result)), media_type="text/markdown")
     return JSONResponse(result)
-
-
-def _job_view(job: js.Job) -> dict:
-    return {"id": job.id, "status": job.status, "progress": job.progress, "error": job.error,
-            "created_at": job.created_at, "updated_at": job.updated_at}
 
 
 #: nginx's code for "client closed request": only ever seen in the access log, as nobody is left to read it.
@@ -142,7 +138,7 @@ async def create_job(body: SummaryRequest, request: Request, owner: str = Depend
 @router.get("/jobs/{job_id}", response_model=JobView, summary="Job status and progress")
 async def get_job(job_id: str, request: Request, owner: str = Depends(owner_of)) -> JSONResponse:
     # A Response skips re-validation against JobView, so an absent source_id stays absent (not null).
-    return JSONResponse(_job_view(_state(request).store.get(job_id, owner)))
+    return JSONResponse(job_view(_state(request).store.get(job_id, owner)))
 
 
 @router.get("/jobs/{job_id}/result",

@@ -77,6 +77,13 @@ class JobView(BaseModel):
     updated_at: str
 
 
+class JobList(BaseModel):
+    """``GET /v1/jobs``: one page of the caller's jobs, newest first."""
+
+    data: list[JobView]
+    next: Optional[str] = Field(None, description="cursor of the next page (pass as `after`); null on the last page")
+
+
 class JobLinks(BaseModel):
     self: str
     result: str
