@@ -12,7 +12,6 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from sse_starlette.sse import EventSourceResponse
 
-from .. import backends
 from ..config.options import SummaryOptions
 from ..contract.result import SummaryResult
 from ..errors import JobNotReady
@@ -237,6 +236,10 @@ async def job_analysis(job_id: str, request: Request, owner: str = Depends(owner
     return await asyncio.to_thread(_analysis, documents_from(store.documents(job_id)), options)
 
 
-@router.get("/backends", response_model=BackendsView, summary="Available backends")
+@router.get("/backends", response_model=BackendsView, summary="Backends this server can run, and why not the others")
 async def list_backends(request: Request) -> dict:
-    return {"backends": backends.available(), "default": _state(request).settings.default_backend()}
+    svc = _state(request)
+    usability = svc.pool.usability()
+    return {"backends": [name for name, reason in usability.items() if reason is None],
+            "default": svc.settings.default_backend(),
+            "unavailable": [{"name": name, "reason": reason} for name, reason in usability.items() if reason]}

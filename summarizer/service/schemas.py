@@ -102,9 +102,15 @@ class CancelView(BaseModel):
     status: str
 
 
+class UnavailableBackend(BaseModel):
+    name: str
+    reason: str = Field(description="what the server lacks, e.g. no base URL configured (SUMMARIZER_BASE_URL)")
+
+
 class BackendsView(BaseModel):
-    backends: list[str]
-    default: str
+    backends: list[str] = Field(description="backends a request may name on this server")
+    default: str = Field(description="the backend used when options.backend is not given")
+    unavailable: list[UnavailableBackend] = Field(default_factory=list, description="known backends this server cannot run, and why")
 
 
 def _with_field(exc: SummarizerError, field: str) -> SummarizerError:
