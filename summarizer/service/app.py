@@ -8,6 +8,7 @@ start (``plugins.load_plugins``, as the CLI does) so they can register backends 
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -31,8 +32,10 @@ from .jobstore import JobStore, SqliteJobStore
 from .middleware import EdgeMiddleware, error_body
 from .pool import BackendPool
 from .prometheus import Metrics
+from .retention import sweep_forever
 from .routes import router
 from .routes_jobs import router as jobs_router
+from .webhooks import WebhookSender, check_settings
 
 log = logging.getLogger("summarizer.service")
 STATIC_DIR = Path(__file__).resolve().parent.parent / "web" / "static"
@@ -103,9 +106,30 @@ def _install_ops_routes(app: FastAPI, svc: Service) -> None:
                         media_type=svc.metrics.content_type)
 
 
+@asynccontextmanager
+async def sqlite_services(svc: Service):
+    """The SQLite job store with the in-process runner, its webhooks and the retention sweep."""
+    settings = svc.settings
+    svc.store = SqliteJobStore(settings.resolved_db_path())
+    webhooks = WebhookSender(settings)
+    svc.runner = new_runner(svc.store, svc.pool, settings, svc.hub, svc.metrics, webhooks=webhooks)
+    await svc.runner.start()
+    sweeper = asyncio.create_task(sweep_forever(svc.store, settings), name="retention")
+    try:
+        yield
+    finally:
+        sweeper.cancel()
+        await asyncio.gather(sweeper, return_exceptions=True)
+        await svc.runner.aclose()  # running jobs stay "running": the next start re-queues them
+        await webhooks.aclose()
+        await svc.pool.aclose()
+        svc.store.close()
+
+
 def create_app(settings: Optional[Settings] = None) -> FastAPI:
     settings = settings or Settings()
     load_plugins(settings)
+    check_settings(settings)  # webhook hosts without a secret: one line, before serving
     if settings.database_url is not None:
         from .pg.services import check_database
 
@@ -125,15 +149,8 @@ def create_app(settings: Optional[Settings] = None) -> FastAPI:
             finally:
                 await svc.pool.aclose()  # after the in-process worker (if any) has drained
             return
-        svc.store = SqliteJobStore(settings.resolved_db_path())
-        svc.runner = new_runner(svc.store, svc.pool, settings, svc.hub, metrics)
-        await svc.runner.start()
-        try:
+        async with sqlite_services(svc):
             yield
-        finally:
-            await svc.runner.aclose()  # running jobs stay "running": the next start re-queues them
-            await svc.pool.aclose()
-            svc.store.close()
 
     app = FastAPI(title="summarizer", version="1", lifespan=lifespan,
                   description="Multi-document summaries with verified span citations.")

@@ -14,7 +14,7 @@ from sse_starlette.sse import EventSourceResponse
 
 from ..config.options import SummaryOptions
 from ..contract.result import SummaryResult
-from ..errors import JobNotReady
+from ..errors import JobNotFound, JobNotReady
 from ..citing import acite
 from ..citing import jsonable as report_json
 from ..io.render import citations_markdown, to_markdown
@@ -26,8 +26,10 @@ from .auth import owner_of
 from .job_runner import documents_from
 from .middleware import error_body
 from .routes_jobs import job_view
-from .schemas import (ERROR_RESPONSES, BackendsView, CancelView, CitationRequest, ErrorBody, JobCreated, JobView,
-                      SummaryRequest, check_citation_request, check_request, stored_documents)
+from .idempotency import REPLAYED_HEADER, idempotency_key, request_hash
+from .schemas import (ERROR_RESPONSES, BackendsView, CancelView, CitationRequest, ErrorBody, JobCreated, JobRequest,
+                      JobView, SummaryRequest, check_citation_request, check_request, stored_documents)
+from .webhooks import check_webhook_url
 
 log = logging.getLogger("summarizer.service")
 router = APIRouter(prefix="/v1", dependencies=[Depends(owner_of)], responses=ERROR_RESPONSES)
@@ -126,21 +128,40 @@ def _queue_full(svc) -> Optional[JSONResponse]:
     return JSONResponse(body, status_code=429, headers={"Retry-After": str(QUEUE_RETRY_AFTER)})
 
 
-@router.post("/jobs", status_code=202, response_model=JobCreated, summary="Start a summary job",
-             responses={429: {"model": ErrorBody, "description": "too many jobs queued; see Retry-After"}})
-async def create_job(body: SummaryRequest, request: Request, owner: str = Depends(owner_of)) -> JSONResponse:
-    svc = _state(request)
-    documents = check_request(body, svc.settings)
-    svc.pool.resolve(body.options)  # unknown backend: 422 now, not a failed job later
-    full = _queue_full(svc)
-    if full is not None:
-        return full
-    job = svc.store.create(owner, stored_documents(documents), body.options.model_dump(mode="json"))
-    svc.runner.submit(job.id)  # after the commit: 202 means the input is stored
+def _job_created(job: js.Job, replayed: bool) -> JSONResponse:
     base = f"/v1/jobs/{job.id}"
     payload = {"id": job.id, "status": job.status, "created_at": job.created_at,
                "links": {"self": base, "result": f"{base}/result", "events": f"{base}/events"}}
-    return JSONResponse(payload, status_code=202, headers={"Location": base})
+    headers = {"Location": base, **({REPLAYED_HEADER: "true"} if replayed else {})}
+    return JSONResponse(payload, status_code=200 if replayed else 202, headers=headers)
+
+
+@router.post("/jobs", status_code=202, response_model=JobCreated, summary="Start a summary job",
+             responses={200: {"model": JobCreated, "description": "the job an earlier request with this "
+                              "Idempotency-Key created (header Idempotent-Replayed: true)"},
+                        409: {"model": ErrorBody, "description": "Idempotency-Key used for another request"},
+                        429: {"model": ErrorBody, "description": "too many jobs queued; see Retry-After"}})
+async def create_job(body: JobRequest, request: Request, owner: str = Depends(owner_of),
+                     key: Optional[str] = Depends(idempotency_key)) -> JSONResponse:
+    svc = _state(request)
+    documents = check_request(body, svc.settings)
+    svc.pool.resolve(body.options)  # unknown or unusable backend: 422 now, not a failed job later
+    webhook_url = check_webhook_url(body.webhook_url, svc.settings)
+    digest = request_hash(body) if key is not None else ""
+    earlier = svc.store.find_by_key(owner, key, digest) if key is not None else None
+    if earlier is not None:  # a retry: its job, even when the queue is full now
+        return _job_created(earlier, replayed=True)
+    full = _queue_full(svc)
+    if full is not None:
+        return full
+    docs, options = stored_documents(documents), body.options.model_dump(mode="json")
+    if key is None:
+        job, created = svc.store.create(owner, docs, options, webhook_url), True
+    else:  # atomic: of two requests racing with one key, one creates and the other gets its job
+        job, created = svc.store.create_once(owner, docs, options, key, digest, webhook_url)
+    if created:
+        svc.runner.submit(job.id)  # after the commit: 202 means the input is stored
+    return _job_created(job, replayed=not created)
 
 
 @router.get("/jobs/{job_id}", response_model=JobView, summary="Job status and progress")
@@ -177,37 +198,49 @@ async def job_events(job_id: str, request: Request, owner: str = Depends(owner_o
 
     async def stream():
         try:
-            job = svc.store.get(job_id)
-            last = job.seq
-            yield {"event": "progress", "id": str(job.seq), "data": json.dumps(job.progress)}
-            if job.finished:
-                yield final(job)
-                return
-            while True:
-                try:
-                    seq, event, data = await asyncio.wait_for(queue.get(), timeout=1.0)
-                except asyncio.TimeoutError:
-                    job = svc.store.get(job_id)  # a final state written elsewhere (another process)
-                    if job.finished:
-                        yield final(job)
-                        return
-                    continue
-                if seq < last or (seq == last and event == "progress"):
-                    continue  # already covered by the state sent first
-                last = seq
-                yield {"event": event, "id": str(seq), "data": json.dumps(data, ensure_ascii=False)}
-                if event in ("result", "error"):
-                    return
+            async for event in follow():
+                yield event
+        except JobNotFound:  # deleted while streamed
+            yield {"event": "error", "data": json.dumps({"code": "job_not_found", "message": f"job {job_id} was deleted"})}
         finally:
             svc.hub.unsubscribe(job_id, queue)
+
+    async def follow():
+        job = svc.store.get(job_id)
+        last = job.seq
+        yield {"event": "progress", "id": str(job.seq), "data": json.dumps(job.progress)}
+        if job.finished:
+            yield final(job)
+            return
+        while True:
+            try:
+                seq, event, data = await asyncio.wait_for(queue.get(), timeout=1.0)
+            except asyncio.TimeoutError:
+                job = svc.store.get(job_id)  # a final state written elsewhere (another process)
+                if job.finished:
+                    yield final(job)
+                    return
+                continue
+            if seq < last or (seq == last and event == "progress"):
+                continue  # already covered by the state sent first
+            last = seq
+            yield {"event": event, "id": str(seq), "data": json.dumps(data, ensure_ascii=False)}
+            if event in ("result", "error"):
+                return
 
     return EventSourceResponse(stream(), ping=10)
 
 
-@router.delete("/jobs/{job_id}", response_model=CancelView, summary="Cancel a job")
+@router.delete("/jobs/{job_id}", response_model=CancelView, summary="Cancel a job, or delete a finished one",
+               description="A queued or running job is cancelled (its input kept; status `cancelled`). A "
+                           "finished job (succeeded, failed or cancelled) is deleted with its input and "
+                           "result (status `deleted`); afterwards the job is a 404.")
 async def cancel_job(job_id: str, request: Request, owner: str = Depends(owner_of)) -> dict:
     svc = _state(request)
-    svc.store.get(job_id, owner)
+    if svc.store.get(job_id, owner).finished:
+        svc.store.delete(job_id)
+        log.info("job deleted", extra={"job_id": job_id})
+        return {"id": job_id, "status": "deleted"}
     job = await svc.runner.cancel(job_id)
     return {"id": job.id, "status": job.status}
 

@@ -28,6 +28,15 @@ class SummaryRequest(BaseModel):
     options: SummaryOptions = Field(default_factory=SummaryOptions)
 
 
+class JobRequest(SummaryRequest):
+    """``POST /v1/jobs``: a summary request, and optionally who to tell when the job ends."""
+
+    webhook_url: Optional[str] = Field(
+        None, max_length=2048,
+        description="http(s) URL POSTed a signed JSON notice when the job succeeds, fails or is cancelled; "
+                    "its host must be allowed by the server (SUMMARIZER_WEBHOOK_HOSTS)")
+
+
 class CitationRequest(BaseModel):
     """``POST /v1/citations``: a summary written elsewhere and the documents it should rest on."""
 
