@@ -25,6 +25,7 @@ from ..config.options import SummaryOptions
 from ..config.settings import Settings
 from ..errors import SummarizerError
 from ..plugins import load_plugins
+from . import openapi_docs
 from .auth import parse_keys
 from .events import EventHub
 from .job_runner import JobRunner, new_runner
@@ -152,7 +153,7 @@ def create_app(settings: Optional[Settings] = None) -> FastAPI:
         async with sqlite_services(svc):
             yield
 
-    app = FastAPI(title="summarizer", version="1", lifespan=lifespan,
+    app = FastAPI(title="summarizer", version="1", lifespan=lifespan, docs_url=None, redoc_url=None,
                   description="Multi-document summaries with verified span citations.")
     app.state.svc = svc
     _install_error_handlers(app)
@@ -160,6 +161,7 @@ def create_app(settings: Optional[Settings] = None) -> FastAPI:
         app.include_router(routes)
 
     _install_ops_routes(app, svc)
+    openapi_docs.install(app, auth=bool(svc.api_keys))  # /docs from local files; before the page's "/"
     if STATIC_DIR.is_dir():  # the web page (built on another branch); after the routes so it never shadows them
         app.mount("/", StaticFiles(directory=STATIC_DIR, html=True), name="web")
     app.add_middleware(EdgeMiddleware, metrics=metrics, max_body=settings.max_request_bytes)

@@ -111,6 +111,32 @@ class CancelView(BaseModel):
     status: str
 
 
+class JunkSpan(BaseModel):
+    start: int
+    end: int
+    reason: str = Field(description="why cleaning set it aside: navigation, credits, disclaimer, fragment...")
+
+
+class AnalysisSource(BaseModel):
+    id: str
+    title: str
+    text: str
+    junk: list[JunkSpan]
+
+
+class SpanRef(BaseModel):
+    source_id: str
+    start: int
+    end: int
+
+
+class AnalysisView(BaseModel):
+    """``POST /v1/analysis`` and ``GET /v1/jobs/{id}/analysis``: what cleaning and dedup found."""
+
+    sources: list[AnalysisSource]
+    duplicate_groups: list[list[SpanRef]] = Field(description="sentences found in several places, each group one text")
+
+
 class UnavailableBackend(BaseModel):
     name: str
     reason: str = Field(description="what the server lacks, e.g. no base URL configured (SUMMARIZER_BASE_URL)")
