@@ -238,7 +238,7 @@ async def job_events(job_id: str, request: Request, owner: str = Depends(owner_o
 async def cancel_job(job_id: str, request: Request, owner: str = Depends(owner_of)) -> dict:
     svc = _state(request)
     if svc.store.get(job_id, owner).finished:
-        svc.store.delete(job_id)
+        await asyncio.to_thread(svc.store.delete, job_id)  # SQLite: a WAL checkpoint too
         log.info("job deleted", extra={"job_id": job_id})
         return {"id": job_id, "status": "deleted"}
     job = await svc.runner.cancel(job_id)
