@@ -133,6 +133,13 @@ class JobNotReady(JobError):
     http_status = 409
 
 
+class IdempotencyConflict(InputError):
+    """An ``Idempotency-Key`` already used (by the same key holder) for a different request body."""
+
+    code = "idempotency_conflict"
+    http_status = 409
+
+
 class Cancelled(SummarizerError):
     """The run was cancelled (job DELETE, Ctrl-C)."""
 

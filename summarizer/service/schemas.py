@@ -28,6 +28,15 @@ class SummaryRequest(BaseModel):
     options: SummaryOptions = Field(default_factory=SummaryOptions)
 
 
+class JobRequest(SummaryRequest):
+    """``POST /v1/jobs``: a summary request, and optionally who to tell when the job ends."""
+
+    webhook_url: Optional[str] = Field(
+        None, max_length=2048,
+        description="http(s) URL POSTed a signed JSON notice when the job succeeds, fails or is cancelled; "
+                    "its host must be allowed by the server (SUMMARIZER_WEBHOOK_HOSTS)")
+
+
 class CitationRequest(BaseModel):
     """``POST /v1/citations``: a summary written elsewhere and the documents it should rest on."""
 
@@ -77,6 +86,13 @@ class JobView(BaseModel):
     updated_at: str
 
 
+class JobList(BaseModel):
+    """``GET /v1/jobs``: one page of the caller's jobs, newest first."""
+
+    data: list[JobView]
+    next: Optional[str] = Field(None, description="cursor of the next page (pass as `after`); null on the last page")
+
+
 class JobLinks(BaseModel):
     self: str
     result: str
@@ -95,9 +111,41 @@ class CancelView(BaseModel):
     status: str
 
 
+class JunkSpan(BaseModel):
+    start: int
+    end: int
+    reason: str = Field(description="why cleaning set it aside: navigation, credits, disclaimer, fragment...")
+
+
+class AnalysisSource(BaseModel):
+    id: str
+    title: str
+    text: str
+    junk: list[JunkSpan]
+
+
+class SpanRef(BaseModel):
+    source_id: str
+    start: int
+    end: int
+
+
+class AnalysisView(BaseModel):
+    """``POST /v1/analysis`` and ``GET /v1/jobs/{id}/analysis``: what cleaning and dedup found."""
+
+    sources: list[AnalysisSource]
+    duplicate_groups: list[list[SpanRef]] = Field(description="sentences found in several places, each group one text")
+
+
+class UnavailableBackend(BaseModel):
+    name: str
+    reason: str = Field(description="what the server lacks, e.g. no base URL configured (SUMMARIZER_BASE_URL)")
+
+
 class BackendsView(BaseModel):
-    backends: list[str]
-    default: str
+    backends: list[str] = Field(description="backends a request may name on this server")
+    default: str = Field(description="the backend used when options.backend is not given")
+    unavailable: list[UnavailableBackend] = Field(default_factory=list, description="known backends this server cannot run, and why")
 
 
 def _with_field(exc: SummarizerError, field: str) -> SummarizerError:

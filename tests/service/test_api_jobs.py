@@ -87,19 +87,19 @@ def test_cancel_running_job(server, seed_docs):
         assert res.status_code == 409 and res.json()["error"]["code"] == "cancelled"
         time.sleep(1.0)  # the slow backend would have finished a source by now if it kept running
         assert c.get(f"/v1/jobs/{job_id}").json()["status"] == "cancelled"
-        again = c.delete(f"/v1/jobs/{job_id}")
-        assert again.json()["status"] == "cancelled"
+        again = c.delete(f"/v1/jobs/{job_id}")  # now finished: a second DELETE deletes it
+        assert again.json()["status"] == "deleted"
     assert events[-1]["event"] == "error"
     assert json.loads(events[-1]["data"])["code"] == "cancelled"
 
 
-def test_delete_finished_job_keeps_final_status(server, seed_docs):
+def test_delete_finished_job_deletes_it(server, seed_docs):
     with server.client() as c:
         job_id = c.post("/v1/jobs", json={"documents": seed_docs[:1]}).json()["id"]
         wait_status(c, job_id, {"succeeded"})
         r = c.delete(f"/v1/jobs/{job_id}")
-        assert r.json() == {"id": job_id, "status": "succeeded"}
-        assert c.get(f"/v1/jobs/{job_id}/result").status_code == 200
+        assert r.json() == {"id": job_id, "status": "deleted"}
+        assert c.get(f"/v1/jobs/{job_id}/result").status_code == 404
 
 
 def test_failed_job_reports_error(server):
