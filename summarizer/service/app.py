@@ -26,6 +26,7 @@ from ..errors import SummarizerError
 from ..plugins import load_plugins
 from .auth import parse_keys
 from .events import EventHub
+from .extract_route import router as extract_router
 from .job_runner import JobRunner, new_runner
 from .jobstore import JobStore, SqliteJobStore
 from .middleware import EdgeMiddleware, error_body
@@ -119,6 +120,7 @@ def create_app(settings: Optional[Settings] = None) -> FastAPI:
     app.state.svc = svc
     _install_error_handlers(app)
     app.include_router(router)
+    app.include_router(extract_router)
 
     @app.get("/healthz", tags=["ops"])
     async def healthz() -> dict:
