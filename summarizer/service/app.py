@@ -83,6 +83,12 @@ def _install_error_handlers(app: FastAPI) -> None:
         return JSONResponse(error_body("internal_error", f"internal error ({type(exc).__name__})"), status_code=500)
 
 
+def _mount_page(app: FastAPI) -> None:
+    """The web page at ``/``; mounted after the routes so it never shadows them."""
+    if STATIC_DIR.is_dir():
+        app.mount("/", StaticFiles(directory=STATIC_DIR, html=True), name="web")
+
+
 def create_app(settings: Optional[Settings] = None) -> FastAPI:
     settings = settings or Settings()
     load_plugins(settings)
@@ -140,7 +146,6 @@ def create_app(settings: Optional[Settings] = None) -> FastAPI:
         return Response(await metrics.render_off_loop(svc.store.count_by_status, svc.store.queue_stats),
                         media_type=metrics.content_type)
 
-    if STATIC_DIR.is_dir():  # the web page (built on another branch); after the routes so it never shadows them
-        app.mount("/", StaticFiles(directory=STATIC_DIR, html=True), name="web")
+    _mount_page(app)
     app.add_middleware(EdgeMiddleware, metrics=metrics, max_body=settings.max_request_bytes)
     return app
