@@ -33,6 +33,7 @@ from .middleware import EdgeMiddleware, error_body
 from .pool import BackendPool
 from .prometheus import Metrics
 from .routes import router
+from .routes_jobs import router as jobs_router
 
 log = logging.getLogger("summarizer.service")
 STATIC_DIR = Path(__file__).resolve().parent.parent / "web" / "static"
@@ -83,10 +84,24 @@ def _install_error_handlers(app: FastAPI) -> None:
         return JSONResponse(error_body("internal_error", f"internal error ({type(exc).__name__})"), status_code=500)
 
 
-def _mount_page(app: FastAPI) -> None:
-    """The web page at ``/``; mounted after the routes so it never shadows them."""
-    if STATIC_DIR.is_dir():
-        app.mount("/", StaticFiles(directory=STATIC_DIR, html=True), name="web")
+def _install_ops_routes(app: FastAPI, svc: Service) -> None:
+    @app.get("/healthz", tags=["ops"])
+    async def healthz() -> dict:
+        return {"status": "ok"}
+
+    @app.get("/readyz", tags=["ops"], responses={503: {"description": "default backend not reachable"}})
+    async def readyz() -> JSONResponse:
+        try:
+            backend = await svc.pool.get(SummaryOptions())
+            await backend.check_ready()
+        except SummarizerError as exc:
+            return JSONResponse(error_body(exc.code, str(exc)), status_code=503)
+        return JSONResponse({"status": "ready", "backend": backend.name})
+
+    @app.get("/metrics", tags=["ops"], response_class=Response)
+    async def metrics_endpoint() -> Response:
+        return Response(await svc.metrics.render_off_loop(svc.store.count_by_status, svc.store.queue_stats),
+                        media_type=svc.metrics.content_type)
 
 
 def create_app(settings: Optional[Settings] = None) -> FastAPI:
@@ -125,27 +140,11 @@ def create_app(settings: Optional[Settings] = None) -> FastAPI:
                   description="Multi-document summaries with verified span citations.")
     app.state.svc = svc
     _install_error_handlers(app)
-    app.include_router(router)
-    app.include_router(extract_router)
+    for routes in (router, jobs_router, extract_router):
+        app.include_router(routes)
 
-    @app.get("/healthz", tags=["ops"])
-    async def healthz() -> dict:
-        return {"status": "ok"}
-
-    @app.get("/readyz", tags=["ops"], responses={503: {"description": "default backend not reachable"}})
-    async def readyz() -> JSONResponse:
-        try:
-            backend = await svc.pool.get(SummaryOptions())
-            await backend.check_ready()
-        except SummarizerError as exc:
-            return JSONResponse(error_body(exc.code, str(exc)), status_code=503)
-        return JSONResponse({"status": "ready", "backend": backend.name})
-
-    @app.get("/metrics", tags=["ops"], response_class=Response)
-    async def metrics_endpoint() -> Response:
-        return Response(await metrics.render_off_loop(svc.store.count_by_status, svc.store.queue_stats),
-                        media_type=metrics.content_type)
-
-    _mount_page(app)
+    _install_ops_routes(app, svc)
+    if STATIC_DIR.is_dir():  # the web page (built on another branch); after the routes so it never shadows them
+        app.mount("/", StaticFiles(directory=STATIC_DIR, html=True), name="web")
     app.add_middleware(EdgeMiddleware, metrics=metrics, max_body=settings.max_request_bytes)
     return app

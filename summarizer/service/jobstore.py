@@ -58,6 +58,8 @@ class JobStore(Protocol):
     def set_result(self, job_id: str, result: dict) -> Job: ...
     def recover(self, max_attempts: int) -> list[str]: ...
     def count_by_status(self) -> dict[str, int]: ...
+    def list_jobs(self, owner: str, limit: int, after: Optional[tuple[str, str]] = None,
+                  status: Optional[str] = None) -> list[Job]: ...  # newest first; after = (created_at, id)
     def queue_stats(self) -> dict[str, int]: ...  # gauges for /metrics beyond the job counts
     def close(self) -> None: ...
 
@@ -69,6 +71,7 @@ CREATE TABLE IF NOT EXISTS jobs (
     progress TEXT NOT NULL DEFAULT '{}', seq INTEGER NOT NULL DEFAULT 0,
     error TEXT, attempts INTEGER NOT NULL DEFAULT 0);
 CREATE INDEX IF NOT EXISTS jobs_status ON jobs(status);
+CREATE INDEX IF NOT EXISTS jobs_owner_created ON jobs(owner, created_at, id);
 CREATE TABLE IF NOT EXISTS inputs (job_id TEXT PRIMARY KEY REFERENCES jobs(id), documents TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS results (job_id TEXT PRIMARY KEY REFERENCES jobs(id), result TEXT NOT NULL);
 """
@@ -211,6 +214,19 @@ class SqliteJobStore:
         counts = {s: 0 for s in STATES}
         counts.update(dict(rows))
         return counts
+
+    def list_jobs(self, owner: str, limit: int, after: Optional[tuple[str, str]] = None,
+                  status: Optional[str] = None) -> list[Job]:
+        """The owner's jobs, newest first (``created_at``, then ``id``, both descending), those
+        strictly after the ``after`` position in that order; at most ``limit``."""
+        sql, params = f"SELECT {_COLS} FROM jobs WHERE owner = ?", [owner]
+        if status is not None:
+            sql, params = sql + " AND status = ?", params + [status]
+        if after is not None:
+            sql, params = sql + " AND (created_at, id) < (?, ?)", params + list(after)
+        sql += " ORDER BY created_at DESC, id DESC LIMIT ?"
+        rows = self._run(lambda db: db.execute(sql, (*params, limit)).fetchall())
+        return [self._job(r) for r in rows]
 
     def queue_stats(self) -> dict[str, int]:
         return {}  # the in-process runner: summarizer_jobs{state} says it all

@@ -12,42 +12,50 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from sse_starlette.sse import EventSourceResponse
 
-from .. import backends
 from ..config.options import SummaryOptions
 from ..contract.result import SummaryResult
 from ..errors import JobNotReady
 from ..citing import acite
 from ..citing import jsonable as report_json
 from ..io.render import citations_markdown, to_markdown
+from ..io.render_text import to_text
 from ..pipeline import summarize
 from ..prepare.corpus import prepare
 from . import jobstore as js
 from .auth import owner_of
 from .job_runner import documents_from
 from .middleware import error_body
+from .routes_jobs import job_view
 from .schemas import (ERROR_RESPONSES, BackendsView, CancelView, CitationRequest, ErrorBody, JobCreated, JobView,
                       SummaryRequest, check_citation_request, check_request, stored_documents)
 
 log = logging.getLogger("summarizer.service")
 router = APIRouter(prefix="/v1", dependencies=[Depends(owner_of)], responses=ERROR_RESPONSES)
 Format = Literal["json", "markdown"]
-_RESULT_DOC = {200: {"description": "result contract v1 (JSON) or Markdown",
-                     "content": {"application/json": {}, "text/markdown": {}}}}
+#: A result's formats: the contract's JSON, Markdown, or the CLI's plain text (``io.render_text``).
+ResultFormat = Literal["json", "markdown", "text"]
+_RESULT_DOC = {200: {"description": "result contract v1 (JSON), Markdown or plain text",
+                     "content": {"application/json": {}, "text/markdown": {}, "text/plain": {}}}}
 
 
 def _state(request: Request):
     return request.app.state.svc
 
 
-def _render(result: dict, fmt: str) -> Response:
+def _render_model(result: SummaryResult, fmt: str) -> Response:
     if fmt == "markdown":
-        return PlainTextResponse(to_markdown(SummaryResult.model_validate(result)), media_type="text/markdown")
-    return JSONResponse(result)
+        return PlainTextResponse(to_markdown(result), media_type="text/markdown")
+    if fmt == "text":
+        return PlainTextResponse(to_text(result))
+    # The model straight to JSON bytes (what JSONResponse would send for its model_dump), not
+    # through a dict and json.dumps.
+    return Response(pydantic_core.to_json(result), media_type="application/json")
 
 
-def _job_view(job: js.Job) -> dict:
-    return {"id": job.id, "status": job.status, "progress": job.progress, "error": job.error,
-            "created_at": job.created_at, "updated_at": job.updated_at}
+def _render(result: dict, fmt: str) -> Response:
+    if fmt == "json":
+        return JSONResponse(result)
+    return _render_model(SummaryResult.model_validate(result), fmt)
 
 
 #: nginx's code for "client closed request": only ever seen in the access log, as nobody is left to read it.
@@ -76,7 +84,7 @@ async def _unless_client_leaves(request: Request, work) -> tuple[bool, object]:
 
 
 @router.post("/summaries", responses=_RESULT_DOC, summary="Summarize documents (synchronous)")
-async def create_summary(body: SummaryRequest, request: Request, format: Format = "json") -> Response:
+async def create_summary(body: SummaryRequest, request: Request, format: ResultFormat = "json") -> Response:
     svc = _state(request)
     documents = check_request(body, svc.settings)
     backend = await svc.pool.get(body.options)
@@ -86,11 +94,7 @@ async def create_summary(body: SummaryRequest, request: Request, format: Format 
         log.info("client disconnected; the run was cancelled")
         return Response(status_code=CLIENT_CLOSED)
     svc.metrics.observe_result({"stats": result.stats.model_dump()})
-    if format == "markdown":
-        return PlainTextResponse(to_markdown(result), media_type="text/markdown")
-    # The model straight to JSON bytes (what JSONResponse would send for its model_dump), not
-    # through a dict and json.dumps.
-    return Response(pydantic_core.to_json(result), media_type="application/json")
+    return _render_model(result, format)
 
 
 @router.post("/citations", summary="Verified citations for a summary written elsewhere",
@@ -142,12 +146,12 @@ async def create_job(body: SummaryRequest, request: Request, owner: str = Depend
 @router.get("/jobs/{job_id}", response_model=JobView, summary="Job status and progress")
 async def get_job(job_id: str, request: Request, owner: str = Depends(owner_of)) -> JSONResponse:
     # A Response skips re-validation against JobView, so an absent source_id stays absent (not null).
-    return JSONResponse(_job_view(_state(request).store.get(job_id, owner)))
+    return JSONResponse(job_view(_state(request).store.get(job_id, owner)))
 
 
 @router.get("/jobs/{job_id}/result",
             responses={**_RESULT_DOC, 409: {"model": ErrorBody, "description": "not finished, failed or cancelled"}}, summary="Result of a finished job")
-async def get_result(job_id: str, request: Request, format: Format = "json", owner: str = Depends(owner_of)) -> Response:
+async def get_result(job_id: str, request: Request, format: ResultFormat = "json", owner: str = Depends(owner_of)) -> Response:
     store = _state(request).store
     job = store.get(job_id, owner)
     if job.status == js.SUCCEEDED:
@@ -232,6 +236,10 @@ async def job_analysis(job_id: str, request: Request, owner: str = Depends(owner
     return await asyncio.to_thread(_analysis, documents_from(store.documents(job_id)), options)
 
 
-@router.get("/backends", response_model=BackendsView, summary="Available backends")
+@router.get("/backends", response_model=BackendsView, summary="Backends this server can run, and why not the others")
 async def list_backends(request: Request) -> dict:
-    return {"backends": backends.available(), "default": _state(request).settings.default_backend()}
+    svc = _state(request)
+    usability = svc.pool.usability()
+    return {"backends": [name for name, reason in usability.items() if reason is None],
+            "default": svc.settings.default_backend(),
+            "unavailable": [{"name": name, "reason": reason} for name, reason in usability.items() if reason]}

@@ -77,6 +77,13 @@ class JobView(BaseModel):
     updated_at: str
 
 
+class JobList(BaseModel):
+    """``GET /v1/jobs``: one page of the caller's jobs, newest first."""
+
+    data: list[JobView]
+    next: Optional[str] = Field(None, description="cursor of the next page (pass as `after`); null on the last page")
+
+
 class JobLinks(BaseModel):
     self: str
     result: str
@@ -95,9 +102,15 @@ class CancelView(BaseModel):
     status: str
 
 
+class UnavailableBackend(BaseModel):
+    name: str
+    reason: str = Field(description="what the server lacks, e.g. no base URL configured (SUMMARIZER_BASE_URL)")
+
+
 class BackendsView(BaseModel):
-    backends: list[str]
-    default: str
+    backends: list[str] = Field(description="backends a request may name on this server")
+    default: str = Field(description="the backend used when options.backend is not given")
+    unavailable: list[UnavailableBackend] = Field(default_factory=list, description="known backends this server cannot run, and why")
 
 
 def _with_field(exc: SummarizerError, field: str) -> SummarizerError:

@@ -22,7 +22,7 @@ from ...errors import StoreUnavailable
 QUEUE = "summaries"
 TASK = "summarizer.run_job"
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 #: Our migrations: version -> SQL. Never edit a released one; add the next.
 MIGRATIONS: dict[int, str] = {
@@ -41,6 +41,10 @@ CREATE TABLE summarizer_inputs (
     job_id text PRIMARY KEY REFERENCES summarizer_jobs(id) ON DELETE CASCADE, documents text NOT NULL);
 CREATE TABLE summarizer_results (
     job_id text PRIMARY KEY REFERENCES summarizer_jobs(id) ON DELETE CASCADE, result text NOT NULL);
+""",
+    2: """
+-- GET /v1/jobs: one owner's jobs, newest first, by (created_at, id) cursor.
+CREATE INDEX summarizer_jobs_owner_created ON summarizer_jobs(owner, created_at, id);
 """,
 }
 

@@ -183,6 +183,18 @@ class PgJobStore:
         counts.update(dict(rows))
         return counts
 
+    def list_jobs(self, owner: str, limit: int, after: Optional[tuple[str, str]] = None,
+                  status: Optional[str] = None) -> list[js.Job]:
+        """As ``SqliteJobStore.list_jobs``: newest first, strictly after ``after`` = (created_at, id)."""
+        sql, params = f"SELECT {_COLS} FROM summarizer_jobs WHERE owner = %s", [owner]
+        if status is not None:
+            sql, params = sql + " AND status = %s", params + [status]
+        if after is not None:
+            sql, params = sql + " AND (created_at, id) < (%s, %s)", params + list(after)
+        sql += " ORDER BY created_at DESC, id DESC LIMIT %s"
+        rows = self._run(lambda conn: conn.execute(sql, (*params, limit)).fetchall())
+        return [_job(r) for r in rows]
+
     def queue_stats(self) -> dict[str, int]:
         """Cluster-wide: jobs waiting in the queue, jobs running, workers with a fresh heartbeat."""
 
