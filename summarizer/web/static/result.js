@@ -105,7 +105,10 @@ export function hideResult() {
   state.result = null;
 }
 
-const matches = (node, q) => (node.textContent + " " + (node.dataset.names || "")).toLowerCase().includes(q);
+// A summary sentence matches by its text or the names of the sources it cites; a per-source
+// sentence by its text only (its copies in other sources are cited too, and would match them all).
+const matches = (node, q, names = true) => (node.textContent + " " + (names ? node.dataset.names || "" : ""))
+  .toLowerCase().includes(q);
 
 // Hides sentences and sources that do not contain the filter text; opens the sources that do.
 export function applyFilter() {
@@ -120,7 +123,7 @@ export function applyFilter() {
     const nameHit = !q || matches(head, q) || box.dataset.source.toLowerCase().includes(q);
     let sentenceHits = 0;
     for (const li of box.querySelectorAll("ol > li:not(.empty)")) {
-      li.hidden = Boolean(q) && !nameHit && !matches(li, q);
+      li.hidden = Boolean(q) && !nameHit && !matches(li, q, false);
       if (!li.hidden) sentenceHits += 1;
     }
     box.hidden = Boolean(q) && !nameHit && !sentenceHits;
