@@ -251,3 +251,36 @@ def test_html_uploaded_through_the_page_gives_the_cli_text_and_citations(browser
     page.wait_for_selector("#error:not([hidden])")
     assert "sheet.xlsx: unsupported file type" in page.text_content("#error")
     page.close()
+
+
+STRICT_CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+              "connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'")
+
+
+def test_the_page_works_under_a_strict_content_security_policy(browser, server):
+    """No inline script or style: the page runs as it is under the CSP the server may send."""
+    from playwright.sync_api import expect
+
+    page = browser.new_page(viewport=WIDE)
+    refused = []
+    page.on("console", lambda m: refused.append(m.text) if "Content Security Policy" in m.text else None)
+
+    def with_csp(route):
+        response = route.fetch()
+        route.fulfill(response=response, headers={**response.headers, "content-security-policy": STRICT_CSP})
+
+    page.route(f"{server}/", with_csp)
+    page.goto(server + "/")  # waits below use locators: Playwright's string predicates need eval
+    page.wait_for_selector("#backend option[value=extractive]", state="attached")
+    page.set_input_files("#files", [str(p) for p in SEEDS[:2]])
+    expect(page.locator("#doc-count")).to_have_text("2")
+    page.click("#start")
+    page.wait_for_selector("#result:not([hidden])", timeout=120_000)
+    job_id = page.get_attribute("#job-meta", "data-job-id")
+    cited = httpx.get(f"{server}/v1/jobs/{job_id}/result").json()["consolidated"][0]["citations"][0]
+    page.locator("#consolidated button.cite").first.click()
+    expect(page.locator("#source-text mark.hl")).to_have_text(cited["text"])
+    with page.expect_download():
+        page.click("#dl-json")
+    assert refused == []
+    page.close()
