@@ -16,9 +16,17 @@ function jobFromHash() {
   return m ? decodeURIComponent(m[1]) : null;
 }
 
+// Marks the shown job in the list.
+function markCurrent() {
+  for (const a of document.querySelectorAll("#recent-list a")) {
+    if (a.closest("li").dataset.jobId === state.job?.id) a.setAttribute("aria-current", "page");
+    else a.removeAttribute("aria-current");
+  }
+}
+
 function route() {
   const id = jobFromHash();
-  if (id) openJob(id);
+  if (id) openJob(id).then(markCurrent);
 }
 
 function when(iso) {

@@ -86,7 +86,9 @@ export function showResult(jobId, result) {
   fill($("consolidated"), result.consolidated, "No consolidated summary.", plain);
   fill($("conflicts"), result.conflicts, "No conflicts found.", (s) => sentenceItem(s, numberOf, analysis, true));
   const open = result.per_source.length <= OPEN_UP_TO;
-  $("per-source-list").replaceChildren(...result.per_source.map((ps) => perSourceBox(ps, plain, open)));
+  const list = $("per-source-list");
+  list.replaceChildren(...result.per_source.map((ps) => perSourceBox(ps, plain, open)));
+  list.classList.toggle("many", !open); // many sources: the list scrolls in its own box
   $("per-source-count").textContent = String(result.per_source.length);
   $("filter").value = "";
   applyFilter();
