@@ -6,7 +6,13 @@ Documents are real text (seeds/ and ../shared/evaldata), repeated with new ids u
 server (a real HTTP server on loopback) answers every call after a fixed latency with a reply
 that copies the first passages of the prompt, so the whole client path (HTTP, semaphore, JSON)
 runs. Bound = (ceil(N / concurrency) map rounds + sum over reduce levels of ceil(groups /
-concurrency)) x latency; conflicts run beside the reduce. Prints a Markdown table.
+concurrency)) x latency; conflicts run beside the reduce. By default the endpoint is new to the
+client (structured output is negotiated during the run, as on a first run); ``--known-endpoint``
+gives the mode up front. Prints a Markdown table.
+
+With ``langchain-classic`` and ``langchain-openai`` installed, LangChain's map_reduce summarize
+chain runs on the same documents as the peer (``langchain_peer.py``) and a second table compares
+prompt tokens, counted on the server side for both with the same tokenizer.
 """
 
 from __future__ import annotations
@@ -32,6 +38,8 @@ from summarizer.io.ingest import load_documents  # noqa: E402
 from summarizer.pipeline import summarize  # noqa: E402
 from summarizer.testing.fake_openai import FakeOpenAIServer  # noqa: E402
 
+import langchain_peer  # noqa: E402  (beside this file)
+
 LINE_RE = re.compile(r"^\[(\d+)\] (?:\((?:S\d+(?:, )?)+\) )?(.*)$", re.M)
 EVALDATA = ROOT.parent / "shared" / "evaldata" / "multiling2011_wikinews.jsonl"
 if not EVALDATA.exists():
@@ -56,13 +64,11 @@ def corpus(n: int) -> list[Document]:
             for i in range(n)]
 
 
-async def one(n: int, latency: float, concurrency: int) -> dict:
+async def one(n: int, latency: float, concurrency: int, known_endpoint: bool) -> dict:
     docs = corpus(n)
     with FakeOpenAIServer(handler, latency=latency) as server:
-        # The structured mode is given, as for a known endpoint: the one-time probe of an unknown
-        # endpoint holds the other first calls back for one round, which is not what this measures.
-        model = OpenAIChatModel(server.base_url, "fake", max_concurrency=concurrency, context_window=8192,
-                                structured_mode="json_schema")
+        known = {"structured_mode": "json_schema"} if known_endpoint else {}
+        model = OpenAIChatModel(server.base_url, "fake", max_concurrency=concurrency, context_window=8192, **known)
         backend = LLMBackend(model, backend_name="openai")
         groups: dict[int, int] = {}
 
@@ -75,6 +81,9 @@ async def one(n: int, latency: float, concurrency: int) -> dict:
         wall = time.perf_counter() - t0
         await model.aclose()
         calls = server.calls
+        served = {"served_tokens": langchain_peer.served_prompt_tokens(server, False),
+                  "served_tokens_schema": langchain_peer.served_prompt_tokens(server, True),
+                  "max_in_flight": server.max_in_flight}
     s = result.stats.model_dump()
     rounds = math.ceil(n / concurrency) + sum(math.ceil(g / concurrency) for g in groups.values())
     llm_wall = sum(s["stage_seconds"][k] for k in ("map",)) + max(s["stage_seconds"].get("reduce", 0),
@@ -82,7 +91,7 @@ async def one(n: int, latency: float, concurrency: int) -> dict:
     return {
         "N": n, "calls": calls, "reduce_levels": s["reduce_levels"], "bound_s": rounds * latency,
         "llm_wall_s": llm_wall, "wall_s": wall, "prompt_tokens": s["prompt_tokens"],
-        "source_tokens": s["source_tokens"], "deduped_tokens": s["deduped_tokens"],
+        "source_tokens": s["source_tokens"], "deduped_tokens": s["deduped_tokens"], **served,
     }
 
 
@@ -103,21 +112,44 @@ def main() -> None:
     ap.add_argument("--latency", type=float, default=0.2)
     ap.add_argument("--concurrency", type=int, default=4)
     ap.add_argument("--sizes", type=int, nargs="+", default=[5, 50, 500])
+    ap.add_argument("--known-endpoint", action="store_true", help="give the structured mode up front")
     args = ap.parse_args()
     per_round = asyncio.run(round_time(args.latency, args.concurrency))
     print(f"latency {args.latency} s/call, concurrency {args.concurrency}; one round of bare client calls "
           f"takes {per_round:.3f} s on this machine\n")
     print("| N | calls | reduce levels | rounds | bound (s) | bound with measured round (s) | LLM stages wall (s) "
-          "| ratio to bound | ratio to measured | total wall incl. prepare (s) | prompt tokens | source tokens "
-          "| after dedup |")
-    print("|" + "---|" * 13)
+          "| ratio to bound | ratio to measured | total wall incl. prepare (s) | max in flight | prompt tokens "
+          "| source tokens | after dedup |")
+    print("|" + "---|" * 14)
+    rows = []
     for n in args.sizes:
-        r = asyncio.run(one(n, args.latency, args.concurrency))
+        r = asyncio.run(one(n, args.latency, args.concurrency, args.known_endpoint))
+        rows.append(r)
         rounds = round(r["bound_s"] / args.latency)
         measured = rounds * per_round
         print(f"| {r['N']} | {r['calls']} | {r['reduce_levels']} | {rounds} | {r['bound_s']:.1f} | {measured:.1f} "
               f"| {r['llm_wall_s']:.2f} | {r['llm_wall_s'] / r['bound_s']:.2f} | {r['llm_wall_s'] / measured:.2f} "
-              f"| {r['wall_s']:.2f} | {r['prompt_tokens']} | {r['source_tokens']} | {r['deduped_tokens']} |", flush=True)
+              f"| {r['wall_s']:.2f} | {r['max_in_flight']} | {r['prompt_tokens']} | {r['source_tokens']} "
+              f"| {r['deduped_tokens']} |", flush=True)
+    peer_table(rows, args)
+
+
+def peer_table(rows: list[dict], args: argparse.Namespace) -> None:
+    if not langchain_peer.available():
+        print("\n(LangChain not installed: pip install langchain-classic langchain-openai for the peer)")
+        return
+    print("\nPrompt tokens counted by the server (messages; ours also with the response schema that "
+          "json_schema endpoints bill):\n")
+    print("| N | ours calls | ours tokens / source token | with schema | LangChain calls | LangChain tokens / "
+          "source token | ours / LangChain | with schema | LangChain wall (s) | LangChain max in flight |")
+    print("|" + "---|" * 10)
+    for r in rows:
+        lc = asyncio.run(langchain_peer.run(corpus(r["N"]), args.latency, args.concurrency))
+        src = r["source_tokens"]
+        ours, schema, theirs = r["served_tokens"] / src, r["served_tokens_schema"] / src, lc["prompt_tokens"] / src
+        print(f"| {r['N']} | {r['calls']} | {ours:.2f} | {schema:.2f} | {lc['calls']} | {theirs:.2f} "
+              f"| {ours / theirs:.2f} | {schema / theirs:.2f} | {lc['wall_s']:.2f} | {lc['max_in_flight']} |",
+              flush=True)
 
 
 if __name__ == "__main__":
