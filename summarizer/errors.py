@@ -39,6 +39,13 @@ class DocumentError(InputError):
     code = "invalid_document"
 
 
+class UnsupportedFileType(DocumentError):
+    """A file of a type no reader handles; the message names the file and the supported types."""
+
+    code = "unsupported_file_type"
+    http_status = 415
+
+
 class LimitExceeded(InputError):
     """Input is larger than a configured limit."""
 

@@ -28,6 +28,7 @@ from ..plugins import load_plugins
 from . import openapi_docs
 from .auth import parse_keys
 from .events import EventHub
+from .extract_route import router as extract_router
 from .job_runner import JobRunner, new_runner
 from .jobstore import JobStore, SqliteJobStore
 from .middleware import EdgeMiddleware, error_body
@@ -157,7 +158,7 @@ def create_app(settings: Optional[Settings] = None) -> FastAPI:
                   description="Multi-document summaries with verified span citations.")
     app.state.svc = svc
     _install_error_handlers(app)
-    for routes in (router, jobs_router):
+    for routes in (router, jobs_router, extract_router):
         app.include_router(routes)
 
     _install_ops_routes(app, svc)
