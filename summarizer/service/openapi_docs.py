@@ -40,6 +40,8 @@ ROUTE_ERRORS: dict[tuple[str, str], tuple[int, ...]] = {
     ("get", "/v1/jobs"): (401, 422, 503),
     ("get", "/v1/jobs/{job_id}"): (401, 404, 503),
     ("delete", "/v1/jobs/{job_id}"): (401, 404, 503),
+    ("post", "/v1/jobs/{job_id}/cancel"): (401, 404, 503),
+    ("post", "/v1/documents/extract"): (401, 413, 415, 422),
     ("get", "/v1/jobs/{job_id}/result"): (401, 404, 409, 422, 503),
     ("get", "/v1/jobs/{job_id}/events"): (401, 404, 503),
     ("get", "/v1/jobs/{job_id}/analysis"): (401, 404, 503),
@@ -52,7 +54,8 @@ ROUTE_ERRORS: dict[tuple[str, str], tuple[int, ...]] = {
 }
 ERROR_DESCRIPTIONS = {
     401: "missing or invalid API key", 404: "no such job (or not the caller's)", 409: "conflict",
-    413: "body, document count or document length over the limit", 422: "invalid input; `error.field` names it",
+    413: "body, document count or document length over the limit", 415: "no text extractor for this file type",
+    422: "invalid input; `error.field` names it",
     429: "too many jobs queued; see Retry-After", 502: "the backend failed (LLM error or unusable reply)",
     503: "LLM endpoint or job database unavailable",
 }

@@ -245,6 +245,18 @@ async def cancel_job(job_id: str, request: Request, owner: str = Depends(owner_o
     return {"id": job.id, "status": job.status}
 
 
+@router.post("/jobs/{job_id}/cancel", response_model=CancelView, summary="Cancel a job (never deletes)",
+             description="A queued or running job is cancelled (its input kept). A finished job is left as "
+                         "it is and its status returned: a cancel that arrives just after the job finished "
+                         "must not delete the result, as DELETE would.")
+async def cancel_only(job_id: str, request: Request, owner: str = Depends(owner_of)) -> dict:
+    svc = _state(request)
+    job = svc.store.get(job_id, owner)
+    if not job.finished:
+        job = await svc.runner.cancel(job_id)
+    return {"id": job.id, "status": job.status}
+
+
 def _analysis(documents, options) -> dict:
     corpus = prepare(documents, options.encoding, options.dedup_threshold)
     sources = [{"id": d.id, "title": d.title, "text": d.text,

@@ -69,7 +69,8 @@ export const api = {
   result: async (id) => (await send(`/v1/jobs/${encodeURIComponent(id)}/result`)).json(),
   markdown: async (id) => (await send(`/v1/jobs/${encodeURIComponent(id)}/result?format=markdown`, { accept: "text/markdown" })).text(),
   analysis: async (id) => (await send(`/v1/jobs/${encodeURIComponent(id)}/analysis`)).json(),
-  cancel: async (id) => (await send(`/v1/jobs/${encodeURIComponent(id)}`, { method: "DELETE" })).json(),
+  // POST .../cancel, not DELETE: a click that lands just after the job finished must not delete it.
+  cancel: async (id) => (await send(`/v1/jobs/${encodeURIComponent(id)}/cancel`, { method: "POST" })).json(),
   // The caller's jobs, newest first: {data: [job], next: cursor | null}.
   jobs: async (limit, after) => {
     const query = new URLSearchParams({ limit: String(limit) });
