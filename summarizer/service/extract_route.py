@@ -20,19 +20,13 @@ from ..errors import DocumentError, InputError, LimitExceeded, UnsupportedFileTy
 from ..io.extract import PAGE_SEPARATOR
 from ..io.ingest import SUFFIXES, parse_file
 from .auth import owner_of
-from .schemas import ERROR_RESPONSES, ErrorBody
+from .schemas import ERROR_RESPONSES, ErrorBody, PageSpan
 
 #: One document per file: JSON and JSONL files hold records ``{id, title?, text}`` already, which
 #: are sent as they are (``POST /v1/jobs``), not extracted.
 EXTRACTABLE = tuple(sorted(SUFFIXES - {".json", ".jsonl"}))
 
 router = APIRouter(prefix="/v1", dependencies=[Depends(owner_of)], responses=ERROR_RESPONSES)
-
-
-class PageSpan(BaseModel):
-    page: int = Field(description="1-based page number")
-    start: int = Field(description="where the page's text starts in `text`")
-    end: int = Field(description="where it ends (exclusive)")
 
 
 class ExtractedDocument(BaseModel):

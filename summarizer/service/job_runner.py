@@ -41,7 +41,8 @@ class JobRunner(Protocol):
 
 
 def documents_from(rows: list[dict]) -> list[Document]:
-    return [Document(id=r["id"], text=r["text"], title=r.get("title") or "") for r in rows]
+    return [Document(id=r["id"], text=r["text"], title=r.get("title") or "",
+                     page_starts=tuple(r["page_starts"]) if r.get("page_starts") else None) for r in rows]
 
 
 class AsyncioJobRunner:

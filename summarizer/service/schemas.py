@@ -13,12 +13,21 @@ from ..contract.documents import Document, check_unicode
 from ..errors import InputError, LimitExceeded, SummarizerError
 
 
+class PageSpan(BaseModel):
+    page: int = Field(description="1-based page number")
+    start: int = Field(description="where the page's text starts in `text`")
+    end: int = Field(description="where it ends (exclusive)")
+
+
 class DocumentIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     id: str = Field(description="unique within the request; citations name it")
     text: str = Field(description="exact text; every citation offset indexes into it")
     title: Optional[str] = None
+    pages: Optional[list[PageSpan]] = Field(
+        None, description="PDFs: each page's span in `text`, as POST /v1/documents/extract returns them; "
+                          "citations into the document then carry `page`")
 
 
 class SummaryRequest(BaseModel):
@@ -175,12 +184,30 @@ def check_request(req: SummaryRequest, settings: Settings) -> list[Document]:
         if len(d.text) > settings.max_document_chars:
             raise _with_field(LimitExceeded(f"{where}: {len(d.text)} characters; the limit is "
                                             f"{settings.max_document_chars}"), f"{where}.text")
-        out.append(Document(id=d.id, text=d.text, title=d.title or ""))
+        out.append(Document(id=d.id, text=d.text, title=d.title or "", page_starts=_page_starts(d, where)))
     return out
 
 
+def _page_starts(d: DocumentIn, where: str) -> Optional[tuple[int, ...]]:
+    """The pages' starts, checked: numbered 1, 2, ... in order, the first at 0, each inside the
+    text and after the one before (a wrong page number in a citation is worse than none)."""
+    if not d.pages:
+        return None
+    field = f"{where}.pages"
+    prev_end = -1
+    for n, p in enumerate(d.pages, 1):
+        if p.page != n:
+            raise _with_field(InputError(f"{field}[{n - 1}]: page {p.page} where page {n} was expected"), field)
+        if not (prev_end <= p.start <= p.end <= len(d.text)) or (n == 1 and p.start != 0):
+            raise _with_field(InputError(f"{field}[{n - 1}]: span {p.start}-{p.end} is out of order or outside "
+                                         f"the text ({len(d.text)} characters; page 1 starts at 0)"), field)
+        prev_end = p.end
+    return tuple(p.start for p in d.pages)
+
+
 def stored_documents(docs: list[Document]) -> list[dict[str, Any]]:
-    return [{"id": d.id, "text": d.text, "title": d.title} for d in docs]
+    return [{"id": d.id, "text": d.text, "title": d.title, **({"page_starts": list(d.page_starts)} if d.page_starts else {})}
+            for d in docs]
 
 
 MAX_CITE_SENTENCES = 2000  # a summary, not a corpus: each sentence is checked against every document

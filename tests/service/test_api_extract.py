@@ -96,3 +96,30 @@ def test_missing_filename_key_and_size_limits(make_server):
     assert too_big.status_code == 413 and too_long.status_code == 413
     assert "60 characters of text; the limit is 50" in too_long.json()["error"]["message"]
     assert no_key.status_code == 401
+
+
+def test_extracted_pdf_posted_as_is_gives_page_numbered_citations_in_sync_calls_and_jobs(server, tmp_path):
+    """What the extract endpoint returns is a valid document: its pages travel with it, so
+    citations carry `page` as they do from the CLI (the page posts uploads this way)."""
+    from tests.service.api_helpers import wait_status
+
+    pdf = make_pdf(tmp_path / "report.pdf")
+    cli = {(c["start"], c.get("page")) for s in _cli_result(pdf)["consolidated"] for c in s["citations"]}
+    assert {p for _, p in cli} - {None}, "the fixture's citations carry pages from the CLI"
+    with server.client() as c:
+        doc = c.post("/v1/documents/extract?filename=report.pdf", content=pdf.read_bytes()).json()
+        sync = c.post("/v1/summaries", json={"documents": [doc], "options": {"backend": "extractive"}}).json()
+        job_id = c.post("/v1/jobs", json={"documents": [doc], "options": {"backend": "extractive"}}).json()["id"]
+        wait_status(c, job_id, {"succeeded"})
+        stored = c.get(f"/v1/jobs/{job_id}/result").json()
+        bad = dict(doc, pages=[dict(p, page=p["page"] + 1) for p in doc["pages"]])
+        refused = c.post("/v1/jobs", json={"documents": [bad]})
+    for result in (sync, stored):
+        assert {(c["start"], c.get("page")) for s in result["consolidated"] for c in s["citations"]} == cli
+    assert refused.status_code == 422 and refused.json()["error"]["field"] == "documents[0].pages"
+
+
+def _cli_result(path):
+    proc = subprocess.run([sys.executable, "-m", "summarizer", "summarize", str(path), "--backend", "extractive",
+                           "--json", "-q"], capture_output=True, text=True, cwd=ROOT, check=True)
+    return json.loads(proc.stdout)

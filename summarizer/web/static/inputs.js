@@ -61,5 +61,6 @@ export async function documentsFromFile(file) {
   const doc = await api.extract(file);
   const out = { id: doc.id, text: doc.text };
   if (doc.title) out.title = doc.title;
+  if (doc.pages) out.pages = doc.pages; // citations into a PDF then carry their page, as in the CLI
   return [out];
 }
