@@ -16,14 +16,14 @@ from typing import Optional
 from summarizer.chat.budget import prompt_tokens
 from summarizer.contract.documents import Document
 from summarizer.prepare.tokens import load_encoding
-from summarizer.testing.fake_openai import FakeOpenAIServer
+from endpoint_process import EndpointProcess
 
 _SENTENCE = re.compile(r"[A-Z][^.!?\n]{20,200}[.!?]")
 
 
 def available() -> bool:
     try:
-        import langchain_classic  # noqa: F401
+        import langchain_classic  # noqa: F401  (only whether it imports)
         import langchain_openai  # noqa: F401
     except ImportError:
         return False
@@ -35,7 +35,7 @@ def plain_reply(body: dict) -> str:
     return " ".join(_SENTENCE.findall(body["messages"][-1]["content"])[:2]) or "Nothing to summarize."
 
 
-def served_prompt_tokens(server: FakeOpenAIServer, with_schema: bool) -> int:
+def served_prompt_tokens(server: EndpointProcess, with_schema: bool) -> int:
     """Prompt tokens of every chat request the server received (the response schema included
     when ``with_schema``: an endpoint that pastes it into the prompt bills it)."""
     total = 0
@@ -53,7 +53,7 @@ async def run(docs: list[Document], latency: float, concurrency: int) -> Optiona
     from langchain_core.documents import Document as LCDocument
     from langchain_openai import ChatOpenAI
 
-    with FakeOpenAIServer(plain_reply, latency=latency) as server:
+    with EndpointProcess(plain_reply, latency) as server:
         # Its own token counting would download cl100k_base; the bundled copy is the same encoding.
         llm = ChatOpenAI(base_url=server.base_url, api_key="unused", model="fake", max_retries=0,
                          custom_get_token_ids=load_encoding("cl100k_base").encode)
@@ -62,5 +62,5 @@ async def run(docs: list[Document], latency: float, concurrency: int) -> Optiona
         await chain.ainvoke({"input_documents": [LCDocument(page_content=d.text) for d in docs]},
                             config={"max_concurrency": concurrency})
         wall = time.perf_counter() - t0
-        return {"calls": server.calls, "prompt_tokens": served_prompt_tokens(server, False),
-                "wall_s": wall, "max_in_flight": server.max_in_flight}
+    return {"calls": server.calls, "prompt_tokens": served_prompt_tokens(server, False),
+            "wall_s": wall, "max_in_flight": server.max_in_flight}

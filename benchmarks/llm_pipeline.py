@@ -1,12 +1,14 @@
 """LLM pipeline wall time vs. its critical-path bound, against the fake OpenAI endpoint.
 
-    python benchmarks/llm_pipeline.py [--latency 0.2] [--concurrency 4] [--sizes 5 50 500]
+    python benchmarks/llm_pipeline.py [--latency 0.5] [--concurrency 4] [--sizes 5 50 500]
 
 Documents are real text (seeds/ and ../shared/evaldata), repeated with new ids up to N. The fake
 server (a real HTTP server on loopback) answers every call after a fixed latency with a reply
 that copies the first passages of the prompt, so the whole client path (HTTP, semaphore, JSON)
-runs. Bound = (ceil(N / concurrency) map rounds + sum over reduce levels of ceil(groups /
-concurrency)) x latency; conflicts run beside the reduce. By default the endpoint is new to the
+runs. Bound = (ceil(map calls / concurrency) map rounds + sum over reduce levels of ceil(groups /
+concurrency)) x latency; conflicts run beside the reduce. Map calls are one per chunk of each
+distinct document (exact copies are mapped once). One small warm-up run first loads what a
+process loads once (the tokenizer, the grounding lexicons), as a server has before its first run. By default the endpoint is new to the
 client (structured output is negotiated during the run, as on a first run); ``--known-endpoint``
 gives the mode up front. Prints a Markdown table.
 
@@ -38,6 +40,8 @@ from summarizer.io.ingest import load_documents  # noqa: E402
 from summarizer.pipeline import summarize  # noqa: E402
 from summarizer.testing.fake_openai import FakeOpenAIServer  # noqa: E402
 
+from endpoint_process import EndpointProcess  # noqa: E402  (beside this file)
+
 import langchain_peer  # noqa: E402  (beside this file)
 
 LINE_RE = re.compile(r"^\[(\d+)\] (?:\((?:S\d+(?:, )?)+\) )?(.*)$", re.M)
@@ -55,18 +59,24 @@ def handler(body: dict) -> dict:
 
 
 def corpus(n: int) -> list[Document]:
+    """N distinct documents: the real ones, then copies, each copy with a sentence of its own (so
+    it is mapped like a new document, while its shared passages are shown once in the reduce)."""
     base = load_documents([str(ROOT / "seeds")])
     if EVALDATA.exists():
         for line in EVALDATA.read_text(encoding="utf-8").splitlines():
             for d in json.loads(line)["documents"]:
                 base.append(Document(d["id"], d["text"], d.get("title", "")))
-    return [Document(f"{i:04d}_{base[i % len(base)].id}", base[i % len(base)].text, base[i % len(base)].title)
-            for i in range(n)]
+    out = []
+    for i in range(n):
+        b = base[i % len(base)]
+        own = "" if i < len(base) else f"\n\nThis copy, number {i}, was filed by desk {i % 97} of the archive on day {i}.\n"
+        out.append(Document(f"{i:04d}_{b.id}", b.text + own, b.title))
+    return out
 
 
 async def one(n: int, latency: float, concurrency: int, known_endpoint: bool) -> dict:
     docs = corpus(n)
-    with FakeOpenAIServer(handler, latency=latency) as server:
+    with EndpointProcess(handler, latency) as server:
         known = {"structured_mode": "json_schema"} if known_endpoint else {}
         model = OpenAIChatModel(server.base_url, "fake", max_concurrency=concurrency, context_window=8192, **known)
         backend = LLMBackend(model, backend_name="openai")
@@ -80,12 +90,12 @@ async def one(n: int, latency: float, concurrency: int, known_endpoint: bool) ->
         result = await summarize(docs, SummaryOptions(), None, progress, backend=backend)
         wall = time.perf_counter() - t0
         await model.aclose()
-        calls = server.calls
-        served = {"served_tokens": langchain_peer.served_prompt_tokens(server, False),
-                  "served_tokens_schema": langchain_peer.served_prompt_tokens(server, True),
-                  "max_in_flight": server.max_in_flight}
+    calls = server.calls  # what the server saw, brought back when it stopped
+    served = {"served_tokens": langchain_peer.served_prompt_tokens(server, False),
+              "served_tokens_schema": langchain_peer.served_prompt_tokens(server, True),
+              "max_in_flight": server.max_in_flight}
     s = result.stats.model_dump()
-    rounds = math.ceil(n / concurrency) + sum(math.ceil(g / concurrency) for g in groups.values())
+    rounds = math.ceil(s["map_chunks"] / concurrency) + sum(math.ceil(g / concurrency) for g in groups.values())
     llm_wall = sum(s["stage_seconds"][k] for k in ("map",)) + max(s["stage_seconds"].get("reduce", 0),
                                                                    s["stage_seconds"].get("conflicts", 0))
     return {
@@ -109,11 +119,12 @@ async def round_time(latency: float, concurrency: int, rounds: int = 10) -> floa
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--latency", type=float, default=0.2)
+    ap.add_argument("--latency", type=float, default=0.5)
     ap.add_argument("--concurrency", type=int, default=4)
     ap.add_argument("--sizes", type=int, nargs="+", default=[5, 50, 500])
     ap.add_argument("--known-endpoint", action="store_true", help="give the structured mode up front")
     args = ap.parse_args()
+    asyncio.run(one(2, 0.0, args.concurrency, True))  # warm-up: once-per-process loading
     per_round = asyncio.run(round_time(args.latency, args.concurrency))
     print(f"latency {args.latency} s/call, concurrency {args.concurrency}; one round of bare client calls "
           f"takes {per_round:.3f} s on this machine\n")
