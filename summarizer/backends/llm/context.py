@@ -36,7 +36,6 @@ class RunCounters(SupportCounters):
     map_chunks: int = 0
     reduce_levels: int = 0
     reduce_calls: int = 0
-    added_support_citations: int = 0
     conflict_candidates: int = 0
     llm_conflicts: int = 0
     dropped_conflicts: int = 0

@@ -18,8 +18,7 @@ from typing import Optional
 from ...contract.result import Sentence
 from ...errors import ContextOverflow
 from ...evidence.citations import cite_unit
-from ...evidence.support import SENTENCE_SUPPORT, Passage, Resolver, supports
-from ...evidence.textstats import content_words
+from ...evidence.support import Passage, Resolver
 from ...prepare.spans import Unit
 from ...evidence.periods import off_period_sources
 from ..arrange import WORDS_TOLERANCE, Pick, fit_words, order, source_dates, top_up
@@ -134,37 +133,12 @@ class _Reducer:
                 out.append(Fact(text, kept))
         return out
 
-    def to_sentence(self, fact: Fact, index: dict[str, list[int]]) -> Sentence:
-        """Cite the fact's units, plus the best supporting unit of every other source that states it."""
+    def to_sentence(self, fact: Fact) -> Sentence:
+        """Cite the fact's units. Other sources that state it are cited by the assembly's
+        attribution (``evidence.attribution``), with the one support checker every stage uses."""
         texts = self.run.texts
-        units = [self.units[p.key] for p in fact.passages]
-        cited_sources = set(_sources(self.run, self.units, fact))
-        words = frozenset(content_words(fact.text))
-        best: dict[str, tuple[float, Unit]] = {}
-        for uid in {uid for w in words for uid in index.get(w, ())}:
-            u = self.units[uid]
-            p = Passage.of(uid, texts[u.canonical.source_id][u.canonical.start : u.canonical.end])
-            share = len(words & p.words) / max(1, len(words))
-            if share < SENTENCE_SUPPORT or not supports(words, p):
-                continue
-            for sid in u.source_ids:
-                if sid not in cited_sources and share > best.get(sid, (0.0, u))[0]:
-                    best[sid] = (share, u)
-        for sid, (_, u) in sorted(best.items()):
-            if u not in units:
-                units.append(u)
-                self.run.counters.added_support_citations += 1
-        citations = [c for u in units for c in cite_unit(texts, u)]
+        citations = [c for p in fact.passages for c in cite_unit(texts, self.units[p.key])]
         return Sentence(text=fact.text, citations=dedupe_citations(citations))
-
-
-def _word_index(units: dict[int, Unit], texts: dict[str, str]) -> dict[str, list[int]]:
-    index: dict[str, list[int]] = {}
-    for u in units.values():
-        s = u.canonical
-        for w in set(content_words(texts[s.source_id][s.start : s.end])):
-            index.setdefault(w, []).append(u.id)
-    return index
 
 
 def _top_facts(facts: list[Fact], k: int, reducer: _Reducer) -> list[Fact]:
@@ -199,8 +173,7 @@ async def reduce_all(run: RunContext, per_source: dict[str, list[MapItem]]) -> l
             raise ContextOverflow("hierarchical reduce cannot shrink the summaries to fit the context window")
         facts = merged
     run.counters.reduce_levels = level
-    index = _word_index(r.units, run.texts)
-    sentences = [r.to_sentence(f, index) for f in final]
+    sentences = [r.to_sentence(f) for f in final]
     return _fill_fit_order(run, r, sentences)
 
 
