@@ -30,10 +30,12 @@ class Vocabulary:
 
     @classmethod
     def of(cls, texts: Sequence[str]) -> "Vocabulary":
-        profiles = [word_profile(t) for t in texts]
+        profile_of = {t: word_profile(t) for t in set(texts)}  # copies of a text are read once
+        profiles = profile_of.values()
         df: Counter = Counter()
         index: dict[str, list[int]] = {}
-        for i, (bag, _, _) in enumerate(profiles):
+        for i, t in enumerate(texts):
+            bag = profile_of[t][0]
             df.update(bag)
             for s in bag:
                 index.setdefault(s, []).append(i)
