@@ -20,8 +20,9 @@ from .citations import cite_sentence
 from .numbers import agree
 
 _DIRECTION_RE = re.compile(r"^(north|south)?-?(east|west)?(ern|erly)?$")
-# Every direction word holds one of these (any case): sentences without one need no analysis.
-_MAY_HOLD_DIRECTION = re.compile(r"north|south|east|west", re.IGNORECASE)
+# Every direction word starts with one of these where a word starts (no letter before it; any
+# case): sentences without one need no analysis.
+_MAY_HOLD_DIRECTION = re.compile(r"(?<![^\W\d_])(?:north|south|east|west)", re.IGNORECASE)
 WINDOW = 4  # a direction word binds to the first name within this many words after it
 MAX_CONFLICTS = 3
 

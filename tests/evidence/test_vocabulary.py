@@ -45,3 +45,17 @@ def test_attribution_grounder_attributes_as_the_full_grounder(texts, data):
     for p in claims:
         own = [Citation(source_id=p.source_id, start=p.start, end=p.start + len(p.text), text=p.text)]
         assert attribute(fast, p.text, own) == attribute(full, p.text, own)
+
+
+DIRECTION_WORDS = ["north", "northeastern", "South-West", "east", "western", "least", "5east", "x_west", "Kharkiv",
+                   "the", "city", "of", "region", "NORTHERN", "nOrth", "-", "(", "Paris", "southerly", "feast"]
+
+
+@given(st.lists(st.sampled_from(DIRECTION_WORDS), min_size=1, max_size=12).map(lambda ws: "".join(
+    w + (" " if i % 3 else "") for i, w in enumerate(ws))))
+@settings(max_examples=300, deadline=None)
+def test_direction_prefilter_never_skips_a_direction(text):
+    from summarizer.evidence.places import _MAY_HOLD_DIRECTION, directions
+
+    if directions(analyse(text)):
+        assert _MAY_HOLD_DIRECTION.search(text)
