@@ -110,7 +110,7 @@ def create_app(settings: Optional[Settings] = None) -> FastAPI:
         try:
             yield
         finally:
-            await svc.runner.aclose()  # running jobs stay "running": the next start re-queues them
+            await svc.runner.aclose()  # running jobs are handed back (queued) for the next start
             await svc.pool.aclose()
             svc.store.close()
 

@@ -3,7 +3,8 @@
 The protocol is what the routes use; ``queue_runner.QueueJobRunner`` implements it over the
 PostgreSQL queue (workers elsewhere run the jobs). The asyncio runner runs each job as a task, at most ``max_running`` at once; LLM calls are bounded
 separately (and globally) by the shared backend's ChatModel. On shutdown running tasks are
-stopped WITHOUT being marked cancelled, so ``recover`` re-queues them at the next start.
+handed back to the queue WITHOUT counting an attempt (``SqliteJobStore.hand_back``); only a run the
+process died under (kill -9, a crash) counts, and ``recover`` fails a job after ``MAX_ATTEMPTS`` of those.
 """
 
 from __future__ import annotations
@@ -44,7 +45,7 @@ def documents_from(rows: list[dict]) -> list[Document]:
 
 
 class AsyncioJobRunner:
-    def __init__(self, store: js.JobStore, pool: BackendPool, settings: Settings, hub: EventHub,
+    def __init__(self, store: js.SqliteJobStore, pool: BackendPool, settings: Settings, hub: EventHub,
                  metrics: Metrics, max_running: int = 4) -> None:
         self.store, self.pool, self.settings, self.hub, self.metrics = store, pool, settings, hub, metrics
         self._sem = asyncio.Semaphore(max(1, max_running))
@@ -104,7 +105,9 @@ class AsyncioJobRunner:
             try:
                 await self._execute(job)
             except asyncio.CancelledError:
-                if not self._closing and job_id not in self._cancel_requested:
+                if self._closing:
+                    self._hand_back(job_id)
+                elif job_id not in self._cancel_requested:
                     job = self.store.set_status(job_id, js.CANCELLED)
                     if job.status == js.CANCELLED:
                         self._publish_final(job)
@@ -116,6 +119,16 @@ class AsyncioJobRunner:
                 self._fail(job_id, {"code": "internal_error", "message": f"internal error ({type(exc).__name__})"})
             finally:
                 self.metrics.job_run.observe(time.perf_counter() - started)
+
+    def _hand_back(self, job_id: str) -> None:
+        """Shutting down cleanly: the job waits for the next start, with no attempt counted. If
+        the store cannot take it (disk full), the job stays "running" and the next start's
+        ``recover`` re-queues it as after a crash (one attempt counted)."""
+        try:
+            if self.store.hand_back(job_id):
+                log.info("handed a running job back for the next start", extra={"job_id": job_id})
+        except SummarizerError as exc:
+            log.error("could not hand a running job back: %s", exc, extra={"job_id": job_id})
 
     def _fail(self, job_id: str, error: dict) -> None:
         job = self.store.set_status(job_id, js.FAILED, error)
@@ -161,6 +174,6 @@ async def run_summary(job: js.Job, rows: list[dict], pool: BackendPool, settings
     return jsonable(result)
 
 
-def new_runner(store: js.JobStore, pool: BackendPool, settings: Settings, hub: EventHub,
+def new_runner(store: js.SqliteJobStore, pool: BackendPool, settings: Settings, hub: EventHub,
                metrics: Metrics, max_running: Optional[int] = None) -> AsyncioJobRunner:
     return AsyncioJobRunner(store, pool, settings, hub, metrics, max_running or settings.max_running_jobs)

@@ -185,6 +185,17 @@ class SqliteJobStore:
 
         return self._run(tx)
 
+    def hand_back(self, job_id: str) -> bool:
+        """A clean shutdown stops a running job: queued again for the next start, and this run
+        does not count as an attempt (only unclean deaths do). False when it was not running."""
+        def tx(db):
+            cur = db.execute("UPDATE jobs SET status=?, progress=?, attempts=MAX(attempts-1, 0), updated_at=?, "
+                             "seq=seq+1 WHERE id=? AND status=?",
+                             (QUEUED, json.dumps(_QUEUED_PROGRESS), now_iso(), job_id, RUNNING))
+            return cur.rowcount == 1
+
+        return self._run(tx)
+
     def recover(self, max_attempts: int) -> list[str]:
         """After a restart: re-queue unfinished jobs, or fail those that keep dying. Returns queued ids."""
         def tx(db):

@@ -91,3 +91,12 @@ def test_concurrent_writers(store):
     for t in threads:
         t.join()
     assert all(store.get(j.id).progress["done"] == 49 for j in jobs)
+
+
+def test_hand_back_requeues_without_counting_the_attempt(store):
+    job = store.create("", DOCS, {})
+    assert store.set_status(job.id, js.RUNNING).attempts == 1
+    assert store.hand_back(job.id) is True
+    back = store.get(job.id)
+    assert back.status == js.QUEUED and back.attempts == 0
+    assert store.hand_back(job.id) is False  # only a running job is handed back
