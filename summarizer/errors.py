@@ -128,6 +128,13 @@ class StoreUnavailable(JobError):
     http_status = 503
 
 
+class StorageFull(StoreUnavailable):
+    """The job database's disk is full (or below the free-space reserve): new work waits for room."""
+
+    code = "storage_full"
+    http_status = 507
+
+
 class JobNotReady(JobError):
     code = "job_not_ready"
     http_status = 409

@@ -64,6 +64,8 @@ class Settings(BaseSettings):
     max_document_chars: int = 2_000_000
     max_running_jobs: int = 4  # jobs run at once per process (LLM calls are bounded by max_concurrency)
     max_queued_jobs: int = 100  # jobs waiting in the store (all processes): more is a 429
+    # New jobs are a 507 while the SQLite job database's disk has less free space than this.
+    min_free_disk_mb: float = Field(50.0, ge=0)
     plugins: Optional[str] = Field(None, description="comma-separated modules imported at start (CLI and service)")
 
     # Scale-out: PostgreSQL as the shared job store and queue (unset = the SQLite file above).

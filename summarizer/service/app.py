@@ -8,9 +8,10 @@ start (``plugins.load_plugins``, as the CLI does) so they can register backends 
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 
@@ -32,6 +33,7 @@ from .middleware import EdgeMiddleware, error_body
 from .pool import BackendPool
 from .prometheus import Metrics
 from .routes import router
+from .storage import StorageGuard
 
 log = logging.getLogger("summarizer.service")
 STATIC_DIR = Path(__file__).resolve().parent.parent / "web" / "static"
@@ -46,6 +48,7 @@ class Service:
     hub: EventHub
     store: Optional[JobStore] = None
     runner: Optional[JobRunner] = None
+    guard: StorageGuard = field(default_factory=StorageGuard)
 
 
 def _field(loc) -> str:
@@ -104,12 +107,15 @@ def create_app(settings: Optional[Settings] = None) -> FastAPI:
             finally:
                 await svc.pool.aclose()  # after the in-process worker (if any) has drained
             return
-        svc.store = SqliteJobStore(settings.resolved_db_path())
-        svc.runner = new_runner(svc.store, svc.pool, settings, svc.hub, metrics)
+        svc.store = store = SqliteJobStore(settings.resolved_db_path())
+        svc.guard = StorageGuard(store, settings.min_free_disk_mb)
+        svc.runner = new_runner(store, svc.pool, settings, svc.hub, metrics)
         await svc.runner.start()
+        watch = asyncio.create_task(svc.guard.watch(), name="storage-watch")
         try:
             yield
         finally:
+            watch.cancel()
             await svc.runner.aclose()  # running jobs are handed back (queued) for the next start
             await svc.pool.aclose()
             svc.store.close()
@@ -124,9 +130,10 @@ def create_app(settings: Optional[Settings] = None) -> FastAPI:
     async def healthz() -> dict:
         return {"status": "ok"}
 
-    @app.get("/readyz", tags=["ops"], responses={503: {"description": "default backend not reachable"}})
+    @app.get("/readyz", tags=["ops"], responses={503: {"description": "default backend not reachable, or the job database cannot take jobs"}})
     async def readyz() -> JSONResponse:
         try:
+            svc.guard.check_new_work()  # the job database can take jobs (file in place, disk not full)
             backend = await svc.pool.get(SummaryOptions())
             await backend.check_ready()
         except SummarizerError as exc:

@@ -46,7 +46,8 @@ def setup_logging(level: int = logging.INFO) -> None:
     handler.setFormatter(RedactingJsonFormatter("{asctime}{levelname}{name}{message}{request_id}", style="{",
                                        rename_fields={"asctime": "time", "levelname": "level", "name": "logger"}))
     handler.addFilter(_RequestIdFilter())
-    for name in ("summarizer", "uvicorn", "uvicorn.error"):
+    # "asyncio" too: its "Task exception was never retrieved" and loop errors are JSON like the rest.
+    for name in ("summarizer", "uvicorn", "uvicorn.error", "asyncio"):
         lg = logging.getLogger(name)
         lg.handlers[:] = [handler]
         lg.setLevel(level)

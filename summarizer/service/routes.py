@@ -131,6 +131,7 @@ async def create_job(body: SummaryRequest, request: Request, owner: str = Depend
     full = _queue_full(svc)
     if full is not None:
         return full
+    svc.guard.check_new_work()  # 507 on a full disk, 503 when the database file is gone
     job = svc.store.create(owner, stored_documents(documents), body.options.model_dump(mode="json"))
     svc.runner.submit(job.id)  # after the commit: 202 means the input is stored
     base = f"/v1/jobs/{job.id}"
