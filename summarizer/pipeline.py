@@ -15,7 +15,7 @@ from .config.options import SummaryOptions
 from .config.run_config import resolve
 from .config.settings import Settings
 from .contract.assemble import assemble
-from .contract.documents import Document
+from .contract.documents import Document, check_documents_unicode
 from .contract.result import SummaryResult
 from .cpu import run_cpu_bound
 from .errors import ConfigError
@@ -35,6 +35,7 @@ async def summarize(
     options = options or SummaryOptions()
     settings = settings or Settings()
     started = time.perf_counter()
+    check_documents_unicode(documents)  # the Python API's callers; files and requests are checked on loading
     progress("start", {"documents": len(documents)})
     chars = sum(len(d.text) for d in documents)
     corpus = await run_cpu_bound(chars, prepare, documents, options.encoding, options.dedup_threshold, progress)

@@ -167,7 +167,10 @@ def _sentence(texts: Mapping[str, str], s: SourceSentence, unit: Unit, lead: boo
     the citations given as dicts: validating them with the sentence is faster."""
     occ = unit.content_occurrences
     if lead and s in occ:
-        occ = [s] + [o for o in occ if o is not s]
+        occ = [s]
+    else:
+        seen: set[str] = set()
+        occ = [o for o in occ if not (o.source_id in seen or seen.add(o.source_id))]
     citations = [{"source_id": o.source_id, "start": o.start, "end": o.end, "text": texts[o.source_id][o.start : o.end]}
                  for o in occ]
     return Sentence(text=texts[s.source_id][s.start : s.end], citations=citations)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from dataclasses import dataclass
-from typing import Optional
+from typing import Optional, Sequence
+
+from ..errors import DocumentError
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,3 +28,20 @@ class Document:
         if not self.page_starts:
             return None
         return max(1, bisect_right(self.page_starts, offset))
+
+
+def check_unicode(doc: Document, where: str) -> None:
+    """Raise a DocumentError naming ``where.field`` when the id, title or text cannot be written as
+    UTF-8: lone surrogates, which JSON escapes such as "\\ud800" can carry, would fail every hash,
+    reply and file written later, after the work was done."""
+    for name, value in (("id", doc.id), ("text", doc.text), ("title", doc.title)):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            raise DocumentError(f"{where}.{name}: not valid Unicode (a lone surrogate, U+{ord(value[exc.start]):04X}, "
+                                f"at character {exc.start})", field=f"{where}.{name}") from exc
+
+
+def check_documents_unicode(documents: Sequence[Document]) -> None:
+    for i, doc in enumerate(documents):
+        check_unicode(doc, f"documents[{i}]")

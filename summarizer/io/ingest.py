@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO, Callable, Iterable, Optional
 
-from ..contract.documents import Document
+from ..contract.documents import Document, check_unicode
 from ..errors import DocumentError, InputError
 from .extract import docx_text, pdf_text
 from .htmltext import html_to_text
@@ -48,7 +48,9 @@ def _record(path: Optional[Path], rec: object, where: str) -> Document:
         raise DocumentError(f"{where}: record {rid!r} needs a string 'text'")
     if not isinstance(title, str):
         raise DocumentError(f"{where}: record {rid!r} has a non-string 'title'")
-    return Document(id=str(rid), text=text, title=title, path=str(path) if path else None)
+    doc = Document(id=str(rid), text=text, title=title, path=str(path) if path else None)
+    check_unicode(doc, where)
+    return doc
 
 
 def _jsonl_records(path: Optional[Path], text: str, name: str) -> list[Document]:

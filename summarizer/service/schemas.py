@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from ..citing import CiteOptions
 from ..config.options import SummaryOptions
 from ..config.settings import Settings
-from ..contract.documents import Document
+from ..contract.documents import Document, check_unicode
 from ..errors import InputError, LimitExceeded, SummarizerError
 
 
@@ -121,11 +121,7 @@ def check_request(req: SummaryRequest, settings: Settings) -> list[Document]:
         if d.id in seen:
             raise _with_field(InputError(f"{where}: duplicate document id {d.id!r}"), f"{where}.id")
         seen.add(d.id)
-        for name, value in (("id", d.id), ("text", d.text), ("title", d.title or "")):
-            try:
-                value.encode("utf-8")
-            except UnicodeEncodeError as exc:  # lone surrogates from JSON \ud800 escapes
-                raise _with_field(InputError(f"{where}.{name}: not valid Unicode"), f"{where}.{name}") from exc
+        check_unicode(Document(d.id, d.text, d.title or ""), where)
         if not d.text.strip():
             raise _with_field(InputError(f"{where}: document {d.id!r} is empty or whitespace only"), f"{where}.text")
         if len(d.text) > settings.max_document_chars:
