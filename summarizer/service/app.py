@@ -85,6 +85,24 @@ def _install_error_handlers(app: FastAPI) -> None:
         return JSONResponse(error_body("internal_error", f"internal error ({type(exc).__name__})"), status_code=500)
 
 
+@asynccontextmanager
+async def _sqlite_services(svc: Service):
+    """The SQLite file as the store, jobs run in this process, the file and its disk watched."""
+    settings = svc.settings
+    svc.store = store = SqliteJobStore(settings.resolved_db_path())
+    svc.guard = StorageGuard(store, settings.min_free_disk_mb)
+    svc.runner = new_runner(store, svc.pool, settings, svc.hub, svc.metrics)
+    await svc.runner.start()
+    watch = asyncio.create_task(svc.guard.watch(), name="storage-watch")
+    try:
+        yield
+    finally:
+        watch.cancel()
+        await svc.runner.aclose()  # running jobs are handed back (queued) for the next start
+        await svc.pool.aclose()
+        store.close()
+
+
 def create_app(settings: Optional[Settings] = None) -> FastAPI:
     settings = settings or Settings()
     load_plugins(settings)
@@ -107,18 +125,8 @@ def create_app(settings: Optional[Settings] = None) -> FastAPI:
             finally:
                 await svc.pool.aclose()  # after the in-process worker (if any) has drained
             return
-        svc.store = store = SqliteJobStore(settings.resolved_db_path())
-        svc.guard = StorageGuard(store, settings.min_free_disk_mb)
-        svc.runner = new_runner(store, svc.pool, settings, svc.hub, metrics)
-        await svc.runner.start()
-        watch = asyncio.create_task(svc.guard.watch(), name="storage-watch")
-        try:
+        async with _sqlite_services(svc):
             yield
-        finally:
-            watch.cancel()
-            await svc.runner.aclose()  # running jobs are handed back (queued) for the next start
-            await svc.pool.aclose()
-            svc.store.close()
 
     app = FastAPI(title="summarizer", version="1", lifespan=lifespan,
                   description="Multi-document summaries with verified span citations.")
