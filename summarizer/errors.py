@@ -147,6 +147,19 @@ class Cancelled(SummarizerError):
     http_status = 409
 
 
+class RateLimited(SummarizerError):
+    """A per-key limit (requests per minute, jobs at once) or the queue is full: try again later."""
+
+    code = "rate_limited"
+    http_status = 429
+
+    def __init__(self, message: str, retry_after: int, code: str = "rate_limited") -> None:
+        super().__init__(message)
+        #: Seconds the caller is asked to wait (the ``Retry-After`` header).
+        self.retry_after = max(1, int(retry_after))
+        self.code = code
+
+
 class Unauthorized(SummarizerError):
     """Missing or wrong API key (the key itself is never echoed)."""
 

@@ -64,6 +64,10 @@ class Settings(BaseSettings):
     max_document_chars: int = 2_000_000
     max_running_jobs: int = 4  # jobs run at once per process (LLM calls are bounded by max_concurrency)
     max_queued_jobs: int = 100  # jobs waiting in the store (all processes): more is a 429
+    # Per API key (only when keys are set): POST requests per minute (in each process), and jobs
+    # queued or running at once (counted in the store, so across processes); 0 turns a limit off.
+    key_rate_per_minute: int = Field(600, ge=0)
+    key_max_active_jobs: int = Field(20, ge=0)
     # New jobs are a 507 while the SQLite job database's disk has less free space than this.
     min_free_disk_mb: float = Field(50.0, ge=0)
     plugins: Optional[str] = Field(None, description="comma-separated modules imported at start (CLI and service)")

@@ -23,7 +23,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ..config.options import SummaryOptions
 from ..config.settings import Settings
-from ..errors import SummarizerError
+from ..errors import RateLimited, SummarizerError
 from ..plugins import load_plugins
 from .auth import parse_keys
 from .events import EventHub
@@ -32,6 +32,7 @@ from .jobstore import JobStore, SqliteJobStore
 from .middleware import EdgeMiddleware, error_body
 from .pool import BackendPool
 from .prometheus import Metrics
+from .quotas import Quotas
 from .routes import router
 from .storage import StorageGuard
 
@@ -49,6 +50,7 @@ class Service:
     store: Optional[JobStore] = None
     runner: Optional[JobRunner] = None
     guard: StorageGuard = field(default_factory=StorageGuard)
+    quotas: Optional[Quotas] = None
 
 
 def _field(loc) -> str:
@@ -63,7 +65,8 @@ def _field(loc) -> str:
 def _install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(SummarizerError)
     async def _summarizer_error(request: Request, exc: SummarizerError) -> JSONResponse:
-        return JSONResponse(error_body(exc.code, str(exc), exc.field), status_code=exc.http_status)
+        headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, RateLimited) else None
+        return JSONResponse(error_body(exc.code, str(exc), exc.field), status_code=exc.http_status, headers=headers)
 
     @app.exception_handler(RequestValidationError)
     async def _validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -111,8 +114,9 @@ def create_app(settings: Optional[Settings] = None) -> FastAPI:
 
         check_database(settings)  # an old schema or an unreachable database: one line, before serving
     metrics = Metrics()
-    svc = Service(settings=settings, api_keys=parse_keys(settings), metrics=metrics,
-                  pool=BackendPool(settings), hub=EventHub())
+    keys = parse_keys(settings)
+    svc = Service(settings=settings, api_keys=keys, metrics=metrics, pool=BackendPool(settings), hub=EventHub(),
+                  quotas=Quotas(settings, keys_configured=bool(keys)))
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):

@@ -59,6 +59,7 @@ class JobStore(Protocol):
     def set_result(self, job_id: str, result: dict) -> Job: ...
     def recover(self, max_attempts: int) -> list[str]: ...
     def count_by_status(self) -> dict[str, int]: ...
+    def count_active(self, owner: str) -> int: ...  # the owner's jobs queued or running
     def queue_stats(self) -> dict[str, int]: ...  # gauges for /metrics beyond the job counts
     def close(self) -> None: ...
 
@@ -241,6 +242,10 @@ class SqliteJobStore:
         counts = {s: 0 for s in STATES}
         counts.update(dict(rows))
         return counts
+
+    def count_active(self, owner: str) -> int:
+        return self._run(lambda db: db.execute("SELECT COUNT(*) FROM jobs WHERE status IN (?, ?) AND owner = ?",
+                                               (QUEUED, RUNNING, owner)).fetchone()[0])
 
     def queue_stats(self) -> dict[str, int]:
         return {}  # the in-process runner: summarizer_jobs{state} says it all

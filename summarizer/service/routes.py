@@ -25,11 +25,12 @@ from . import jobstore as js
 from .auth import owner_of
 from .job_runner import documents_from
 from .middleware import error_body
+from .quotas import rate_limit
 from .schemas import (ERROR_RESPONSES, BackendsView, CancelView, CitationRequest, ErrorBody, JobCreated, JobView,
                       SummaryRequest, check_citation_request, check_request, stored_documents)
 
 log = logging.getLogger("summarizer.service")
-router = APIRouter(prefix="/v1", dependencies=[Depends(owner_of)], responses=ERROR_RESPONSES)
+router = APIRouter(prefix="/v1", dependencies=[Depends(owner_of), Depends(rate_limit)], responses=ERROR_RESPONSES)
 Format = Literal["json", "markdown"]
 _RESULT_DOC = {200: {"description": "result contract v1 (JSON) or Markdown",
                      "content": {"application/json": {}, "text/markdown": {}}}}
@@ -123,7 +124,8 @@ def _queue_full(svc) -> Optional[JSONResponse]:
 
 
 @router.post("/jobs", status_code=202, response_model=JobCreated, summary="Start a summary job",
-             responses={429: {"model": ErrorBody, "description": "too many jobs queued; see Retry-After"}})
+             responses={429: {"model": ErrorBody, "description": "queue full, or this key's rate or job limit; "
+                                                       "see Retry-After"}})
 async def create_job(body: SummaryRequest, request: Request, owner: str = Depends(owner_of)) -> JSONResponse:
     svc = _state(request)
     documents = check_request(body, svc.settings)
@@ -131,6 +133,7 @@ async def create_job(body: SummaryRequest, request: Request, owner: str = Depend
     full = _queue_full(svc)
     if full is not None:
         return full
+    svc.quotas.check_active_jobs(owner, svc.store.count_active)  # 429 over this key's limit
     svc.guard.check_new_work()  # 507 on a full disk, 503 when the database file is gone
     job = svc.store.create(owner, stored_documents(documents), body.options.model_dump(mode="json"))
     svc.runner.submit(job.id)  # after the commit: 202 means the input is stored

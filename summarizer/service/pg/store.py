@@ -183,6 +183,11 @@ class PgJobStore:
         counts.update(dict(rows))
         return counts
 
+    def count_active(self, owner: str) -> int:
+        return self._run(lambda conn: conn.execute(
+            "SELECT COUNT(*) FROM summarizer_jobs WHERE status IN (%s, %s) AND owner = %s",
+            (js.QUEUED, js.RUNNING, owner)).fetchone()[0])
+
     def queue_stats(self) -> dict[str, int]:
         """Cluster-wide: jobs waiting in the queue, jobs running, workers with a fresh heartbeat."""
 
