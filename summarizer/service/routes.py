@@ -19,7 +19,7 @@ from ..errors import JobNotReady
 from ..citing import acite
 from ..citing import jsonable as report_json
 from ..io.render import citations_markdown, to_markdown
-from ..pipeline import summarize
+from ..pipeline import check_options, summarize
 from ..prepare.corpus import prepare
 from . import jobstore as js
 from .auth import owner_of
@@ -130,6 +130,7 @@ async def create_job(body: SummaryRequest, request: Request, owner: str = Depend
     svc = _state(request)
     documents = check_request(body, svc.settings)
     svc.pool.resolve(body.options)  # unknown backend: 422 now, not a failed job later
+    await asyncio.to_thread(check_options, body.options)  # an encoding not available offline: 422 now
     full = _queue_full(svc)
     if full is not None:
         return full
