@@ -140,6 +140,13 @@ class JobNotReady(JobError):
     http_status = 409
 
 
+class DeadlineExceeded(SummarizerError):
+    """A run took longer than its deadline (a hung or very slow upstream); the message says how far it got."""
+
+    code = "deadline_exceeded"
+    http_status = 504
+
+
 class Cancelled(SummarizerError):
     """The run was cancelled (job DELETE, Ctrl-C)."""
 

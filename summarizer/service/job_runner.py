@@ -21,6 +21,7 @@ from ..contract.result import jsonable
 from ..errors import StoreUnavailable, SummarizerError
 from ..pipeline import summarize
 from . import jobstore as js
+from .deadline import LastProgress, within_deadline
 from .deferred import DeferredWrites
 from .events import EventHub, progress_state
 from .pool import BackendPool
@@ -213,10 +214,13 @@ def forward_progress(sink: Callable[[dict], None]) -> Callable[[str, dict], None
 
 async def run_summary(job: js.Job, rows: list[dict], pool: BackendPool, settings: Settings,
                       sink: Callable[[dict], None]) -> dict:
-    """Run one stored job through the pipeline on the process's shared backend; the result as JSON."""
+    """Run one stored job through the pipeline on the process's shared backend; the result as JSON.
+    Past ``SUMMARIZER_JOB_DEADLINE_SECONDS`` it is stopped: DeadlineExceeded, saying how far it got."""
     options = SummaryOptions.model_validate(job.options)
     backend = await pool.get(options)
-    result = await summarize(documents_from(rows), options, settings, forward_progress(sink), backend=backend)
+    last = LastProgress(sink)
+    work = summarize(documents_from(rows), options, settings, forward_progress(last), backend=backend)
+    result = await within_deadline(work, settings.job_deadline_seconds, last, "SUMMARIZER_JOB_DEADLINE_SECONDS")
     return jsonable(result)
 
 

@@ -23,7 +23,8 @@ from ..pipeline import check_options, summarize
 from ..prepare.corpus import prepare
 from . import jobstore as js
 from .auth import owner_of
-from .job_runner import documents_from
+from .deadline import LastProgress, within_deadline
+from .job_runner import documents_from, forward_progress
 from .middleware import error_body
 from .quotas import rate_limit
 from .schemas import (ERROR_RESPONSES, BackendsView, CancelView, CitationRequest, ErrorBody, JobCreated, JobView,
@@ -81,8 +82,10 @@ async def create_summary(body: SummaryRequest, request: Request, format: Format 
     svc = _state(request)
     documents = check_request(body, svc.settings)
     backend = await svc.pool.get(body.options)
-    finished, result = await _unless_client_leaves(
-        request, summarize(documents, body.options, svc.settings, backend=backend))
+    last = LastProgress()  # what the run had done, for the 504 past SUMMARIZER_SYNC_DEADLINE_SECONDS
+    work = summarize(documents, body.options, svc.settings, forward_progress(last), backend=backend)
+    finished, result = await _unless_client_leaves(request, within_deadline(
+        work, svc.settings.sync_deadline_seconds, last, "SUMMARIZER_SYNC_DEADLINE_SECONDS"))
     if not finished:
         log.info("client disconnected; the run was cancelled")
         return Response(status_code=CLIENT_CLOSED)
