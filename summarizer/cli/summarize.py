@@ -9,18 +9,21 @@ import sys
 import time
 from pathlib import Path
 
+from pydantic import ValidationError
+
 from ..config.options import SummaryOptions
 from ..config.settings import Settings
 from ..contract.documents import Document
 from ..contract.result import SummaryResult
-from ..errors import SummarizerError
+from ..errors import InputError, SummarizerError
 from ..io.ingest import SUFFIXES, load_documents
-from ..pipeline import summarize
+from ..pipeline import check_options, summarize
 from ..plugins import load_plugins
 from ..progress import Progress
 from .configure import CliRun, resolve_run
 from .exit_codes import HELP, exit_code_for
-from .output import FORMATS, choose_format, render, terminal_width, write_result
+from .flags import option_int
+from .output import FORMATS, check_out, choose_format, out_target, render, terminal_width, write_result
 from .progress_bar import TerminalProgress
 from .run_report import run_cost, run_line
 from .runlog import RunLog, RunRecord, runs_path
@@ -37,13 +40,16 @@ def add_parser(sub) -> None:
     p.add_argument("-m", "--model", help="model name, or PROVIDER:MODEL[@URL] with PROVIDER one of "
                                          "ollama, vllm, openai, lmstudio, llamacpp")
     p.add_argument("--base-url", help="OpenAI-compatible endpoint, e.g. http://127.0.0.1:8080/v1")
-    p.add_argument("-o", "--out", type=Path, metavar="FILE", help="write the result here instead of stdout")
+    p.add_argument("-o", "--out", type=Path, metavar="FILE",
+                   help="write the result here instead of stdout (- is stdout; devices and FIFOs are written into)")
     fmt = p.add_mutually_exclusive_group()
     fmt.add_argument("--format", choices=FORMATS,
                      help="default: text on a terminal, JSON when piped (or from --out's suffix)")
     fmt.add_argument("--json", action="store_true", help="same as --format json")
-    p.add_argument("--per-source-sentences", type=int)
-    p.add_argument("--consolidated-sentences", type=int)
+    p.add_argument("--per-source-sentences", type=option_int("per_source_sentences"), metavar="N",
+                   help="sentences per source (1 to 20; default 3)")
+    p.add_argument("--consolidated-sentences", type=option_int("consolidated_sentences"), metavar="N",
+                   help="sentences of the overall summary (1 to 40; default 6)")
     p.add_argument("--no-conflicts", action="store_true", help="skip conflict finding")
     p.add_argument("--no-cache", action="store_true", help="do not read or write the LLM reply cache")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress and no end-of-run line on stderr")
@@ -57,7 +63,12 @@ def _options(args: argparse.Namespace, config: CliRun) -> SummaryOptions:
         "per_source_sentences": args.per_source_sentences,
         "consolidated_sentences": args.consolidated_sentences,
     }
-    return SummaryOptions(**{k: v for k, v in chosen.items() if v is not None}, find_conflicts=not args.no_conflicts)
+    try:
+        return SummaryOptions(**{k: v for k, v in chosen.items() if v is not None}, find_conflicts=not args.no_conflicts)
+    except ValidationError as exc:  # flags are range-checked by argparse; this is a config file's value
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first.get("loc", ())) or "options"
+        raise InputError(f"{where}: {first.get('msg', 'invalid')}", field=where) from None
 
 
 def _note_unsupported(files: list[Path]) -> None:
@@ -68,7 +79,7 @@ def _note_unsupported(files: list[Path]) -> None:
 
 
 def _finish(result: SummaryResult, args: argparse.Namespace, config: CliRun, record: RunRecord) -> None:
-    fmt = choose_format(args.format, args.json, args.out, sys.stdout.isatty())
+    fmt = choose_format(args.format, args.json, out_target(args.out), sys.stdout.isatty())
     record.output = write_result(render(result, fmt, terminal_width()), args.out)
     st, s = result.stats, config.settings
     cost = run_cost(st, s.price_prompt_per_1k, s.price_completion_per_1k, s.price_currency)
@@ -76,7 +87,7 @@ def _finish(result: SummaryResult, args: argparse.Namespace, config: CliRun, rec
     record.prompt_tokens, record.completion_tokens = st.prompt_tokens, st.completion_tokens
     record.cost = cost.amount if cost else None
     if not args.quiet:
-        if args.out:
+        if record.output != "stdout":
             print(f"wrote {args.out}", file=sys.stderr)
         print(run_line(st, cost), file=sys.stderr)
 
@@ -87,13 +98,17 @@ def run(args: argparse.Namespace) -> int:
     record.backend = config.backend
     record.model = config.model or (config.settings.model if config.backend == "openai" else None)
     try:
+        # Everything that can be refused is refused before reading files and calling a model.
+        check_out(args.out)
+        options = _options(args, config)
+        check_options(options)
         load_plugins(config.settings)  # SUMMARIZER_PLUGINS, as `summarizer serve` does
         skipped: list[Path] = []
         documents = load_documents(args.paths, on_unsupported=skipped.append)
         _note_unsupported(skipped)
         record.documents = len(documents)
         with TerminalProgress(enabled=not args.quiet) as progress:
-            result = run_summary(documents, _options(args, config), config.settings, progress)
+            result = run_summary(documents, options, config.settings, progress)
         _finish(result, args, config, record)
     except BaseException as exc:
         record.status = exc.code if isinstance(exc, SummarizerError) else (
