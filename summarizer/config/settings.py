@@ -63,6 +63,8 @@ class Settings(BaseSettings):
     max_documents: int = 200
     max_document_chars: int = 2_000_000
     max_running_jobs: int = 4  # jobs run at once per process (LLM calls are bounded by max_concurrency)
+    # /metrics needs an API key when keys are set, unless this is true (a scraper on a private network).
+    metrics_public: bool = False
     max_queued_jobs: int = 100  # jobs waiting in the store (all processes): more is a 429
     # A whole run's deadline: a synchronous request (then a 504 saying how far it got), and a job
     # (then failed, input kept). One LLM call may take request_timeout x (max_retries + 1) alone.

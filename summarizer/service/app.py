@@ -25,7 +25,7 @@ from ..config.options import SummaryOptions
 from ..config.settings import Settings
 from ..errors import RateLimited, SummarizerError
 from ..plugins import load_plugins
-from .auth import parse_keys
+from .auth import owner_of, parse_keys
 from .events import EventHub
 from .job_runner import JobRunner, new_runner
 from .jobstore import JobStore, SqliteJobStore
@@ -34,6 +34,7 @@ from .pool import BackendPool
 from .prometheus import Metrics
 from .quotas import Quotas
 from .routes import router
+from .security_headers import SecurityHeaders
 from .storage import StorageGuard
 
 log = logging.getLogger("summarizer.service")
@@ -71,6 +72,11 @@ def _install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def _validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
         first = exc.errors()[0]
+        if first.get("type") == "json_invalid":  # its loc is (body, character offset), not a field
+            where = first.get("loc", ("body", "?"))[-1]
+            reason = (first.get("ctx") or {}).get("error", "JSON decode error")
+            return JSONResponse(error_body("invalid_json", f"body: not valid JSON ({reason} at character {where})",
+                                           "body"), status_code=422)
         field = _field(first.get("loc", ()))
         msg = first.get("msg", "invalid")
         if first.get("type") == "extra_forbidden":
@@ -153,11 +159,14 @@ def create_app(settings: Optional[Settings] = None) -> FastAPI:
         return JSONResponse({"status": "ready", "backend": backend.name})
 
     @app.get("/metrics", tags=["ops"], response_class=Response)
-    async def metrics_endpoint() -> Response:
+    async def metrics_endpoint(request: Request) -> Response:
+        if not settings.metrics_public:
+            owner_of(request)  # with API keys set, a scraper sends one too (401 otherwise)
         return Response(await metrics.render_off_loop(svc.store.count_by_status, svc.store.queue_stats),
                         media_type=metrics.content_type)
 
     if STATIC_DIR.is_dir():  # the web page (built on another branch); after the routes so it never shadows them
         app.mount("/", StaticFiles(directory=STATIC_DIR, html=True), name="web")
+    app.add_middleware(SecurityHeaders)
     app.add_middleware(EdgeMiddleware, metrics=metrics, max_body=settings.max_request_bytes)
     return app
