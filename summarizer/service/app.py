@@ -48,10 +48,10 @@ class Service:
     metrics: Metrics
     pool: BackendPool
     hub: EventHub
+    quotas: Quotas
     store: Optional[JobStore] = None
     runner: Optional[JobRunner] = None
-    guard: StorageGuard = field(default_factory=StorageGuard)
-    quotas: Optional[Quotas] = None
+    guard: StorageGuard = field(default_factory=StorageGuard)  # checks nothing with PostgreSQL
 
 
 def _field(loc) -> str:
@@ -148,7 +148,8 @@ def create_app(settings: Optional[Settings] = None) -> FastAPI:
     async def healthz() -> dict:
         return {"status": "ok"}
 
-    @app.get("/readyz", tags=["ops"], responses={503: {"description": "default backend not reachable, or the job database cannot take jobs"}})
+    @app.get("/readyz", tags=["ops"], responses={503: {"description": "default backend not reachable, or the "
+                                                                      "job database cannot take jobs"}})
     async def readyz() -> JSONResponse:
         try:
             svc.guard.check_new_work()  # the job database can take jobs (file in place, disk not full)

@@ -75,6 +75,7 @@ CREATE TABLE IF NOT EXISTS inputs (job_id TEXT PRIMARY KEY REFERENCES jobs(id), 
 CREATE TABLE IF NOT EXISTS results (job_id TEXT PRIMARY KEY REFERENCES jobs(id), result TEXT NOT NULL);
 """
 
+
 def store_error(exc: sqlite3.Error, path: Path) -> JobError:
     """SQLite's error as ours: a full disk is a 507 (new work waits for room), a file that cannot
     be read or written a 503, anything else a 500."""

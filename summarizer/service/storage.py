@@ -87,7 +87,7 @@ class StorageGuard:
         while True:
             await asyncio.sleep(WATCH_SECONDS)
             try:
-                self.check_file()
+                await asyncio.to_thread(self.check_file)  # writing a large file back takes a while
                 reported = None
             except SummarizerError as exc:
                 if str(exc) != reported:  # once per new condition, not every two seconds

@@ -25,7 +25,6 @@ import httpx
 import pytest
 
 from tests.service.api_helpers import SEEDS
-from tests.service.disk_helpers import small_disk  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.soak
 DOCS = [{"id": p.stem, "text": p.read_text(encoding="utf-8")} for p in SEEDS]
@@ -65,7 +64,7 @@ def wait_final(c: httpx.Client, ids, timeout: float) -> dict[str, dict]:
     return jobs
 
 
-def test_chaos_kill_full_disk_deleted_database(make_server, small_disk):  # noqa: F811
+def test_chaos_kill_full_disk_deleted_database(make_server, small_disk):
     disk = small_disk(8)
     db = disk.path / "jobs.sqlite3"
     srv = make_server(SUMMARIZER_DB_PATH=str(db), SUMMARIZER_MIN_FREE_DISK_MB="0.5",

@@ -14,7 +14,6 @@ import time
 import pytest
 
 from tests.service.api_helpers import wait_status
-from tests.service.disk_helpers import small_disk  # noqa: F401  (fixture)
 
 
 def log_records(srv) -> list[dict]:
@@ -25,7 +24,7 @@ def log_records(srv) -> list[dict]:
 
 
 @pytest.fixture
-def full_disk_server(make_server, small_disk):  # noqa: F811
+def full_disk_server(make_server, small_disk):
     disk = small_disk(4)
     srv = make_server(SUMMARIZER_DB_PATH=str(disk.path / "jobs.sqlite3"), SUMMARIZER_MIN_FREE_DISK_MB="0.5",
                       SUMMARIZER_TEST_SLOW_SECONDS="1").start()

@@ -14,7 +14,7 @@ import urllib.request
 
 import pytest
 
-from tests.service.api_helpers import ROOT, Server, free_port
+from tests.service.api_helpers import ROOT, free_port
 
 
 def test_invalid_json_names_the_body_not_a_position(server):
