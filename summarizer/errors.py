@@ -39,6 +39,13 @@ class DocumentError(InputError):
     code = "invalid_document"
 
 
+class UnsupportedFileType(DocumentError):
+    """A file of a type no reader handles; the message names the file and the supported types."""
+
+    code = "unsupported_file_type"
+    http_status = 415
+
+
 class LimitExceeded(InputError):
     """Input is larger than a configured limit."""
 
@@ -145,6 +152,13 @@ class DeadlineExceeded(SummarizerError):
 
     code = "deadline_exceeded"
     http_status = 504
+
+
+class IdempotencyConflict(InputError):
+    """An ``Idempotency-Key`` already used (by the same key holder) for a different request body."""
+
+    code = "idempotency_conflict"
+    http_status = 409
 
 
 class Cancelled(SummarizerError):

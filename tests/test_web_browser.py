@@ -9,24 +9,12 @@ selectors (``:has-text``), not ``wait_for_function`` strings. Screenshots go to 
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import socket
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import httpx
-import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
-SEEDS = sorted((ROOT / "seeds").glob("*.txt"))
-ARTIFACTS = ROOT / "tests" / "artifacts"
-CHROMIUM = os.environ.get("SUMMARIZER_TEST_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
-IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+from tests.web_helpers import (SEEDS, add_files, browser, highlight, in_view, run_job, screenshot, server,  # noqa: F401 (fixtures)
+                               start_server, stop)
 
 # Astral characters (two UTF-16 units each) before every sentence: a highlight that slices the
 # JS string with Python offsets would be off by several characters.
@@ -39,118 +27,9 @@ EMOJI_DOC = (
 )
 
 
-def _missing(reason: str):
-    if IN_CI:
-        pytest.fail(f"browser test cannot run in CI: {reason}", pytrace=False)
-    pytest.skip(reason)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not (Path(CHROMIUM).exists() or shutil.which(CHROMIUM)):
-        _missing(f"Chromium not found at {CHROMIUM} (apt-get install -y chromium)")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _missing("playwright is not installed (pip install -e '.[dev]')")
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        yield b
-        b.close()
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _start_server(workdir: Path, **env: str):
-    port = _free_port()
-    full = {k: v for k, v in os.environ.items() if not k.startswith("SUMMARIZER_")}
-    full.update({"PYTHONPATH": str(ROOT), "SUMMARIZER_DB_PATH": str(workdir / "jobs.sqlite3"),
-                 "SUMMARIZER_DATA_DIR": str(workdir), "SUMMARIZER_BACKEND": "extractive", **env})
-    log_path = workdir / "server.log"
-    with open(log_path, "ab") as log:
-        proc = subprocess.Popen([sys.executable, "-m", "summarizer", "serve", "--port", str(port)],
-                                cwd=ROOT, env=full, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"server exited: {log_path.read_text()[-2000:]}")
-        try:
-            if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
-                return proc, url
-        except httpx.TransportError:
-            pass
-        time.sleep(0.1)
-    proc.kill()
-    raise RuntimeError("server did not start in 30 s")
-
-
-def _stop(proc: subprocess.Popen) -> None:
-    proc.terminate()
-    try:
-        proc.wait(15)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait(5)
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    # The slow test backend (extractive with a pause per source) lets a job be watched and cancelled.
-    proc, url = _start_server(tmp_path_factory.mktemp("web"), SUMMARIZER_PLUGINS="tests.service.slow_backend",
-                              SUMMARIZER_TEST_SLOW_SECONDS="4.0")  # long enough to cancel on a loaded machine
-    yield url
-    _stop(proc)
-
-
-def _screenshot(page, name: str) -> Path:
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    path = ARTIFACTS / name
-    page.screenshot(path=str(path), full_page=True)
-    print(f"screenshot: {path}")
-    return path
-
-
-def _highlight(page, span: dict) -> str:
-    """Text of the highlight once the source view shows ``span`` (its text joined if split)."""
-    box = f"#source-text[data-source='{span['source_id']}'][data-start='{span['start']}'][data-end='{span['end']}']"
-    page.wait_for_selector(f"{box} mark.hl")
-    return page.eval_on_selector_all(f"{box} mark.hl", "marks => marks.map(m => m.textContent).join('')")
-
-
-def _in_view(page) -> bool:
-    """The highlight is inside the viewport and inside the scrolled source box."""
-    return page.evaluate("""() => {
-        const m = document.querySelector('#source-text mark.hl').getBoundingClientRect();
-        const box = document.getElementById('source-text').getBoundingClientRect();
-        return m.top >= Math.max(0, box.top) - 1 && m.bottom <= Math.min(innerHeight, box.bottom) + 1;
-    }""")
-
-
-def _run_job(page, server: str, files: list[Path], pasted: str | None = None) -> dict:
-    page.goto(server + "/")
-    page.wait_for_selector("#backend option[value=extractive]", state="attached")
-    page.select_option("#backend", "extractive")
-    page.set_input_files("#files", [str(p) for p in files])
-    if pasted:
-        page.fill("#paste-title", "Space news")
-        page.fill("#paste", pasted)
-        page.click("#add-paste")
-    page.click("#start")
-    page.wait_for_selector("#result:not([hidden])", timeout=120_000)
-    job_id = page.get_attribute("#job-meta", "data-job-id")
-    result = httpx.get(f"{server}/v1/jobs/{job_id}/result", timeout=30).json()
-    result["job_id"] = job_id
-    return result
-
-
 def test_upload_run_and_open_citations(browser, server):
     page = browser.new_page(viewport={"width": 1280, "height": 900})
-    result = _run_job(page, server, SEEDS, pasted=EMOJI_DOC)
+    result = run_job(page, server, SEEDS, pasted=EMOJI_DOC)
     texts = {p.stem: p.read_text(encoding="utf-8") for p in SEEDS} | {"pasted-1": EMOJI_DOC}
     assert {s["id"] for s in result["sources"]} == set(texts)
     assert page.locator("#progress").evaluate("p => p.value") == 1
@@ -158,12 +37,12 @@ def test_upload_run_and_open_citations(browser, server):
     # The first citation of the consolidated summary opens its source with exactly that span lit.
     cited = result["consolidated"][0]["citations"][0]
     page.locator("#consolidated button.cite").first.click()
-    assert _highlight(page, cited) == cited["text"] == texts[cited["source_id"]][cited["start"]:cited["end"]]
+    assert highlight(page, cited) == cited["text"] == texts[cited["source_id"]][cited["start"]:cited["end"]]
     assert page.evaluate("document.activeElement.id") == "cited-span"  # focus follows to the span
-    assert _in_view(page)
+    assert in_view(page)
     # What cleaning left out is dimmed with its reason; dedup'd passages link their occurrences.
     assert page.locator("#source-text .junk[title*='Left out by cleaning']").count() > 0
-    _screenshot(page, "web-result.png")
+    screenshot(page, "web-result.png")
 
     # The emoji document: code-point offsets must be converted to UTF-16 before slicing.
     emoji = next(ps for ps in result["per_source"] if ps["source_id"] == "pasted-1")
@@ -171,8 +50,8 @@ def test_upload_run_and_open_citations(browser, server):
     assert EMOJI_DOC[: first["start"]].count("🚀") >= 1  # astral characters really precede the span
     page.locator("#per-source-list button.cite[data-source='pasted-1']").first.focus()
     page.keyboard.press("Enter")  # keyboard only: citations are real buttons
-    assert _highlight(page, first) == first["text"] == EMOJI_DOC[first["start"]:first["end"]]
-    assert _in_view(page)
+    assert highlight(page, first) == first["text"] == EMOJI_DOC[first["start"]:first["end"]]
+    assert in_view(page)
 
     # Escape closes the source and gives focus back to the citation that opened it.
     page.keyboard.press("Escape")
@@ -183,7 +62,7 @@ def test_upload_run_and_open_citations(browser, server):
 
 def test_duplicate_links_and_downloads(browser, server, tmp_path):
     page = browser.new_page(viewport={"width": 1280, "height": 900})
-    result = _run_job(page, server, SEEDS)
+    result = run_job(page, server, SEEDS)
     analysis = httpx.get(f"{server}/v1/jobs/{result['job_id']}/analysis", timeout=30).json()
     group = analysis["duplicate_groups"][0]
     target = group[1]
@@ -197,7 +76,7 @@ def test_duplicate_links_and_downloads(browser, server, tmp_path):
     link = page.locator("#source-text button.dup-link", has_text=f"1/{len(group)}").first
     link.click()
     expected = next(s["text"] for s in analysis["sources"] if s["id"] == target["source_id"])
-    assert _highlight(page, target) == expected[target["start"]:target["end"]]
+    assert highlight(page, target) == expected[target["start"]:target["end"]]
 
     with page.expect_download() as dl:
         page.click("#dl-md")
@@ -210,7 +89,7 @@ def test_duplicate_links_and_downloads(browser, server, tmp_path):
     # Narrow screen: one column, nothing wider than the viewport.
     page.set_viewport_size({"width": 390, "height": 844})
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
-    _screenshot(page, "web-narrow.png")
+    screenshot(page, "web-narrow.png")
     page.close()
 
 
@@ -219,8 +98,8 @@ def test_errors_are_shown_in_words(browser, server):
     page.goto(server + "/")
     page.click("#start")
     assert "Add at least one document" in page.text_content("#error")
-    page.set_input_files("#files", [str(SEEDS[0])])
-    page.fill("#per-source", "50")  # the API allows at most 20: its 422 message is shown
+    add_files(page, [SEEDS[0]], 1)
+    page.fill("#per-source", "50")  # the API allows at most 20: the page says so before sending
     page.click("#start")
     page.wait_for_selector("#error:not([hidden])")
     page.wait_for_selector("#error:has-text('per_source_sentences')")
@@ -229,7 +108,7 @@ def test_errors_are_shown_in_words(browser, server):
 
 
 def test_api_key_is_sent_and_kept_in_session_storage(browser, tmp_path):
-    proc, url = _start_server(tmp_path, SUMMARIZER_API_KEYS="k-web-test")
+    proc, url = start_server(tmp_path, SUMMARIZER_API_KEYS="k-web-test")
     try:
         page = browser.new_page()
         page.goto(url + "/")
@@ -241,7 +120,7 @@ def test_api_key_is_sent_and_kept_in_session_storage(browser, tmp_path):
         assert page.evaluate("sessionStorage.getItem('summarizer.apiKey')") == "k-web-test"
         assert page.evaluate("localStorage.length") == 0
         page.select_option("#backend", "extractive")
-        page.set_input_files("#files", [str(SEEDS[0])])
+        add_files(page, [SEEDS[0]], 1)
         page.click("#start")
         page.wait_for_selector("#result:not([hidden])", timeout=120_000)
         job_id = page.get_attribute("#job-meta", "data-job-id")
@@ -250,10 +129,10 @@ def test_api_key_is_sent_and_kept_in_session_storage(browser, tmp_path):
                            headers={"Authorization": "Bearer k-web-test"}).json()
         cited = result["consolidated"][0]["citations"][0]
         page.locator("#consolidated button.cite").first.click()  # the analysis call carries the key too
-        assert _highlight(page, cited) == cited["text"]
+        assert highlight(page, cited) == cited["text"]
         page.close()
     finally:
-        _stop(proc)
+        stop(proc)
 
 
 def test_progress_from_the_event_stream_and_cancel(browser, server):
@@ -261,14 +140,18 @@ def test_progress_from_the_event_stream_and_cancel(browser, server):
     page.goto(server + "/")
     page.wait_for_selector("#backend option[value=slow]", state="attached")
     page.select_option("#backend", "slow")
-    page.set_input_files("#files", [str(p) for p in SEEDS])
+    add_files(page, SEEDS, len(SEEDS))
     page.click("#start")
     # A summarize_source event names the source being worked on; the bar is part-way.
     page.wait_for_selector("#progress-text:has-text('Summarizing sources')")
     assert 0 < page.locator("#progress").evaluate("p => p.value") < 1
     assert page.get_attribute("#progress-text", "aria-live") == "polite"
     page.click("#cancel")
-    page.wait_for_selector("#error:has-text('cancelled')")
+    # A cancelled job says so, with what to do, and leaves no progress bar behind.
+    page.wait_for_selector("#failure:not([hidden])")
+    assert "cancelled" in page.text_content("#failure-h")
+    assert "Start it again" in page.text_content("#failure-hint")
+    assert page.locator("#progress-box").is_hidden()
     assert page.locator("#result").is_hidden() and page.locator("#start").is_enabled()
     page.close()
 

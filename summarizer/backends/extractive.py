@@ -2,15 +2,19 @@
 
 Salience is TF-IDF centrality (cosine to the centroid of the text being summarized), with a lead
 bonus (news puts the main facts first) and, for the consolidated summary, a bonus for passages
-several sources state. Selection is maximal marginal relevance, so a sentence too similar to one
-already picked is passed over. Only content sentences are candidates: nothing cleaning marked as
-junk, and nothing that looks like a headline or a fragment.
+several sources state, and, with a focus, the cosine to the focus (``focus.py``). Selection is
+maximal marginal relevance, so a sentence too similar to one already picked is passed over. Only
+content sentences are candidates: nothing cleaning marked as junk, nothing that looks like a
+headline or a fragment, nothing cut off with an ellipsis, and nothing that opens by pointing back
+at a sentence the reader does not get (``readable.py``). The consolidated summary leaves out
+sources about another period (``evidence.periods``), then drops restated picks, fits the length
+asked and orders the sentences (``arrange.py``).
 """
 
 from __future__ import annotations
 
 import math
-from typing import Mapping, Optional, Sequence
+from typing import Collection, Mapping, Optional, Sequence
 
 import numpy as np
 
@@ -22,8 +26,10 @@ from ..evidence.conflicts import find_conflicts
 from ..evidence.textstats import TfIdf, centroid, content_words_many, cosine
 from ..prepare.corpus import Corpus
 from ..prepare.gcpause import gc_paused
+from ..evidence.periods import off_period_sources, period_split
 from ..prepare.spans import SourceSentence, Unit
 from ..progress import Progress
+from .arrange import SPARE_PICKS, Pick, drop_restated, fit_words, order, per_source_words, rounds_for, source_dates
 from .base import Backend, Draft
 from .extractive_batch import (
     UnitMatrix,
@@ -34,18 +40,36 @@ from .extractive_batch import (
     source_scores,
     unit_matrix,
 )
+from .focus import WEIGHT as FOCUS_WEIGHT
+from .focus import focus_stems, focus_vector
+from .readable import cut_off, stands_alone
 
 _LAMBDA = 0.7  # MMR trade-off between salience and novelty
 _MAX_SIMILAR = 0.6  # never pick two sentences closer than this
 
 
 def _eligible(text: str) -> bool:
-    """A sentence fit to stand alone in a summary: prose-sized, finished, quotes balanced."""
+    """A sentence fit to stand alone in a summary: prose-sized, finished (not cut off with an
+    ellipsis), quotes balanced, nothing at its start that points back (``readable``)."""
     n = len(text.split())
-    if not (6 <= n <= 80 and text.rstrip("”’\"')»").endswith((".", "!", "?"))):
+    if not (6 <= n <= 80 and text.rstrip("”’\"')»").endswith((".", "!", "?"))) or cut_off(text):
         return False
     # A quotation cut in two by segmentation ("“There were no troops.) reads as a fragment.
-    return text.count("“") == text.count("”") and text.count('"') % 2 == 0
+    return text.count("“") == text.count("”") and text.count('"') % 2 == 0 and stands_alone(text)
+
+
+def text_focus(corpus: Corpus, focus: Optional[str]) -> dict[str, float]:
+    """The focus vector over the content units' words (``focus.focus_vector``), from the texts."""
+    stems = focus_stems(focus)
+    if not stems:
+        return {}
+    texts = corpus.texts
+    units = [u for u in corpus.units if u.content_occurrences]
+    df: dict[str, int] = {}
+    for ws in content_words_many([texts[u.canonical.source_id][u.canonical.start : u.canonical.end] for u in units]):
+        for w in set(ws):
+            df[w] = df.get(w, 0) + 1
+    return focus_vector(stems, df, lambda w: df.get(w, 0), len(units))
 
 
 def unit_vectors(corpus: Corpus) -> dict[int, dict[str, float]]:
@@ -109,29 +133,51 @@ class PickMemo:
         return ok
 
 
-def pick_source_sentences(corpus: Corpus, source_id: str, vec_of: dict, k: int,
-                          memo: Optional[PickMemo] = None) -> list[Sentence]:
-    """Up to ``k`` salient, mutually non-redundant content sentences of one source, cited."""
+def pick_source_sentences(corpus: Corpus, source_id: str, vec_of: Mapping, k: int,
+                          memo: Optional[PickMemo] = None, focus: Optional[Mapping[str, float]] = None,
+                          words: Optional[int] = None) -> list[Sentence]:
+    """Up to ``k`` salient, mutually non-redundant content sentences of one source (or, with
+    ``words``, as many as fit that length), cited, in source order."""
     memo = memo or PickMemo()
     text = corpus.texts[source_id]
     unit_of = corpus.unit_of
     content = [s for s in corpus.sentences[source_id] if s.junk is None]
     cands = [s for s in content if memo.is_eligible(text[s.start : s.end])] or content
     units = [unit_of[(source_id, s.index)] for s in cands]
-    key = (k, *(u.id for u in units))
+    key = (k, words, *(u.id for u in units))
     picked = memo.picks.get(key)
     if picked is None:
         vectors = [vec_of[u.id] for u in units]
         center = centroid(vectors)
         scores = [cosine(v, center) + 0.15 / (1 + pos) for pos, v in enumerate(vectors)]
-        picked = memo.picks[key] = sorted(mmr(scores, vectors, k))  # source order: cands are in it
+        if focus:
+            scores = [x + FOCUS_WEIGHT * cosine(v, focus) for x, v in zip(scores, vectors)]
+        ranked = mmr(scores, vectors, rounds_for(k, words))
+        picked = memo.picks[key] = sorted(fit_source(ranked, [text[s.start : s.end] for s in cands], words))
     return [Sentence(text=text[cands[i].start : cands[i].end], citations=cite_unit(corpus.texts, units[i], first=cands[i]))
             for i in picked]
 
 
-def consolidate(corpus: Corpus, units: list[Unit], vec_of: dict, k: int) -> list[Sentence]:
-    """The ``k`` most central, most widely stated units, in source order (MMR against repeats)."""
+def fit_source(ranked: list[int], texts: Sequence[str], words: Optional[int]) -> list[int]:
+    """The ranked candidates a per-source summary keeps: all of them, or those fitting ``words``."""
+    if words is None:
+        return ranked
+    return [ranked[i] for i in fit_words([len(texts[j].split()) for j in ranked], words)]
+
+
+def on_period(units: list[Unit], skip_sources: Collection[str]) -> list[Unit]:
+    """``units`` less those only sources about another period state (all of them if none is left)."""
+    if not skip_sources:
+        return units
+    return [u for u in units if not all(sid in skip_sources for sid in u.source_ids)] or units
+
+
+def consolidate(corpus: Corpus, units: list[Unit], vec_of: Mapping, k: int, focus: Optional[Mapping[str, float]] = None,
+                words: Optional[int] = None, skip_sources: Collection[str] = ()) -> list[Sentence]:
+    """The ``k`` (or ``words``' worth of) most central, most widely stated units, none restating
+    another, ordered by ``arrange.order`` (MMR against repeats)."""
     texts = corpus.texts
+    units = on_period(units, skip_sources)
     cands = [u for u in units if _eligible(texts[u.canonical.source_id][u.canonical.start : u.canonical.end])]
     if not cands:
         cands = units
@@ -150,57 +196,76 @@ def consolidate(corpus: Corpus, units: list[Unit], vec_of: dict, k: int) -> list
         spread = sum(len(df_sources[w]) for w in v) / (len(v) * n_sources) if v else 0.0
         lead = 0.1 / (1 + u.canonical.index)
         scores.append(cosine(v, center) + 0.3 * spread + 0.2 * (len(ids) - 1) + lead)
-    picked = mmr(scores, vectors, k)
-    order = {d.id: i for i, d in enumerate(corpus.documents)}
-    picked.sort(key=lambda i: (order[cands[i].canonical.source_id], cands[i].canonical.index))
-    return [
-        Sentence(
-            text=texts[cands[i].canonical.source_id][cands[i].canonical.start : cands[i].canonical.end],
-            citations=cite_unit(texts, cands[i]),
-        )
-        for i in picked
-    ]
+    if focus:
+        scores = [x + FOCUS_WEIGHT * cosine(v, focus) for x, v in zip(scores, vectors)]
+    ranked = mmr(scores, vectors, rounds_for(k, words) + SPARE_PICKS)
+    return finish_consolidated(corpus, [cands[i] for i in ranked], vec_of, k, words)
+
+
+def finish_consolidated(corpus: Corpus, ranked: Sequence[Unit], vec_of: Mapping, k: int,
+                        words: Optional[int]) -> list[Sentence]:
+    """The consolidated summary from the ranked units: restated ones dropped, ``k`` of them (or
+    ``words``' worth), in ``arrange.order``."""
+    texts = corpus.texts
+    rank_of = {d.id: i for i, d in enumerate(corpus.documents)}
+    picks = [Pick(u.canonical.source_id, u.canonical.index,
+                  texts[u.canonical.source_id][u.canonical.start : u.canonical.end], vec_of[u.id], r,
+                  rank_of[u.canonical.source_id]) for r, u in enumerate(ranked)]
+    picks = drop_restated(picks, len(picks) if words else k)
+    if words is not None:
+        picks = [picks[i] for i in fit_words([len(p.text.split()) for p in picks], words)]
+    picks = order(picks, *source_dates(corpus, [p.source_id for p in picks]))
+    return [_sentence(texts, ranked[p.rank].canonical, ranked[p.rank], lead=False) for p in picks]
 
 
 def _sentence(texts: Mapping[str, str], s: SourceSentence, unit: Unit, lead: bool) -> Sentence:
     """``Sentence(text=..., citations=cite_unit(texts, unit, first=s if lead else None))``, with
-    the citations given as dicts: validating them with the sentence is faster."""
+    the citations given as dicts: validating them with the sentence is faster. A per-source
+    summary (``lead``) cites its own sentence only, as ``cite_unit`` says why."""
     occ = unit.content_occurrences
     if lead and s in occ:
         occ = [s]
     else:
         seen: set[str] = set()
-        occ = [o for o in occ if not (o.source_id in seen or seen.add(o.source_id))]
+        occ = [o for o in occ if not (o.source_id in seen or seen.add(o.source_id))]  # each source once
     citations = [{"source_id": o.source_id, "start": o.start, "end": o.end, "text": texts[o.source_id][o.start : o.end]}
                  for o in occ]
     return Sentence(text=texts[s.source_id][s.start : s.end], citations=citations)
 
 
-def source_summaries(corpus: Corpus, m: UnitMatrix, k: int, progress: Progress, eligible: np.ndarray) -> dict[str, list[Sentence]]:
+def source_summaries(corpus: Corpus, m: UnitMatrix, k: int, progress: Progress, eligible: np.ndarray,
+                     focus: Mapping[str, float], words: Optional[int]) -> dict[str, list[Sentence]]:
     """``pick_source_sentences`` for every source, the scoring and MMR batched (``extractive_batch``)."""
     sents, units, sizes = source_candidates(corpus, eligible)
     rows = np.fromiter((m.row_of[u.id] for u in units), dtype=np.int64, count=len(units))
-    picks, unsure = batched_mmr(source_scores(m, rows, sizes), k, _LAMBDA, _MAX_SIMILAR)
+    cands = source_scores(m, rows, sizes, m.focus_array(focus))
+    picks, unsure = batched_mmr(cands, rounds_for(k, words), _LAMBDA, _MAX_SIMILAR)
     texts, memo = corpus.texts, PickMemo()
     out: dict[str, list[Sentence]] = {}
+    first = np.concatenate(([0], np.cumsum(sizes)))
     for n, doc in enumerate(corpus.documents):
         if unsure[n]:  # a near tie: pick by the definition
-            out[doc.id] = pick_source_sentences(corpus, doc.id, m.exact(), k, memo)
+            out[doc.id] = pick_source_sentences(corpus, doc.id, m.exact(), k, memo, focus, words)
         else:
-            out[doc.id] = [_sentence(texts, sents[i], units[i], lead=True) for i in sorted(picks[n])]
+            ranked = [i - int(first[n]) for i in picks[n]]
+            mine = sents[first[n] : first[n + 1]]
+            kept = fit_source(ranked, [texts[s.source_id][s.start : s.end] for s in mine], words)
+            out[doc.id] = [_sentence(texts, sents[first[n] + i], units[first[n] + i], lead=True) for i in sorted(kept)]
         progress("summarize_source", {"source_id": doc.id, "done": n + 1, "total": len(corpus.documents)})
     return out
 
 
-def consolidated_summary(corpus: Corpus, m: UnitMatrix, units: list[Unit], k: int, eligible: np.ndarray) -> list[Sentence]:
+def consolidated_summary(corpus: Corpus, m: UnitMatrix, units: list[Unit], k: int, eligible: np.ndarray,
+                         focus: Mapping[str, float], words: Optional[int], skip_sources: Collection[str]) -> list[Sentence]:
     """``consolidate``, the scoring and MMR in numpy (``extractive_batch``)."""
-    cands = [u for u in units if eligible[corpus.passage_index(u.canonical)]] or units
-    order = {d.id: i for i, d in enumerate(corpus.documents)}
-    picks, unsure = batched_mmr(consolidation_scores(m, cands, order), k, _LAMBDA, _MAX_SIMILAR)
+    units_now = on_period(units, skip_sources)
+    cands = [u for u in units_now if eligible[corpus.passage_index(u.canonical)]] or units_now
+    rank_of = {d.id: i for i, d in enumerate(corpus.documents)}
+    scored = consolidation_scores(m, cands, rank_of, m.focus_array(focus))
+    picks, unsure = batched_mmr(scored, rounds_for(k, words) + SPARE_PICKS, _LAMBDA, _MAX_SIMILAR)
     if unsure[0]:  # a near tie: pick by the definition
-        return consolidate(corpus, units, m.exact(), k)
-    picked = sorted(picks[0], key=lambda i: (order[cands[i].canonical.source_id], cands[i].canonical.index))
-    return [_sentence(corpus.texts, cands[i].canonical, cands[i], lead=False) for i in picked]
+        return consolidate(corpus, units, m.exact(), k, focus, words, skip_sources)
+    return finish_consolidated(corpus, [cands[i] for i in picks[0]], m.exact(), k, words)
 
 
 class ExtractiveBackend(Backend):
@@ -217,11 +282,28 @@ class ExtractiveBackend(Backend):
             m = unit_matrix(corpus, units)
             everything = [s for d in corpus.documents for s in corpus.sentences[d.id]]  # passage order
             eligible = eligible_mask(corpus, everything)
-            per_source = source_summaries(corpus, m, options.per_source_sentences, progress, eligible)
-            consolidated = consolidated_summary(corpus, m, units, options.consolidated_sentences, eligible)
+            focus = m.focus_vector(focus_stems(options.focus))
+            source_words = per_source_words(options.words, options.per_source_sentences, options.consolidated_sentences)
+            per_source = source_summaries(corpus, m, options.per_source_sentences, progress, eligible, focus, source_words)
+            periods = period_split(corpus)
+            skip = off_period_sources(corpus, periods)
+            consolidated = consolidated_summary(corpus, m, units, options.consolidated_sentences, eligible, focus,
+                                                options.words, skip)
             progress("consolidate", {"sentences": len(consolidated)})
-            conflicts = find_conflicts(corpus) if options.find_conflicts else []
-        return Draft(per_source, consolidated, conflicts, {"model": None})
+            conflicts = find_conflicts(corpus, periods) if options.find_conflicts else []
+        return Draft(per_source, consolidated, conflicts, {"model": None, **length_stats(consolidated, options.words)})
+
+
+def length_stats(sentences: Sequence[Sentence], words: Optional[int]) -> dict[str, object]:
+    """With a length asked: the words given, and a warning when the sources could not fill it."""
+    if words is None:
+        return {}
+    got = sum(len(s.text.split()) for s in sentences)
+    stats: dict[str, object] = {"words_requested": words, "words": got}
+    if got < words * 0.9:
+        stats["warnings"] = [f"the sources hold only {got} words of summary sentences, short of the "
+                             f"{words} asked (no padding added)"]
+    return stats
 
 
 def create_backend(settings: object, options: object) -> ExtractiveBackend:

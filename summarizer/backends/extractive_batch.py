@@ -26,6 +26,9 @@ from ..evidence.sentence_scan import blocks, code_points
 from ..evidence.textstats import WordLists, content_word_ids, tfidf_vector
 from ..prepare.corpus import Corpus
 from ..prepare.spans import SourceSentence, Unit
+from .focus import WEIGHT as FOCUS_WEIGHT
+from .focus import focus_vector
+from .readable import stands_alone
 
 TOL = 1e-8
 
@@ -50,6 +53,23 @@ class UnitMatrix:
         if self._exact_view is None:
             self._exact_view = ExactVectors(self)
         return self._exact_view
+
+    def focus_vector(self, stems: frozenset[str]) -> dict[str, float]:
+        """``focus.focus_vector`` over these units' words (their document frequencies)."""
+        if not stems:
+            return {}
+        index = {w: i for i, w in enumerate(self.words.vocab)}
+        return focus_vector(stems, index, lambda w: int(self.df[index[w]]), len(self.row_of))
+
+    def focus_array(self, focus: Mapping[str, float]) -> Optional[np.ndarray]:
+        """The focus vector indexed by word id (None without a focus)."""
+        if not focus:
+            return None
+        arr = np.zeros(self.n_words)
+        for i, w in enumerate(self.words.vocab):
+            if w in focus:
+                arr[i] = focus[w]
+        return arr
 
     def entries(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """The entries of ``rows``, concatenated: (position in ``rows``, word id, weight)."""
@@ -196,7 +216,8 @@ def _count_in(positions: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray
 
 def eligible_mask(corpus: Corpus, sentences: Sequence[SourceSentence]) -> np.ndarray:
     """``[_eligible(text of s) for s in sentences]`` (``extractive._eligible``: 6 to 80 words,
-    ending in a stop before any closing quotes, curly quotes balanced, straight ones paired),
+    ending in a stop before any closing quotes but no "...", curly quotes balanced, straight ones
+    paired, standing alone),
     for all sentences at once. ``sentences`` are grouped by source."""
     out = np.zeros(len(sentences), dtype=bool)
     for joined, a, b, which in blocks(corpus, sentences):
@@ -213,12 +234,21 @@ def eligible_mask(corpus: Corpus, sentences: Sequence[SourceSentence]) -> np.nda
             q[back] -= 1
             back &= (q >= a) & ((cls[np.maximum(q, 0)] & _CLOSER) > 0)
         stop = some & (q >= a) & ((cls[np.maximum(q, 0)] & _STOP) > 0)
+        # ... an ellipsis of three full stops is no sentence end (``readable.cut_off``)
+        stop &= ~((q - 2 >= a) & (cp[np.maximum(q, 0)] == 46) & (cp[np.maximum(q - 1, 0)] == 46)
+                  & (cp[np.maximum(q - 2, 0)] == 46))
         quotes = np.flatnonzero(cls & (_OPEN | _CLOSE | _STRAIGHT))  # rare: one pass, then only them
         kind = cls[quotes]
         opened, closed = quotes[(kind & _OPEN) > 0], quotes[(kind & _CLOSE) > 0]
         curly = _count_in(opened, a, b) == _count_in(closed, a, b)
         straight = _count_in(quotes[(kind & _STRAIGHT) > 0], a, b) % 2 == 0
         out[which] = (words >= 6) & (words <= 80) & stop & curly & straight
+    # Whether each sentence still standing opens without pointing back (``readable.stands_alone``).
+    texts = corpus.texts
+    for i in np.flatnonzero(out).tolist():
+        s = sentences[i]
+        if not stands_alone(texts[s.source_id], s.start, s.end):
+            out[i] = False
     return out
 
 
@@ -242,8 +272,17 @@ def source_candidates(corpus: Corpus, eligible: np.ndarray) -> tuple[list[Source
     return sents, units, np.array(sizes, dtype=np.int64)
 
 
-def source_scores(m: UnitMatrix, rows: np.ndarray, sizes: np.ndarray) -> Candidates:
-    """Scores as in ``pick_source_sentences``: cosine to the source's centroid plus a lead bonus."""
+def _with_focus(score: np.ndarray, owner: np.ndarray, word: np.ndarray, value: np.ndarray,
+                focus: Optional[np.ndarray]) -> np.ndarray:
+    """``score`` plus the focus term (each candidate's cosine with the focus vector, weighted)."""
+    if focus is None:
+        return score
+    return score + FOCUS_WEIGHT * np.bincount(owner, weights=value * focus[word], minlength=len(score))
+
+
+def source_scores(m: UnitMatrix, rows: np.ndarray, sizes: np.ndarray, focus: Optional[np.ndarray] = None) -> Candidates:
+    """Scores as in ``pick_source_sentences``: cosine to the source's centroid plus a lead bonus
+    (plus the focus term)."""
     group = np.repeat(np.arange(len(sizes)), sizes)
     owner, word, value = m.entries(rows)
     keys, inv = np.unique(group[owner] * m.n_words + word, return_inverse=True)
@@ -253,10 +292,11 @@ def source_scores(m: UnitMatrix, rows: np.ndarray, sizes: np.ndarray) -> Candida
     center = acc / norm[keys // m.n_words]
     pos = np.arange(len(rows)) - np.repeat(np.cumsum(sizes) - sizes, sizes)
     score = np.bincount(owner, weights=value * center[inv], minlength=len(rows)) + 0.15 / (1 + pos)
-    return Candidates(group, len(sizes), score, owner, word, value, m.n_words)
+    return Candidates(group, len(sizes), _with_focus(score, owner, word, value, focus), owner, word, value, m.n_words)
 
 
-def consolidation_scores(m: UnitMatrix, cands: Sequence[Unit], source_index: Mapping[str, int]) -> Candidates:
+def consolidation_scores(m: UnitMatrix, cands: Sequence[Unit], source_index: Mapping[str, int],
+                         focus: Optional[np.ndarray] = None) -> Candidates:
     """Scores as in ``consolidate``: centroid cosine, spread of the words over sources, number
     of sources stating the unit, and a lead bonus."""
     rows = np.fromiter((m.row_of[u.id] for u in cands), dtype=np.int64, count=len(cands))
@@ -278,5 +318,5 @@ def consolidation_scores(m: UnitMatrix, cands: Sequence[Unit], source_index: Map
     spread_sum = np.bincount(owner, weights=df_sources[word], minlength=len(rows))
     spread = np.divide(spread_sum, n_distinct * max(1, len(source_index)), out=np.zeros(len(rows)), where=n_distinct > 0)
     lead = np.fromiter((0.1 / (1 + u.canonical.index) for u in cands), dtype=np.float64, count=len(cands))
-    score = cos + 0.3 * spread + 0.2 * (n_ids - 1) + lead
+    score = _with_focus(cos + 0.3 * spread + 0.2 * (n_ids - 1) + lead, owner, word, value, focus)
     return Candidates(np.zeros(len(rows), dtype=np.int64), 1, score, owner, word, value, m.n_words)

@@ -50,10 +50,18 @@ def add_parser(sub) -> None:
                    help="sentences per source (1 to 20; default 3)")
     p.add_argument("--consolidated-sentences", type=option_int("consolidated_sentences"), metavar="N",
                    help="sentences of the overall summary (1 to 40; default 6)")
+    p.add_argument("--words", type=option_int("words"), metavar="N",
+                   help="consolidated summary of about N words (20 to 5000; within 10%%, whole sentences); "
+                        "per-source summaries get the same share as their sentence counts")
+    p.add_argument("--focus", metavar="TEXT", help="a topic or question the summary should answer")
     p.add_argument("--no-conflicts", action="store_true", help="skip conflict finding")
     p.add_argument("--no-cache", action="store_true", help="do not read or write the LLM reply cache")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress and no end-of-run line on stderr")
     p.set_defaults(func=run)
+
+
+_FLAGS = {"per_source_sentences": "--per-source-sentences", "consolidated_sentences": "--consolidated-sentences",
+          "words": "--words", "focus": "--focus"}
 
 
 def _options(args: argparse.Namespace, config: CliRun) -> SummaryOptions:
@@ -62,13 +70,16 @@ def _options(args: argparse.Namespace, config: CliRun) -> SummaryOptions:
         "model": config.model,
         "per_source_sentences": args.per_source_sentences,
         "consolidated_sentences": args.consolidated_sentences,
+        "words": args.words,
+        "focus": args.focus,
     }
     try:
         return SummaryOptions(**{k: v for k, v in chosen.items() if v is not None}, find_conflicts=not args.no_conflicts)
-    except ValidationError as exc:  # flags are range-checked by argparse; this is a config file's value
+    except ValidationError as exc:  # a bad flag value: one line naming the flag (exit 2)
         first = exc.errors()[0]
-        where = ".".join(str(p) for p in first.get("loc", ())) or "options"
-        raise InputError(f"{where}: {first.get('msg', 'invalid')}", field=where) from None
+        name = str(first["loc"][0]) if first["loc"] else ""
+        msg = first["msg"].removeprefix("Value error, ")
+        raise InputError(f"{_FLAGS.get(name, name)}: {msg}", field=f"options.{name}") from None
 
 
 def _note_unsupported(files: list[Path]) -> None:
@@ -86,6 +97,8 @@ def _finish(result: SummaryResult, args: argparse.Namespace, config: CliRun, rec
     record.model, record.llm_calls, record.cache_hits = st.model, st.llm_calls, int(getattr(st, "cache_hits", 0) or 0)
     record.prompt_tokens, record.completion_tokens = st.prompt_tokens, st.completion_tokens
     record.cost = cost.amount if cost else None
+    for warning in getattr(st, "warnings", None) or []:  # e.g. sources too short for --words
+        print(f"summarizer: warning: {warning}", file=sys.stderr)
     if not args.quiet:
         if record.output != "stdout":
             print(f"wrote {args.out}", file=sys.stderr)

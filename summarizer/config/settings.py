@@ -77,6 +77,16 @@ class Settings(BaseSettings):
     # New jobs are a 507 while the SQLite job database's disk has less free space than this.
     min_free_disk_mb: float = Field(50.0, ge=0)
     plugins: Optional[str] = Field(None, description="comma-separated modules imported at start (CLI and service)")
+    # Finished jobs (input, result, everything) are deleted this many days after they finished,
+    # by a sweep every ``retention_sweep_seconds``; 0 keeps them until DELETE /v1/jobs/{id}.
+    retention_days: float = Field(30.0, ge=0)
+    retention_sweep_seconds: float = Field(3600.0, gt=0)
+    # Job webhooks: POSTed on completion only to these hosts (comma-separated, "host" or
+    # "host:port"; unset = webhook_url refused), signed with the secret (HMAC-SHA256).
+    webhook_hosts: Optional[str] = None
+    webhook_secret: Optional[SecretStr] = None
+    webhook_max_attempts: int = Field(5, ge=1, le=20)  # a failed delivery is retried up to this many tries
+    webhook_retry_seconds: float = Field(2.0, gt=0)  # wait before the first retry; doubles, at most 5 minutes
 
     # Scale-out: PostgreSQL as the shared job store and queue (unset = the SQLite file above).
     database_url: Optional[SecretStr] = Field(None, description="postgresql://user:pass@host:5432/db")

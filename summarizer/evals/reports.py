@@ -16,7 +16,8 @@ from .gate import Failure
 REPORT_VERSION = 1
 TABLE_METRICS = ["citation_validity", "uncited_sentences", "support_recall", "support_precision",
                  "contradicted_sentences", "junk_cited",
-                 "rouge1", "rouge2", "rougeL", "redundancy", "sentences", "words", "facts_recall",
+                 "rouge1", "rouge2", "rougeL", "lead_rouge1", "redundancy", "sentences", "words", "words_error",
+                 "dangling_sentences", "facts_recall",
                  "conflicts_recall", "llm_calls", "tokens", "seconds"]
 
 
@@ -82,11 +83,30 @@ def to_markdown(outcomes: list[CaseOutcome], regressions: list[Failure]) -> str:
     for o in outcomes:
         status = "pass" if o.passed and not any(r.case == o.case for r in regressions) else "**FAIL**"
         lines.append(f"| {o.case} | {o.backend} | {status} | " + " | ".join(_cell(o.values.get(m)) for m in cols) + " |")
+    lines += rouge_by_suite(outcomes)
     problems = [str(f) for o in outcomes for f in o.failures] + [f"{o.case}: {o.error}" for o in outcomes if o.error]
     problems += [str(r) for r in regressions]
     if problems:
         lines += ["", "Failures:", ""] + [f"- {p}" for p in problems]
     return "\n".join(lines) + "\n"
+
+
+def rouge_by_suite(outcomes: list[CaseOutcome]) -> list[str]:
+    """Mean ROUGE F1 of each suite's cases that have references, next to the Lead baseline (the
+    documents' first sentences, cut to the same length as each summary)."""
+    suites: dict[tuple[str, str], list[CaseOutcome]] = {}
+    for o in outcomes:
+        if o.values.get("rouge1") is not None and o.values.get("lead_rouge1") is not None:
+            suites.setdefault((o.case.rpartition("/")[0], o.backend), []).append(o)
+    if not suites:
+        return []
+    out = ["", "ROUGE F1 per suite (mean over cases with references), next to the Lead baseline:", "",
+           "| suite | backend | cases | R1 | R2 | RL | Lead R1 | Lead R2 | Lead RL |", "|---|---|---:|---:|---:|---:|---:|---:|---:|"]
+    for (suite, backend), cases in suites.items():
+        mean = {k: sum(o.values[k] for o in cases) / len(cases)
+                for k in ("rouge1", "rouge2", "rougeL", "lead_rouge1", "lead_rouge2", "lead_rougeL")}
+        out.append(f"| {suite} | {backend} | {len(cases)} | " + " | ".join(f"{mean[k]:.3f}" for k in mean) + " |")
+    return out
 
 
 def write_reports(directory: Path, outcomes: list[CaseOutcome], regressions: list[Failure]) -> list[Path]:

@@ -20,7 +20,8 @@ from ..prepare.cleaning import find_junk
 from ..prepare.dedup import normalized_words
 from .suite import Case
 from ..evidence.sources import corpus_grounder, text_dates
-from ..prepare.corpus import prepare
+from ..prepare.corpus import Corpus, prepare
+from ..backends.readable import stands_alone
 from .support_metric import score_sentences
 
 #: Checks that hold for every case unless a suite says otherwise (citation validity cannot be
@@ -74,15 +75,30 @@ def rouge(summary: str, references: list[str]) -> dict[str, float]:
     return {k: round(v / len(references), 4) for k, v in sums.items()}
 
 
+def lead_summary(corpus: Corpus, words: int) -> str:
+    """The Lead baseline: the first content sentences of the documents in order (the first
+    document's, then the next one's...), cut to ``words`` words."""
+    out: list[str] = []
+    texts = corpus.texts
+    for d in corpus.documents:
+        for s in corpus.sentences[d.id]:
+            if s.junk is None:
+                out += texts[d.id][s.start : s.end].split()
+                if len(out) >= words:
+                    return " ".join(out[:words])
+    return " ".join(out)
+
+
 def compute(case: Case, result: SummaryResult) -> CaseMetrics:
     """Every metric of one case's result (values, and notes saying what failed)."""
     texts = {d.id: d.text for d in case.documents}
     m = CaseMetrics()
     everything = result.all_sentences()
+    corpus = prepare(case.documents)
     _citation_metrics(m, result, texts, everything)
-    _support_metrics(m, case, texts, everything)
+    _support_metrics(m, corpus, texts, everything)
     _junk_metrics(m, texts, everything)
-    _summary_metrics(m, case, result)
+    _summary_metrics(m, case, result, corpus)
     _no_cite_metrics(m, case, texts, everything)
     _conflict_metrics(m, case, result)
     st = result.stats
@@ -107,9 +123,9 @@ def _citation_metrics(m: CaseMetrics, result: SummaryResult, texts: dict[str, st
     _note(m, "uncited_sentences", len(uncited), uncited)
 
 
-def _support_metrics(m: CaseMetrics, case: Case, texts: dict[str, str], everything) -> None:
+def _support_metrics(m: CaseMetrics, corpus: Corpus, texts: dict[str, str], everything) -> None:
     claims = [(w, s) for w, s in everything if not w.startswith("conflicts[")]
-    rarity = corpus_grounder(prepare(case.documents))  # word weights: rarity in the case's sources
+    rarity = corpus_grounder(corpus)  # word weights: rarity in the case's sources
     sup = score_sentences([s for _, s in claims], text_dates(texts), [w for w, _ in claims], rarity)
     m.values["support_recall"] = round(sup.recall, 4)
     m.values["support_precision"] = round(sup.precision, 4)
@@ -130,11 +146,20 @@ def _junk_metrics(m: CaseMetrics, texts: dict[str, str], everything) -> None:
     _note(m, "junk_cited", len(hits), hits)
 
 
-def _summary_metrics(m: CaseMetrics, case: Case, result: SummaryResult) -> None:
+def _summary_metrics(m: CaseMetrics, case: Case, result: SummaryResult, corpus: Corpus) -> None:
     cons = [s.text for s in result.consolidated]
     summary = " ".join(cons)
+    n_words = len(summary.split())
     m.values.update(rouge(summary, case.references))
-    m.values.update(redundancy=round(redundancy(cons), 4), sentences=len(cons), words=len(summary.split()))
+    if case.references:
+        lead = rouge(lead_summary(corpus, n_words), case.references)
+        m.values.update({f"lead_{k}": v for k, v in lead.items()})
+    m.values.update(redundancy=round(redundancy(cons), 4), sentences=len(cons), words=n_words)
+    asked = case.options.get("words")
+    if asked:
+        m.values["words_error"] = round(abs(n_words - asked) / asked, 4)
+    dangling = [t for t in cons if not stands_alone(t)]
+    _note(m, "dangling_sentences", len(dangling), [f"opens by pointing back: {t[:80]!r}" for t in dangling])
     facts = case.spec.expect.facts
     if facts:
         missing = [f.name or " + ".join(f.keywords) for f in facts if not _matches(f.keywords, summary)]
@@ -177,4 +202,6 @@ def expectation_defaults(case: Case) -> dict[str, dict[str, float]]:
         out["no_cite_violations"] = {"max": 0}
     if case.spec.expect.conflicts:
         out["conflicts_recall"] = {"min": 1.0}
+    if case.options.get("words"):
+        out["words_error"] = {"max": 0.1}  # the length asked, within 10%
     return out

@@ -77,6 +77,8 @@ class CaseSpec(_Strict):
     thresholds: dict[str, ThresholdValue] = Field(default_factory=dict)
     backend_thresholds: dict[str, dict[str, ThresholdValue]] = Field(default_factory=dict)
     options: dict[str, Any] = Field(default_factory=dict, description="SummaryOptions fields")
+    focus: Optional[str] = Field(None, description="the case's focus (options.focus): a topic or question")
+    words: Optional[int] = Field(None, description="the case's length in words (options.words); checked within 10%")
 
 
 class SuiteSpec(_Strict):
@@ -108,7 +110,8 @@ class Case:
 
     @property
     def options(self) -> dict[str, Any]:
-        return {**self.suite.spec.options, **self.spec.options}
+        extra = {k: v for k, v in (("focus", self.spec.focus), ("words", self.spec.words)) if v is not None}
+        return {**self.suite.spec.options, **self.spec.options, **extra}
 
     def thresholds(self, backend: str) -> dict[str, ThresholdValue]:
         """Suite thresholds, then the suite's for ``backend``, then the case's, then the case's for

@@ -28,6 +28,11 @@ METRICS: dict[str, str] = {
     "redundancy": LOWER,
     "sentences": EITHER,
     "words": EITHER,
+    "words_error": LOWER,  # |words - options.words| / options.words; default max 0.1 when a case sets words
+    "dangling_sentences": LOWER,  # consolidated sentences opening with a pronoun/connective; default max 0
+    "lead_rouge1": HIGHER,  # the Lead baseline on the same case, cut to the summary's length
+    "lead_rouge2": HIGHER,
+    "lead_rougeL": HIGHER,
     "facts_recall": HIGHER,
     "no_cite_violations": LOWER,
     "conflicts_recall": HIGHER,

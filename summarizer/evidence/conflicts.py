@@ -19,13 +19,14 @@ from __future__ import annotations
 import re
 from collections import Counter
 from itertools import compress
+from typing import Optional
 
 from ..contract.result import Sentence
 from ..prepare.corpus import Corpus
 from ..prepare.spans import SourceSentence
 from .citations import cite, cite_sentence
 from .analysis import analyse
-from .periods import period_conflicts
+from .periods import PeriodSplit, period_conflicts
 from .places import direction_conflicts, figures_conflict
 from .sentence_scan import holding_digit, holding_year_digits
 from .textstats import content_word_ids, similar_pairs
@@ -121,7 +122,8 @@ def _page_date_conflicts(corpus: Corpus) -> list[Sentence]:
                      citations=citations)]
 
 
-def find_conflicts(corpus: Corpus) -> list[Sentence]:
-    """Every deterministic conflict: a source about another period, page dates, figures, places."""
-    return (period_conflicts(corpus) + _page_date_conflicts(corpus) + _number_conflicts(corpus)
+def find_conflicts(corpus: Corpus, periods: Optional[PeriodSplit] = None) -> list[Sentence]:
+    """Every deterministic conflict: a source about another period (``periods``: the run's
+    ``period_split``, if already made), page dates, figures, places."""
+    return (period_conflicts(corpus, periods) + _page_date_conflicts(corpus) + _number_conflicts(corpus)
             + direction_conflicts(corpus))

@@ -112,17 +112,34 @@ def _nearest_other(latest: dict[str, Marker]) -> dict[str, int]:
     return out
 
 
-def period_conflicts(corpus: Corpus) -> list[Sentence]:
-    texts = corpus.texts
+PeriodSplit = tuple[dict[str, Marker], list[str]]
+
+
+def period_split(corpus: Corpus) -> PeriodSplit:
+    """Each source's latest marker, and the sources whose latest month is ``GAP_MONTHS`` or more
+    from every other's (none unless at least three sources have markers). Computed once per run
+    and handed to ``off_period_sources`` and ``period_conflicts``."""
     markers = source_markers(corpus)
     latest = {sid: max(ms, key=lambda m: m.month) for sid, ms in markers.items() if ms}
     if len(latest) < 3:  # a source needs two others with markers to stand apart from
-        return []
+        return latest, []
     nearest = _nearest_other(latest)
+    return latest, [sid for sid in latest if nearest[sid] >= GAP_MONTHS]
+
+
+def off_period_sources(corpus: Corpus, split: Optional[PeriodSplit] = None) -> set[str]:
+    """Sources that describe another period than the rest (what ``period_conflicts`` names); a
+    consolidated summary leaves them out. None when most sources would be (no period stands out)."""
+    latest, apart = split or period_split(corpus)
+    return set(apart) if len(apart) * 2 < len(latest) else set()
+
+
+def period_conflicts(corpus: Corpus, split: Optional[PeriodSplit] = None) -> list[Sentence]:
+    texts = corpus.texts
+    latest, apart = split or period_split(corpus)
     out = []
-    for sid, m in latest.items():
-        if nearest[sid] < GAP_MONTHS:
-            continue
+    for sid in apart:
+        m = latest[sid]
         others = {o: om for o, om in latest.items() if o != sid}
         which = ", ".join(f"{o} (“{om.phrase}”)" for o, om in others.items())
         text = (

@@ -15,6 +15,7 @@ The libraries are imported on first use: reading text files never pays for them.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from io import BytesIO
 from pathlib import Path
 from typing import Optional
 
@@ -36,12 +37,18 @@ def _require_text(path: Path, text: str, what: str) -> None:
                             "(a scanned document needs OCR first)")
 
 
-def pdf_text(path: Path) -> Extracted:
+def _source(path: Path, data: Optional[bytes]):
+    """What the libraries read: the bytes already in hand (an upload), else the file."""
+    return BytesIO(data) if data is not None else path
+
+
+def pdf_text(path: Path, data: Optional[bytes] = None) -> Extracted:
+    """``data``: the file's bytes when already read (``path`` then only names it in errors)."""
     from pypdf import PdfReader
     from pypdf.errors import FileNotDecryptedError
 
     try:
-        reader = PdfReader(path)
+        reader = PdfReader(_source(path, data))
         if reader.is_encrypted:
             reader.decrypt("")  # many "encrypted" PDFs only restrict printing, with an empty password
         pages = [page.extract_text() or "" for page in reader.pages]
@@ -61,12 +68,12 @@ def pdf_text(path: Path) -> Extracted:
     return Extracted(text=text, title=title, page_starts=tuple(starts))
 
 
-def docx_text(path: Path) -> Extracted:
+def docx_text(path: Path, data: Optional[bytes] = None) -> Extracted:
     import docx
     from docx.table import Table
 
     try:
-        document = docx.Document(str(path))
+        document = docx.Document(BytesIO(data) if data is not None else str(path))
         lines = []
         for block in document.iter_inner_content():
             if isinstance(block, Table):

@@ -1,74 +1,105 @@
-"""Visible text of an HTML page (pure). Block elements become line breaks, so the cleaning and
-segmentation rules for scraped text apply unchanged; scripts, styles and hidden parts are dropped.
-Offsets index the extracted text, which is what the result calls the document's text."""
+"""Visible text of an HTML page (pure). The page is parsed by an HTML5 parser (selectolax's Lexbor
+engine: the tree a browser builds, so unclosed ``<p>``/``<li>``/``<td>`` and misnested tags end where
+a browser ends them). Block elements become line breaks, so the cleaning and segmentation rules for
+scraped text apply unchanged; table cells of a row are separated by a tab (as in DOCX text, so
+"Cost" and "4.2m" never run together); ``<pre>`` keeps its line breaks. Scripts, styles and hidden
+parts (``hidden`` attribute, inline ``display:none`` / ``visibility:hidden``) are dropped.
+Whitespace runs, ``&nbsp;`` included, become one space: a quote written with ordinary spaces then
+matches the text exactly. Offsets index the extracted text, which is what the result calls the
+document's text; the web page uploads HTML to the server so the CLI and the page share this code.
+"""
 
 from __future__ import annotations
 
-import html
 import re
-from html.parser import HTMLParser
 
-_SKIP = {"script", "style", "noscript", "template", "svg", "head", "iframe", "object"}
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+_SKIP = {"script", "style", "noscript", "template", "svg", "math", "head", "iframe", "object", "select",
+         "textarea"}
 _BLOCK = {
-    "p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "table", "section",
-    "article", "header", "footer", "nav", "aside", "blockquote", "figure", "figcaption", "pre", "hr",
-    "dd", "dt", "dl", "main", "form", "title",
+    "p", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "table", "section", "thead",
+    "tbody", "tfoot", "caption", "article", "header", "footer", "nav", "aside", "blockquote", "figure",
+    "figcaption", "pre", "hr", "dd", "dt", "dl", "main", "form", "fieldset", "legend", "details", "summary",
+    "address",
 }
-_VOID = {"br", "hr", "img", "meta", "link", "input", "area", "base", "col", "embed", "source", "wbr"}
+_LINE = {"br", "li", "tr", "dt", "dd"}  # a single line break instead of a blank line
+_CELL = {"td", "th"}
+_SPACE = re.compile(r"[ \t\r\n\f\u00a0]+")
+_HIDDEN_STYLE = re.compile(r"(?:^|;)\s*(?:display\s*:\s*none|visibility\s*:\s*hidden)\s*(?:!important\s*)?(?:;|$)",
+                           re.IGNORECASE)
+_OPEN, _CLOSE = 0, 1
 
 
-class _Extractor(HTMLParser):
+def _hidden(node: LexborNode) -> bool:
+    attrs = node.attributes
+    if "hidden" in attrs:
+        return True
+    style = attrs.get("style")
+    return bool(style) and _HIDDEN_STYLE.search(style) is not None
+
+
+class _Text:
+    """The text being built: inline text, line breaks and cell tabs, tidied line by line at the end."""
+
     def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
-        self.skip = 0
-        self.title: list[str] = []
-        self.in_title = False
-        # Elements with a ``hidden`` attribute: (tag, how many of that tag were open at its start),
-        # so the skip ends at *its* end tag, not at the first end tag of any kind.
-        self.hidden: list[tuple[str, int]] = []
-        self.open: dict[str, int] = {}
+        self.pre = 0  # depth of open <pre> elements: their whitespace is kept
 
-    def handle_starttag(self, tag, attrs):
-        if tag in _SKIP and tag not in _VOID:
-            self.skip += 1
-        if tag == "title":
-            self.in_title = True
-        if tag not in _VOID:
-            self.open[tag] = self.open.get(tag, 0) + 1
-            if any(k == "hidden" for k, _ in attrs):
-                self.skip += 1
-                self.hidden.append((tag, self.open[tag]))
-        if tag in _BLOCK:
-            self.parts.append("\n\n" if tag not in ("br", "li", "tr") else "\n")
+    def text(self, data: str) -> None:
+        if self.pre:
+            self.parts.append(data.replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " "))
+        else:
+            self.parts.append(_SPACE.sub(" ", data))
 
-    def handle_endtag(self, tag):
-        if tag in _SKIP and self.skip:
-            self.skip -= 1
-        if self.open.get(tag):
-            if self.hidden and self.hidden[-1] == (tag, self.open[tag]):
-                self.hidden.pop()
-                self.skip -= 1
-            self.open[tag] -= 1
-        if tag == "title":
-            self.in_title = False
+    def open(self, tag: str) -> None:
+        if tag == "pre":
+            self.pre += 1
         if tag in _BLOCK:
+            self.parts.append("\n" if tag in _LINE else "\n\n")
+        elif tag == "br":
+            self.parts.append("\n")
+
+    def close(self, tag: str) -> None:
+        if tag == "pre":
+            self.pre -= 1
+        if tag in _BLOCK and tag not in _LINE:  # a line's break comes before it: no blank line after
             self.parts.append("\n\n")
+        elif tag in _CELL:
+            self.parts.append("\t")
 
-    def handle_data(self, data):
-        if self.in_title:
-            self.title.append(data)
-            return
-        if not self.skip:
-            self.parts.append(re.sub(r"[ \t\r\n\f]+", " ", data))
+    def result(self) -> str:
+        lines = []
+        for line in "".join(self.parts).split("\n"):
+            line = re.sub(r" *\t *", "\t", re.sub(r" {2,}", " ", line)).strip(" \t")
+            lines.append(line)
+        return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+
+
+def _walk(root: LexborNode, out: _Text) -> None:
+    """Depth-first over the tree with an explicit stack (deeply nested pages exceed Python's recursion)."""
+    stack: list[tuple[int, LexborNode]] = [(_OPEN, child) for child in reversed(list(root.iter(include_text=True)))]
+    while stack:
+        kind, node = stack.pop()
+        tag = node.tag
+        if kind == _CLOSE:
+            out.close(tag)
+        elif tag == "-text":
+            out.text(node.text_content or "")
+        elif tag.startswith("-") or tag in _SKIP or _hidden(node):
+            continue  # comments, doctype; invisible elements
+        else:
+            out.open(tag)
+            stack.append((_CLOSE, node))
+            stack.extend((_OPEN, child) for child in reversed(list(node.iter(include_text=True))))
 
 
 def html_to_text(markup: str) -> tuple[str, str]:
     """``(title, text)`` of an HTML document."""
-    p = _Extractor()
-    p.feed(markup)
-    p.close()
-    raw = "".join(p.parts)
-    lines = [ln.strip() for ln in raw.split("\n")]
-    text = re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
-    return html.unescape(" ".join("".join(p.title).split())), text
+    tree = LexborHTMLParser(markup)
+    title_node = tree.css_first("head > title") or tree.css_first("title")
+    title = " ".join(title_node.text(deep=True).split()) if title_node is not None else ""
+    out = _Text()
+    if tree.body is not None:
+        _walk(tree.body, out)
+    return title, out.result()

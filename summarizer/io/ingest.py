@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import BinaryIO, Callable, Iterable, Optional
 
 from ..contract.documents import Document, check_unicode
-from ..errors import DocumentError, InputError
+from ..errors import DocumentError, InputError, UnsupportedFileType
 from .extract import docx_text, pdf_text
 from .htmltext import html_to_text
 
@@ -73,20 +73,35 @@ def _json_records(path: Optional[Path], data: object, name: str) -> list[Documen
     return [_record(path, r, f"{name}[{i}]") for i, r in enumerate(records)]
 
 
-def read_file(path: Path) -> list[Document]:
+def check_suffix(path: Path) -> str:
+    """The file's format (its lower-case suffix), or UnsupportedFileType naming the file."""
     suffix = path.suffix.lower()
     if suffix not in SUFFIXES:
-        raise DocumentError(f"{path}: unsupported file type {suffix or '(none)'}; use one of {', '.join(sorted(SUFFIXES))}")
-    if suffix == ".pdf":
-        pdf = pdf_text(path)
-        return [Document(id=path.stem, text=pdf.text, title=pdf.title, path=str(path), page_starts=pdf.page_starts)]
-    if suffix == ".docx":
-        doc = docx_text(path)
-        return [Document(id=path.stem, text=doc.text, title=doc.title, path=str(path))]
+        raise UnsupportedFileType(f"{path}: unsupported file type {suffix or '(none)'}; "
+                                  f"use one of {', '.join(sorted(SUFFIXES))}")
+    return suffix
+
+
+def read_file(path: Path) -> list[Document]:
+    check_suffix(path)
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise DocumentError(f"{path}: cannot read ({exc.strerror})") from exc
+    return parse_file(path, data)
+
+
+def parse_file(path: Path, data: bytes) -> list[Document]:
+    """The documents in a file's bytes. ``path`` names the file: its suffix is the format, its stem
+    the id; it is what errors name. The CLI (``read_file``) and the API's upload endpoint both
+    come here, so one file gives the same text, and the same offsets, either way."""
+    suffix = check_suffix(path)
+    if suffix == ".pdf":
+        pdf = pdf_text(path, data)
+        return [Document(id=path.stem, text=pdf.text, title=pdf.title, path=str(path), page_starts=pdf.page_starts)]
+    if suffix == ".docx":
+        doc = docx_text(path, data)
+        return [Document(id=path.stem, text=doc.text, title=doc.title, path=str(path))]
     text = _decode(path, data)
     if suffix in (".txt", ".md", ".markdown"):
         return [Document(id=path.stem, text=text, path=str(path))]

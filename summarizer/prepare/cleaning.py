@@ -16,7 +16,9 @@ properties of scraped pages, not strings of particular sites:
 * ``headline_list`` - two or more stacked short unpunctuated lines inside the body (teasers for
   other articles);
 * ``fragment``    - very short unpunctuated lines before the body starts or after it ends (bylines,
-  widget labels, "google news").
+  widget labels, "google news");
+* furniture inside the body (``furniture.py``): captions and credits in paragraphs, viewer
+  controls, teasers cut with "...", and, as spans inside a line, wire datelines and scraped tails.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from dataclasses import dataclass
 from itertools import accumulate
 
 from .dates import is_date_line
+from .furniture import furniture
 from .newlines import as_lf, paragraph_breaks
 from .spans import JunkSpan
 
@@ -48,7 +51,9 @@ _NAV = re.compile(
     | follow\ us | sign\ (up|in)\b | log\ in\b | subscribe | newsletter | advertisement\b
     | sponsored\b | skip\ to\ | jump\ to\ | home\s*[›>»/|] | tags?: | filed\ under
     | (google|apple)\ news | (facebook|twitter|whatsapp|telegram|linkedin|email|print)$
-    | copy\ link | listen\ to\ (this|the)\ article | cookies?\b | accept\ all
+    | copy\ link | listen\ to\ (this|the)\ article | cookies?\b | accept\ all | (hide|show|toggle)\ caption
+    | (view|see|open|launch)\ (the\ )?(slide\ ?show|larger|full[-\ ]size|(photo\ )?gallery) | (click|tap)\ (here\ )?to\ (enlarge|expand)
+    | (enlarge|expand)\ (this\ )?(image|photo) | tweet\ this | (email|pin)\ (this|it)\b
     )"""
 )
 _PREV_NEXT = re.compile(r"(?i)^\W*(previous|next|prev)\s+(article|post|story)(\b|(?-i:[A-Z]))")
@@ -294,7 +299,8 @@ def _repeated(lines: _LineTable) -> set[int]:
 
 
 def find_junk(text: str) -> list[JunkSpan]:
-    """Spans of ``text`` to leave out of summaries, sorted, one per junk line."""
+    """Spans of ``text`` to leave out of summaries, sorted and disjoint: junk lines, and the
+    datelines and scraped tails inside content lines."""
     paragraphs, text = paragraph_breaks(text), as_lf(text)  # same offsets, every line break "\n"
     low = text.lower()
     lines = _line_table(text, low, paragraphs)
@@ -315,7 +321,11 @@ def find_junk(text: str) -> list[JunkSpan]:
         mark(i, "repeated")
     _mark_headline_lists(lines, members, first_body, mark)
     _mark_fragments(lines, first_body, last_body, reasons, mark)
-    return [JunkSpan(lines.starts[i], lines.ends[i], r) for i, r in sorted(reasons.items())]
+    whole, partial = furniture(text, low, lines.texts, lines.starts, lines.ends, lines.words, reasons)
+    reasons.update(whole)
+    spans = [JunkSpan(lines.starts[i], lines.ends[i], r) for i, r in reasons.items()]
+    spans += [JunkSpan(a, b, r) for a, b, r in partial]
+    return sorted(spans, key=lambda j: j.start)
 
 
 def _mark_lines(text: str, low: str, lines, members: list[range], content: list[bool], mark) -> None:

@@ -25,17 +25,22 @@ from ..config.options import SummaryOptions
 from ..config.settings import Settings
 from ..errors import RateLimited, SummarizerError
 from ..plugins import load_plugins
+from . import openapi_docs
 from .auth import owner_of, parse_keys
 from .events import EventHub
+from .extract_route import router as extract_router
 from .job_runner import JobRunner, new_runner
 from .jobstore import JobStore, SqliteJobStore
 from .middleware import EdgeMiddleware, error_body
 from .pool import BackendPool
 from .prometheus import Metrics
 from .quotas import Quotas
+from .retention import sweep_forever
 from .routes import router
+from .routes_jobs import router as jobs_router
 from .security_headers import SecurityHeaders
 from .storage import StorageGuard
+from .webhooks import WebhookSender, check_settings
 
 log = logging.getLogger("summarizer.service")
 STATIC_DIR = Path(__file__).resolve().parent.parent / "web" / "static"
@@ -94,20 +99,50 @@ def _install_error_handlers(app: FastAPI) -> None:
         return JSONResponse(error_body("internal_error", f"internal error ({type(exc).__name__})"), status_code=500)
 
 
+def _install_ops_routes(app: FastAPI, svc: Service) -> None:
+    @app.get("/healthz", tags=["ops"])
+    async def healthz() -> dict:
+        return {"status": "ok"}
+
+    @app.get("/readyz", tags=["ops"], responses={503: {"description": "default backend not reachable, or the "
+                                                                      "job database cannot take jobs"}})
+    async def readyz() -> JSONResponse:
+        try:
+            svc.guard.check_new_work()  # the job database can take jobs (file in place, disk not full)
+            backend = await svc.pool.get(SummaryOptions())
+            await backend.check_ready()
+        except SummarizerError as exc:
+            return JSONResponse(error_body(exc.code, str(exc)), status_code=503)
+        return JSONResponse({"status": "ready", "backend": backend.name})
+
+    @app.get("/metrics", tags=["ops"], response_class=Response)
+    async def metrics_endpoint(request: Request) -> Response:
+        if not svc.settings.metrics_public:
+            owner_of(request)  # with API keys set, a scraper sends one too (401 otherwise)
+        return Response(await svc.metrics.render_off_loop(svc.store.count_by_status, svc.store.queue_stats),
+                        media_type=svc.metrics.content_type)
+
+
 @asynccontextmanager
-async def _sqlite_services(svc: Service):
-    """The SQLite file as the store, jobs run in this process, the file and its disk watched."""
+async def sqlite_services(svc: Service):
+    """The SQLite job store with the in-process runner, its webhooks and the retention sweep; the
+    file and its disk watched (``storage``)."""
     settings = svc.settings
     svc.store = store = SqliteJobStore(settings.resolved_db_path())
     svc.guard = StorageGuard(store, settings.min_free_disk_mb)
-    svc.runner = new_runner(store, svc.pool, settings, svc.hub, svc.metrics)
+    webhooks = WebhookSender(settings)
+    svc.runner = new_runner(store, svc.pool, settings, svc.hub, svc.metrics, webhooks=webhooks)
     await svc.runner.start()
+    sweeper = asyncio.create_task(sweep_forever(store, settings), name="retention")
     watch = asyncio.create_task(svc.guard.watch(), name="storage-watch")
     try:
         yield
     finally:
-        watch.cancel()
+        for task in (sweeper, watch):
+            task.cancel()
+        await asyncio.gather(sweeper, watch, return_exceptions=True)
         await svc.runner.aclose()  # running jobs are handed back (queued) for the next start
+        await webhooks.aclose()
         await svc.pool.aclose()
         store.close()
 
@@ -115,6 +150,7 @@ async def _sqlite_services(svc: Service):
 def create_app(settings: Optional[Settings] = None) -> FastAPI:
     settings = settings or Settings()
     load_plugins(settings)
+    check_settings(settings)  # webhook hosts without a secret: one line, before serving
     if settings.database_url is not None:
         from .pg.services import check_database
 
@@ -135,37 +171,18 @@ def create_app(settings: Optional[Settings] = None) -> FastAPI:
             finally:
                 await svc.pool.aclose()  # after the in-process worker (if any) has drained
             return
-        async with _sqlite_services(svc):
+        async with sqlite_services(svc):
             yield
 
-    app = FastAPI(title="summarizer", version="1", lifespan=lifespan,
+    app = FastAPI(title="summarizer", version="1", lifespan=lifespan, docs_url=None, redoc_url=None,
                   description="Multi-document summaries with verified span citations.")
     app.state.svc = svc
     _install_error_handlers(app)
-    app.include_router(router)
+    for routes in (router, jobs_router, extract_router):
+        app.include_router(routes)
 
-    @app.get("/healthz", tags=["ops"])
-    async def healthz() -> dict:
-        return {"status": "ok"}
-
-    @app.get("/readyz", tags=["ops"], responses={503: {"description": "default backend not reachable, or the "
-                                                                      "job database cannot take jobs"}})
-    async def readyz() -> JSONResponse:
-        try:
-            svc.guard.check_new_work()  # the job database can take jobs (file in place, disk not full)
-            backend = await svc.pool.get(SummaryOptions())
-            await backend.check_ready()
-        except SummarizerError as exc:
-            return JSONResponse(error_body(exc.code, str(exc)), status_code=503)
-        return JSONResponse({"status": "ready", "backend": backend.name})
-
-    @app.get("/metrics", tags=["ops"], response_class=Response)
-    async def metrics_endpoint(request: Request) -> Response:
-        if not settings.metrics_public:
-            owner_of(request)  # with API keys set, a scraper sends one too (401 otherwise)
-        return Response(await metrics.render_off_loop(svc.store.count_by_status, svc.store.queue_stats),
-                        media_type=metrics.content_type)
-
+    _install_ops_routes(app, svc)
+    openapi_docs.install(app, auth=bool(svc.api_keys))  # /docs from local files; before the page's "/"
     if STATIC_DIR.is_dir():  # the web page (built on another branch); after the routes so it never shadows them
         app.mount("/", StaticFiles(directory=STATIC_DIR, html=True), name="web")
     app.add_middleware(SecurityHeaders)

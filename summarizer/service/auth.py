@@ -5,7 +5,10 @@ from __future__ import annotations
 import hashlib
 import hmac
 
-from fastapi import Request
+from typing import Optional
+
+from fastapi import Request, Security
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from ..config.settings import Settings
 from ..errors import ConfigError, Unauthorized
@@ -26,7 +29,13 @@ def parse_keys(settings: Settings) -> list[bytes]:
     return [k.encode() for k in keys]
 
 
-def owner_of(request: Request) -> str:
+#: Declares the scheme in the OpenAPI spec (``bearerAuth``) so generated clients send the key; the
+#: check itself is below (it must not fail when auth is off, hence ``auto_error=False``).
+BEARER = HTTPBearer(scheme_name="bearerAuth", auto_error=False,
+                    description="an API key from SUMMARIZER_API_KEYS: `Authorization: Bearer <key>`")
+
+
+def owner_of(request: Request, _declared: Optional[HTTPAuthorizationCredentials] = Security(BEARER)) -> str:
     """FastAPI dependency: the caller's owner id ("" when auth is off), or 401."""
     keys: list[bytes] = request.app.state.svc.api_keys
     if not keys:

@@ -26,6 +26,7 @@ from .deferred import DeferredWrites
 from .events import EventHub, progress_state
 from .pool import BackendPool
 from .prometheus import Metrics
+from .webhooks import WebhookSender
 
 log = logging.getLogger("summarizer.service.runner")
 
@@ -43,13 +44,15 @@ class JobRunner(Protocol):
 
 
 def documents_from(rows: list[dict]) -> list[Document]:
-    return [Document(id=r["id"], text=r["text"], title=r.get("title") or "") for r in rows]
+    return [Document(id=r["id"], text=r["text"], title=r.get("title") or "",
+                     page_starts=tuple(r["page_starts"]) if r.get("page_starts") else None) for r in rows]
 
 
 class AsyncioJobRunner:
     def __init__(self, store: js.SqliteJobStore, pool: BackendPool, settings: Settings, hub: EventHub,
-                 metrics: Metrics, max_running: int = 4) -> None:
+                 metrics: Metrics, max_running: int = 4, webhooks: Optional[WebhookSender] = None) -> None:
         self.store, self.pool, self.settings, self.hub, self.metrics = store, pool, settings, hub, metrics
+        self.webhooks = webhooks
         self._sem = asyncio.Semaphore(max(1, max_running))
         self._tasks: dict[str, asyncio.Task] = {}
         self._closing = False
@@ -106,6 +109,8 @@ class AsyncioJobRunner:
         else:
             self.hub.publish(job.id, job.seq, "error", job.error or {"code": job.status, "message": f"job {job.status}"})
         self.metrics.job_finished(job.status)
+        if self.webhooks is not None:
+            self.webhooks.job_finished(job, self.store.webhook_url(job.id))
 
     def _start(self, job_id: str) -> Optional[js.Job]:
         """The job marked running, or None when it is final already or cannot be marked now (it
@@ -225,5 +230,6 @@ async def run_summary(job: js.Job, rows: list[dict], pool: BackendPool, settings
 
 
 def new_runner(store: js.SqliteJobStore, pool: BackendPool, settings: Settings, hub: EventHub,
-               metrics: Metrics, max_running: Optional[int] = None) -> AsyncioJobRunner:
-    return AsyncioJobRunner(store, pool, settings, hub, metrics, max_running or settings.max_running_jobs)
+               metrics: Metrics, max_running: Optional[int] = None,
+               webhooks: Optional[WebhookSender] = None) -> AsyncioJobRunner:
+    return AsyncioJobRunner(store, pool, settings, hub, metrics, max_running or settings.max_running_jobs, webhooks)

@@ -18,7 +18,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Optional, Protocol
 
-from ..errors import JobError, JobNotFound, StorageFull, StoreUnavailable
+from ..errors import IdempotencyConflict, JobError, JobNotFound, StorageFull, StoreUnavailable
 
 QUEUED, RUNNING, SUCCEEDED, FAILED, CANCELLED = "queued", "running", "succeeded", "failed", "cancelled"
 FINAL = frozenset({SUCCEEDED, FAILED, CANCELLED})
@@ -47,10 +47,26 @@ class Job:
         return self.status in FINAL
 
 
+def key_match(row: tuple, key: str, request_hash: str) -> str:
+    """The job id a stored (request_hash, job_id) row gives for this request, or IdempotencyConflict."""
+    if row[0] != request_hash:
+        raise IdempotencyConflict(f"Idempotency-Key {key[:100]!r} was used for a different request "
+                                  f"(job {row[1]}); use a new key for a new request", field="Idempotency-Key")
+    return row[1]
+
+
 class JobStore(Protocol):
     """Where jobs, their input, progress and result live: a SQLite file, or PostgreSQL (pg_store)."""
 
-    def create(self, owner: str, documents: list[dict], options: dict) -> Job: ...
+    def create(self, owner: str, documents: list[dict], options: dict, webhook_url: Optional[str] = None) -> Job: ...
+    # With an Idempotency-Key: (the job, True) if created now, (the key's job, False) if the key
+    # was used before for the same request_hash; IdempotencyConflict for another request.
+    def create_once(self, owner: str, documents: list[dict], options: dict, key: str, request_hash: str,
+                    webhook_url: Optional[str] = None) -> tuple[Job, bool]: ...
+    def find_by_key(self, owner: str, key: str, request_hash: str) -> Optional[Job]: ...
+    def webhook_url(self, job_id: str) -> Optional[str]: ...
+    def delete(self, job_id: str) -> None: ...  # the job, its input, result, key and webhook
+    def purge_finished(self, before: str, limit: int = 500) -> list[str]: ...  # jobs finished before ``before``
     def get(self, job_id: str, owner: Optional[str] = None) -> Job: ...
     def documents(self, job_id: str) -> list[dict]: ...
     def result(self, job_id: str) -> Optional[dict]: ...
@@ -60,6 +76,8 @@ class JobStore(Protocol):
     def recover(self, max_attempts: int) -> list[str]: ...
     def count_by_status(self) -> dict[str, int]: ...
     def count_active(self, owner: str) -> int: ...  # the owner's jobs queued or running
+    def list_jobs(self, owner: str, limit: int, after: Optional[tuple[str, str]] = None,
+                  status: Optional[str] = None) -> list[Job]: ...  # newest first; after = (created_at, id)
     def queue_stats(self) -> dict[str, int]: ...  # gauges for /metrics beyond the job counts
     def close(self) -> None: ...
 
@@ -71,9 +89,17 @@ CREATE TABLE IF NOT EXISTS jobs (
     progress TEXT NOT NULL DEFAULT '{}', seq INTEGER NOT NULL DEFAULT 0,
     error TEXT, attempts INTEGER NOT NULL DEFAULT 0);
 CREATE INDEX IF NOT EXISTS jobs_status ON jobs(status);
+CREATE INDEX IF NOT EXISTS jobs_owner_created ON jobs(owner, created_at, id);
 CREATE TABLE IF NOT EXISTS inputs (job_id TEXT PRIMARY KEY REFERENCES jobs(id), documents TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS results (job_id TEXT PRIMARY KEY REFERENCES jobs(id), result TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS jobs_finished ON jobs(updated_at) WHERE status IN ('succeeded', 'failed', 'cancelled');
+CREATE TABLE IF NOT EXISTS idempotency_keys (owner TEXT NOT NULL, key TEXT NOT NULL, request_hash TEXT NOT NULL,
+    job_id TEXT NOT NULL REFERENCES jobs(id), PRIMARY KEY (owner, key));
+CREATE INDEX IF NOT EXISTS idempotency_keys_job ON idempotency_keys(job_id);
+CREATE TABLE IF NOT EXISTS webhooks (job_id TEXT PRIMARY KEY REFERENCES jobs(id), url TEXT NOT NULL);
 """
+#: Every table holding a job's data, children first.
+_JOB_TABLES = ("inputs", "results", "idempotency_keys", "webhooks", "jobs")
 
 
 def store_error(exc: sqlite3.Error, path: Path) -> JobError:
@@ -106,6 +132,8 @@ class SqliteJobStore:
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=NORMAL")  # WAL + NORMAL survives a process kill
             db.execute("PRAGMA busy_timeout=5000")
+            # Deleted rows are overwritten with zeros, so a deleted job's text is gone from the file.
+            db.execute("PRAGMA secure_delete=ON")
             db.executescript(_SCHEMA)
             st = os.stat(self.path)
         except (sqlite3.Error, OSError) as exc:
@@ -143,16 +171,35 @@ class SqliteJobStore:
 
     # ---------------------------------------------------------------- protocol
 
-    def create(self, owner: str, documents: list[dict], options: dict) -> Job:
-        job_id = uuid.uuid4().hex
-        ts = now_iso()
-        progress = _QUEUED_PROGRESS
+    def _insert(self, db, owner: str, documents: list[dict], options: dict, webhook_url: Optional[str]) -> Job:
+        job_id, ts = uuid.uuid4().hex, now_iso()
+        db.execute(f"INSERT INTO jobs ({_COLS}) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                   (job_id, owner, QUEUED, ts, ts, json.dumps(options), json.dumps(_QUEUED_PROGRESS), 0, None, 0))
+        db.execute("INSERT INTO inputs VALUES (?, ?)", (job_id, json.dumps(documents, ensure_ascii=False)))
+        if webhook_url is not None:
+            db.execute("INSERT INTO webhooks VALUES (?, ?)", (job_id, webhook_url))
+        return self._fetch(db, job_id)
 
-        def tx(db):
-            db.execute(f"INSERT INTO jobs ({_COLS}) VALUES (?,?,?,?,?,?,?,?,?,?)",
-                       (job_id, owner, QUEUED, ts, ts, json.dumps(options), json.dumps(progress), 0, None, 0))
-            db.execute("INSERT INTO inputs VALUES (?, ?)", (job_id, json.dumps(documents, ensure_ascii=False)))
-            return self._fetch(db, job_id)
+    def create(self, owner: str, documents: list[dict], options: dict, webhook_url: Optional[str] = None) -> Job:
+        return self._run(lambda db: self._insert(db, owner, documents, options, webhook_url))
+
+    def _by_key(self, db, owner: str, key: str, request_hash: str) -> Optional[Job]:
+        row = db.execute("SELECT request_hash, job_id FROM idempotency_keys WHERE owner = ? AND key = ?",
+                         (owner, key)).fetchone()
+        return None if row is None else self._fetch(db, key_match(row, key, request_hash))
+
+    def find_by_key(self, owner: str, key: str, request_hash: str) -> Optional[Job]:
+        return self._run(lambda db: self._by_key(db, owner, key, request_hash))
+
+    def create_once(self, owner: str, documents: list[dict], options: dict, key: str, request_hash: str,
+                    webhook_url: Optional[str] = None) -> tuple[Job, bool]:
+        def tx(db):  # BEGIN IMMEDIATE: a concurrent request with the same key waits, then finds it
+            job = self._by_key(db, owner, key, request_hash)
+            if job is not None:
+                return job, False
+            job = self._insert(db, owner, documents, options, webhook_url)
+            db.execute("INSERT INTO idempotency_keys VALUES (?, ?, ?, ?)", (owner, key, request_hash, job.id))
+            return job, True
 
         return self._run(tx)
 
@@ -247,6 +294,53 @@ class SqliteJobStore:
     def count_active(self, owner: str) -> int:
         return self._run(lambda db: db.execute("SELECT COUNT(*) FROM jobs WHERE status IN (?, ?) AND owner = ?",
                                                (QUEUED, RUNNING, owner)).fetchone()[0])
+
+    def list_jobs(self, owner: str, limit: int, after: Optional[tuple[str, str]] = None,
+                  status: Optional[str] = None) -> list[Job]:
+        """The owner's jobs, newest first (``created_at``, then ``id``, both descending), those
+        strictly after the ``after`` position in that order; at most ``limit``."""
+        sql, params = f"SELECT {_COLS} FROM jobs WHERE owner = ?", [owner]
+        if status is not None:
+            sql, params = sql + " AND status = ?", params + [status]
+        if after is not None:
+            sql, params = sql + " AND (created_at, id) < (?, ?)", params + list(after)
+        sql += " ORDER BY created_at DESC, id DESC LIMIT ?"
+        rows = self._run(lambda db: db.execute(sql, (*params, limit)).fetchall())
+        return [self._job(r) for r in rows]
+
+    def webhook_url(self, job_id: str) -> Optional[str]:
+        row = self._run(lambda db: db.execute("SELECT url FROM webhooks WHERE job_id = ?", (job_id,)).fetchone())
+        return row[0] if row else None
+
+    def _delete_rows(self, db, job_ids: list[str]) -> None:
+        for table in _JOB_TABLES:
+            column = "id" if table == "jobs" else "job_id"
+            db.executemany(f"DELETE FROM {table} WHERE {column} = ?", [(j,) for j in job_ids])
+
+    def _wipe_wal(self) -> None:
+        """Copy the WAL into the file and empty it: the WAL still holds the deleted pages' old images."""
+        with self._lock:
+            try:
+                self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            except sqlite3.Error as exc:
+                raise store_error(exc, self.path) from exc
+
+    def delete(self, job_id: str) -> None:
+        self._run(lambda db: self._delete_rows(db, [job_id]))
+        self._wipe_wal()
+
+    def purge_finished(self, before: str, limit: int = 500) -> list[str]:
+        def tx(db):
+            ids = [r[0] for r in db.execute(
+                "SELECT id FROM jobs WHERE status IN (?, ?, ?) AND updated_at < ? ORDER BY updated_at LIMIT ?",
+                (*sorted(FINAL), before, limit)).fetchall()]
+            self._delete_rows(db, ids)
+            return ids
+
+        ids = self._run(tx)
+        if ids:
+            self._wipe_wal()
+        return ids
 
     def queue_stats(self) -> dict[str, int]:
         return {}  # the in-process runner: summarizer_jobs{state} says it all

@@ -24,7 +24,8 @@ from ..chat.providers import model_view
 from ..config.options import SummaryOptions
 from ..config.run_config import resolve
 from ..config.settings import Settings
-from ..errors import InputError
+from ..backends.usability import unusable_reason
+from ..errors import ConfigError, InputError
 
 #: Backends whose endpoint serves whichever model a request names.
 MODEL_BACKENDS = ("openai",)
@@ -44,12 +45,29 @@ class BackendPool:
         self._endpoints: dict[str, LLMBackend] = {}  # backend name -> the instance owning the client
         self._views: list[ChatModel] = []  # other models of those endpoints, closed before them
         self._lock = asyncio.Lock()
+        self._unusable: dict[str, Optional[str]] = {}  # settings and installed packages are fixed
+
+    def unusable_reason(self, name: str) -> Optional[str]:
+        """Why backend ``name`` cannot run on this server (``backends.usability``); None: it can."""
+        if name not in self._unusable:
+            self._unusable[name] = unusable_reason(name, self.settings)
+        return self._unusable[name]
+
+    def usability(self) -> dict[str, Optional[str]]:
+        """Every backend name -> None (usable) or why not."""
+        return {name: self.unusable_reason(name) for name in backends.available()}
 
     def resolve(self, options: SummaryOptions) -> tuple[str, Optional[str]]:
-        """The (name, model) key a request runs on; an unknown name is a ConfigError (422) naming
-        ``options.backend``, a model not allowed an InputError (422) naming ``options.model``."""
+        """The (name, model) key a request runs on; an unknown name, or a backend this server cannot
+        run, is a ConfigError (422) naming ``options.backend``, a model not allowed an InputError
+        (422) naming ``options.model``."""
         config = resolve(self.settings, options)
         backends.check_name(config.backend)
+        reason = self.unusable_reason(config.backend)
+        if reason is not None:  # the server's set-up, said at submission, not as a failed job later
+            which = "" if options.backend else " (the server's default)"
+            raise ConfigError(f"backend {config.backend!r}{which} is not usable on this server: {reason}",
+                              field="options.backend")
         if options.model is not None and options.model not in self.allowed:
             allowed = ", ".join(sorted(self.allowed)[:10]) or "none (SUMMARIZER_ALLOWED_MODELS is unset)"
             raise InputError(f"options.model {options.model[:100]!r} is not allowed on this server; "

@@ -12,13 +12,13 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from sse_starlette.sse import EventSourceResponse
 
-from .. import backends
 from ..config.options import SummaryOptions
 from ..contract.result import SummaryResult
-from ..errors import JobNotReady
+from ..errors import JobNotFound, JobNotReady
 from ..citing import acite
 from ..citing import jsonable as report_json
 from ..io.render import citations_markdown, to_markdown
+from ..io.render_text import to_text
 from ..pipeline import check_options, summarize
 from ..prepare.corpus import prepare
 from . import jobstore as js
@@ -26,30 +26,40 @@ from .auth import owner_of
 from .deadline import LastProgress, within_deadline
 from .job_runner import documents_from, forward_progress
 from .middleware import error_body
+from .idempotency import REPLAYED_HEADER, idempotency_key, request_hash
 from .quotas import rate_limit
-from .schemas import (ERROR_RESPONSES, BackendsView, CancelView, CitationRequest, ErrorBody, JobCreated, JobView,
-                      SummaryRequest, check_citation_request, check_request, stored_documents)
+from .routes_jobs import job_view
+from .schemas import (ERROR_RESPONSES, BackendsView, CancelView, CitationRequest, ErrorBody, JobCreated, JobRequest,
+                      JobView, SummaryRequest, check_citation_request, check_request, stored_documents)
+from .webhooks import check_webhook_url
 
 log = logging.getLogger("summarizer.service")
 router = APIRouter(prefix="/v1", dependencies=[Depends(owner_of), Depends(rate_limit)], responses=ERROR_RESPONSES)
 Format = Literal["json", "markdown"]
-_RESULT_DOC = {200: {"description": "result contract v1 (JSON) or Markdown",
-                     "content": {"application/json": {}, "text/markdown": {}}}}
+#: A result's formats: the contract's JSON, Markdown, or the CLI's plain text (``io.render_text``).
+ResultFormat = Literal["json", "markdown", "text"]
+_RESULT_DOC = {200: {"description": "result contract v1 (JSON), Markdown or plain text",
+                     "content": {"application/json": {}, "text/markdown": {}, "text/plain": {}}}}
 
 
 def _state(request: Request):
     return request.app.state.svc
 
 
-def _render(result: dict, fmt: str) -> Response:
+def _render_model(result: SummaryResult, fmt: str) -> Response:
     if fmt == "markdown":
-        return PlainTextResponse(to_markdown(SummaryResult.model_validate(result)), media_type="text/markdown")
-    return JSONResponse(result)
+        return PlainTextResponse(to_markdown(result), media_type="text/markdown")
+    if fmt == "text":
+        return PlainTextResponse(to_text(result))
+    # The model straight to JSON bytes (what JSONResponse would send for its model_dump), not
+    # through a dict and json.dumps.
+    return Response(pydantic_core.to_json(result), media_type="application/json")
 
 
-def _job_view(job: js.Job) -> dict:
-    return {"id": job.id, "status": job.status, "progress": job.progress, "error": job.error,
-            "created_at": job.created_at, "updated_at": job.updated_at}
+def _render(result: dict, fmt: str) -> Response:
+    if fmt == "json":
+        return JSONResponse(result)
+    return _render_model(SummaryResult.model_validate(result), fmt)
 
 
 #: nginx's code for "client closed request": only ever seen in the access log, as nobody is left to read it.
@@ -78,7 +88,7 @@ async def _unless_client_leaves(request: Request, work) -> tuple[bool, object]:
 
 
 @router.post("/summaries", responses=_RESULT_DOC, summary="Summarize documents (synchronous)")
-async def create_summary(body: SummaryRequest, request: Request, format: Format = "json") -> Response:
+async def create_summary(body: SummaryRequest, request: Request, format: ResultFormat = "json") -> Response:
     svc = _state(request)
     documents = check_request(body, svc.settings)
     backend = await svc.pool.get(body.options)
@@ -90,11 +100,7 @@ async def create_summary(body: SummaryRequest, request: Request, format: Format 
         log.info("client disconnected; the run was cancelled")
         return Response(status_code=CLIENT_CLOSED)
     svc.metrics.observe_result({"stats": result.stats.model_dump()})
-    if format == "markdown":
-        return PlainTextResponse(to_markdown(result), media_type="text/markdown")
-    # The model straight to JSON bytes (what JSONResponse would send for its model_dump), not
-    # through a dict and json.dumps.
-    return Response(pydantic_core.to_json(result), media_type="application/json")
+    return _render_model(result, format)
 
 
 @router.post("/citations", summary="Verified citations for a summary written elsewhere",
@@ -126,36 +132,57 @@ def _queue_full(svc) -> Optional[JSONResponse]:
     return JSONResponse(body, status_code=429, headers={"Retry-After": str(QUEUE_RETRY_AFTER)})
 
 
+def _job_created(job: js.Job, replayed: bool) -> JSONResponse:
+    base = f"/v1/jobs/{job.id}"
+    payload = {"id": job.id, "status": job.status, "created_at": job.created_at,
+               "links": {"self": base, "result": f"{base}/result", "events": f"{base}/events"}}
+    headers = {"Location": base, **({REPLAYED_HEADER: "true"} if replayed else {})}
+    return JSONResponse(payload, status_code=200 if replayed else 202, headers=headers)
+
+
 @router.post("/jobs", status_code=202, response_model=JobCreated, summary="Start a summary job",
-             responses={429: {"model": ErrorBody, "description": "queue full, or this key's rate or job limit; "
-                                                       "see Retry-After"}})
-async def create_job(body: SummaryRequest, request: Request, owner: str = Depends(owner_of)) -> JSONResponse:
+             responses={200: {"model": JobCreated, "description": "the job an earlier request with this "
+                              "Idempotency-Key created (header Idempotent-Replayed: true)"},
+                        409: {"model": ErrorBody, "description": "Idempotency-Key used for another request"},
+                        429: {"model": ErrorBody, "description": "queue full, or this key's rate or job limit; "
+                                                                 "see Retry-After"},
+                        503: {"model": ErrorBody, "description": "the job database file was replaced"},
+                        507: {"model": ErrorBody, "description": "the job database's disk is (nearly) full"}})
+async def create_job(body: JobRequest, request: Request, owner: str = Depends(owner_of),
+                     key: Optional[str] = Depends(idempotency_key)) -> JSONResponse:
     svc = _state(request)
     documents = check_request(body, svc.settings)
-    svc.pool.resolve(body.options)  # unknown backend: 422 now, not a failed job later
+    svc.pool.resolve(body.options)  # unknown or unusable backend: 422 now, not a failed job later
     await asyncio.to_thread(check_options, body.options)  # an encoding not available offline: 422 now
+    webhook_url = check_webhook_url(body.webhook_url, svc.settings)
+    digest = request_hash(body) if key is not None else ""
+    earlier = svc.store.find_by_key(owner, key, digest) if key is not None else None
+    if earlier is not None:  # a retry: its job, even when the queue is full now
+        return _job_created(earlier, replayed=True)
     full = _queue_full(svc)
     if full is not None:
         return full
     svc.quotas.check_active_jobs(owner, svc.store.count_active)  # 429 over this key's limit
-    svc.guard.check_new_work()  # 507 on a full disk, 503 when the database file is gone
-    job = svc.store.create(owner, stored_documents(documents), body.options.model_dump(mode="json"))
-    svc.runner.submit(job.id)  # after the commit: 202 means the input is stored
-    base = f"/v1/jobs/{job.id}"
-    payload = {"id": job.id, "status": job.status, "created_at": job.created_at,
-               "links": {"self": base, "result": f"{base}/result", "events": f"{base}/events"}}
-    return JSONResponse(payload, status_code=202, headers={"Location": base})
+    svc.guard.check_new_work()  # 507 on a full disk, 503 when the database file was replaced
+    docs, options = stored_documents(documents), body.options.model_dump(mode="json")
+    if key is None:
+        job, created = svc.store.create(owner, docs, options, webhook_url), True
+    else:  # atomic: of two requests racing with one key, one creates and the other gets its job
+        job, created = svc.store.create_once(owner, docs, options, key, digest, webhook_url)
+    if created:
+        svc.runner.submit(job.id)  # after the commit: 202 means the input is stored
+    return _job_created(job, replayed=not created)
 
 
 @router.get("/jobs/{job_id}", response_model=JobView, summary="Job status and progress")
 async def get_job(job_id: str, request: Request, owner: str = Depends(owner_of)) -> JSONResponse:
     # A Response skips re-validation against JobView, so an absent source_id stays absent (not null).
-    return JSONResponse(_job_view(_state(request).store.get(job_id, owner)))
+    return JSONResponse(job_view(_state(request).store.get(job_id, owner)))
 
 
 @router.get("/jobs/{job_id}/result",
             responses={**_RESULT_DOC, 409: {"model": ErrorBody, "description": "not finished, failed or cancelled"}}, summary="Result of a finished job")
-async def get_result(job_id: str, request: Request, format: Format = "json", owner: str = Depends(owner_of)) -> Response:
+async def get_result(job_id: str, request: Request, format: ResultFormat = "json", owner: str = Depends(owner_of)) -> Response:
     store = _state(request).store
     job = store.get(job_id, owner)
     if job.status == js.SUCCEEDED:
@@ -181,38 +208,62 @@ async def job_events(job_id: str, request: Request, owner: str = Depends(owner_o
 
     async def stream():
         try:
-            job = svc.store.get(job_id)
-            last = job.seq
-            yield {"event": "progress", "id": str(job.seq), "data": json.dumps(job.progress)}
-            if job.finished:
-                yield final(job)
-                return
-            while True:
-                try:
-                    seq, event, data = await asyncio.wait_for(queue.get(), timeout=1.0)
-                except asyncio.TimeoutError:
-                    job = svc.store.get(job_id)  # a final state written elsewhere (another process)
-                    if job.finished:
-                        yield final(job)
-                        return
-                    continue
-                if seq < last or (seq == last and event == "progress"):
-                    continue  # already covered by the state sent first
-                last = seq
-                yield {"event": event, "id": str(seq), "data": json.dumps(data, ensure_ascii=False)}
-                if event in ("result", "error"):
-                    return
+            async for event in follow():
+                yield event
+        except JobNotFound:  # deleted while streamed
+            yield {"event": "error", "data": json.dumps({"code": "job_not_found", "message": f"job {job_id} was deleted"})}
         finally:
             svc.hub.unsubscribe(job_id, queue)
+
+    async def follow():
+        job = svc.store.get(job_id)
+        last = job.seq
+        yield {"event": "progress", "id": str(job.seq), "data": json.dumps(job.progress)}
+        if job.finished:
+            yield final(job)
+            return
+        while True:
+            try:
+                seq, event, data = await asyncio.wait_for(queue.get(), timeout=1.0)
+            except asyncio.TimeoutError:
+                job = svc.store.get(job_id)  # a final state written elsewhere (another process)
+                if job.finished:
+                    yield final(job)
+                    return
+                continue
+            if seq < last or (seq == last and event == "progress"):
+                continue  # already covered by the state sent first
+            last = seq
+            yield {"event": event, "id": str(seq), "data": json.dumps(data, ensure_ascii=False)}
+            if event in ("result", "error"):
+                return
 
     return EventSourceResponse(stream(), ping=10)
 
 
-@router.delete("/jobs/{job_id}", response_model=CancelView, summary="Cancel a job")
+@router.delete("/jobs/{job_id}", response_model=CancelView, summary="Cancel a job, or delete a finished one",
+               description="A queued or running job is cancelled (its input kept; status `cancelled`). A "
+                           "finished job (succeeded, failed or cancelled) is deleted with its input and "
+                           "result (status `deleted`); afterwards the job is a 404.")
 async def cancel_job(job_id: str, request: Request, owner: str = Depends(owner_of)) -> dict:
     svc = _state(request)
-    svc.store.get(job_id, owner)
+    if svc.store.get(job_id, owner).finished:
+        await asyncio.to_thread(svc.store.delete, job_id)  # SQLite: a WAL checkpoint too
+        log.info("job deleted", extra={"job_id": job_id})
+        return {"id": job_id, "status": "deleted"}
     job = await svc.runner.cancel(job_id)
+    return {"id": job.id, "status": job.status}
+
+
+@router.post("/jobs/{job_id}/cancel", response_model=CancelView, summary="Cancel a job (never deletes)",
+             description="A queued or running job is cancelled (its input kept). A finished job is left as "
+                         "it is and its status returned: a cancel that arrives just after the job finished "
+                         "must not delete the result, as DELETE would.")
+async def cancel_only(job_id: str, request: Request, owner: str = Depends(owner_of)) -> dict:
+    svc = _state(request)
+    job = svc.store.get(job_id, owner)
+    if not job.finished:
+        job = await svc.runner.cancel(job_id)
     return {"id": job.id, "status": job.status}
 
 
@@ -240,6 +291,10 @@ async def job_analysis(job_id: str, request: Request, owner: str = Depends(owner
     return await asyncio.to_thread(_analysis, documents_from(store.documents(job_id)), options)
 
 
-@router.get("/backends", response_model=BackendsView, summary="Available backends")
+@router.get("/backends", response_model=BackendsView, summary="Backends this server can run, and why not the others")
 async def list_backends(request: Request) -> dict:
-    return {"backends": backends.available(), "default": _state(request).settings.default_backend()}
+    svc = _state(request)
+    usability = svc.pool.usability()
+    return {"backends": [name for name, reason in usability.items() if reason is None],
+            "default": svc.settings.default_backend(),
+            "unavailable": [{"name": name, "reason": reason} for name, reason in usability.items() if reason]}

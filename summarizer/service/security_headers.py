@@ -3,14 +3,14 @@ Content-Security-Policy that lets the web page load only its own scripts.
 
 The page keeps the caller's API key in sessionStorage, so a script injected into it, or the page
 framed by another site (clickjacking), could use the key. The policy allows scripts, styles,
-fetches and images from this origin only (inline styles allowed: they cannot run code), no
-plugins, no ``<base>`` rewriting, no framing. FastAPI's ``/docs`` and ``/redoc`` pages start
+fetches and images from this origin only (no inline script or style: the page has none,
+``tests/test_web_page.py`` checks it under this policy), no plugins, no ``<base>`` rewriting, no framing. FastAPI's ``/docs`` and ``/redoc`` pages start
 Swagger UI / ReDoc with an inline script, so they get the other headers but not this policy.
 """
 
 from __future__ import annotations
 
-CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
        "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
 _ALWAYS = [(b"x-frame-options", b"DENY"), (b"x-content-type-options", b"nosniff"),
            (b"referrer-policy", b"no-referrer")]

@@ -77,6 +77,12 @@ def default_handler(body: dict) -> str:
     return "fake reply"
 
 
+class _Server(ThreadingHTTPServer):
+    # The default backlog of 5 resets connections when a client opens dozens at once (an async
+    # client without a limit); a real endpoint would queue them.
+    request_queue_size = 128
+
+
 class FakeOpenAIServer:
     def __init__(self, handler: Handler = default_handler, *, latency: float = 0.0,
                  reject_json_schema: bool = False, reject_response_format: bool = False,
@@ -120,7 +126,7 @@ class FakeOpenAIServer:
         return f"http://127.0.0.1:{self._httpd.server_address[1]}/v1"
 
     def start(self) -> "FakeOpenAIServer":
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), _make_handler(self))
+        self._httpd = _Server(("127.0.0.1", 0), _make_handler(self))
         self._httpd.daemon_threads = True
         self._thread = threading.Thread(target=self._httpd.serve_forever, args=(0.05,),
                                         name="fake-openai", daemon=True)

@@ -1,7 +1,10 @@
 """The extractive backend as first written: plain loops over dict vectors, one source at a time.
 
-Kept verbatim as the oracle for the faster implementation (``backends/extractive.py`` and
-``extractive_batch.py``), which must pick exactly the same sentences.
+The oracle for the faster implementation (``backends/extractive.py`` and ``extractive_batch.py``),
+which must pick exactly the same sentences. Kept as first written, plus what issue 17 added to
+the definition: the stand-alone and ellipsis tests in ``eligible``, the focus term in the scores,
+MMR ranking enough candidates for a word target, and the shared post-steps of ``arrange``
+(restated picks, length, order) and ``on_period`` (sources about another period).
 """
 
 from __future__ import annotations
@@ -10,6 +13,10 @@ import math
 from collections import Counter
 from typing import Sequence
 
+from summarizer.backends.arrange import SPARE_PICKS, Pick, drop_restated, fit_words, order, rounds_for, source_dates
+from summarizer.backends.extractive import on_period
+from summarizer.backends.focus import WEIGHT as FOCUS_WEIGHT
+from summarizer.backends.readable import cut_off, stands_alone
 from summarizer.contract.result import Sentence
 from summarizer.evidence.citations import cite_unit
 from summarizer.evidence.textstats import content_words
@@ -22,9 +29,9 @@ MAX_SIMILAR = 0.6
 
 def eligible(text: str) -> bool:
     n = len(text.split())
-    if not (6 <= n <= 80 and text.rstrip("”’\"')»").endswith((".", "!", "?"))):
+    if not (6 <= n <= 80 and text.rstrip("”’\"')»").endswith((".", "!", "?"))) or cut_off(text):
         return False
-    return text.count("“") == text.count("”") and text.count('"') % 2 == 0
+    return text.count("“") == text.count("”") and text.count('"') % 2 == 0 and stands_alone(text)
 
 
 class TfIdf:
@@ -84,7 +91,7 @@ def mmr(scores: Sequence[float], vectors: Sequence[dict], k: int) -> list[int]:
     return chosen
 
 
-def pick_source_sentences(corpus: Corpus, source_id: str, vec_of: dict, k: int) -> list[Sentence]:
+def pick_source_sentences(corpus: Corpus, source_id: str, vec_of: dict, k: int, focus=None, words=None) -> list[Sentence]:
     texts = corpus.texts
     cands: list[tuple[SourceSentence, Unit]] = []
     for s in corpus.sentences[source_id]:
@@ -95,7 +102,13 @@ def pick_source_sentences(corpus: Corpus, source_id: str, vec_of: dict, k: int) 
     vectors = [vec_of[u.id] for _, u in cands]
     center = centroid(vectors)
     scores = [cosine(v, center) + 0.15 / (1 + pos) for pos, v in enumerate(vectors)]
-    picked = sorted(mmr(scores, vectors, k), key=lambda i: cands[i][0].index)
+    if focus:
+        scores = [x + FOCUS_WEIGHT * cosine(v, focus) for x, v in zip(scores, vectors)]
+    ranked = mmr(scores, vectors, rounds_for(k, words))
+    if words is not None:
+        text_of = [texts[source_id][cands[i][0].start : cands[i][0].end] for i in ranked]
+        ranked = [ranked[i] for i in fit_words([len(t.split()) for t in text_of], words)]
+    picked = sorted(ranked, key=lambda i: cands[i][0].index)
     out = []
     for i in picked:
         s, unit = cands[i]
@@ -103,8 +116,10 @@ def pick_source_sentences(corpus: Corpus, source_id: str, vec_of: dict, k: int) 
     return out
 
 
-def consolidate(corpus: Corpus, units: list[Unit], vec_of: dict, k: int) -> list[Sentence]:
+def consolidate(corpus: Corpus, units: list[Unit], vec_of: dict, k: int, focus=None, words=None,
+                skip_sources=()) -> list[Sentence]:
     texts = corpus.texts
+    units = on_period(units, skip_sources)
     cands = [u for u in units if eligible(texts[u.canonical.source_id][u.canonical.start : u.canonical.end])]
     if not cands:
         cands = units
@@ -117,17 +132,18 @@ def consolidate(corpus: Corpus, units: list[Unit], vec_of: dict, k: int) -> list
     n_sources = max(1, len(corpus.documents))
     scores = []
     for u, v in zip(cands, vectors):
-        words = set(content_words(texts[u.canonical.source_id][u.canonical.start : u.canonical.end]))
-        spread = sum(len(df_sources[w]) for w in words) / (len(words) * n_sources) if words else 0.0
+        words_of = set(content_words(texts[u.canonical.source_id][u.canonical.start : u.canonical.end]))
+        spread = sum(len(df_sources[w]) for w in words_of) / (len(words_of) * n_sources) if words_of else 0.0
         lead = 0.1 / (1 + u.canonical.index)
         scores.append(cosine(v, center) + 0.3 * spread + 0.2 * (len(u.source_ids) - 1) + lead)
-    picked = mmr(scores, vectors, k)
-    order = {d.id: i for i, d in enumerate(corpus.documents)}
-    picked.sort(key=lambda i: (order[cands[i].canonical.source_id], cands[i].canonical.index))
-    return [
-        Sentence(
-            text=texts[cands[i].canonical.source_id][cands[i].canonical.start : cands[i].canonical.end],
-            citations=cite_unit(texts, cands[i]),
-        )
-        for i in picked
-    ]
+    if focus:
+        scores = [x + FOCUS_WEIGHT * cosine(v, focus) for x, v in zip(scores, vectors)]
+    ranked = [cands[i] for i in mmr(scores, vectors, rounds_for(k, words) + SPARE_PICKS)]
+    rank_of = {d.id: i for i, d in enumerate(corpus.documents)}
+    picks = [Pick(u.canonical.source_id, u.canonical.index, texts[u.canonical.source_id][u.canonical.start : u.canonical.end],
+                  vec_of[u.id], r, rank_of[u.canonical.source_id]) for r, u in enumerate(ranked)]
+    picks = drop_restated(picks, len(picks) if words else k)
+    if words is not None:
+        picks = [picks[i] for i in fit_words([len(p.text.split()) for p in picks], words)]
+    picks = order(picks, *source_dates(corpus, [p.source_id for p in picks]))
+    return [Sentence(text=p.text, citations=cite_unit(texts, ranked[p.rank])) for p in picks]

@@ -17,6 +17,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from summarizer.backends import extractive, extractive_batch
+from summarizer.backends.arrange import per_source_words
+from summarizer.evidence.periods import off_period_sources
 from summarizer.config.options import SummaryOptions
 from summarizer.contract.documents import Document
 from summarizer.evidence import sentence_scan
@@ -32,17 +34,21 @@ corpora = st.lists(documents_text(), min_size=1, max_size=5).flatmap(
 )
 
 
-def _draft(corpus, k_source, k_consolidated):
+def _draft(corpus, k_source, k_consolidated, focus=None, words=None):
     options = SummaryOptions(per_source_sentences=k_source, consolidated_sentences=k_consolidated,
-                             find_conflicts=False)
+                             find_conflicts=False, focus=focus, words=words)
     return extractive.ExtractiveBackend().summarize_sync(corpus, options, no_progress)
 
 
-def _expected(corpus, k_source, k_consolidated):
+def _expected(corpus, k_source, k_consolidated, focus=None, words=None):
     vec = ref.unit_vectors(corpus)
     units = [u for u in corpus.units if u.content_occurrences]
-    per_source = {d.id: ref.pick_source_sentences(corpus, d.id, vec, k_source) for d in corpus.documents}
-    return per_source, ref.consolidate(corpus, units, vec, k_consolidated)
+    fvec = extractive.text_focus(corpus, focus)
+    source_words = per_source_words(words, k_source, k_consolidated)
+    per_source = {d.id: ref.pick_source_sentences(corpus, d.id, vec, k_source, fvec, source_words)
+                  for d in corpus.documents}
+    skip = off_period_sources(corpus)
+    return per_source, ref.consolidate(corpus, units, vec, k_consolidated, fvec, words, skip)
 
 
 @given(corpora, st.integers(1, 5), st.integers(1, 8))
@@ -51,6 +57,17 @@ def test_picks_are_the_definitions(texts, k_source, k_consolidated):
     corpus = prepare([Document(f"d{i}", t) for i, t in enumerate(texts)])
     draft = _draft(corpus, k_source, k_consolidated)
     per_source, consolidated = _expected(corpus, k_source, k_consolidated)
+    assert draft.per_source == per_source
+    assert draft.consolidated == consolidated
+
+
+@given(corpora, st.integers(1, 5), st.integers(1, 8), st.sampled_from([None, "river town homes", "What did the council decide about the harbor?"]),
+       st.sampled_from([None, 20, 45, 120]))
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_picks_with_focus_and_words_are_the_definitions(texts, k_source, k_consolidated, focus, words):
+    corpus = prepare([Document(f"d{i}", t) for i, t in enumerate(texts)])
+    draft = _draft(corpus, k_source, k_consolidated, focus, words)
+    per_source, consolidated = _expected(corpus, k_source, k_consolidated, focus, words)
     assert draft.per_source == per_source
     assert draft.consolidated == consolidated
 

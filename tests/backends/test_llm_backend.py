@@ -192,8 +192,8 @@ def test_stats_progress_and_prompt_hashes():
 
     result = run(docs, FakeChatModel(handler), events=events)
     stats = result.stats.model_dump()
-    assert stats["prompts"]["map_source.v1"] == prompts.load("map_source").sha256
-    assert set(stats["prompts"]) == {"map_source.v1", "reduce.v1", "conflicts.v1"}
+    assert stats["prompts"]["map_source.v2"] == prompts.load("map_source").sha256
+    assert set(stats["prompts"]) == {"map_source.v2", "reduce.v2", "conflicts.v1"}
     assert stats["cache_hits"] == 1
     assert stats["llm_calls"] == len(docs) + 1  # maps + conflicts; the reduce came from cache
     assert stats["prompt_tokens"] == 10 * (len(docs) + 2)
@@ -209,16 +209,21 @@ def test_consolidated_cites_every_source_stating_the_fact():
     a = "The bridge over the river Wensum reopened on Tuesday after repairs costing four million pounds."
     docs = [
         Document("a", a + " Traffic was light in the morning."),
-        Document("b", "Officials said the bridge over the river Wensum reopened on Tuesday after costly repairs. "
+        Document("b", "Officials said the bridge over the river Wensum reopened on Tuesday after repairs that cost "
+                 "four million pounds. "
                  "Cyclists welcomed the news."),
         Document("c", "Local shops hope for more customers. " + a),
+        # Without the figure, d does not state the sentence: not cited (the lexical rule once did).
+        Document("d", "The bridge over the river Wensum reopened on Tuesday after costly repairs. "
+                 "Anglers were pleased."),
     ]
     result = run(docs, FakeChatModel(echo_handler), SummaryOptions(per_source_sentences=1, find_conflicts=False))
     assert_valid(result, docs)
-    bridge = [s for s in result.consolidated if "Wensum" in s.text]
+    bridge = [s for s in result.consolidated if "four million" in s.text]
     assert bridge and {c.source_id for c in bridge[0].citations} == {"a", "b", "c"}
-    # b states it in other words: cited because its passage supports the sentence, and counted.
-    assert result.stats.model_dump()["added_support_citations"] >= 1
+    # b states it in other words: cited because its passage supports the sentence (the assembly's
+    # attribution, the grounding engine), and counted.
+    assert result.stats.model_dump()["attributed_citations"] >= 1
 
 
 def test_every_run_counter_reaches_the_result_stats():

@@ -8,12 +8,21 @@ from summarizer.errors import ConfigError
 
 def test_templates_load_render_and_hash():
     t = prompts.load("map_source")
-    assert t.name == "map_source.v1" and len(t.sha256) == 64
-    system, user = t.render(max_sentences=3, title="T", numbered="[1] A fact.", example="{}")
+    assert t.name == "map_source.v2" and len(t.sha256) == 64
+    system, user = t.render(max_sentences=3, title="T", numbered="[1] A fact.", example="{}", focus="")
     assert system["role"] == "system" and "at most 3" in system["content"]
     assert "[1] A fact." in user["content"]
-    for name in ("reduce", "conflicts"):
-        assert prompts.load(name).name == f"{name}.v1"
+    assert prompts.load("reduce").name == "reduce.v2" and prompts.load("conflicts").name == "conflicts.v1"
+
+
+def test_the_focus_reaches_the_map_and_reduce_prompts():
+    from summarizer.backends.llm.common import focus_line
+
+    line = focus_line("Who retook Kharkiv?")
+    assert focus_line(None) == ""
+    for name, values in [("map_source", {"title": "T"}), ("reduce", {})]:
+        system, _ = prompts.load(name).render(max_sentences=3, numbered="", example="", focus=line, **values)
+        assert "Who retook Kharkiv?" in system["content"]
 
 
 def test_highest_version_wins_and_set_hash_tracks_changes(tmp_path):

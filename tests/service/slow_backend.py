@@ -53,3 +53,19 @@ class DownBackend(ExtractiveBackend):
 
 
 register("down", lambda settings, options: DownBackend())
+
+
+class BrokenBackend(ExtractiveBackend):
+    """A backend whose model endpoint goes away mid-job: the job fails with llm_unavailable."""
+
+    name = "broken"
+
+    async def summarize(self, corpus, options, progress):
+        from summarizer.errors import LLMUnavailable
+
+        progress("summarize_source", {"source_id": corpus.documents[0].id, "done": 0, "total": len(corpus.documents)})
+        await asyncio.sleep(0.2)
+        raise LLMUnavailable("the model endpoint http://127.0.0.1:9/v1 refused the connection")
+
+
+register("broken", lambda settings, options: BrokenBackend())

@@ -87,19 +87,19 @@ def test_cancel_running_job(server, seed_docs):
         assert res.status_code == 409 and res.json()["error"]["code"] == "cancelled"
         time.sleep(1.0)  # the slow backend would have finished a source by now if it kept running
         assert c.get(f"/v1/jobs/{job_id}").json()["status"] == "cancelled"
-        again = c.delete(f"/v1/jobs/{job_id}")
-        assert again.json()["status"] == "cancelled"
+        again = c.delete(f"/v1/jobs/{job_id}")  # now finished: a second DELETE deletes it
+        assert again.json()["status"] == "deleted"
     assert events[-1]["event"] == "error"
     assert json.loads(events[-1]["data"])["code"] == "cancelled"
 
 
-def test_delete_finished_job_keeps_final_status(server, seed_docs):
+def test_delete_finished_job_deletes_it(server, seed_docs):
     with server.client() as c:
         job_id = c.post("/v1/jobs", json={"documents": seed_docs[:1]}).json()["id"]
         wait_status(c, job_id, {"succeeded"})
         r = c.delete(f"/v1/jobs/{job_id}")
-        assert r.json() == {"id": job_id, "status": "succeeded"}
-        assert c.get(f"/v1/jobs/{job_id}/result").status_code == 200
+        assert r.json() == {"id": job_id, "status": "deleted"}
+        assert c.get(f"/v1/jobs/{job_id}/result").status_code == 404
 
 
 def test_failed_job_reports_error(server):
@@ -131,3 +131,18 @@ def test_job_analysis_uses_stored_input(server, seed_docs):
         job_id = c.post("/v1/jobs", json={"documents": seed_docs[:2]}).json()["id"]
         body = c.get(f"/v1/jobs/{job_id}/analysis").json()
     assert [(s["id"], s["text"]) for s in body["sources"]] == [(d["id"], d["text"]) for d in seed_docs[:2]]
+
+
+def test_cancel_endpoint_cancels_a_running_job_and_never_deletes_a_finished_one(server, seed_docs):
+    with server.client() as c:
+        running = c.post("/v1/jobs", json={"documents": seed_docs, "options": {"backend": "slow"}}).json()["id"]
+        wait_status(c, running, {"running"})
+        r = c.post(f"/v1/jobs/{running}/cancel")
+        assert r.status_code == 200 and r.json() == {"id": running, "status": "cancelled"}
+        assert c.get(f"/v1/jobs/{running}").json()["status"] == "cancelled"
+        done = c.post("/v1/jobs", json={"documents": seed_docs[:1]}).json()["id"]
+        wait_status(c, done, {"succeeded"})
+        late = c.post(f"/v1/jobs/{done}/cancel")  # a click that arrives just after the job finished
+        assert late.status_code == 200 and late.json() == {"id": done, "status": "succeeded"}
+        assert c.get(f"/v1/jobs/{done}/result").status_code == 200  # the result is still there
+        assert c.post("/v1/jobs/nope/cancel").status_code == 404

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 
 import pytest
 
@@ -127,3 +128,37 @@ def test_replaced_file_is_reported_not_overwritten(store, tmp_path):
     assert store.file_problem() == "replaced"
     store.restore_file()  # does nothing: never over another file
     assert path.read_bytes() == b"someone else's file"
+
+
+def test_purge_deletes_only_finished_jobs_older_than_the_cutoff(store):
+    old = [store.create("", DOCS, {}) for _ in range(3)]
+    for job in old:
+        store.set_status(job.id, js.CANCELLED)
+    unfinished = store.create("", DOCS, {})
+    time.sleep(0.005)  # timestamps have millisecond resolution
+    cutoff = js.now_iso()
+    time.sleep(0.005)
+    newer = store.create("", DOCS, {})
+    store.set_status(newer.id, js.FAILED, {"code": "c", "message": "m"})
+    assert sorted(store.purge_finished(cutoff, limit=2) + store.purge_finished(cutoff)) == sorted(j.id for j in old)
+    assert store.purge_finished(cutoff) == []
+    for job in old:
+        with pytest.raises(JobNotFound):
+            store.get(job.id)
+    assert store.get(unfinished.id).status == js.QUEUED and store.get(newer.id).status == js.FAILED
+
+
+def test_idempotency_keys_are_per_owner_and_go_with_the_job(store):
+    from summarizer.errors import IdempotencyConflict
+
+    job, created = store.create_once("o1", DOCS, {}, "k", "h1")
+    assert created and store.create_once("o1", DOCS, {}, "k", "h1") == (store.get(job.id), False)
+    with pytest.raises(IdempotencyConflict):
+        store.create_once("o1", DOCS, {}, "k", "h2")
+    other, created = store.create_once("o2", DOCS, {}, "k", "h2")
+    assert created and other.id != job.id
+    store.set_status(job.id, js.CANCELLED)
+    store.delete(job.id)
+    assert store.find_by_key("o1", "k", "h2") is None
+    with pytest.raises(JobNotFound):
+        store.documents(job.id)

@@ -105,6 +105,11 @@ def strip_tags(text: str) -> str:
     return " ".join(_NUMBER_TAG.sub("", str(text)).split())
 
 
+def focus_line(focus: Optional[str]) -> str:
+    """The prompts' ``{focus}``: nothing, or one sentence asking to favour what answers it."""
+    return f"\nThe reader asks: {focus} Prefer facts that answer this." if focus else ""
+
+
 def use_template(run: RunContext, name: str) -> prompts.Template:
     t = prompts.load(name)
     run.prompts[t.name] = t.sha256

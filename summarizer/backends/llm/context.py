@@ -36,7 +36,6 @@ class RunCounters(SupportCounters):
     map_chunks: int = 0
     reduce_levels: int = 0
     reduce_calls: int = 0
-    added_support_citations: int = 0
     conflict_candidates: int = 0
     llm_conflicts: int = 0
     dropped_conflicts: int = 0
@@ -56,6 +55,7 @@ class RunContext:
     #: Wall seconds per stage (map, reduce, conflicts).
     seconds: dict[str, float] = field(default_factory=dict)
     _extractive_vectors: Optional[dict] = field(default=None, init=False, repr=False)
+    _extractive_focus: Optional[dict] = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.budget = Budget(get_counter(self.options.encoding), self.chat.context_window)
@@ -79,6 +79,14 @@ class RunContext:
 
             self._extractive_vectors = unit_vectors(self.corpus)
         return self._extractive_vectors
+
+    def extractive_focus(self) -> dict:
+        """The focus vector the extractive picks favour (empty without a focus)."""
+        if self._extractive_focus is None:
+            from ..extractive import text_focus
+
+            self._extractive_focus = text_focus(self.corpus, self.options.focus)
+        return self._extractive_focus
 
     def stats(self) -> dict[str, Any]:
         replies = self.replies

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
+from typing import Optional
 
 from ...contract.documents import Document
 from ...contract.result import Citation, Sentence
@@ -18,8 +19,9 @@ from ...errors import ContextOverflow
 from ...evidence.citations import cite_unit
 from ...evidence.support import Passage, Resolver
 from ...prepare.spans import SourceSentence, Unit
+from ..arrange import WORDS_TOLERANCE, fit_words, per_source_words, top_up
 from .chunking import chunk_source
-from .common import SentencesReply, call, example_reply, sentences_schema, strip_tags, use_template
+from .common import SentencesReply, call, example_reply, focus_line, sentences_schema, strip_tags, use_template
 from .context import RunContext
 
 _LINE_OVERHEAD = 2  # "[12] " prefix and newline, on top of counting the number itself
@@ -100,7 +102,7 @@ def _split_to_fit(run: RunContext, entries: list[Entry], room: int, doc: Documen
 async def _map_chunk(run: RunContext, template, doc: Document, entries: list[Entry], k: int, max_tokens: int,
                      resolver: Resolver, purpose: str) -> list[MapItem]:
     values = {"max_sentences": k, "title": doc.title or doc.id, "numbered": _numbered(entries),
-              "example": example_reply(entries[0].text)}
+              "example": example_reply(entries[0].text), "focus": focus_line(run.options.focus)}
     reply = await call(run, template, values, sentences_schema(k, len(entries)), SentencesReply, max_tokens, purpose)
     if reply is None:
         return []
@@ -136,11 +138,13 @@ def _round_robin(parts: list[list[MapItem]], k: int) -> list[MapItem]:
     return sorted(out, key=lambda item: order[id(item)])
 
 
-def _extractive(run: RunContext, doc: Document, k: int, taken: set[int]) -> list[MapItem]:
-    """The extractive backend's picks for this source, minus units already summarized."""
+def _extractive(run: RunContext, doc: Document, k: int, taken: set[int], words: Optional[int] = None) -> list[MapItem]:
+    """The extractive backend's picks for this source (same focus; ``words`` of them, if given),
+    minus units already summarized."""
     from ..extractive import pick_source_sentences
 
-    sentences = pick_source_sentences(run.corpus, doc.id, run.extractive_vectors(), k)
+    sentences = pick_source_sentences(run.corpus, doc.id, run.extractive_vectors(), k, focus=run.extractive_focus(),
+                                      words=words)
     unit_at = {(s.source_id, s.start): run.corpus.unit_of[(s.source_id, s.index)] for s in run.corpus.sentences[doc.id]}
     items = []
     for sent in sentences:
@@ -156,6 +160,22 @@ def _top_up(run: RunContext, doc: Document, items: list[MapItem], k: int) -> lis
     A weak model often returns one sentence (or none that survives checking); the user asked
     for k, and verified source sentences are better than a one-line or empty summary.
     """
+    o = run.options
+    words = per_source_words(o.words, o.per_source_sentences, o.consolidated_sentences)
+    if words is not None:  # a length in words: the model's facts that fit it, then the picks
+        items = [items[i] for i in fit_words([len(it.sentence.text.split()) for it in items], words)]
+        missing = words - sum(len(it.sentence.text.split()) for it in items)
+        if missing <= words * WORDS_TOLERANCE:
+            return items
+        taken = {p.key for item in items for p in item.passages}
+        if not items:  # nothing from the model: the extractive summary of that length
+            extra = _extractive(run, doc, k, taken, words)
+        else:  # topped up from the picks for twice the length
+            extra = _extractive(run, doc, k, taken, 2 * words)
+            extra = [extra[i] for i in top_up([len(it.sentence.text.split()) for it in items],
+                                              [len(it.sentence.text.split()) for it in extra], words)]
+        run.counters.fallback_sentences += len(extra)
+        return items + extra
     if len(items) >= k:
         return items
     taken = {p.key for item in items for p in item.passages}
@@ -171,7 +191,8 @@ async def _map_source(run: RunContext, template, doc: Document) -> list[MapItem]
     if entries:
         max_tokens = min(run.config.max_output_tokens, 80 * k + 60)
         fixed = run.budget.prompt_tokens(
-            template.render(max_sentences=k, title=doc.title or doc.id, numbered="", example=""), sentences_schema(k, 9999)
+            template.render(max_sentences=k, title=doc.title or doc.id, numbered="", example="",
+                            focus=focus_line(run.options.focus)), sentences_schema(k, 9999)
         )
         # The example repeats a chunk's first passage: keep room for the longest one.
         example = max(run.budget.counter.count(example_reply(e.text)) for e in entries)

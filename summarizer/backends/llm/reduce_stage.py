@@ -18,10 +18,11 @@ from typing import Optional
 from ...contract.result import Sentence
 from ...errors import ContextOverflow
 from ...evidence.citations import cite_unit
-from ...evidence.support import SENTENCE_SUPPORT, Passage, Resolver, supports
-from ...evidence.textstats import content_words
+from ...evidence.support import Passage, Resolver
 from ...prepare.spans import Unit
-from .common import SentencesReply, call, example_reply, sentences_schema, strip_tags, use_template
+from ...evidence.periods import off_period_sources
+from ..arrange import WORDS_TOLERANCE, Pick, fit_words, order, source_dates, top_up
+from .common import SentencesReply, call, example_reply, focus_line, sentences_schema, strip_tags, use_template
 from .map_stage import MapItem, dedupe_citations
 from .context import RunContext
 
@@ -67,9 +68,13 @@ class _Reducer:
         self.template = use_template(run, "reduce")
         self.units = {u.id: u for u in run.corpus.units if u.content_occurrences}
         self.label = {d.id: f"S{i}" for i, d in enumerate(run.corpus.documents, 1)}
-        self.k = run.options.consolidated_sentences
+        words = run.options.words
+        # With a length in words, room for enough sentences (news sentences: ~20 words).
+        self.k = run.options.consolidated_sentences if words is None else max(run.options.consolidated_sentences,
+                                                                                 -(-words // 18))
         self.max_tokens = min(run.config.max_output_tokens, 80 * self.k + 60)
-        fixed = run.budget.prompt_tokens(self.template.render(max_sentences=self.k, numbered="", example=""),
+        self.focus = focus_line(run.options.focus)
+        fixed = run.budget.prompt_tokens(self.template.render(max_sentences=self.k, numbered="", example="", focus=self.focus),
                                          sentences_schema(self.k, 9999))
         self.room = run.budget.room(fixed, self.max_tokens)
         self.fixed = fixed
@@ -104,7 +109,8 @@ class _Reducer:
 
     async def reduce_group(self, facts: list[Fact], purpose: str, resolver: Resolver) -> Optional[list[Fact]]:
         numbered = "\n".join(self.line(i, f) for i, f in enumerate(facts, 1))
-        values = {"max_sentences": self.k, "numbered": numbered, "example": example_reply(facts[0].text)}
+        values = {"max_sentences": self.k, "numbered": numbered, "example": example_reply(facts[0].text),
+                  "focus": self.focus}
         reply = await call(self.run, self.template, values, sentences_schema(self.k, len(facts)), SentencesReply,
                            self.max_tokens, purpose)
         self.run.counters.reduce_calls += 1
@@ -127,37 +133,12 @@ class _Reducer:
                 out.append(Fact(text, kept))
         return out
 
-    def to_sentence(self, fact: Fact, index: dict[str, list[int]]) -> Sentence:
-        """Cite the fact's units, plus the best supporting unit of every other source that states it."""
+    def to_sentence(self, fact: Fact) -> Sentence:
+        """Cite the fact's units. Other sources that state it are cited by the assembly's
+        attribution (``evidence.attribution``), with the one support checker every stage uses."""
         texts = self.run.texts
-        units = [self.units[p.key] for p in fact.passages]
-        cited_sources = set(_sources(self.run, self.units, fact))
-        words = frozenset(content_words(fact.text))
-        best: dict[str, tuple[float, Unit]] = {}
-        for uid in {uid for w in words for uid in index.get(w, ())}:
-            u = self.units[uid]
-            p = Passage.of(uid, texts[u.canonical.source_id][u.canonical.start : u.canonical.end])
-            share = len(words & p.words) / max(1, len(words))
-            if share < SENTENCE_SUPPORT or not supports(words, p):
-                continue
-            for sid in u.source_ids:
-                if sid not in cited_sources and share > best.get(sid, (0.0, u))[0]:
-                    best[sid] = (share, u)
-        for sid, (_, u) in sorted(best.items()):
-            if u not in units:
-                units.append(u)
-                self.run.counters.added_support_citations += 1
-        citations = [c for u in units for c in cite_unit(texts, u)]
+        citations = [c for p in fact.passages for c in cite_unit(texts, self.units[p.key])]
         return Sentence(text=fact.text, citations=dedupe_citations(citations))
-
-
-def _word_index(units: dict[int, Unit], texts: dict[str, str]) -> dict[str, list[int]]:
-    index: dict[str, list[int]] = {}
-    for u in units.values():
-        s = u.canonical
-        for w in set(content_words(texts[s.source_id][s.start : s.end])):
-            index.setdefault(w, []).append(u.id)
-    return index
 
 
 def _top_facts(facts: list[Fact], k: int, reducer: _Reducer) -> list[Fact]:
@@ -192,16 +173,43 @@ async def reduce_all(run: RunContext, per_source: dict[str, list[MapItem]]) -> l
             raise ContextOverflow("hierarchical reduce cannot shrink the summaries to fit the context window")
         facts = merged
     run.counters.reduce_levels = level
-    index = _word_index(r.units, run.texts)
-    sentences = [r.to_sentence(f, index) for f in final]
-    if len(sentences) < r.k:
-        # Short or empty (weak model, failed call): fill up with the extractive picks, counted.
-        from ..extractive import consolidate
+    sentences = [r.to_sentence(f) for f in final]
+    return _fill_fit_order(run, r, sentences)
 
+
+def _fill_fit_order(run: RunContext, r: _Reducer, sentences: list[Sentence]) -> list[Sentence]:
+    """The reduce's sentences as the extractive consolidated summary would be finished: cut to
+    the length asked, filled up (weak model, failed call) with the extractive picks (same focus,
+    same sources left out, counted as fallback), in ``arrange.order``."""
+    from ..extractive import consolidate
+
+    words = run.options.words
+    if words is not None:
+        sentences = [sentences[i] for i in fit_words([len(s.text.split()) for s in sentences], words)]
+    missing = (words - sum(len(s.text.split()) for s in sentences)) if words is not None else r.k - len(sentences)
+    if missing > (words * WORDS_TOLERANCE if words is not None else 0):
         cited = {(c.source_id, c.start) for s in sentences for c in s.citations}
-        picks = consolidate(run.corpus, list(r.units.values()), run.extractive_vectors(), r.k)
+        # With words: nothing from the model gets the extractive summary of that length; a part
+        # of it is topped up from the picks for twice the length.
+        pool = words if words is None or not sentences else min(5000, 2 * words)
+        picks = consolidate(run.corpus, list(r.units.values()), run.extractive_vectors(), r.k,
+                            focus=run.extractive_focus(), words=pool, skip_sources=off_period_sources(run.corpus))
         extra = [s for s in picks if not any((c.source_id, c.start) in cited for c in s.citations)]
-        extra = extra[: r.k - len(sentences)]
+        if words is not None and sentences:
+            lengths = [len(s.text.split()) for s in extra]
+            extra = [extra[i] for i in top_up([len(s.text.split()) for s in sentences], lengths, words)]
+        else:
+            extra = extra[:missing]
         run.counters.fallback_sentences += len(extra)
         sentences += extra
-    return sentences
+    rank_of = {d.id: i for i, d in enumerate(run.corpus.documents)}
+    unit_at = {(s.source_id, s.start): u for u in r.units.values() for s in u.content_occurrences}
+    vectors = run.extractive_vectors()
+    picks = []
+    for i, s in enumerate(sentences):
+        if s.citations:
+            c = s.citations[0]
+            unit = unit_at.get((c.source_id, c.start))
+            picks.append(Pick(c.source_id, c.start, s.text, vectors[unit.id] if unit else {}, i, rank_of[c.source_id]))
+    ordered = order(picks, *source_dates(run.corpus, [p.source_id for p in picks]))
+    return [sentences[p.rank] for p in ordered] + [s for s in sentences if not s.citations]

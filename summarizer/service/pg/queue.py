@@ -19,6 +19,7 @@ from procrastinate.retry import BaseRetryStrategy, RetryDecision
 
 from ...errors import StoreUnavailable
 from .. import jobstore as js
+from ..webhooks import WebhookSender
 from .schema import QUEUE, TASK, first_line
 from .store import PgJobStore
 
@@ -54,8 +55,9 @@ async def queue_job(app: procrastinate.App, job_id: str) -> Optional[int]:
 class QueueJobRunner:
     """``JobRunner`` of an API process with a database: queue, cancel; workers run the jobs."""
 
-    def __init__(self, store: PgJobStore, app: procrastinate.App, lease_seconds: float) -> None:
-        self.store, self.app, self.lease_seconds = store, app, lease_seconds
+    def __init__(self, store: PgJobStore, app: procrastinate.App, lease_seconds: float,
+                 webhooks: Optional[WebhookSender] = None) -> None:
+        self.store, self.app, self.lease_seconds, self.webhooks = store, app, lease_seconds, webhooks
         self._pending: set[asyncio.Task] = set()
 
     async def start(self) -> None:
@@ -80,9 +82,12 @@ class QueueJobRunner:
             log.exception("could not queue job", extra={"job_id": job_id})
 
     async def cancel(self, job_id: str) -> js.Job:
+        before = await asyncio.to_thread(self.store.get, job_id)
         job = await asyncio.to_thread(self.store.set_status, job_id, js.CANCELLED)  # no-op when final
         if job.status != js.CANCELLED:
             return job
+        if self.webhooks is not None and not before.finished:  # cancelled here and now: nobody else reports it
+            self.webhooks.job_finished(job, await asyncio.to_thread(self.store.webhook_url, job_id))
         queue_id = await asyncio.to_thread(self.store.queue_job_id, job_id)
         if queue_id is not None:
             try:

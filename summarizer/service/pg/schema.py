@@ -22,7 +22,7 @@ from ...errors import StoreUnavailable
 QUEUE = "summaries"
 TASK = "summarizer.run_job"
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 #: Our migrations: version -> SQL. Never edit a released one; add the next.
 MIGRATIONS: dict[int, str] = {
@@ -41,6 +41,21 @@ CREATE TABLE summarizer_inputs (
     job_id text PRIMARY KEY REFERENCES summarizer_jobs(id) ON DELETE CASCADE, documents text NOT NULL);
 CREATE TABLE summarizer_results (
     job_id text PRIMARY KEY REFERENCES summarizer_jobs(id) ON DELETE CASCADE, result text NOT NULL);
+""",
+    2: """
+-- GET /v1/jobs: one owner's jobs, newest first, by (created_at, id) cursor.
+CREATE INDEX summarizer_jobs_owner_created ON summarizer_jobs(owner, created_at, id);
+-- The retention sweep: finished jobs by age.
+CREATE INDEX summarizer_jobs_finished ON summarizer_jobs(updated_at) WHERE status IN ('succeeded', 'failed', 'cancelled');
+-- Idempotency-Key of POST /v1/jobs, kept as long as its job. The key row is inserted before the
+-- job (it decides whether there is a job to create), so the reference is checked at commit.
+CREATE TABLE summarizer_idempotency (
+    owner text NOT NULL, key text NOT NULL, request_hash text NOT NULL,
+    job_id text NOT NULL REFERENCES summarizer_jobs(id) ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED,
+    PRIMARY KEY (owner, key));
+CREATE INDEX summarizer_idempotency_job ON summarizer_idempotency(job_id);
+CREATE TABLE summarizer_webhooks (
+    job_id text PRIMARY KEY REFERENCES summarizer_jobs(id) ON DELETE CASCADE, url text NOT NULL);
 """,
 }
 

@@ -16,6 +16,7 @@ from ...chat.limits import install_shared_limits
 from ...config.settings import Settings
 from ..events import EventHub
 from ..pool import BackendPool
+from ..webhooks import WebhookSender
 from .events import PgEventListener
 from .queue import QueueJobRunner, make_app
 from .schema import check, connect
@@ -62,10 +63,11 @@ async def api_services(settings: Settings, pool: BackendPool, hub: EventHub) -> 
     listener = PgEventListener(url, store, hub)
     worker_task = None
     worker = None
+    webhooks = WebhookSender(settings)  # for jobs cancelled here; workers notify the jobs they end
     try:
         async with shared_llm_limits(url):
             await app.open_async()
-            runner = QueueJobRunner(store, app, settings.worker_lease_seconds)
+            runner = QueueJobRunner(store, app, settings.worker_lease_seconds, webhooks)
             await listener.start()
             if settings.with_worker:
                 worker = QueueWorker(settings, url, pool=pool)
@@ -77,6 +79,7 @@ async def api_services(settings: Settings, pool: BackendPool, hub: EventHub) -> 
                     worker.stop()  # drain: finish or hand back, never fail
                     await asyncio.gather(worker_task, return_exceptions=True)
                 await runner.aclose()
+                await webhooks.aclose()
                 await listener.aclose()
                 await app.close_async()
     finally:

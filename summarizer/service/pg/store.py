@@ -112,17 +112,46 @@ class PgJobStore:
 
     # ---------------------------------------------------------------- the JobStore protocol
 
-    def create(self, owner: str, documents: list[dict], options: dict) -> js.Job:
-        job_id = uuid.uuid4().hex  # chosen once, so a retried insert cannot make a second job
+    @staticmethod
+    def _insert(conn: psycopg.Connection, job_id: str, owner: str, documents: list[dict], options: dict,
+                webhook_url: Optional[str]) -> js.Job:
         ts = js.now_iso()
+        conn.execute(f"INSERT INTO summarizer_jobs ({_COLS}) VALUES (%s,%s,%s,%s,%s,%s,%s,0,NULL,0) "
+                     "ON CONFLICT (id) DO NOTHING",
+                     (job_id, owner, js.QUEUED, ts, ts, Jsonb(options), Jsonb(_QUEUED_PROGRESS)))
+        conn.execute("INSERT INTO summarizer_inputs VALUES (%s, %s) ON CONFLICT (job_id) DO NOTHING",
+                     (job_id, json.dumps(documents, ensure_ascii=False)))
+        if webhook_url is not None:
+            conn.execute("INSERT INTO summarizer_webhooks VALUES (%s, %s) ON CONFLICT (job_id) DO NOTHING",
+                         (job_id, webhook_url))
+        return _fetch(conn, job_id)
+
+    def create(self, owner: str, documents: list[dict], options: dict, webhook_url: Optional[str] = None) -> js.Job:
+        job_id = uuid.uuid4().hex  # chosen once, so a retried insert cannot make a second job
+        return self._run(lambda conn: self._insert(conn, job_id, owner, documents, options, webhook_url))
+
+    @staticmethod
+    def _by_key(conn: psycopg.Connection, owner: str, key: str, request_hash: str) -> Optional[js.Job]:
+        row = conn.execute("SELECT request_hash, job_id FROM summarizer_idempotency WHERE owner = %s AND key = %s",
+                           (owner, key)).fetchone()
+        return None if row is None else _fetch(conn, js.key_match(row, key, request_hash))
+
+    def find_by_key(self, owner: str, key: str, request_hash: str) -> Optional[js.Job]:
+        return self._run(lambda conn: self._by_key(conn, owner, key, request_hash))
+
+    def create_once(self, owner: str, documents: list[dict], options: dict, key: str, request_hash: str,
+                    webhook_url: Optional[str] = None) -> tuple[js.Job, bool]:
+        job_id = uuid.uuid4().hex
 
         def tx(conn):
-            conn.execute(f"INSERT INTO summarizer_jobs ({_COLS}) VALUES (%s,%s,%s,%s,%s,%s,%s,0,NULL,0) "
-                         "ON CONFLICT (id) DO NOTHING",
-                         (job_id, owner, js.QUEUED, ts, ts, Jsonb(options), Jsonb(_QUEUED_PROGRESS)))
-            conn.execute("INSERT INTO summarizer_inputs VALUES (%s, %s) ON CONFLICT (job_id) DO NOTHING",
-                         (job_id, json.dumps(documents, ensure_ascii=False)))
-            return _fetch(conn, job_id)
+            # The key first: a concurrent request with the same key waits here for the first one's
+            # commit, then inserts nothing and finds that job.
+            claimed = conn.execute("INSERT INTO summarizer_idempotency VALUES (%s, %s, %s, %s) ON CONFLICT "
+                                   "(owner, key) DO NOTHING RETURNING job_id",
+                                   (owner, key, request_hash, job_id)).fetchone()
+            if claimed is None:
+                return self._by_key(conn, owner, key, request_hash), False
+            return self._insert(conn, job_id, owner, documents, options, webhook_url), True
 
         return self._run(tx)
 
@@ -187,6 +216,34 @@ class PgJobStore:
         return self._run(lambda conn: conn.execute(
             "SELECT COUNT(*) FROM summarizer_jobs WHERE status IN (%s, %s) AND owner = %s",
             (js.QUEUED, js.RUNNING, owner)).fetchone()[0])
+
+    def list_jobs(self, owner: str, limit: int, after: Optional[tuple[str, str]] = None,
+                  status: Optional[str] = None) -> list[js.Job]:
+        """As ``SqliteJobStore.list_jobs``: newest first, strictly after ``after`` = (created_at, id)."""
+        sql, params = f"SELECT {_COLS} FROM summarizer_jobs WHERE owner = %s", [owner]
+        if status is not None:
+            sql, params = sql + " AND status = %s", params + [status]
+        if after is not None:
+            sql, params = sql + " AND (created_at, id) < (%s, %s)", params + list(after)
+        sql += " ORDER BY created_at DESC, id DESC LIMIT %s"
+        rows = self._run(lambda conn: conn.execute(sql, (*params, limit)).fetchall())
+        return [_job(r) for r in rows]
+
+    def webhook_url(self, job_id: str) -> Optional[str]:
+        row = self._run(lambda conn: conn.execute("SELECT url FROM summarizer_webhooks WHERE job_id = %s",
+                                                  (job_id,)).fetchone())
+        return row[0] if row else None
+
+    def delete(self, job_id: str) -> None:
+        # Input, result, key and webhook go with the job (ON DELETE CASCADE).
+        self._run(lambda conn: conn.execute("DELETE FROM summarizer_jobs WHERE id = %s", (job_id,)))
+
+    def purge_finished(self, before: str, limit: int = 500) -> list[str]:
+        rows = self._run(lambda conn: conn.execute(
+            "DELETE FROM summarizer_jobs WHERE id IN (SELECT id FROM summarizer_jobs WHERE status IN (%s, %s, %s) "
+            "AND updated_at < %s ORDER BY updated_at LIMIT %s FOR UPDATE SKIP LOCKED) RETURNING id",
+            (*sorted(js.FINAL), before, limit)).fetchall())
+        return [r[0] for r in rows]
 
     def queue_stats(self) -> dict[str, int]:
         """Cluster-wide: jobs waiting in the queue, jobs running, workers with a fresh heartbeat."""

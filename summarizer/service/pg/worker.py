@@ -30,8 +30,11 @@ from procrastinate.worker import Worker
 
 from ...config.settings import Settings
 from ...errors import StoreUnavailable, SummarizerError
+from .. import jobstore as js
 from ..job_runner import run_summary
 from ..pool import BackendPool
+from ..retention import sweep_forever
+from ..webhooks import WebhookSender
 from .queue import HandBack, RetryHandBacksOnly, make_app, queue_job
 from .schema import QUEUE, TASK
 from .schema import first_line
@@ -83,6 +86,7 @@ class QueueWorker:
         self.pool = pool or BackendPool(settings)
         self._own_pool = pool is None
         self.store: Optional[PgJobStore] = None
+        self.webhooks: Optional[WebhookSender] = None
         self.app: Optional[procrastinate.App] = None
         self._worker: Optional[Worker] = None
         self._stopping = asyncio.Event()
@@ -101,12 +105,16 @@ class QueueWorker:
                                              max_connections=self.concurrency + 2)
         self.app = make_app(self.url, pool_size=self.concurrency + 3)
         self.app.task(name=TASK, queue=QUEUE, pass_context=True, retry=RetryHandBacksOnly())(self.run_job)
-        reaper = asyncio.create_task(self._reap_forever(), name="reaper")
+        self.webhooks = WebhookSender(self.settings)
+        background = [asyncio.create_task(self._reap_forever(), name="reaper"),
+                      asyncio.create_task(sweep_forever(self.store, self.settings), name="retention")]
         try:
             await self._work_until_stopped()
         finally:
-            reaper.cancel()
-            await asyncio.gather(reaper, return_exceptions=True)
+            for task in background:
+                task.cancel()
+            await asyncio.gather(*background, return_exceptions=True)
+            await self.webhooks.aclose()
             await self.app.close_async()
             if self._own_pool:
                 await self.pool.aclose()
@@ -141,6 +149,8 @@ class QueueWorker:
                                               self.settings.max_job_attempts)
         if run_id is None:
             log.info("job not run: it is %s", job.status, extra={"job_id": job_id})
+            if job.status == js.FAILED and job.error and job.error.get("code") == "interrupted":
+                await self._notify(job)  # failed just now, by this call (too many attempts)
             return
         log.info("job started", extra={"job_id": job_id, "attempt": job.attempts})
         writer = ProgressWriter(store, job_id, run_id)
@@ -148,8 +158,11 @@ class QueueWorker:
             rows = await asyncio.to_thread(store.documents, job_id)
             data = await run_summary(job, rows, self.pool, self.settings, writer.put)
             await writer.close()
-            if await asyncio.to_thread(store.finish_run, job_id, run_id, data) is None:
+            finished = await asyncio.to_thread(store.finish_run, job_id, run_id, data)
+            if finished is None:
                 log.warning("result dropped: the job was cancelled or re-run meanwhile", extra={"job_id": job_id})
+            else:
+                await self._notify(finished)
         except asyncio.CancelledError:
             if context.abort_reason() == job_context.AbortReason.SHUTDOWN:
                 await asyncio.to_thread(store.hand_back, job_id, run_id)
@@ -163,11 +176,17 @@ class QueueWorker:
             log.error("job store unreachable during the job", extra={"job_id": job_id})
             raise
         except SummarizerError as exc:
-            await asyncio.to_thread(store.fail_run, job_id, run_id, {"code": exc.code, "message": str(exc)})
+            await self._notify(await asyncio.to_thread(store.fail_run, job_id, run_id,
+                                                       {"code": exc.code, "message": str(exc)}))
         except Exception as exc:  # a bug: the job's reason short, the traceback in the log
             log.exception("job crashed", extra={"job_id": job_id})
             error = {"code": "internal_error", "message": f"internal error ({type(exc).__name__})"}
-            await asyncio.to_thread(store.fail_run, job_id, run_id, error)
+            await self._notify(await asyncio.to_thread(store.fail_run, job_id, run_id, error))
+
+    async def _notify(self, job: Optional[js.Job]) -> None:
+        """The job's webhook, if it has one, for a final state this worker has just written."""
+        if job is not None and self.webhooks is not None:
+            self.webhooks.job_finished(job, await asyncio.to_thread(self.store.webhook_url, job.id))
 
     # ---------------------------------------------------------------- the reaper
 

@@ -41,11 +41,15 @@ async function toError(resp) {
   return new ApiError(`The server answered ${resp.status} ${resp.statusText || ""}`.trim(), "http_error", resp.status);
 }
 
-async function send(path, { method = "GET", body, accept = "application/json", signal } = {}) {
+// body: sent as JSON; raw: a Blob/File sent as it is (an upload).
+async function send(path, { method = "GET", body, raw, accept = "application/json", signal } = {}) {
   const init = { method, headers: headers({ Accept: accept }), signal };
   if (body !== undefined) {
     init.body = JSON.stringify(body);
     init.headers["Content-Type"] = "application/json";
+  } else if (raw !== undefined) {
+    init.body = raw;
+    init.headers["Content-Type"] = "application/octet-stream";
   }
   let resp;
   try {
@@ -65,7 +69,19 @@ export const api = {
   result: async (id) => (await send(`/v1/jobs/${encodeURIComponent(id)}/result`)).json(),
   markdown: async (id) => (await send(`/v1/jobs/${encodeURIComponent(id)}/result?format=markdown`, { accept: "text/markdown" })).text(),
   analysis: async (id) => (await send(`/v1/jobs/${encodeURIComponent(id)}/analysis`)).json(),
-  cancel: async (id) => (await send(`/v1/jobs/${encodeURIComponent(id)}`, { method: "DELETE" })).json(),
+  // POST .../cancel, not DELETE: a click that lands just after the job finished must not delete it.
+  cancel: async (id) => (await send(`/v1/jobs/${encodeURIComponent(id)}/cancel`, { method: "POST" })).json(),
+  // The caller's jobs, newest first: {data: [job], next: cursor | null}.
+  jobs: async (limit, after) => {
+    const query = new URLSearchParams({ limit: String(limit) });
+    if (after) query.set("after", after);
+    return (await send(`/v1/jobs?${query}`)).json();
+  },
+  // The server extracts a file's text as the CLI reads it: {id, title, text, pages?}.
+  extract: async (file) => (await send(`/v1/documents/extract?filename=${encodeURIComponent(file.name)}`,
+    { method: "POST", raw: file })).json(),
+  citations: async (documents, summary) => (await send("/v1/citations", { method: "POST", body: { documents, summary } })).json(),
+  analyze: async (documents) => (await send("/v1/analysis", { method: "POST", body: { documents } })).json(),
 };
 
 // Incremental text/event-stream parser (WHATWG rules: lines end in \n, \r\n or \r; a blank line

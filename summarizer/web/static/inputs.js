@@ -1,15 +1,16 @@
-// Turning uploaded files into API documents {id, title?, text}, the way the CLI reads them:
-// .txt/.md as-is (UTF-8, a leading BOM dropped), .html as its visible text, .json a record or a
-// list of records, .jsonl a record per line. A file's id is its name without the extension.
+// Turning uploaded files into API documents {id, title?, text}. Files with text to extract (.pdf,
+// .docx, .html, .txt, .md) go to the server (POST /v1/documents/extract), which reads them with the
+// CLI's code, so a file gives the same text and citation offsets in the page and on the command
+// line. .json (a record or a list) and .jsonl (a record per line) hold documents already: they are
+// read here, as records {"id", "title"?, "text"}.
 
-export const ACCEPTED = [".txt", ".md", ".markdown", ".html", ".htm", ".json", ".jsonl"];
+import { api } from "./api.js";
+
+export const EXTRACTED = [".pdf", ".docx", ".html", ".htm", ".txt", ".md", ".markdown"];
+export const RECORDS = [".json", ".jsonl"];
+export const ACCEPTED = [...EXTRACTED, ...RECORDS];
 
 export class InputProblem extends Error {}
-
-function stem(name) {
-  const dot = name.lastIndexOf(".");
-  return dot > 0 ? name.slice(0, dot) : name;
-}
 
 function extension(name) {
   const dot = name.lastIndexOf(".");
@@ -26,32 +27,6 @@ async function readUtf8(file) {
   }
 }
 
-const BLOCK = new Set(["ADDRESS", "ARTICLE", "ASIDE", "BLOCKQUOTE", "BR", "DD", "DIV", "DL", "DT", "FIGCAPTION",
-  "FIGURE", "FOOTER", "H1", "H2", "H3", "H4", "H5", "H6", "HEADER", "HR", "LI", "MAIN", "NAV", "OL", "P", "PRE",
-  "SECTION", "TABLE", "TR", "UL"]);
-const SKIP = new Set(["SCRIPT", "STYLE", "NOSCRIPT", "TEMPLATE", "HEAD", "SVG", "IFRAME"]);
-
-// Visible text of an HTML page: block elements become paragraph breaks, whitespace runs collapse.
-// The API cites offsets in whatever text it was sent, so this only has to be readable, and it is
-// what the source view shows.
-export function htmlToText(html) {
-  const doc = new DOMParser().parseFromString(html, "text/html");
-  const parts = [];
-  const walk = (node) => {
-    for (const child of node.childNodes) {
-      if (child.nodeType === Node.TEXT_NODE) parts.push(child.data.replace(/\s+/g, " "));
-      else if (child.nodeType === Node.ELEMENT_NODE && !SKIP.has(child.tagName)) {
-        const block = BLOCK.has(child.tagName);
-        if (block) parts.push("\n\n");
-        walk(child);
-        if (block) parts.push("\n\n");
-      }
-    }
-  };
-  walk(doc.body || doc.documentElement);
-  return parts.join("").split(/\n\n+/).map((p) => p.trim()).filter(Boolean).join("\n\n");
-}
-
 function record(obj, where) {
   if (!obj || typeof obj !== "object" || Array.isArray(obj)) throw new InputProblem(`${where}: expected a record {"id", "text"}`);
   if (typeof obj.text !== "string") throw new InputProblem(`${where}: the record has no "text" string`);
@@ -65,28 +40,27 @@ function parseJson(text, where) {
   try { return JSON.parse(text); } catch (exc) { throw new InputProblem(`${where}: not valid JSON (${exc.message})`); }
 }
 
-export async function documentsFromFile(file) {
-  const ext = extension(file.name);
-  if (!ACCEPTED.includes(ext)) throw new InputProblem(`${file.name}: unsupported file type (use ${ACCEPTED.join(", ")})`);
+async function records(file, ext) {
   const text = await readUtf8(file);
   if (ext === ".json") {
     const data = parseJson(text, file.name);
     const list = Array.isArray(data) ? data : [data];
     return list.map((r, i) => record(r, Array.isArray(data) ? `${file.name}[${i}]` : file.name));
   }
-  if (ext === ".jsonl") {
-    const docs = [];
-    text.split(/\r?\n/).forEach((line, i) => {
-      if (line.trim()) docs.push(record(parseJson(line, `${file.name} line ${i + 1}`), `${file.name} line ${i + 1}`));
-    });
-    return docs;
-  }
-  if (ext === ".html" || ext === ".htm") {
-    const doc = new DOMParser().parseFromString(text, "text/html");
-    const title = (doc.querySelector("title")?.textContent || "").trim();
-    const out = { id: stem(file.name), text: htmlToText(text) };
-    if (title) out.title = title;
-    return [out];
-  }
-  return [{ id: stem(file.name), text }];
+  const docs = [];
+  text.split(/\r?\n/).forEach((line, i) => {
+    if (line.trim()) docs.push(record(parseJson(line, `${file.name} line ${i + 1}`), `${file.name} line ${i + 1}`));
+  });
+  return docs;
+}
+
+export async function documentsFromFile(file) {
+  const ext = extension(file.name);
+  if (!ACCEPTED.includes(ext)) throw new InputProblem(`${file.name}: unsupported file type (use ${ACCEPTED.join(", ")})`);
+  if (RECORDS.includes(ext)) return records(file, ext);
+  const doc = await api.extract(file);
+  const out = { id: doc.id, text: doc.text };
+  if (doc.title) out.title = doc.title;
+  if (doc.pages) out.pages = doc.pages; // citations into a PDF then carry their page, as in the CLI
+  return [out];
 }

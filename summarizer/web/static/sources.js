@@ -4,6 +4,8 @@
 // units, so every offset goes through toUtf16() before slicing - an emoji before a span would
 // otherwise shift the highlight by one unit per astral character.
 
+import { el } from "./state.js";
+
 const REASONS = {
   page_date: "page date line",
   navigation: "navigation / link text",
@@ -45,15 +47,6 @@ export function duplicatesBySource(groups) {
   return out;
 }
 
-function el(tag, attrs = {}, text) {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (k === "class") node.className = v;
-    else node.setAttribute(k, v);
-  }
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
 
 // Builds the text of one source into `container`. `onDuplicate(group, index)` is called when a
 // "next occurrence" link is used. Returns the first highlighted element (or null).
@@ -90,8 +83,11 @@ export function renderSource(container, source, duplicates, highlight, onDuplica
       const classes = [];
       const notes = [];
       if (inJunk.length) {
-        classes.push("junk");
-        notes.push(`Left out by cleaning: ${inJunk.map((j) => describeReason(j.reason)).join(", ")}`);
+        // A cited span is shown as cited even where cleaning left it out of the summary's input (a
+        // page-date conflict cites the page's date line): highlighted, never struck through.
+        const reasons = inJunk.map((j) => describeReason(j.reason)).join(", ");
+        classes.push(inHl ? "junk-cited" : "junk");
+        notes.push(inHl ? `Cited; cleaning left it out of the summary's input (${reasons})` : `Left out by cleaning: ${reasons}`);
       }
       if (inDup.length) {
         classes.push("dup");

@@ -8,6 +8,7 @@ import sys
 
 import psycopg
 
+from summarizer.service.pg.schema import SCHEMA_VERSION
 from tests.service.api_helpers import ROOT, free_port
 
 
@@ -39,7 +40,7 @@ def test_processes_refuse_an_unupgraded_database_then_upgrade_fixes_it(postgres)
 
     up = _run(url, "db", "upgrade")
     assert up.returncode == 0, up.stderr
-    assert "created the job queue schema" in up.stdout and "schema version 1" in up.stdout
+    assert "created the job queue schema" in up.stdout and f"schema version {SCHEMA_VERSION}" in up.stdout
     again = _run(url, "db", "upgrade")
     assert again.returncode == 0 and "already current" in again.stdout
 
@@ -55,7 +56,7 @@ def test_an_old_schema_is_named_with_both_versions(postgres):
         conn.execute("UPDATE summarizer_schema SET version = '0' WHERE component = 'summarizer'")
     proc = _run(url, "worker")
     assert proc.returncode == 3
-    assert "has schema version 0 (procrastinate 3." in proc.stderr and "needs 1 (procrastinate" in proc.stderr
+    assert "has schema version 0 (procrastinate 3." in proc.stderr and f"needs {SCHEMA_VERSION} (procrastinate" in proc.stderr
 
 
 def test_a_password_in_the_url_is_never_printed(postgres):
