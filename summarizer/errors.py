@@ -135,9 +135,23 @@ class StoreUnavailable(JobError):
     http_status = 503
 
 
+class StorageFull(StoreUnavailable):
+    """The job database's disk is full (or below the free-space reserve): new work waits for room."""
+
+    code = "storage_full"
+    http_status = 507
+
+
 class JobNotReady(JobError):
     code = "job_not_ready"
     http_status = 409
+
+
+class DeadlineExceeded(SummarizerError):
+    """A run took longer than its deadline (a hung or very slow upstream); the message says how far it got."""
+
+    code = "deadline_exceeded"
+    http_status = 504
 
 
 class IdempotencyConflict(InputError):
@@ -152,6 +166,19 @@ class Cancelled(SummarizerError):
 
     code = "cancelled"
     http_status = 409
+
+
+class RateLimited(SummarizerError):
+    """A per-key limit (requests per minute, jobs at once) or the queue is full: try again later."""
+
+    code = "rate_limited"
+    http_status = 429
+
+    def __init__(self, message: str, retry_after: int, code: str = "rate_limited") -> None:
+        super().__init__(message)
+        #: Seconds the caller is asked to wait (the ``Retry-After`` header).
+        self.retry_after = max(1, int(retry_after))
+        self.code = code
 
 
 class Unauthorized(SummarizerError):

@@ -21,6 +21,7 @@ from .cpu import run_cpu_bound
 from .errors import ConfigError
 from .prepare.corpus import prepare, require_content
 from .prepare.gcpause import gc_paused
+from .prepare.tokens import load_encoding
 from .progress import Progress, no_progress
 
 
@@ -52,6 +53,13 @@ async def summarize(
         result = assemble(corpus, draft, backend.name, time.perf_counter() - started)
     progress("done", {"seconds": result.stats.seconds})
     return result
+
+
+def check_options(options: SummaryOptions) -> None:
+    """What can fail about ``options`` before any work, checked now: a job is refused (422) rather
+    than accepted and failed later, a CLI run stops before reading its files. Pydantic has checked
+    ranges already; here the tokenizer encoding must load, offline."""
+    load_encoding(options.encoding)
 
 
 def summarize_sync(

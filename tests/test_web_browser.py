@@ -2,7 +2,8 @@
 
 Chromium is Debian's package (``apt-get install -y chromium``), driven by Playwright for Python
 without Playwright's own browser download. Without Chromium the tests fail in CI (``CI=true``)
-and skip locally. Screenshots go to tests/artifacts/ (path printed).
+and skip locally. The page is served with a Content-Security-Policy (no eval), so waits use
+selectors (``:has-text``), not ``wait_for_function`` strings. Screenshots go to tests/artifacts/ (path printed).
 """
 
 from __future__ import annotations
@@ -101,7 +102,7 @@ def test_errors_are_shown_in_words(browser, server):
     page.fill("#per-source", "50")  # the API allows at most 20: the page says so before sending
     page.click("#start")
     page.wait_for_selector("#error:not([hidden])")
-    page.wait_for_function("document.getElementById('error').textContent.includes('per_source_sentences')")
+    page.wait_for_selector("#error:has-text('per_source_sentences')")
     assert page.locator("#start").is_enabled()
     page.close()
 
@@ -111,7 +112,7 @@ def test_api_key_is_sent_and_kept_in_session_storage(browser, tmp_path):
     try:
         page = browser.new_page()
         page.goto(url + "/")
-        page.wait_for_function("document.getElementById('error').textContent.includes('backends')")
+        page.wait_for_selector("#error:has-text('backends')")
         page.click("#api-key-box summary")
         page.fill("#api-key", "k-web-test")
         page.press("#api-key", "Enter")
@@ -142,7 +143,7 @@ def test_progress_from_the_event_stream_and_cancel(browser, server):
     add_files(page, SEEDS, len(SEEDS))
     page.click("#start")
     # A summarize_source event names the source being worked on; the bar is part-way.
-    page.wait_for_function("document.getElementById('progress-text').textContent.includes('Summarizing sources')")
+    page.wait_for_selector("#progress-text:has-text('Summarizing sources')")
     assert 0 < page.locator("#progress").evaluate("p => p.value") < 1
     assert page.get_attribute("#progress-text", "aria-live") == "polite"
     page.click("#cancel")
@@ -197,9 +198,9 @@ def test_html_json_and_jsonl_uploads(browser, server, tmp_path):
     page.wait_for_selector("#backend option[value=extractive]", state="attached")
     page.select_option("#backend", "extractive")
     page.set_input_files("#files", [str(tmp_path / n) for n in ("harbour.html", "two.json", "lines.jsonl")])
-    page.wait_for_function("document.getElementById('doc-count').textContent === '4'")
+    page.wait_for_selector("#doc-count:text-is('4')")
     page.set_input_files("#files", [str(tmp_path / "bad.jsonl")])  # a broken line: named, nothing added
-    page.wait_for_function("document.getElementById('error').textContent.includes('bad.jsonl line 2')")
+    page.wait_for_selector("#error:has-text('bad.jsonl line 2')")
     assert page.text_content("#doc-count") == "4"
     page.click("#start")
     page.wait_for_selector("#result:not([hidden])", timeout=120_000)

@@ -10,7 +10,8 @@ sqlite3 calls run in a worker thread (``asyncio.to_thread``) so the event loop n
 connection guarded by a lock serves all of them. Identical requests in flight at the same time
 share one call to the inner model.
 
-Replies with empty content are not stored (a transient glitch must not be replayed forever).
+Replies with empty content are not stored (a transient glitch must not be replayed forever). A reply
+the cache cannot store (its disk is full) is logged and still used: the run does not fail for it.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import asyncio
 import dataclasses
 import hashlib
 import json
+import logging
 import sqlite3
 import threading
 import time
@@ -27,6 +29,8 @@ from typing import Any, Optional
 
 from ..errors import CacheError
 from .protocol import ChatModel, ChatReply, ChatRequest
+
+log = logging.getLogger("summarizer.chat.cache")
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS replies (
@@ -109,6 +113,14 @@ class CachedChatModel(ChatModel):
         except sqlite3.Error as exc:
             raise CacheError(f"LLM reply cache {self.path} could not be written: {exc}") from exc
 
+    async def _keep(self, key: str, reply: ChatReply) -> None:
+        """Store a reply. A cache that cannot take it (a full disk) costs the next run a call, so
+        it is logged, and this run keeps the reply it paid for instead of failing."""
+        try:
+            await asyncio.to_thread(self._put, key, _encode(reply))
+        except CacheError as exc:
+            log.warning("LLM reply not cached: %s", exc)
+
     # -- ChatModel ------------------------------------------------------------------------------
 
     async def complete(self, request: ChatRequest) -> ChatReply:
@@ -133,7 +145,7 @@ class CachedChatModel(ChatModel):
                 self.misses += 1
                 reply = await self.inner.complete(request)
                 if reply.content:
-                    await asyncio.to_thread(self._put, key, _encode(reply))
+                    await self._keep(key, reply)
             future.set_result(reply)
             return reply
         except asyncio.CancelledError:

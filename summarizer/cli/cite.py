@@ -13,13 +13,14 @@ from ..config.settings import Settings
 from ..errors import InputError
 from ..io.ingest import load_documents
 from ..io.render import citations_markdown
+from .output import check_out, write_result
 
 def add_parser(sub) -> None:
     p = sub.add_parser("cite", help="attach verified citations to a summary written elsewhere")
     p.add_argument("summary", metavar="SUMMARY_FILE", help="a text file with the summary, or - for stdin")
     p.add_argument("--sources", nargs="+", required=True, metavar="PATH",
                    help="source files or folders (.txt .md .html .json .jsonl)")
-    p.add_argument("--out", type=Path, help="write the report here instead of stdout")
+    p.add_argument("--out", type=Path, help="write the report here instead of stdout (- is stdout)")
     p.add_argument("--format", choices=["json", "markdown"], default="json")
     p.add_argument("--judge", action="store_true",
                    help="let the LLM at SUMMARIZER_BASE_URL rule on the evidence (off by default)")
@@ -44,19 +45,15 @@ def read_summary(arg: str) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
+    check_out(args.out)
     summary = read_summary(args.summary)
     documents = load_documents(args.sources)
     options = CiteOptions(judge=args.judge, model=args.model)
     report = cite(summary, documents, options, Settings() if args.judge else None)
     body = citations_markdown(report) if args.format == "markdown" else json.dumps(jsonable(report), ensure_ascii=False,
                                                                             indent=2) + "\n"
-    if args.out:
-        tmp = args.out.with_name(args.out.name + ".tmp")
-        tmp.write_text(body, encoding="utf-8")
-        tmp.replace(args.out)
+    if write_result(body.encode("utf-8"), args.out) != "stdout":
         print(f"wrote {args.out}", file=sys.stderr)
-    else:
-        sys.stdout.write(body)
     print(f"{report.supported} of {len(report.sentences)} sentences supported "
           f"({report.unsupported} unsupported, {report.contradicted} contradicted)", file=sys.stderr)
     return 0 if report.all_supported else 1

@@ -7,8 +7,11 @@ when it is piped, so scripts get JSON without asking.
 
 from __future__ import annotations
 
+import os
 import shutil
+import stat
 import sys
+import tempfile
 from pathlib import Path
 from typing import Optional
 
@@ -46,18 +49,65 @@ def terminal_width() -> int:
     return shutil.get_terminal_size((100, 24)).columns if sys.stdout.isatty() else 100
 
 
+def out_target(out: Optional[Path]) -> Optional[Path]:
+    """``--out``: None for stdout (no flag, or ``-``), else the path."""
+    return None if out is None or str(out) == "-" else out
+
+
+def check_out(out: Optional[Path]) -> None:
+    """Before any work (a run may take long and cost money): fail now if ``out`` cannot be written."""
+    out = out_target(out)
+    if out is None:
+        return
+    if out.is_dir():
+        raise InputError(f"{out}: is a folder; give a file name for the result", field="out")
+    if not out.parent.is_dir():
+        raise InputError(f"{out}: the folder {out.parent} does not exist", field="out")
+    if out.exists() and not os.access(out, os.W_OK):
+        raise InputError(f"{out}: not writable", field="out")
+    if not out.exists() and not os.access(out.parent, os.W_OK | os.X_OK):
+        raise InputError(f"{out}: cannot create files in {out.parent}", field="out")
+
+
 def write_result(body: bytes, out: Optional[Path]) -> str:
-    """Write ``body`` to ``out`` (atomically) or stdout; returns where it went."""
+    """Write ``body`` to ``out`` or stdout; returns where it went.
+
+    A regular file (or a new path) is written atomically: a temporary file next to it, renamed
+    over it, so a failure never leaves half a result. Anything else that exists (``/dev/null``,
+    a FIFO, a terminal) is written into directly: renaming over a device would replace the device
+    node itself with a regular file.
+    """
+    out = out_target(out)
     if out is None:
         sys.stdout.flush()
         sys.stdout.buffer.write(body)
         sys.stdout.buffer.flush()
         return "stdout"
-    tmp = out.with_name(out.name + ".tmp")
     try:
-        tmp.write_bytes(body)
-        tmp.replace(out)  # never leave a half-written result behind
+        if out.exists() and not out.is_file():
+            with open(out, "wb") as f:
+                f.write(body)
+            return str(out)
+        _write_atomically(out, body)
     except OSError as exc:
-        tmp.unlink(missing_ok=True)
         raise InputError(f"{out}: cannot write the result ({exc.strerror or exc})", field="out") from exc
     return str(out.resolve())
+
+
+def _write_atomically(out: Path, body: bytes) -> None:
+    mode = stat.S_IMODE(out.stat().st_mode) if out.exists() else 0o666 & ~_umask()
+    fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(body)
+            os.fchmod(f.fileno(), mode)
+        os.replace(tmp, out)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask

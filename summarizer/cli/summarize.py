@@ -17,12 +17,13 @@ from ..contract.documents import Document
 from ..contract.result import SummaryResult
 from ..errors import InputError, SummarizerError
 from ..io.ingest import SUFFIXES, load_documents
-from ..pipeline import summarize
+from ..pipeline import check_options, summarize
 from ..plugins import load_plugins
 from ..progress import Progress
 from .configure import CliRun, resolve_run
 from .exit_codes import HELP, exit_code_for
-from .output import FORMATS, choose_format, render, terminal_width, write_result
+from .flags import option_int
+from .output import FORMATS, check_out, choose_format, out_target, render, terminal_width, write_result
 from .progress_bar import TerminalProgress
 from .run_report import run_cost, run_line
 from .runlog import RunLog, RunRecord, runs_path
@@ -39,15 +40,18 @@ def add_parser(sub) -> None:
     p.add_argument("-m", "--model", help="model name, or PROVIDER:MODEL[@URL] with PROVIDER one of "
                                          "ollama, vllm, openai, lmstudio, llamacpp")
     p.add_argument("--base-url", help="OpenAI-compatible endpoint, e.g. http://127.0.0.1:8080/v1")
-    p.add_argument("-o", "--out", type=Path, metavar="FILE", help="write the result here instead of stdout")
+    p.add_argument("-o", "--out", type=Path, metavar="FILE",
+                   help="write the result here instead of stdout (- is stdout; devices and FIFOs are written into)")
     fmt = p.add_mutually_exclusive_group()
     fmt.add_argument("--format", choices=FORMATS,
                      help="default: text on a terminal, JSON when piped (or from --out's suffix)")
     fmt.add_argument("--json", action="store_true", help="same as --format json")
-    p.add_argument("--per-source-sentences", type=int)
-    p.add_argument("--consolidated-sentences", type=int)
-    p.add_argument("--words", type=int, metavar="N",
-                   help="consolidated summary of about N words (within 10%%, whole sentences); "
+    p.add_argument("--per-source-sentences", type=option_int("per_source_sentences"), metavar="N",
+                   help="sentences per source (1 to 20; default 3)")
+    p.add_argument("--consolidated-sentences", type=option_int("consolidated_sentences"), metavar="N",
+                   help="sentences of the overall summary (1 to 40; default 6)")
+    p.add_argument("--words", type=option_int("words"), metavar="N",
+                   help="consolidated summary of about N words (20 to 5000; within 10%%, whole sentences); "
                         "per-source summaries get the same share as their sentence counts")
     p.add_argument("--focus", metavar="TEXT", help="a topic or question the summary should answer")
     p.add_argument("--no-conflicts", action="store_true", help="skip conflict finding")
@@ -86,7 +90,7 @@ def _note_unsupported(files: list[Path]) -> None:
 
 
 def _finish(result: SummaryResult, args: argparse.Namespace, config: CliRun, record: RunRecord) -> None:
-    fmt = choose_format(args.format, args.json, args.out, sys.stdout.isatty())
+    fmt = choose_format(args.format, args.json, out_target(args.out), sys.stdout.isatty())
     record.output = write_result(render(result, fmt, terminal_width()), args.out)
     st, s = result.stats, config.settings
     cost = run_cost(st, s.price_prompt_per_1k, s.price_completion_per_1k, s.price_currency)
@@ -96,7 +100,7 @@ def _finish(result: SummaryResult, args: argparse.Namespace, config: CliRun, rec
     for warning in getattr(st, "warnings", None) or []:  # e.g. sources too short for --words
         print(f"summarizer: warning: {warning}", file=sys.stderr)
     if not args.quiet:
-        if args.out:
+        if record.output != "stdout":
             print(f"wrote {args.out}", file=sys.stderr)
         print(run_line(st, cost), file=sys.stderr)
 
@@ -107,13 +111,17 @@ def run(args: argparse.Namespace) -> int:
     record.backend = config.backend
     record.model = config.model or (config.settings.model if config.backend == "openai" else None)
     try:
+        # Everything that can be refused is refused before reading files and calling a model.
+        check_out(args.out)
+        options = _options(args, config)
+        check_options(options)
         load_plugins(config.settings)  # SUMMARIZER_PLUGINS, as `summarizer serve` does
         skipped: list[Path] = []
         documents = load_documents(args.paths, on_unsupported=skipped.append)
         _note_unsupported(skipped)
         record.documents = len(documents)
         with TerminalProgress(enabled=not args.quiet) as progress:
-            result = run_summary(documents, _options(args, config), config.settings, progress)
+            result = run_summary(documents, options, config.settings, progress)
         _finish(result, args, config, record)
     except BaseException as exc:
         record.status = exc.code if isinstance(exc, SummarizerError) else (

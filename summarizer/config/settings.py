@@ -63,7 +63,19 @@ class Settings(BaseSettings):
     max_documents: int = 200
     max_document_chars: int = 2_000_000
     max_running_jobs: int = 4  # jobs run at once per process (LLM calls are bounded by max_concurrency)
+    # /metrics needs an API key when keys are set, unless this is true (a scraper on a private network).
+    metrics_public: bool = False
     max_queued_jobs: int = 100  # jobs waiting in the store (all processes): more is a 429
+    # A whole run's deadline: a synchronous request (then a 504 saying how far it got), and a job
+    # (then failed, input kept). One LLM call may take request_timeout x (max_retries + 1) alone.
+    sync_deadline_seconds: float = Field(300.0, gt=0)
+    job_deadline_seconds: float = Field(3600.0, gt=0)
+    # Per API key (only when keys are set): POST requests per minute (in each process), and jobs
+    # queued or running at once (counted in the store, so across processes); 0 turns a limit off.
+    key_rate_per_minute: int = Field(600, ge=0)
+    key_max_active_jobs: int = Field(20, ge=0)
+    # New jobs are a 507 while the SQLite job database's disk has less free space than this.
+    min_free_disk_mb: float = Field(50.0, ge=0)
     plugins: Optional[str] = Field(None, description="comma-separated modules imported at start (CLI and service)")
     # Finished jobs (input, result, everything) are deleted this many days after they finished,
     # by a sweep every ``retention_sweep_seconds``; 0 keeps them until DELETE /v1/jobs/{id}.

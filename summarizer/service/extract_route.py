@@ -20,13 +20,14 @@ from ..errors import DocumentError, InputError, LimitExceeded, UnsupportedFileTy
 from ..io.extract import PAGE_SEPARATOR
 from ..io.ingest import SUFFIXES, parse_file
 from .auth import owner_of
+from .quotas import rate_limit
 from .schemas import ERROR_RESPONSES, ErrorBody, PageSpan
 
 #: One document per file: JSON and JSONL files hold records ``{id, title?, text}`` already, which
 #: are sent as they are (``POST /v1/jobs``), not extracted.
 EXTRACTABLE = tuple(sorted(SUFFIXES - {".json", ".jsonl"}))
 
-router = APIRouter(prefix="/v1", dependencies=[Depends(owner_of)], responses=ERROR_RESPONSES)
+router = APIRouter(prefix="/v1", dependencies=[Depends(owner_of), Depends(rate_limit)], responses=ERROR_RESPONSES)
 
 
 class ExtractedDocument(BaseModel):

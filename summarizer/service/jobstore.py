@@ -9,6 +9,7 @@ accepted (202) only after ``create`` has committed its input, so a crash never l
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import threading
 import uuid
@@ -17,7 +18,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Optional, Protocol
 
-from ..errors import IdempotencyConflict, JobError, JobNotFound
+from ..errors import IdempotencyConflict, JobError, JobNotFound, StorageFull, StoreUnavailable
 
 QUEUED, RUNNING, SUCCEEDED, FAILED, CANCELLED = "queued", "running", "succeeded", "failed", "cancelled"
 FINAL = frozenset({SUCCEEDED, FAILED, CANCELLED})
@@ -74,6 +75,7 @@ class JobStore(Protocol):
     def set_result(self, job_id: str, result: dict) -> Job: ...
     def recover(self, max_attempts: int) -> list[str]: ...
     def count_by_status(self) -> dict[str, int]: ...
+    def count_active(self, owner: str) -> int: ...  # the owner's jobs queued or running
     def list_jobs(self, owner: str, limit: int, after: Optional[tuple[str, str]] = None,
                   status: Optional[str] = None) -> list[Job]: ...  # newest first; after = (created_at, id)
     def queue_stats(self) -> dict[str, int]: ...  # gauges for /metrics beyond the job counts
@@ -99,6 +101,19 @@ CREATE TABLE IF NOT EXISTS webhooks (job_id TEXT PRIMARY KEY REFERENCES jobs(id)
 #: Every table holding a job's data, children first.
 _JOB_TABLES = ("inputs", "results", "idempotency_keys", "webhooks", "jobs")
 
+
+def store_error(exc: sqlite3.Error, path: Path) -> JobError:
+    """SQLite's error as ours: a full disk is a 507 (new work waits for room), a file that cannot
+    be read or written a 503, anything else a 500."""
+    code = getattr(exc, "sqlite_errorcode", 0) & 0xFF  # the primary code of an extended one
+    if code == sqlite3.SQLITE_FULL:
+        return StorageFull(f"the disk of the job database {path} is full ({exc}); new jobs are refused until "
+                           "there is room, and running jobs keep their results in memory until they can be saved")
+    if code in (sqlite3.SQLITE_IOERR, sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_READONLY, sqlite3.SQLITE_BUSY):
+        return StoreUnavailable(f"job database {path} unavailable: {exc}")
+    return JobError(f"job store error: {exc}")
+
+
 _QUEUED_PROGRESS = {"stage": QUEUED, "done": 0, "total": 0, "fraction": 0.0}
 _COLS = "id, owner, status, created_at, updated_at, options, progress, seq, error, attempts"
 
@@ -107,17 +122,23 @@ class SqliteJobStore:
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
         self._lock = threading.Lock()
+        self._db, self._file_id = self._open()
+
+    def _open(self) -> tuple[sqlite3.Connection, tuple[int, int]]:
+        """A connection, and the (device, inode) of the file it opened (see ``file_problem``)."""
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._db = sqlite3.connect(str(self.path), check_same_thread=False, isolation_level=None)
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("PRAGMA synchronous=NORMAL")  # WAL + NORMAL survives a process kill
-            self._db.execute("PRAGMA busy_timeout=5000")
+            db = sqlite3.connect(str(self.path), check_same_thread=False, isolation_level=None)
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=NORMAL")  # WAL + NORMAL survives a process kill
+            db.execute("PRAGMA busy_timeout=5000")
             # Deleted rows are overwritten with zeros, so a deleted job's text is gone from the file.
-            self._db.execute("PRAGMA secure_delete=ON")
-            self._db.executescript(_SCHEMA)
+            db.execute("PRAGMA secure_delete=ON")
+            db.executescript(_SCHEMA)
+            st = os.stat(self.path)
         except (sqlite3.Error, OSError) as exc:
             raise JobError(f"cannot open job store {self.path}: {exc}") from exc
+        return db, (st.st_dev, st.st_ino)
 
     # ---------------------------------------------------------------- helpers
 
@@ -134,7 +155,7 @@ class SqliteJobStore:
                 self._db.execute("COMMIT")
                 return out
             except sqlite3.Error as exc:
-                raise JobError(f"job store error: {exc}") from exc
+                raise store_error(exc, self.path) from exc
 
     @staticmethod
     def _job(row) -> Job:
@@ -232,6 +253,17 @@ class SqliteJobStore:
 
         return self._run(tx)
 
+    def hand_back(self, job_id: str) -> bool:
+        """A clean shutdown stops a running job: queued again for the next start, and this run
+        does not count as an attempt (only unclean deaths do). False when it was not running."""
+        def tx(db):
+            cur = db.execute("UPDATE jobs SET status=?, progress=?, attempts=MAX(attempts-1, 0), updated_at=?, "
+                             "seq=seq+1 WHERE id=? AND status=?",
+                             (QUEUED, json.dumps(_QUEUED_PROGRESS), now_iso(), job_id, RUNNING))
+            return cur.rowcount == 1
+
+        return self._run(tx)
+
     def recover(self, max_attempts: int) -> list[str]:
         """After a restart: re-queue unfinished jobs, or fail those that keep dying. Returns queued ids."""
         def tx(db):
@@ -258,6 +290,10 @@ class SqliteJobStore:
         counts = {s: 0 for s in STATES}
         counts.update(dict(rows))
         return counts
+
+    def count_active(self, owner: str) -> int:
+        return self._run(lambda db: db.execute("SELECT COUNT(*) FROM jobs WHERE status IN (?, ?) AND owner = ?",
+                                               (QUEUED, RUNNING, owner)).fetchone()[0])
 
     def list_jobs(self, owner: str, limit: int, after: Optional[tuple[str, str]] = None,
                   status: Optional[str] = None) -> list[Job]:
@@ -287,7 +323,7 @@ class SqliteJobStore:
             try:
                 self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             except sqlite3.Error as exc:
-                raise JobError(f"job store error: {exc}") from exc
+                raise store_error(exc, self.path) from exc
 
     def delete(self, job_id: str) -> None:
         self._run(lambda db: self._delete_rows(db, [job_id]))
@@ -308,6 +344,39 @@ class SqliteJobStore:
 
     def queue_stats(self) -> dict[str, int]:
         return {}  # the in-process runner: summarizer_jobs{state} says it all
+
+    def file_problem(self) -> Optional[str]:
+        """None while the path is the file this store opened; "deleted" or "replaced" otherwise."""
+        try:
+            st = os.stat(self.path)
+        except FileNotFoundError:
+            return "deleted"
+        return None if (st.st_dev, st.st_ino) == self._file_id else "replaced"
+
+    def restore_file(self) -> None:
+        """The file was deleted while open: write the open database back to its path (never over
+        a file that appeared there meanwhile) and use it from now on."""
+        with self._lock:
+            if self.file_problem() != "deleted":
+                return
+            tmp = self.path.with_name(f".{self.path.name}.restore-{os.getpid()}")
+            try:
+                self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                tmp.unlink(missing_ok=True)
+                copy = sqlite3.connect(str(tmp))
+                try:
+                    self._db.backup(copy)
+                finally:
+                    copy.close()
+                os.link(tmp, self.path)  # fails (and the old file stays in use) if one appeared
+            except (sqlite3.Error, OSError) as exc:
+                raise JobError(f"cannot write the job database back to {self.path}: {exc}") from exc
+            finally:
+                tmp.unlink(missing_ok=True)
+            # Closed before the new connection opens: closing removes the -wal file by name.
+            self._db.close()
+            self._db, self._file_id = self._open()
 
     def close(self) -> None:
         with self._lock:

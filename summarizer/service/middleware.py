@@ -7,6 +7,7 @@ an access log line and the request metrics. Headers are never logged (they carry
 
 from __future__ import annotations
 
+import asyncio
 import contextvars
 import json
 import logging
@@ -46,7 +47,8 @@ def setup_logging(level: int = logging.INFO) -> None:
     handler.setFormatter(RedactingJsonFormatter("{asctime}{levelname}{name}{message}{request_id}", style="{",
                                        rename_fields={"asctime": "time", "levelname": "level", "name": "logger"}))
     handler.addFilter(_RequestIdFilter())
-    for name in ("summarizer", "uvicorn", "uvicorn.error"):
+    # "asyncio" too: its "Task exception was never retrieved" and loop errors are JSON like the rest.
+    for name in ("summarizer", "uvicorn", "uvicorn.error", "asyncio"):
         lg = logging.getLogger(name)
         lg.handlers[:] = [handler]
         lg.setLevel(level)
@@ -59,6 +61,32 @@ def error_body(code: str, message: str, field: str | None = None) -> dict:
     if field:
         err["field"] = field
     return {"error": err}
+
+
+#: After a 413, this much of the rest of the body is read and thrown away (for this long at most).
+DRAIN_BYTES = 64 * 1024 * 1024
+DRAIN_SECONDS = 5.0
+
+
+async def drain(receive) -> None:
+    """Read and discard what is left of a refused body, as nginx's lingering close does.
+
+    A client that sends its whole body before reading the reply (Python's urllib, many scripts)
+    would otherwise see the connection reset, not the 413: closing a socket with unread data
+    makes the kernel send a RST. Bounded in bytes and time, after which the reset is accepted.
+    """
+    size = 0
+    try:
+        async with asyncio.timeout(DRAIN_SECONDS):
+            while size < DRAIN_BYTES:
+                message = await receive()
+                if message["type"] != "http.request":
+                    return
+                size += len(message.get("body", b""))
+                if not message.get("more_body", False):
+                    return
+    except TimeoutError:
+        return
 
 
 class EdgeMiddleware:
@@ -83,8 +111,10 @@ class EdgeMiddleware:
             await send(message)
 
         try:
-            replay = await self._read_body(scope, receive, headers)
+            replay, body_left = await self._read_body(scope, receive, headers)
             if replay is None:
+                if body_left and headers.get(b"expect", b"").lower() != b"100-continue":  # else it never comes
+                    await drain(receive)
                 await self._send_413(send_wrapper)
             else:
                 await self.app(scope, replay, send_wrapper)
@@ -97,16 +127,17 @@ class EdgeMiddleware:
             request_id_var.reset(token)
 
     async def _read_body(self, scope, receive, headers):
-        """Buffer the body up to the limit; None when it is larger. Returns a replaying receive."""
+        """Buffer the body up to the limit. Returns (a replaying receive, or None when the body is
+        larger; whether some of the body is still unread)."""
         length = headers.get(b"content-length")
         if length is not None:
             try:
                 if int(length) > self.max_body:
-                    return None
+                    return None, True
             except ValueError:
                 pass  # let the server/app reject a malformed header
         if scope["method"] in ("GET", "HEAD", "DELETE", "OPTIONS"):
-            return receive
+            return receive, False
         chunks, size, more = [], 0, True
         while more:
             message = await receive()
@@ -115,10 +146,10 @@ class EdgeMiddleware:
                 break
             body = message.get("body", b"")
             size += len(body)
-            if size > self.max_body:
-                return None
-            chunks.append(body)
             more = message.get("more_body", False)
+            if size > self.max_body:
+                return None, more
+            chunks.append(body)
         data = b"".join(chunks) if chunks is not None else b""
         sent = False
 
@@ -129,7 +160,7 @@ class EdgeMiddleware:
                 return {"type": "http.request", "body": data, "more_body": False}
             return await receive()  # later reads wait for the disconnect, as the server's would
 
-        return replay
+        return replay, False
 
     async def _send_413(self, send) -> None:
         body = json.dumps(error_body("payload_too_large",

@@ -35,29 +35,31 @@ ASSETS_PATH = "/docs-assets"
 
 #: Every operation and the error statuses it can answer (nothing else is listed in the spec).
 ROUTE_ERRORS: dict[tuple[str, str], tuple[int, ...]] = {
-    ("post", "/v1/summaries"): (401, 413, 422, 502, 503),
-    ("post", "/v1/jobs"): (401, 409, 413, 422, 429, 503),
+    ("post", "/v1/summaries"): (401, 413, 422, 429, 502, 503, 504),
+    ("post", "/v1/jobs"): (401, 409, 413, 422, 429, 503, 507),
     ("get", "/v1/jobs"): (401, 422, 503),
     ("get", "/v1/jobs/{job_id}"): (401, 404, 503),
-    ("delete", "/v1/jobs/{job_id}"): (401, 404, 503),
-    ("post", "/v1/jobs/{job_id}/cancel"): (401, 404, 503),
-    ("post", "/v1/documents/extract"): (401, 413, 415, 422),
+    ("delete", "/v1/jobs/{job_id}"): (401, 404, 503, 507),
+    ("post", "/v1/jobs/{job_id}/cancel"): (401, 404, 429, 503, 507),
+    ("post", "/v1/documents/extract"): (401, 413, 415, 422, 429),
     ("get", "/v1/jobs/{job_id}/result"): (401, 404, 409, 422, 503),
     ("get", "/v1/jobs/{job_id}/events"): (401, 404, 503),
     ("get", "/v1/jobs/{job_id}/analysis"): (401, 404, 503),
-    ("post", "/v1/analysis"): (401, 413, 422),
-    ("post", "/v1/citations"): (401, 413, 422, 502, 503),
+    ("post", "/v1/analysis"): (401, 413, 422, 429),
+    ("post", "/v1/citations"): (401, 413, 422, 429, 502, 503),
     ("get", "/v1/backends"): (401,),
     ("get", "/healthz"): (),
     ("get", "/readyz"): (503,),
-    ("get", "/metrics"): (),
+    ("get", "/metrics"): (401,),
 }
 ERROR_DESCRIPTIONS = {
     401: "missing or invalid API key", 404: "no such job (or not the caller's)", 409: "conflict",
     413: "body, document count or document length over the limit", 415: "no text extractor for this file type",
     422: "invalid input; `error.field` names it",
-    429: "too many jobs queued; see Retry-After", 502: "the backend failed (LLM error or unusable reply)",
-    503: "LLM endpoint or job database unavailable",
+    429: "too many jobs queued, or (with API keys) the key's rate or jobs-at-once limit; see Retry-After",
+    502: "the backend failed (LLM error or unusable reply)",
+    503: "LLM endpoint or job database unavailable", 504: "the run passed its deadline; the message says how far it got",
+    507: "the job database's disk is (nearly) full",
 }
 #: 200 bodies the routes send as prepared bytes (so FastAPI cannot see their model).
 RESPONSE_MODELS: dict[tuple[str, str], type[BaseModel]] = {

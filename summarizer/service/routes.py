@@ -19,20 +19,22 @@ from ..citing import acite
 from ..citing import jsonable as report_json
 from ..io.render import citations_markdown, to_markdown
 from ..io.render_text import to_text
-from ..pipeline import summarize
+from ..pipeline import check_options, summarize
 from ..prepare.corpus import prepare
 from . import jobstore as js
 from .auth import owner_of
-from .job_runner import documents_from
+from .deadline import LastProgress, within_deadline
+from .job_runner import documents_from, forward_progress
 from .middleware import error_body
-from .routes_jobs import job_view
 from .idempotency import REPLAYED_HEADER, idempotency_key, request_hash
+from .quotas import rate_limit
+from .routes_jobs import job_view
 from .schemas import (ERROR_RESPONSES, BackendsView, CancelView, CitationRequest, ErrorBody, JobCreated, JobRequest,
                       JobView, SummaryRequest, check_citation_request, check_request, stored_documents)
 from .webhooks import check_webhook_url
 
 log = logging.getLogger("summarizer.service")
-router = APIRouter(prefix="/v1", dependencies=[Depends(owner_of)], responses=ERROR_RESPONSES)
+router = APIRouter(prefix="/v1", dependencies=[Depends(owner_of), Depends(rate_limit)], responses=ERROR_RESPONSES)
 Format = Literal["json", "markdown"]
 #: A result's formats: the contract's JSON, Markdown, or the CLI's plain text (``io.render_text``).
 ResultFormat = Literal["json", "markdown", "text"]
@@ -90,8 +92,10 @@ async def create_summary(body: SummaryRequest, request: Request, format: ResultF
     svc = _state(request)
     documents = check_request(body, svc.settings)
     backend = await svc.pool.get(body.options)
-    finished, result = await _unless_client_leaves(
-        request, summarize(documents, body.options, svc.settings, backend=backend))
+    last = LastProgress()  # what the run had done, for the 504 past SUMMARIZER_SYNC_DEADLINE_SECONDS
+    work = summarize(documents, body.options, svc.settings, forward_progress(last), backend=backend)
+    finished, result = await _unless_client_leaves(request, within_deadline(
+        work, svc.settings.sync_deadline_seconds, last, "SUMMARIZER_SYNC_DEADLINE_SECONDS"))
     if not finished:
         log.info("client disconnected; the run was cancelled")
         return Response(status_code=CLIENT_CLOSED)
@@ -140,12 +144,16 @@ def _job_created(job: js.Job, replayed: bool) -> JSONResponse:
              responses={200: {"model": JobCreated, "description": "the job an earlier request with this "
                               "Idempotency-Key created (header Idempotent-Replayed: true)"},
                         409: {"model": ErrorBody, "description": "Idempotency-Key used for another request"},
-                        429: {"model": ErrorBody, "description": "too many jobs queued; see Retry-After"}})
+                        429: {"model": ErrorBody, "description": "queue full, or this key's rate or job limit; "
+                                                                 "see Retry-After"},
+                        503: {"model": ErrorBody, "description": "the job database file was replaced"},
+                        507: {"model": ErrorBody, "description": "the job database's disk is (nearly) full"}})
 async def create_job(body: JobRequest, request: Request, owner: str = Depends(owner_of),
                      key: Optional[str] = Depends(idempotency_key)) -> JSONResponse:
     svc = _state(request)
     documents = check_request(body, svc.settings)
     svc.pool.resolve(body.options)  # unknown or unusable backend: 422 now, not a failed job later
+    await asyncio.to_thread(check_options, body.options)  # an encoding not available offline: 422 now
     webhook_url = check_webhook_url(body.webhook_url, svc.settings)
     digest = request_hash(body) if key is not None else ""
     earlier = svc.store.find_by_key(owner, key, digest) if key is not None else None
@@ -154,6 +162,8 @@ async def create_job(body: JobRequest, request: Request, owner: str = Depends(ow
     full = _queue_full(svc)
     if full is not None:
         return full
+    svc.quotas.check_active_jobs(owner, svc.store.count_active)  # 429 over this key's limit
+    svc.guard.check_new_work()  # 507 on a full disk, 503 when the database file was replaced
     docs, options = stored_documents(documents), body.options.model_dump(mode="json")
     if key is None:
         job, created = svc.store.create(owner, docs, options, webhook_url), True

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.service.api_helpers import SEEDS, Server
+from tests.service.disk_helpers import small_disk  # noqa: F401  (a fixture: a small tmpfs for disk-full tests)
 
 
 @pytest.fixture(scope="session")

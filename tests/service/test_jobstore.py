@@ -94,6 +94,42 @@ def test_concurrent_writers(store):
     assert all(store.get(j.id).progress["done"] == 49 for j in jobs)
 
 
+def test_hand_back_requeues_without_counting_the_attempt(store):
+    job = store.create("", DOCS, {})
+    assert store.set_status(job.id, js.RUNNING).attempts == 1
+    assert store.hand_back(job.id) is True
+    back = store.get(job.id)
+    assert back.status == js.QUEUED and back.attempts == 0
+    assert store.hand_back(job.id) is False  # only a running job is handed back
+
+
+def test_deleted_file_is_written_back_with_every_job(store, tmp_path):
+    before = store.create("o", DOCS, {})
+    for suffix in ("", "-wal", "-shm"):  # what `rm jobs.sqlite3*` takes
+        (tmp_path / "sub" / f"jobs.sqlite3{suffix}").unlink(missing_ok=True)
+    after_delete = store.create("o", DOCS, {})  # lands in the open (deleted) file
+    assert store.file_problem() == "deleted"
+    store.restore_file()
+    assert store.file_problem() is None
+    last = store.create("o", DOCS, {})
+    reopened = js.SqliteJobStore(tmp_path / "sub" / "jobs.sqlite3")
+    try:
+        for job in (before, after_delete, last):
+            assert reopened.get(job.id).status == js.QUEUED
+            assert reopened.documents(job.id) == DOCS
+    finally:
+        reopened.close()
+
+
+def test_replaced_file_is_reported_not_overwritten(store, tmp_path):
+    path = tmp_path / "sub" / "jobs.sqlite3"
+    path.unlink()
+    path.write_bytes(b"someone else's file")
+    assert store.file_problem() == "replaced"
+    store.restore_file()  # does nothing: never over another file
+    assert path.read_bytes() == b"someone else's file"
+
+
 def test_purge_deletes_only_finished_jobs_older_than_the_cutoff(store):
     old = [store.create("", DOCS, {}) for _ in range(3)]
     for job in old:

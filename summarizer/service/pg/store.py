@@ -212,6 +212,11 @@ class PgJobStore:
         counts.update(dict(rows))
         return counts
 
+    def count_active(self, owner: str) -> int:
+        return self._run(lambda conn: conn.execute(
+            "SELECT COUNT(*) FROM summarizer_jobs WHERE status IN (%s, %s) AND owner = %s",
+            (js.QUEUED, js.RUNNING, owner)).fetchone()[0])
+
     def list_jobs(self, owner: str, limit: int, after: Optional[tuple[str, str]] = None,
                   status: Optional[str] = None) -> list[js.Job]:
         """As ``SqliteJobStore.list_jobs``: newest first, strictly after ``after`` = (created_at, id)."""
