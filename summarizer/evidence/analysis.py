@@ -240,6 +240,7 @@ def _token_facts(kind: str, raw: str) -> tuple[tuple[str, ...], Optional[str], O
     return bag, (t.low if t.kind == "word" and not t.cap else None), (t.low if t.cap else None), t.kind
 
 
+@lru_cache(maxsize=1 << 14)  # as ``analyse``: a server sees the same sources again
 def word_profile(text: str) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
     """``analyse(text)``'s bag, lower_words and names, exactly, without the rest of the analysis:
     what the word weights and name lists of a large collection need, at a fraction of the cost."""
