@@ -38,8 +38,9 @@ def attribute(grounder: Grounder, text: str, citations: Sequence[Citation]) -> A
     for c in citations:
         supporting.setdefault(c.source_id, set()).add(analyse(c.text).norm)
     added = 0
+    maybe = grounder.sources_that_may_support(text)  # one pass over the index, not one per source
     for sid, ids in grounder.by_source.items():
-        if sid in cited_sources or added >= MAX_SOURCES:
+        if sid in cited_sources or sid not in maybe or added >= MAX_SOURCES:
             continue
         verdict = grounder.check(text, only=set(ids))
         if verdict.supported and len(verdict.passages) == 1:  # one span that supports it by itself

@@ -25,7 +25,7 @@ from ..contract.result import Sentence
 from ..prepare.corpus import Corpus
 from ..prepare.spans import SourceSentence
 from .citations import cite, cite_sentence
-from .analysis import analyse
+from .analysis import Analysis, analyse
 from .periods import PeriodSplit, period_conflicts
 from .places import direction_conflicts, figures_conflict
 from .sentence_scan import holding_digit, holding_year_digits
@@ -66,11 +66,18 @@ def _number_conflicts(corpus: Corpus) -> list[Sentence]:
     sents, words = _sentences_with_numbers(corpus)
     cap = max(3, min(len(corpus.documents) * 2, MAX_POSTING))
     scored: list[tuple[float, SourceSentence, SourceSentence]] = []
+    analysed: dict[int, Analysis] = {}  # each sentence once, however many pairs it is in
+
+    def analysis(i: int) -> Analysis:
+        if i not in analysed:
+            s = sents[i]
+            analysed[i] = analyse(texts[s.source_id][s.start : s.end])
+        return analysed[i]
+
     for i, j, sim in similar_pairs(words, cap, 0.3):
         a, b = sents[i], sents[j]
-        if a.source_id != b.source_id:
-            if figures_conflict(analyse(texts[a.source_id][a.start : a.end]), analyse(texts[b.source_id][b.start : b.end])):
-                scored.append((sim, a, b))
+        if a.source_id != b.source_id and figures_conflict(analysis(i), analysis(j)):
+            scored.append((sim, a, b))
     scored.sort(key=lambda t: -t[0])
     out = []
     for _, a, b in scored[:_MAX_PAIRS]:

@@ -26,15 +26,17 @@ from __future__ import annotations
 import math
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Collection, Hashable, Iterable, Mapping, Optional, Sequence
+from typing import Collection, Hashable, Iterable, Mapping, Optional, Sequence, Union
 
-from .analysis import ALIASES, Analysis, Tok, analyse
+from .analysis import Analysis, Tok, alias_of, analyse
+from .vocabulary import Vocabulary, may_support, overlap
 from .checks import Problem, check_names, check_polarity, check_quotes, check_roles, claim_names
 from .numbers import Quantity, figure_in
 
 SUPPORTED, UNSUPPORTED, CONTRADICTED = "supported", "unsupported", "contradicted"
 COVERAGE = 0.5  # weighted share of the claim's words the supporting passages must contain
 SHORT_CLAIM, SHORT_COVERAGE = 4, 0.67  # a claim of 1-3 content words has no room for a missing one
+LOWEST_COVERAGE = min(COVERAGE, SHORT_COVERAGE)
 CONTRA_COVERAGE = 0.5  # a contradiction needs passages about the same thing
 MAX_SPANS = 3
 MIN_GAIN = 0.08  # a second or third passage must add this much weighted coverage
@@ -120,9 +122,10 @@ def _segments(a: Analysis, unit_index: dict[int, int]) -> tuple[list[list[int]],
 
 class Grounder:
     def __init__(self, passages: Sequence[Passage], dates: Optional[Mapping[str, Iterable[str]]] = None,
-                 rarity: Optional["Grounder"] = None) -> None:
+                 rarity: Union["Grounder", Vocabulary, None] = None) -> None:
         """``rarity``: take word weights from another grounder's (larger) collection, e.g. all
-        the sources' sentences when checking a claim against its few cited spans."""
+        the sources' sentences when checking a claim against its few cited spans; a
+        ``Vocabulary`` also gives the collection's name lists."""
         self.passages = list(passages)
         self.an = [analyse(p.text) for p in self.passages]
         if rarity is not None:
@@ -138,8 +141,11 @@ class Grounder:
         for i, a in enumerate(self.an):
             for s in a.bag:
                 self.index.setdefault(s, []).append(i)
-        self.lower_words = frozenset().union(*(a.lower_words for a in self.an)) if self.an else frozenset()
-        self.names = frozenset().union(*(a.names for a in self.an)) if self.an else frozenset()
+        if isinstance(rarity, Vocabulary):
+            self.lower_words, self.names = rarity.lower_words, rarity.names
+        else:
+            self.lower_words = frozenset().union(*(a.lower_words for a in self.an)) if self.an else frozenset()
+            self.names = frozenset().union(*(a.names for a in self.an)) if self.an else frozenset()
         self.dates = {sid: [analyse(line) for line in lines] for sid, lines in (dates or {}).items()}
         self.neighbours = self._neighbours()
         self._norms = [a.norm for a in self.an]
@@ -183,8 +189,8 @@ class Grounder:
         if not units:
             return Verdict(UNSUPPORTED, "no_claim")
         if len(a.norm.split()) >= 3:
-            for i, norm in enumerate(self._norms):
-                if a.norm in norm and (self._only is None or i in self._only):
+            for i in (range(len(self._norms)) if self._only is None else sorted(self._only)):
+                if a.norm in self._norms[i]:
                     return Verdict(SUPPORTED, "verbatim", (i,), 1.0)
         made_up = check_quotes(a, self.an)  # a quotation no source has cannot be supported
         if made_up:
@@ -211,6 +217,11 @@ class Grounder:
         assert best is not None
         return best
 
+    def sources_that_may_support(self, claim: str) -> set[str]:
+        """Sources with a passage that might support ``claim`` alone (``may_support``): a cheap
+        filter before checking sources one by one (attribution)."""
+        return {self.passages[i].source_id for i in may_support(self.index, self.weight, claim, LOWEST_COVERAGE)}
+
     def _matched(self, c: _Claim, i: int) -> list[bool]:
         got = c.matched.get(i)
         if got is None:
@@ -220,13 +231,7 @@ class Grounder:
         return got
 
     def _rank(self, c: _Claim, prefer: set[int]) -> list[int]:
-        score: Counter = Counter()
-        for t, w in zip(c.units, c.weights):
-            for i in self.index.get(t.stem, ()):
-                score[i] += w
-            for p in t.parts:
-                for i in self.index.get(p, ()):
-                    score[i] += w / len(t.parts)
+        score = overlap(self.index, c.units, c.weights)
         if self._only is not None:
             score = Counter({i: v for i, v in score.items() if i in self._only})
         for i in prefer:
@@ -363,8 +368,6 @@ class Grounder:
         return None
 
 
-def alias_of(low: str) -> Optional[str]:
-    return ALIASES.get((low.replace("-", " "),)) or ALIASES.get((low,))
 
 
 def _better(a: Verdict, b: Verdict) -> bool:

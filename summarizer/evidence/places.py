@@ -20,6 +20,9 @@ from .citations import cite_sentence
 from .numbers import agree
 
 _DIRECTION_RE = re.compile(r"^(north|south)?-?(east|west)?(ern|erly)?$")
+# Every direction word starts with one of these where a word starts (no letter before it; any
+# case): sentences without one need no analysis.
+_MAY_HOLD_DIRECTION = re.compile(r"(?<![^\W\d_])(?:north|south|east|west)", re.IGNORECASE)
 WINDOW = 4  # a direction word binds to the first name within this many words after it
 MAX_CONFLICTS = 3
 
@@ -74,8 +77,9 @@ def direction_conflicts(corpus: Corpus) -> list[Sentence]:
     found: dict[str, list[tuple[SourceSentence, str, str, str]]] = {}
     for d in corpus.documents:
         for s in corpus.sentences[d.id]:
-            if s.junk is None:
-                for place, where, phrase, name in directions(analyse(texts[d.id][s.start : s.end])):
+            text = texts[d.id][s.start : s.end]
+            if s.junk is None and _MAY_HOLD_DIRECTION.search(text):
+                for place, where, phrase, name in directions(analyse(text)):
                     found.setdefault(place, []).append((s, where, phrase, name))
     out: list[Sentence] = []
     for place, hits in found.items():

@@ -11,7 +11,8 @@ from typing import Mapping, Sequence
 
 from ..prepare.cleaning import find_junk
 from ..prepare.corpus import Corpus
-from .grounding import Grounder, Passage
+from .grounding import LOWEST_COVERAGE, Grounder, Passage
+from .vocabulary import Vocabulary
 
 
 def corpus_passages(corpus: Corpus) -> list[Passage]:
@@ -27,6 +28,23 @@ def corpus_dates(corpus: Corpus) -> dict[str, list[str]]:
 
 def corpus_grounder(corpus: Corpus) -> Grounder:
     return Grounder(corpus_passages(corpus), corpus_dates(corpus))
+
+
+def attribution_grounder(corpus: Corpus, claims: Sequence[str]) -> Grounder:
+    """A grounder for attributing ``claims``: over the passages that might support one of them
+    alone and their neighbours in their source (a neighbour may lend a figure), weighing words and
+    reading names as ``corpus_grounder`` does (the whole corpus' ``Vocabulary``). Analysing every
+    passage of a large corpus, most of which cannot support a few summary sentences, took most of
+    a large run."""
+    passages = corpus_passages(corpus)
+    vocab = Vocabulary.of([p.text for p in passages])
+    hits = {i for claim in claims for i in vocab.may_support(claim, LOWEST_COVERAGE)}
+    # corpus_passages lists each source's passages in order: a neighbour is the one before or after.
+    keep = sorted({j for i in hits for j in (i - 1, i, i + 1)
+                   if 0 <= j < len(passages) and passages[j].source_id == passages[i].source_id})
+    wanted = {passages[i].source_id for i in hits}
+    dates = {sid: lines for sid, lines in corpus_dates(corpus).items() if sid in wanted}
+    return Grounder([passages[i] for i in keep], dates, rarity=vocab)
 
 
 def text_dates(texts: Mapping[str, str]) -> dict[str, list[str]]:

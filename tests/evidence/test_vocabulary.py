@@ -1,0 +1,61 @@
+"""The attribution shortcuts give exactly what the full engine gives.
+
+``word_profile`` must equal ``analyse``'s bag, lower_words and names; the attribution grounder
+(candidate passages and their neighbours, weighed by the whole corpus' ``Vocabulary``) must
+attribute every sentence exactly as a grounder over every passage does.
+"""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from summarizer.contract.documents import Document
+from summarizer.contract.result import Citation
+from summarizer.evidence.analysis import analyse, word_profile
+from summarizer.evidence.attribution import attribute
+from summarizer.evidence.sources import attribution_grounder, corpus_grounder
+from summarizer.prepare.corpus import prepare
+
+from ..conftest import documents_text, messy_text
+
+WORDS = ["The", "bridge", "reopened", "on", "Tuesday", "after", "repairs", "costing", "four", "million", "pounds",
+         "U.S.", "UN", "don't", "O'Brien’s", "well-known", "$350", "5,", "200", "“Hello", "there.”", "(Reuters)",
+         "not", "never", "Kharkiv", "Kharkov", "city", "Ukraine’s", "forces", "said", ".", ",", "\n", "May"]
+phrases = st.lists(st.sampled_from(WORDS), min_size=1, max_size=40).map(" ".join)
+
+
+@given(st.one_of(phrases, messy_text, st.text(max_size=80)))
+@settings(max_examples=300, deadline=None)
+def test_word_profile_is_analyses_words(text):
+    a = analyse(text)
+    assert word_profile(text) == (a.bag, a.lower_words, a.names)
+
+
+@given(st.lists(st.one_of(phrases, documents_text()), min_size=2, max_size=6), st.data())
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+def test_attribution_grounder_attributes_as_the_full_grounder(texts, data):
+    corpus = prepare([Document(f"d{i}", t) for i, t in enumerate(texts) if t.strip()] or [Document("d0", "x")])
+    full = corpus_grounder(corpus)
+    if not full.passages:
+        return
+    picked = data.draw(st.lists(st.integers(0, len(full.passages) - 1), min_size=1, max_size=3))
+    claims = [full.passages[i] for i in picked]
+    fast = attribution_grounder(corpus, [p.text for p in claims])
+    for p in claims:
+        own = [Citation(source_id=p.source_id, start=p.start, end=p.start + len(p.text), text=p.text)]
+        assert attribute(fast, p.text, own) == attribute(full, p.text, own)
+
+
+DIRECTION_WORDS = ["north", "northeastern", "South-West", "east", "western", "least", "5east", "x_west", "Kharkiv",
+                   "the", "city", "of", "region", "NORTHERN", "nOrth", "-", "(", "Paris", "southerly", "feast"]
+
+
+@given(st.lists(st.sampled_from(DIRECTION_WORDS), min_size=1, max_size=12).map(lambda ws: "".join(
+    w + (" " if i % 3 else "") for i, w in enumerate(ws))))
+@settings(max_examples=300, deadline=None)
+def test_direction_prefilter_never_skips_a_direction(text):
+    from summarizer.evidence.places import _MAY_HOLD_DIRECTION, directions
+
+    if directions(analyse(text)):
+        assert _MAY_HOLD_DIRECTION.search(text)
