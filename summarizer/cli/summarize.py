@@ -22,7 +22,6 @@ from ..plugins import load_plugins
 from ..progress import Progress
 from .configure import CliRun, resolve_run
 from .exit_codes import HELP, exit_code_for
-from .flags import option_int
 from .output import FORMATS, check_out, choose_format, out_target, render, terminal_width, write_result
 from .progress_bar import TerminalProgress
 from .run_report import run_cost, run_line
@@ -46,11 +45,11 @@ def add_parser(sub) -> None:
     fmt.add_argument("--format", choices=FORMATS,
                      help="default: text on a terminal, JSON when piped (or from --out's suffix)")
     fmt.add_argument("--json", action="store_true", help="same as --format json")
-    p.add_argument("--per-source-sentences", type=option_int("per_source_sentences"), metavar="N",
-                   help="sentences per source (1 to 20; default 3)")
-    p.add_argument("--consolidated-sentences", type=option_int("consolidated_sentences"), metavar="N",
+    # Ranges are the options' own (SummaryOptions), checked by _options before any file is read.
+    p.add_argument("--per-source-sentences", type=int, metavar="N", help="sentences per source (1 to 20; default 3)")
+    p.add_argument("--consolidated-sentences", type=int, metavar="N",
                    help="sentences of the overall summary (1 to 40; default 6)")
-    p.add_argument("--words", type=option_int("words"), metavar="N",
+    p.add_argument("--words", type=int, metavar="N",
                    help="consolidated summary of about N words (20 to 5000; within 10%%, whole sentences); "
                         "per-source summaries get the same share as their sentence counts")
     p.add_argument("--focus", metavar="TEXT", help="a topic or question the summary should answer")

@@ -41,14 +41,20 @@ def test_bad_out_is_refused_before_the_run(home, target):
 
 
 @pytest.mark.parametrize("flag,value,words", [
-    ("--per-source-sentences", "0", ("--per-source-sentences", "1 to 20")),
-    ("--consolidated-sentences", "500", ("--consolidated-sentences", "1 to 40")),
-    ("--per-source-sentences", "three", ("--per-source-sentences", "whole number")),
+    ("--per-source-sentences", "0", ("--per-source-sentences", "greater than or equal to 1")),
+    ("--consolidated-sentences", "500", ("--consolidated-sentences", "less than or equal to 40")),
 ])
-def test_out_of_range_counts_are_usage_errors(home, flag, value, words):
+def test_out_of_range_counts_are_refused_before_the_run(home, flag, value, words):
     docs = write_docs(home / "docs")
-    proc = run_cli(home, "summarize", str(docs), "-m", DEAD_ENDPOINT, flag, value)
+    proc = run_cli(home, "summarize", str(docs), "-m", DEAD_ENDPOINT, flag, value)  # a run would exit 3
     one_line_usage_error(proc, *words)
+    assert len(proc.stderr.strip().splitlines()) == 1
+
+
+def test_a_count_that_is_not_a_number_gets_the_commands_usage(home):
+    docs = write_docs(home / "docs")
+    proc = run_cli(home, "summarize", str(docs), "--per-source-sentences", "three")
+    one_line_usage_error(proc, "--per-source-sentences", "invalid int value")
     assert "usage: summarizer summarize" in proc.stderr
 
 

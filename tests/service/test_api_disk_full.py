@@ -1,4 +1,5 @@
-"""Issue 15 item 4: the job database on a full filesystem (a real tmpfs of a few MB, filled up).
+"""Issue 15 item 4: the job database on a full filesystem (a real tmpfs of a few MB, filled up; where
+mounting is refused, ENOSPC injected at the job store: see disk_helpers.py).
 
 Before: saving the result and marking the job failed both failed, the job stayed "running" for
 ever, the only trace was "Task exception was never retrieved" in plain text, and new submissions
@@ -27,7 +28,7 @@ def log_records(srv) -> list[dict]:
 def full_disk_server(make_server, small_disk):
     disk = small_disk(4)
     srv = make_server(SUMMARIZER_DB_PATH=str(disk.path / "jobs.sqlite3"), SUMMARIZER_MIN_FREE_DISK_MB="0.5",
-                      SUMMARIZER_TEST_SLOW_SECONDS="1").start()
+                      SUMMARIZER_TEST_SLOW_SECONDS="1", **disk.server_env).start()
     return srv, disk
 
 

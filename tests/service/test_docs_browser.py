@@ -32,6 +32,8 @@ def test_docs_render_offline(make_server):
 
         page.route("**/*", route)
         page.on("pageerror", lambda exc: errors.append(str(exc)))
+        # ... and under the server's Content-Security-Policy (no inline script or style).
+        page.on("console", lambda m: errors.append(m.text) if "Content Security Policy" in m.text else None)
         page.goto(f"{srv.url}/docs")
         page.wait_for_selector('[data-path="/v1/summaries"]', timeout=20_000)
         assert page.locator(".opblock").count() >= 12  # every operation is shown
