@@ -21,7 +21,7 @@ import numpy as np
 from ..config.options import SummaryOptions
 from ..contract.result import Sentence
 from ..cpu import run_cpu_bound
-from ..evidence.citations import cite_unit
+from ..evidence.citations import cite_unit, cited_occurrences
 from ..evidence.conflicts import find_conflicts
 from ..evidence.textstats import TfIdf, centroid, content_words_many, cosine
 from ..prepare.corpus import Corpus
@@ -220,16 +220,9 @@ def finish_consolidated(corpus: Corpus, ranked: Sequence[Unit], vec_of: Mapping,
 
 def _sentence(texts: Mapping[str, str], s: SourceSentence, unit: Unit, lead: bool) -> Sentence:
     """``Sentence(text=..., citations=cite_unit(texts, unit, first=s if lead else None))``, with
-    the citations given as dicts: validating them with the sentence is faster. A per-source
-    summary (``lead``) cites its own sentence only, as ``cite_unit`` says why."""
-    occ = unit.content_occurrences
-    if lead and s in occ:
-        occ = [s]
-    else:
-        seen: set[str] = set()
-        occ = [o for o in occ if not (o.source_id in seen or seen.add(o.source_id))]  # each source once
+    the citations given as dicts: validating them with the sentence is faster."""
     citations = [{"source_id": o.source_id, "start": o.start, "end": o.end, "text": texts[o.source_id][o.start : o.end]}
-                 for o in occ]
+                 for o in cited_occurrences(unit, s if lead else None)]
     return Sentence(text=texts[s.source_id][s.start : s.end], citations=citations)
 
 

@@ -27,8 +27,9 @@ def cite_sentence(texts: Mapping[str, str], s: SourceSentence) -> Citation:
     return cite(texts, s.source_id, s.start, s.end)
 
 
-def cite_unit(texts: Mapping[str, str], unit: Unit, first: Optional[SourceSentence] = None) -> list[Citation]:
-    """Citations of ``unit``: each source once, at its first content occurrence.
+def cited_occurrences(unit: Unit, first: Optional[SourceSentence] = None) -> list[SourceSentence]:
+    """The occurrences of ``unit`` a summary sentence cites: each source once, at its first
+    content occurrence.
 
     With ``first`` (a per-source summary quoting its own sentence), ``first`` alone: copies in
     other sources are the consolidated summary's to cite. Citing every occurrence everywhere made a
@@ -38,10 +39,14 @@ def cite_unit(texts: Mapping[str, str], unit: Unit, first: Optional[SourceSenten
     """
     occ = unit.content_occurrences
     if first is not None and first in occ:
-        return [cite_sentence(texts, first)]
+        return [first]
     seen: set[str] = set()
-    once = [s for s in occ if not (s.source_id in seen or seen.add(s.source_id))]
-    return [cite_sentence(texts, s) for s in once]
+    return [s for s in occ if not (s.source_id in seen or seen.add(s.source_id))]
+
+
+def cite_unit(texts: Mapping[str, str], unit: Unit, first: Optional[SourceSentence] = None) -> list[Citation]:
+    """Citations of ``unit`` (``cited_occurrences``)."""
+    return [cite_sentence(texts, s) for s in cited_occurrences(unit, first)]
 
 
 def citation_problem(texts: Mapping[str, str], c: Citation) -> Optional[str]:

@@ -118,6 +118,17 @@ _QUEUED_PROGRESS = {"stage": QUEUED, "done": 0, "total": 0, "fraction": 0.0}
 _COLS = "id, owner, status, created_at, updated_at, options, progress, seq, error, attempts"
 
 
+def job_list_query(table: str, mark: str, owner: str, limit: int, after: Optional[tuple[str, str]],
+                   status: Optional[str]) -> tuple[str, tuple]:
+    """``list_jobs``' statement for either store (``mark``: its parameter placeholder)."""
+    sql, params = f"SELECT {_COLS} FROM {table} WHERE owner = {mark}", [owner]
+    if status is not None:
+        sql, params = sql + f" AND status = {mark}", params + [status]
+    if after is not None:
+        sql, params = sql + f" AND (created_at, id) < ({mark}, {mark})", params + list(after)
+    return sql + f" ORDER BY created_at DESC, id DESC LIMIT {mark}", (*params, limit)
+
+
 class SqliteJobStore:
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
@@ -299,13 +310,8 @@ class SqliteJobStore:
                   status: Optional[str] = None) -> list[Job]:
         """The owner's jobs, newest first (``created_at``, then ``id``, both descending), those
         strictly after the ``after`` position in that order; at most ``limit``."""
-        sql, params = f"SELECT {_COLS} FROM jobs WHERE owner = ?", [owner]
-        if status is not None:
-            sql, params = sql + " AND status = ?", params + [status]
-        if after is not None:
-            sql, params = sql + " AND (created_at, id) < (?, ?)", params + list(after)
-        sql += " ORDER BY created_at DESC, id DESC LIMIT ?"
-        rows = self._run(lambda db: db.execute(sql, (*params, limit)).fetchall())
+        sql, params = job_list_query("jobs", "?", owner, limit, after, status)
+        rows = self._run(lambda db: db.execute(sql, params).fetchall())
         return [self._job(r) for r in rows]
 
     def webhook_url(self, job_id: str) -> Optional[str]:

@@ -251,8 +251,7 @@ async def cancel_job(job_id: str, request: Request, owner: str = Depends(owner_o
         await asyncio.to_thread(svc.store.delete, job_id)  # SQLite: a WAL checkpoint too
         log.info("job deleted", extra={"job_id": job_id})
         return {"id": job_id, "status": "deleted"}
-    job = await svc.runner.cancel(job_id)
-    return {"id": job.id, "status": job.status}
+    return await _cancel_unfinished(svc, job_id, owner)
 
 
 @router.post("/jobs/{job_id}/cancel", response_model=CancelView, summary="Cancel a job (never deletes)",
@@ -260,7 +259,11 @@ async def cancel_job(job_id: str, request: Request, owner: str = Depends(owner_o
                          "it is and its status returned: a cancel that arrives just after the job finished "
                          "must not delete the result, as DELETE would.")
 async def cancel_only(job_id: str, request: Request, owner: str = Depends(owner_of)) -> dict:
-    svc = _state(request)
+    return await _cancel_unfinished(_state(request), job_id, owner)
+
+
+async def _cancel_unfinished(svc, job_id: str, owner: str) -> dict:
+    """Cancel the job unless it finished; either way its status now."""
     job = svc.store.get(job_id, owner)
     if not job.finished:
         job = await svc.runner.cancel(job_id)

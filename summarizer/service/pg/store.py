@@ -220,13 +220,8 @@ class PgJobStore:
     def list_jobs(self, owner: str, limit: int, after: Optional[tuple[str, str]] = None,
                   status: Optional[str] = None) -> list[js.Job]:
         """As ``SqliteJobStore.list_jobs``: newest first, strictly after ``after`` = (created_at, id)."""
-        sql, params = f"SELECT {_COLS} FROM summarizer_jobs WHERE owner = %s", [owner]
-        if status is not None:
-            sql, params = sql + " AND status = %s", params + [status]
-        if after is not None:
-            sql, params = sql + " AND (created_at, id) < (%s, %s)", params + list(after)
-        sql += " ORDER BY created_at DESC, id DESC LIMIT %s"
-        rows = self._run(lambda conn: conn.execute(sql, (*params, limit)).fetchall())
+        sql, params = js.job_list_query("summarizer_jobs", "%s", owner, limit, after, status)
+        rows = self._run(lambda conn: conn.execute(sql, params).fetchall())
         return [_job(r) for r in rows]
 
     def webhook_url(self, job_id: str) -> Optional[str]:
