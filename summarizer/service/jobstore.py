@@ -16,7 +16,7 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Optional, Protocol
+from typing import Any, Callable, Optional, Protocol
 
 from ..errors import IdempotencyConflict, JobError, JobNotFound, StorageFull, StoreUnavailable
 
@@ -55,14 +55,21 @@ def key_match(row: tuple, key: str, request_hash: str) -> str:
     return row[1]
 
 
+#: A check of the owner's active job count, run in the job's insert transaction (raises to refuse).
+Admit = Callable[[int], None]
+
+
 class JobStore(Protocol):
     """Where jobs, their input, progress and result live: a SQLite file, or PostgreSQL (pg_store)."""
 
-    def create(self, owner: str, documents: list[dict], options: dict, webhook_url: Optional[str] = None) -> Job: ...
+    # ``admit(n)``, if given, runs inside the insert's transaction with the owner's number of
+    # queued or running jobs, serialised per owner across processes; it raises to refuse the job.
+    def create(self, owner: str, documents: list[dict], options: dict, webhook_url: Optional[str] = None,
+               admit: Optional[Admit] = None) -> Job: ...
     # With an Idempotency-Key: (the job, True) if created now, (the key's job, False) if the key
     # was used before for the same request_hash; IdempotencyConflict for another request.
     def create_once(self, owner: str, documents: list[dict], options: dict, key: str, request_hash: str,
-                    webhook_url: Optional[str] = None) -> tuple[Job, bool]: ...
+                    webhook_url: Optional[str] = None, admit: Optional[Admit] = None) -> tuple[Job, bool]: ...
     def find_by_key(self, owner: str, key: str, request_hash: str) -> Optional[Job]: ...
     def webhook_url(self, job_id: str) -> Optional[str]: ...
     def delete(self, job_id: str) -> None: ...  # the job, its input, result, key and webhook
@@ -116,6 +123,7 @@ def store_error(exc: sqlite3.Error, path: Path) -> JobError:
 
 _QUEUED_PROGRESS = {"stage": QUEUED, "done": 0, "total": 0, "fraction": 0.0}
 _COLS = "id, owner, status, created_at, updated_at, options, progress, seq, error, attempts"
+_COUNT_ACTIVE = "SELECT COUNT(*) FROM jobs WHERE status IN (?, ?) AND owner = ?"
 
 
 def job_list_query(table: str, mark: str, owner: str, limit: int, after: Optional[tuple[str, str]],
@@ -182,7 +190,10 @@ class SqliteJobStore:
 
     # ---------------------------------------------------------------- protocol
 
-    def _insert(self, db, owner: str, documents: list[dict], options: dict, webhook_url: Optional[str]) -> Job:
+    def _insert(self, db, owner: str, documents: list[dict], options: dict, webhook_url: Optional[str],
+                admit: Optional[Admit]) -> Job:
+        if admit is not None:  # under BEGIN IMMEDIATE: no other process inserts meanwhile
+            admit(db.execute(_COUNT_ACTIVE, (QUEUED, RUNNING, owner)).fetchone()[0])
         job_id, ts = uuid.uuid4().hex, now_iso()
         db.execute(f"INSERT INTO jobs ({_COLS}) VALUES (?,?,?,?,?,?,?,?,?,?)",
                    (job_id, owner, QUEUED, ts, ts, json.dumps(options), json.dumps(_QUEUED_PROGRESS), 0, None, 0))
@@ -191,8 +202,9 @@ class SqliteJobStore:
             db.execute("INSERT INTO webhooks VALUES (?, ?)", (job_id, webhook_url))
         return self._fetch(db, job_id)
 
-    def create(self, owner: str, documents: list[dict], options: dict, webhook_url: Optional[str] = None) -> Job:
-        return self._run(lambda db: self._insert(db, owner, documents, options, webhook_url))
+    def create(self, owner: str, documents: list[dict], options: dict, webhook_url: Optional[str] = None,
+               admit: Optional[Admit] = None) -> Job:
+        return self._run(lambda db: self._insert(db, owner, documents, options, webhook_url, admit))
 
     def _by_key(self, db, owner: str, key: str, request_hash: str) -> Optional[Job]:
         row = db.execute("SELECT request_hash, job_id FROM idempotency_keys WHERE owner = ? AND key = ?",
@@ -203,12 +215,12 @@ class SqliteJobStore:
         return self._run(lambda db: self._by_key(db, owner, key, request_hash))
 
     def create_once(self, owner: str, documents: list[dict], options: dict, key: str, request_hash: str,
-                    webhook_url: Optional[str] = None) -> tuple[Job, bool]:
+                    webhook_url: Optional[str] = None, admit: Optional[Admit] = None) -> tuple[Job, bool]:
         def tx(db):  # BEGIN IMMEDIATE: a concurrent request with the same key waits, then finds it
             job = self._by_key(db, owner, key, request_hash)
             if job is not None:
                 return job, False
-            job = self._insert(db, owner, documents, options, webhook_url)
+            job = self._insert(db, owner, documents, options, webhook_url, admit)
             db.execute("INSERT INTO idempotency_keys VALUES (?, ?, ?, ?)", (owner, key, request_hash, job.id))
             return job, True
 
@@ -303,8 +315,7 @@ class SqliteJobStore:
         return counts
 
     def count_active(self, owner: str) -> int:
-        return self._run(lambda db: db.execute("SELECT COUNT(*) FROM jobs WHERE status IN (?, ?) AND owner = ?",
-                                               (QUEUED, RUNNING, owner)).fetchone()[0])
+        return self._run(lambda db: db.execute(_COUNT_ACTIVE, (QUEUED, RUNNING, owner)).fetchone()[0])
 
     def list_jobs(self, owner: str, limit: int, after: Optional[tuple[str, str]] = None,
                   status: Optional[str] = None) -> list[Job]:

@@ -34,6 +34,7 @@ T = TypeVar("T")
 
 EVENTS_CHANNEL = "summarizer_events"
 _COLS = "id, owner, status, created_at, updated_at, options, progress, seq, error, attempts"
+_COUNT_ACTIVE = "SELECT COUNT(*) FROM summarizer_jobs WHERE status IN (%s, %s) AND owner = %s"
 _QUEUED_PROGRESS = {"stage": js.QUEUED, "done": 0, "total": 0, "fraction": 0.0}
 _DONE_PROGRESS = {"stage": "done", "done": 1, "total": 1, "fraction": 1.0}
 
@@ -49,6 +50,15 @@ def _fetch(conn: psycopg.Connection, job_id: str, lock: bool = False) -> js.Job:
     if row is None:
         raise JobNotFound(f"job {job_id!r} not found")
     return _job(row)
+
+
+def _admit(conn: psycopg.Connection, owner: str, admit: Optional[js.Admit]) -> None:
+    """Run ``admit`` with the owner's active job count, one API process at a time per owner (a
+    transaction-scoped advisory lock: two processes cannot both see one slot left)."""
+    if admit is None:
+        return
+    conn.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", ("active-jobs:" + owner,))
+    admit(conn.execute(_COUNT_ACTIVE, (js.QUEUED, js.RUNNING, owner)).fetchone()[0])
 
 
 def _notify(conn: psycopg.Connection, job: js.Job) -> None:
@@ -126,9 +136,15 @@ class PgJobStore:
                          (job_id, webhook_url))
         return _fetch(conn, job_id)
 
-    def create(self, owner: str, documents: list[dict], options: dict, webhook_url: Optional[str] = None) -> js.Job:
+    def create(self, owner: str, documents: list[dict], options: dict, webhook_url: Optional[str] = None,
+               admit: Optional[js.Admit] = None) -> js.Job:
         job_id = uuid.uuid4().hex  # chosen once, so a retried insert cannot make a second job
-        return self._run(lambda conn: self._insert(conn, job_id, owner, documents, options, webhook_url))
+
+        def tx(conn):
+            _admit(conn, owner, admit)
+            return self._insert(conn, job_id, owner, documents, options, webhook_url)
+
+        return self._run(tx)
 
     @staticmethod
     def _by_key(conn: psycopg.Connection, owner: str, key: str, request_hash: str) -> Optional[js.Job]:
@@ -140,7 +156,7 @@ class PgJobStore:
         return self._run(lambda conn: self._by_key(conn, owner, key, request_hash))
 
     def create_once(self, owner: str, documents: list[dict], options: dict, key: str, request_hash: str,
-                    webhook_url: Optional[str] = None) -> tuple[js.Job, bool]:
+                    webhook_url: Optional[str] = None, admit: Optional[js.Admit] = None) -> tuple[js.Job, bool]:
         job_id = uuid.uuid4().hex
 
         def tx(conn):
@@ -151,6 +167,7 @@ class PgJobStore:
                                    (owner, key, request_hash, job_id)).fetchone()
             if claimed is None:
                 return self._by_key(conn, owner, key, request_hash), False
+            _admit(conn, owner, admit)  # refusing rolls the claimed key back too
             return self._insert(conn, job_id, owner, documents, options, webhook_url), True
 
         return self._run(tx)
@@ -213,9 +230,7 @@ class PgJobStore:
         return counts
 
     def count_active(self, owner: str) -> int:
-        return self._run(lambda conn: conn.execute(
-            "SELECT COUNT(*) FROM summarizer_jobs WHERE status IN (%s, %s) AND owner = %s",
-            (js.QUEUED, js.RUNNING, owner)).fetchone()[0])
+        return self._run(lambda conn: conn.execute(_COUNT_ACTIVE, (js.QUEUED, js.RUNNING, owner)).fetchone()[0])
 
     def list_jobs(self, owner: str, limit: int, after: Optional[tuple[str, str]] = None,
                   status: Optional[str] = None) -> list[js.Job]:
