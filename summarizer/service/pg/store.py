@@ -22,10 +22,11 @@ import uuid
 from typing import Any, Callable, Optional, TypeVar
 
 import psycopg
+import psycopg.errors
 from psycopg.types.json import Jsonb
 from psycopg_pool import ConnectionPool
 
-from ...errors import JobError, JobNotFound, StoreUnavailable
+from ...errors import JobError, JobNotFound, StorageFull, StoreUnavailable
 from .. import jobstore as js
 from .schema import QUEUE, check, first_line, redact
 
@@ -102,6 +103,9 @@ class PgJobStore:
                 with self._pool.connection() as conn:
                     with conn.transaction():
                         return fn(conn)
+            except psycopg.errors.DiskFull as exc:  # SQLSTATE 53100: retrying cannot make room
+                raise StorageFull(f"the disk of the job database at {redact(self.url)} is full "
+                                  f"({first_line(exc)}); new jobs are refused until there is room") from exc
             except psycopg.OperationalError as exc:  # connection lost / refused, pool timeout, failover
                 attempt += 1
                 if time.monotonic() + delay > deadline:
