@@ -155,6 +155,22 @@ def test_at_390px_a_citation_opens_over_the_page_without_moving_it(browser, serv
     page.close()
 
 
+def test_the_citation_overlay_keeps_keyboard_focus_inside_it(browser, server):
+    page = browser.new_page(viewport=PHONE)
+    run_job(page, server, SEEDS)
+    page.locator("#per-source-list button.cite").first.click()
+    assert page.get_attribute("#source-view", "aria-modal") == "true"
+    inside = "document.getElementById('source-view').contains(document.activeElement)"
+    for key in ["Tab"] * 5 + ["Shift+Tab"] * 5:
+        page.keyboard.press(key)
+        assert page.evaluate(inside), f"{key} left the overlay for {page.evaluate('document.activeElement.outerHTML')[:80]}"
+    page.evaluate("document.getElementById('result-h').focus()")  # focus pushed behind the overlay
+    assert page.evaluate("document.activeElement.id") == "close-source"
+    page.keyboard.press("Escape")
+    assert page.locator("#source-view").is_hidden()
+    page.close()
+
+
 @pytest.mark.parametrize("value", ["0", "41", "2.5", ""])
 def test_consolidated_sentences_out_of_range_is_refused_not_replaced(browser, server, value):
     page = browser.new_page(viewport=WIDE)
