@@ -44,3 +44,14 @@ def race_for_the_last_slot(first, second) -> tuple[list[int], list[str]]:
     create("second", second, second_admit)
     t.join(10)
     return seen, [outcomes["first"], outcomes["second"]]
+
+
+def assert_one_gets_the_last_slot(first, second) -> None:
+    """Run the race on two open stores (closed afterwards): the second must see the first's job."""
+    try:
+        seen, outcomes = race_for_the_last_slot(first, second)
+        assert seen == [0, 1] and outcomes == ["created", "refused"]
+        assert first.count_active("owner") == 1
+    finally:
+        first.close()
+        second.close()

@@ -167,14 +167,6 @@ def test_idempotency_keys_are_per_owner_and_go_with_the_job(store):
 def test_active_job_limit_is_checked_inside_the_insert_transaction(tmp_path):
     # Two stores on one file, as two API processes: the second's count waits for the first's
     # insert, so of two requests racing for the last slot exactly one gets it.
-    from tests.service.active_limit_race import race_for_the_last_slot
+    from tests.service.active_limit_race import assert_one_gets_the_last_slot
 
-    a = js.SqliteJobStore(tmp_path / "jobs.sqlite3")
-    b = js.SqliteJobStore(tmp_path / "jobs.sqlite3")
-    try:
-        seen, outcomes = race_for_the_last_slot(a, b)
-        assert seen == [0, 1] and outcomes == ["created", "refused"]
-        assert a.count_active("owner") == 1
-    finally:
-        a.close()
-        b.close()
+    assert_one_gets_the_last_slot(js.SqliteJobStore(tmp_path / "jobs.sqlite3"), js.SqliteJobStore(tmp_path / "jobs.sqlite3"))
