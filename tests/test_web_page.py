@@ -102,8 +102,10 @@ def test_job_link_survives_a_reload_and_recent_jobs_list_it(browser, server):
     other.goto(f"{server}/#/jobs/{job_id}")
     other.wait_for_selector("#result:not([hidden])")
     assert other.get_attribute("#job-meta", "data-job-id") == job_id
-    href = other.get_attribute(f"#recent-list li[data-job-id='{job_id}'] a", "href")
-    assert href == f"#/jobs/{job_id}"
+    link = other.locator(f"#recent-list li[data-job-id='{job_id}'] a")
+    assert link.get_attribute("href") == f"#/jobs/{job_id}"
+    first_words = " ".join(SEEDS[0].read_text(encoding="utf-8")[:400].split()[:12])
+    assert link.inner_text() == f"{first_words} (+1 more)"  # the job's title, not a date
     other.close()
     page.close()
 

@@ -18,6 +18,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable, Optional, Protocol
 
+from ..contract.documents import documents_label
 from ..errors import IdempotencyConflict, JobError, JobNotFound, StorageFull, StoreUnavailable
 
 QUEUED, RUNNING, SUCCEEDED, FAILED, CANCELLED = "queued", "running", "succeeded", "failed", "cancelled"
@@ -41,6 +42,7 @@ class Job:
     seq: int = 0  # event counter: the SSE ``id:`` of the latest stored state
     error: Optional[dict[str, str]] = None
     attempts: int = 0
+    title: str = ""  # what lists show: the first document's title or opening words (documents_label)
 
     @property
     def finished(self) -> bool:
@@ -94,7 +96,7 @@ CREATE TABLE IF NOT EXISTS jobs (
     id TEXT PRIMARY KEY, owner TEXT NOT NULL, status TEXT NOT NULL,
     created_at TEXT NOT NULL, updated_at TEXT NOT NULL, options TEXT NOT NULL,
     progress TEXT NOT NULL DEFAULT '{}', seq INTEGER NOT NULL DEFAULT 0,
-    error TEXT, attempts INTEGER NOT NULL DEFAULT 0);
+    error TEXT, attempts INTEGER NOT NULL DEFAULT 0, title TEXT NOT NULL DEFAULT '');
 CREATE INDEX IF NOT EXISTS jobs_status ON jobs(status);
 CREATE INDEX IF NOT EXISTS jobs_owner_created ON jobs(owner, created_at, id);
 CREATE TABLE IF NOT EXISTS inputs (job_id TEXT PRIMARY KEY REFERENCES jobs(id), documents TEXT NOT NULL);
@@ -122,7 +124,7 @@ def store_error(exc: sqlite3.Error, path: Path) -> JobError:
 
 
 _QUEUED_PROGRESS = {"stage": QUEUED, "done": 0, "total": 0, "fraction": 0.0}
-_COLS = "id, owner, status, created_at, updated_at, options, progress, seq, error, attempts"
+_COLS = "id, owner, status, created_at, updated_at, options, progress, seq, error, attempts, title"
 _COUNT_ACTIVE = "SELECT COUNT(*) FROM jobs WHERE status IN (?, ?) AND owner = ?"
 
 
@@ -135,6 +137,16 @@ def job_list_query(table: str, mark: str, owner: str, limit: int, after: Optiona
     if after is not None:
         sql, params = sql + f" AND (created_at, id) < ({mark}, {mark})", params + list(after)
     return sql + f" ORDER BY created_at DESC, id DESC LIMIT {mark}", (*params, limit)
+
+
+def _add_title_column(db: sqlite3.Connection) -> None:
+    """A database file from before job titles gets the column (its old jobs show no title)."""
+    db.execute("BEGIN IMMEDIATE")  # two processes opening an old file: one adds it
+    try:
+        if "title" not in {row[1] for row in db.execute("PRAGMA table_info(jobs)")}:
+            db.execute("ALTER TABLE jobs ADD COLUMN title TEXT NOT NULL DEFAULT ''")
+    finally:
+        db.execute("COMMIT")
 
 
 class SqliteJobStore:
@@ -154,6 +166,7 @@ class SqliteJobStore:
             # Deleted rows are overwritten with zeros, so a deleted job's text is gone from the file.
             db.execute("PRAGMA secure_delete=ON")
             db.executescript(_SCHEMA)
+            _add_title_column(db)
             st = os.stat(self.path)
         except (sqlite3.Error, OSError) as exc:
             raise JobError(f"cannot open job store {self.path}: {exc}") from exc
@@ -180,7 +193,7 @@ class SqliteJobStore:
     def _job(row) -> Job:
         return Job(id=row[0], owner=row[1], status=row[2], created_at=row[3], updated_at=row[4],
                    options=json.loads(row[5]), progress=json.loads(row[6]), seq=row[7],
-                   error=json.loads(row[8]) if row[8] else None, attempts=row[9])
+                   error=json.loads(row[8]) if row[8] else None, attempts=row[9], title=row[10])
 
     def _fetch(self, db, job_id: str) -> Job:
         row = db.execute(f"SELECT {_COLS} FROM jobs WHERE id = ?", (job_id,)).fetchone()
@@ -195,8 +208,9 @@ class SqliteJobStore:
         if admit is not None:  # under BEGIN IMMEDIATE: no other process inserts meanwhile
             admit(db.execute(_COUNT_ACTIVE, (QUEUED, RUNNING, owner)).fetchone()[0])
         job_id, ts = uuid.uuid4().hex, now_iso()
-        db.execute(f"INSERT INTO jobs ({_COLS}) VALUES (?,?,?,?,?,?,?,?,?,?)",
-                   (job_id, owner, QUEUED, ts, ts, json.dumps(options), json.dumps(_QUEUED_PROGRESS), 0, None, 0))
+        db.execute(f"INSERT INTO jobs ({_COLS}) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                   (job_id, owner, QUEUED, ts, ts, json.dumps(options), json.dumps(_QUEUED_PROGRESS), 0, None, 0,
+                    documents_label(documents)))
         db.execute("INSERT INTO inputs VALUES (?, ?)", (job_id, json.dumps(documents, ensure_ascii=False)))
         if webhook_url is not None:
             db.execute("INSERT INTO webhooks VALUES (?, ?)", (job_id, webhook_url))

@@ -26,6 +26,7 @@ import psycopg.errors
 from psycopg.types.json import Jsonb
 from psycopg_pool import ConnectionPool
 
+from ...contract.documents import documents_label
 from ...errors import JobError, JobNotFound, StorageFull, StoreUnavailable
 from .. import jobstore as js
 from .schema import QUEUE, check, first_line, redact
@@ -34,7 +35,7 @@ log = logging.getLogger("summarizer.service.pg")
 T = TypeVar("T")
 
 EVENTS_CHANNEL = "summarizer_events"
-_COLS = "id, owner, status, created_at, updated_at, options, progress, seq, error, attempts"
+_COLS = "id, owner, status, created_at, updated_at, options, progress, seq, error, attempts, title"
 _COUNT_ACTIVE = "SELECT COUNT(*) FROM summarizer_jobs WHERE status IN (%s, %s) AND owner = %s"
 _QUEUED_PROGRESS = {"stage": js.QUEUED, "done": 0, "total": 0, "fraction": 0.0}
 _DONE_PROGRESS = {"stage": "done", "done": 1, "total": 1, "fraction": 1.0}
@@ -42,7 +43,7 @@ _DONE_PROGRESS = {"stage": "done", "done": 1, "total": 1, "fraction": 1.0}
 
 def _job(row) -> js.Job:
     return js.Job(id=row[0], owner=row[1], status=row[2], created_at=row[3], updated_at=row[4], options=row[5],
-                  progress=row[6], seq=row[7], error=row[8], attempts=row[9])
+                  progress=row[6], seq=row[7], error=row[8], attempts=row[9], title=row[10])
 
 
 def _fetch(conn: psycopg.Connection, job_id: str, lock: bool = False) -> js.Job:
@@ -130,9 +131,10 @@ class PgJobStore:
     def _insert(conn: psycopg.Connection, job_id: str, owner: str, documents: list[dict], options: dict,
                 webhook_url: Optional[str]) -> js.Job:
         ts = js.now_iso()
-        conn.execute(f"INSERT INTO summarizer_jobs ({_COLS}) VALUES (%s,%s,%s,%s,%s,%s,%s,0,NULL,0) "
+        conn.execute(f"INSERT INTO summarizer_jobs ({_COLS}) VALUES (%s,%s,%s,%s,%s,%s,%s,0,NULL,0,%s) "
                      "ON CONFLICT (id) DO NOTHING",
-                     (job_id, owner, js.QUEUED, ts, ts, Jsonb(options), Jsonb(_QUEUED_PROGRESS)))
+                     (job_id, owner, js.QUEUED, ts, ts, Jsonb(options), Jsonb(_QUEUED_PROGRESS),
+                      documents_label(documents)))
         conn.execute("INSERT INTO summarizer_inputs VALUES (%s, %s) ON CONFLICT (job_id) DO NOTHING",
                      (job_id, json.dumps(documents, ensure_ascii=False)))
         if webhook_url is not None:
