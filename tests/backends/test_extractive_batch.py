@@ -47,8 +47,9 @@ def _expected(corpus, k_source, k_consolidated, focus=None, words=None):
     source_words = per_source_words(words, k_source, k_consolidated)
     per_source = {d.id: ref.pick_source_sentences(corpus, d.id, vec, k_source, fvec, source_words)
                   for d in corpus.documents}
+    leads = {d.id: ref.best_sentences(corpus, d.id, vec, k_source, fvec, source_words) for d in corpus.documents}
     skip = off_period_sources(corpus)
-    return per_source, ref.consolidate(corpus, units, vec, k_consolidated, fvec, words, skip)
+    return per_source, ref.consolidate(corpus, units, vec, k_consolidated, fvec, words, skip, leads)
 
 
 @given(corpora, st.integers(1, 5), st.integers(1, 8))
