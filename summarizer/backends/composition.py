@@ -20,7 +20,8 @@ still agree), after MMR has ranked the candidates:
   the summary when the length allows: into free room, else in place of the lowest-ranked kept
   pick or pair whose sources other kept picks still cite (never the best pick, never another
   source's contribution). A source all of whose best sentences the picks state adds nothing and
-  stays out. Only the first ``k`` (or ``words`` / 8) such sources are looked at.
+  stays out. Only the first ``k`` (or ``words`` / 8) sources, in document order, that no pick
+  cites are looked at (``sources_to_cover``).
 * **Order** - ``arrange.order`` over the pairs' first sentences and the single picks
   (``reading_order``).
 """
@@ -50,18 +51,27 @@ class Candidates:
     offers: Sequence[tuple[str, Sequence[int]]] = ()  # (source, its best sentences) for coverage
 
 
-def compose(c: Candidates, k: int, words: Optional[int]) -> list[list[int]]:
-    """The summary's picks as blocks (a pair: antecedent, then the sentence pointing back; else
-    one pick), by position, in rank order (contributions last)."""
+def select(c: Candidates, k: int, words: Optional[int]) -> list[list[int]]:
+    """The summary's picks before coverage, as blocks (a pair: the antecedent, then the sentence
+    pointing back; else one pick) of positions, in rank order."""
     n_main = max([c.n_ranked, *(a + 1 for a in c.antecedent.values())])
     grounder = Grounder([Passage(p.text, p.source_id, 0, i) for i, p in enumerate(c.picks[:n_main])])
     blocks = _unrestated(c, grounder, None if words is not None else k)
     if words is not None:
         lengths = [sum(len(c.picks[i].text.split()) for i in b) for b in blocks]
         blocks = [blocks[i] for i in fit_words(lengths, words)]
-    if c.offers:
-        blocks = _cover(c, blocks, k, words, grounder)
     return blocks
+
+
+def cover_limit(k: int, words: Optional[int]) -> int:
+    """How many sources coverage looks at: as many as the summary has sentences (about)."""
+    return k if words is None else max(1, words // 8)
+
+
+def sources_to_cover(c: Candidates, blocks: Sequence[list[int]], source_ids: Sequence[str], limit: int) -> list[str]:
+    """The first ``limit`` of ``source_ids`` that no block's pick cites."""
+    cited = set().union(*(c.sources[i] for b in blocks for i in b))
+    return [sid for sid in source_ids if sid not in cited][:limit]
 
 
 def reading_order(picks: Sequence[Pick], blocks: Sequence[list[int]], dates: Mapping[str, Optional[Date]],
@@ -115,23 +125,22 @@ def _replaces(c: Candidates, grounder: Grounder, i: int, blocks: list[list[int]]
     return False
 
 
-def _cover(c: Candidates, blocks: list[list[int]], k: int, words: Optional[int], main: Grounder) -> list[list[int]]:
-    """``blocks`` with the contributions of the sources no block cites (see the module doc)."""
-    grounder = Grounder([Passage(p.text, p.source_id, 0, i) for i, p in enumerate(c.picks)], rarity=main)
+def cover(c: Candidates, blocks: Sequence[list[int]], k: int, words: Optional[int]) -> list[list[int]]:
+    """``blocks`` (``select``'s) with the contributions of the sources ``c.offers`` names, in
+    that order (see the module doc), contributions last."""
+    kept_then_offered = sorted({i for b in blocks for i in b} | {j for _, js in c.offers for j in js[:MAX_OFFERS]})
+    grounder = Grounder([Passage(c.picks[i].text, c.picks[i].source_id, 0, i) for i in kept_then_offered])
+    at = {i: n for n, i in enumerate(kept_then_offered)}  # position -> passage
     blocks = [list(b) for b in blocks]
     fixed = {id(b) for b in blocks[:1]}  # the best pick stays
     size = (lambda b: sum(len(c.picks[i].text.split()) for i in b)) if words is not None else len
     hi = words * (1 + WORDS_TOLERANCE) if words is not None else k
-    looked = 0
     for source, offered in c.offers:
-        if looked >= (k if words is None else max(1, words // 8)) or not blocks:
-            break
-        if any(source in c.sources[i] for b in blocks for i in b):
+        if not blocks or any(source in c.sources[i] for b in blocks for i in b):
             continue
-        looked += 1
         kept = [i for b in blocks for i in b]
         new = next((j for j in offered[:MAX_OFFERS] if j not in kept
-                    and not grounder.check(c.picks[j].text, only=kept).supported
+                    and not grounder.check(c.picks[j].text, only=[at[i] for i in kept]).supported
                     and all(cosine(c.picks[j].vector, c.picks[i].vector) < MAX_SIMILAR for i in kept)), None)
         if new is None:
             continue  # everything it says best, the summary says already

@@ -33,7 +33,7 @@ from ..prepare.spans import SourceSentence, Unit
 from ..progress import Progress
 from .arrange import SPARE_PICKS, Pick, fit_words, per_source_words, rounds_for, source_dates
 from .base import Backend, Draft
-from .composition import MAX_OFFERS, Candidates, compose, reading_order
+from .composition import MAX_OFFERS, Candidates, cover, cover_limit, reading_order, select, sources_to_cover
 from .extractive_batch import (
     UnitMatrix,
     batched_mmr,
@@ -275,12 +275,14 @@ def consolidate(corpus: Corpus, units: list[Unit], vec_of: Mapping, k: int, focu
 
 def finish_consolidated(corpus: Corpus, ranked: Sequence[Unit], vec_of: Mapping, k: int, words: Optional[int],
                         antecedent: Mapping[int, Unit], offers: Sequence[tuple[str, Sequence[Unit]]]) -> list[Sentence]:
-    """The consolidated summary from the ranked units (``composition.compose``): pairs with
-    their antecedents, restated ones dropped, ``k`` sentences (or ``words``' worth), the
-    sources' contributions, in ``arrange.order``."""
+    """The consolidated summary from the ranked units (``composition``): pairs with their
+    antecedents, restated ones dropped, ``k`` sentences (or ``words``' worth), the contributions
+    of the sources that ``offers`` their best sentences, in ``arrange.order``."""
     texts = corpus.texts
+    rank_of = {d.id: i for i, d in enumerate(corpus.documents)}
     units = list(ranked)
     at = {u.id: i for i, u in enumerate(units)}
+    picks: list[Pick] = []
 
     def position(u: Unit) -> int:
         if u.id not in at:
@@ -288,13 +290,21 @@ def finish_consolidated(corpus: Corpus, ranked: Sequence[Unit], vec_of: Mapping,
             units.append(u)
         return at[u.id]
 
+    def candidates(offered: Sequence[tuple[str, list[int]]] = ()) -> Candidates:
+        for r in range(len(picks), len(units)):
+            s = units[r].canonical
+            picks.append(Pick(s.source_id, s.index, texts[s.source_id][s.start : s.end], vec_of[units[r].id], r,
+                              rank_of[s.source_id]))
+        return Candidates(picks, [frozenset(u.source_ids) for u in units], len(ranked), pairs, offered)
+
     pairs = {i: position(antecedent[u.id]) for i, u in enumerate(ranked) if u.id in antecedent}
-    offered = [(sid, [position(u) for u in us]) for sid, us in offers if us]
-    rank_of = {d.id: i for i, d in enumerate(corpus.documents)}
-    picks = [Pick(u.canonical.source_id, u.canonical.index,
-                  texts[u.canonical.source_id][u.canonical.start : u.canonical.end], vec_of[u.id], r,
-                  rank_of[u.canonical.source_id]) for r, u in enumerate(units)]
-    blocks = compose(Candidates(picks, [frozenset(u.source_ids) for u in units], len(ranked), pairs, offered), k, words)
+    c = candidates()
+    blocks = select(c, k, words)
+    offers = [(sid, us) for sid, us in offers if us]
+    want = set(sources_to_cover(c, blocks, [sid for sid, _ in offers], cover_limit(k, words)))
+    if want:
+        offered = [(sid, [position(u) for u in us]) for sid, us in offers if sid in want]
+        blocks = cover(candidates(offered), blocks, k, words)
     dates = source_dates(corpus, [picks[i].source_id for b in blocks for i in b])
     return [_sentence(texts, units[i].canonical, units[i], lead=False) for i in reading_order(picks, blocks, *dates)]
 

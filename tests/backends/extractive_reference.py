@@ -16,7 +16,9 @@ from collections import Counter
 from typing import Sequence
 
 from summarizer.backends.arrange import SPARE_PICKS, Pick, fit_words, rounds_for, source_dates
-from summarizer.backends.composition import MAX_OFFERS, Candidates, compose, reading_order
+from summarizer.backends.composition import (
+    MAX_OFFERS, Candidates, cover, cover_limit, reading_order, select, sources_to_cover,
+)
 from summarizer.backends.extractive import on_period
 from summarizer.backends.focus import WEIGHT as FOCUS_WEIGHT
 from summarizer.backends.readable import cut_off, stands_alone
@@ -179,25 +181,32 @@ def consolidate(corpus: Corpus, units: list[Unit], vec_of: dict, k: int, focus=N
     if focus:
         scores = [x + FOCUS_WEIGHT * cosine(v, focus) for x, v in zip(scores, vectors)]
     ranked = [cands[i] for i in mmr(scores, vectors, rounds_for(k, words) + SPARE_PICKS)]
-    # The pairs' antecedents and the sources' best sentences follow the ranked units.
+    # The pairs' antecedents, then the best sentences of the sources to cover, follow the ranked units.
     everything = list(ranked)
     for u in ranked:
         if u.id in antecedent_of and antecedent_of[u.id] not in everything:
             everything.append(antecedent_of[u.id])
-    offers = []
-    for d in corpus.documents:
-        if d.id in skip_sources:
-            continue
-        mine = [u for s, u in (leads or {}).get(d.id, []) if eligible(texts[s.source_id][s.start : s.end])]
-        for u in mine:
-            if u not in everything:
-                everything.append(u)
-        if mine:
-            offers.append((d.id, [everything.index(u) for u in mine]))
     rank_of = {d.id: i for i, d in enumerate(corpus.documents)}
-    picks = [Pick(u.canonical.source_id, u.canonical.index, texts[u.canonical.source_id][u.canonical.start : u.canonical.end],
-                  vec_of[u.id], r, rank_of[u.canonical.source_id]) for r, u in enumerate(everything)]
-    pairs = {i: everything.index(antecedent_of[u.id]) for i, u in enumerate(ranked) if u.id in antecedent_of}
-    blocks = compose(Candidates(picks, [frozenset(u.source_ids) for u in everything], len(ranked), pairs, offers), k, words)
-    dates = source_dates(corpus, [picks[i].source_id for b in blocks for i in b])
-    return [Sentence(text=picks[i].text, citations=cite_unit(texts, everything[i])) for i in reading_order(picks, blocks, *dates)]
+
+    def candidates(offers=()):
+        picks = [Pick(u.canonical.source_id, u.canonical.index, texts[u.canonical.source_id][u.canonical.start : u.canonical.end],
+                      vec_of[u.id], r, rank_of[u.canonical.source_id]) for r, u in enumerate(everything)]
+        pairs = {i: everything.index(antecedent_of[u.id]) for i, u in enumerate(ranked) if u.id in antecedent_of}
+        return Candidates(picks, [frozenset(u.source_ids) for u in everything], len(ranked), pairs, offers)
+
+    c = candidates()
+    blocks = select(c, k, words)
+    if leads is not None:
+        best = {d.id: [u for s, u in leads.get(d.id, [])[:MAX_OFFERS] if eligible(texts[s.source_id][s.start : s.end])]
+                for d in corpus.documents if d.id not in skip_sources}
+        want = sources_to_cover(c, blocks, [sid for sid, us in best.items() if us], cover_limit(k, words))
+        offers = []
+        for sid in want:
+            for u in best[sid]:
+                if u not in everything:
+                    everything.append(u)
+            offers.append((sid, [everything.index(u) for u in best[sid]]))
+        c = candidates(offers)
+        blocks = cover(c, blocks, k, words) if offers else blocks
+    dates = source_dates(corpus, [c.picks[i].source_id for b in blocks for i in b])
+    return [Sentence(text=c.picks[i].text, citations=cite_unit(texts, everything[i])) for i in reading_order(c.picks, blocks, *dates)]
