@@ -21,7 +21,9 @@ still agree), after MMR has ranked the candidates:
   pick or pair whose sources other kept picks still cite (never the best pick, never another
   source's contribution). A source all of whose best sentences the picks state adds nothing and
   stays out. Only the first ``k`` (or ``words`` / 8) sources, in document order, that no pick
-  cites are looked at (``sources_to_cover``).
+  cites and that have an eligible best sentence are looked at (``sources_to_cover``). "Cites"
+  means a pick's passage occurs in the source; the assembly's multi-source attribution (a
+  sentence other sources state in other words cites them too) comes later and does not count.
 * **Order** - ``arrange.order`` over the pairs' first sentences and the single picks
   (``reading_order``).
 """
@@ -29,7 +31,7 @@ still agree), after MMR has ranked the candidates:
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Mapping, Optional, Sequence
+from typing import Callable, Mapping, Optional, Sequence
 
 from ..evidence.grounding import Grounder, Passage
 from ..evidence.textstats import cosine
@@ -158,7 +160,8 @@ def cover(c: Candidates, blocks: Sequence[list[int]], k: int, words: Optional[in
     return blocks
 
 
-def _replaceable(c: Candidates, blocks: list[list[int]], fixed: set[int], fits) -> Optional[list[int]]:
+def _replaceable(c: Candidates, blocks: list[list[int]], fixed: set[int],
+                 fits: Callable[[list[int]], bool]) -> Optional[list[int]]:
     """The lowest-ranked block (the last) that may give way to a contribution: not fixed, every
     source it cites cited by another block too, and ``fits`` with the length."""
     for b in reversed(blocks):
