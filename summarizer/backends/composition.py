@@ -31,14 +31,54 @@ still agree), after MMR has ranked the candidates:
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Callable, Mapping, Optional, Sequence
+from typing import Callable, Collection, Mapping, Optional, Sequence
 
 from ..evidence.grounding import Grounder, Passage
 from ..evidence.textstats import cosine
+from ..prepare.corpus import Corpus
+from ..prepare.spans import SourceSentence, Unit
 from .arrange import WORDS_TOLERANCE, Date, Pick, fit_words, order
 
 MAX_OFFERS = 3  # of a source's best sentences, how many are looked at for something new
 MAX_SIMILAR = 0.6  # as MMR's bound: a contribution this close to a kept pick is a repeat
+
+
+SentenceTest = Callable[[SourceSentence], bool]
+
+
+def with_antecedents(corpus: Corpus, units: Sequence[Unit], ok: SentenceTest,
+                     pointing_back: SentenceTest) -> tuple[list[Unit], dict[int, Unit]]:
+    """The consolidation's candidates, in ``units`` order: the units whose sentence is eligible
+    (``ok``), and those whose sentence is well formed but points back and whose antecedent (the
+    sentence just before it in its document) is an eligible content sentence; with each of the
+    latter's antecedent unit, by unit id."""
+    out: list[Unit] = []
+    antecedent: dict[int, Unit] = {}
+    unit_of, sentences = corpus.unit_of, corpus.sentences
+    for u in units:
+        s = u.canonical
+        if ok(s):
+            out.append(u)
+        elif s.index > 0 and s.junk is None and pointing_back(s):
+            prev = sentences[s.source_id][s.index - 1]
+            if prev.junk is None and ok(prev):
+                a = unit_of[(prev.source_id, prev.index)]
+                if a.id != u.id:
+                    out.append(u)
+                    antecedent[u.id] = a
+    return out, antecedent
+
+
+Leads = Mapping[str, Sequence[tuple[SourceSentence, Unit]]]  # source -> its best sentences, best first
+
+
+def coverage_offers(corpus: Corpus, leads: Leads, skip_sources: Collection[str],
+                    ok: SentenceTest) -> list[tuple[str, list[Unit]]]:
+    """What each source offers the consolidated summary for coverage: its best eligible
+    sentences' units, in document order; none from sources about another period."""
+    return [(d.id, [u for s, u in leads.get(d.id, ())[:MAX_OFFERS] if ok(s)])
+            for d in corpus.documents if d.id not in skip_sources]
+
 
 
 @dataclass

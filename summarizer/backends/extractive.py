@@ -16,7 +16,7 @@ contributes, and the sentences are ordered (``composition.py``, ``arrange.py``).
 from __future__ import annotations
 
 import math
-from typing import Callable, Collection, Mapping, Optional, Sequence
+from typing import Collection, Mapping, Optional, Sequence
 
 import numpy as np
 
@@ -33,7 +33,18 @@ from ..prepare.spans import SourceSentence, Unit
 from ..progress import Progress
 from .arrange import SPARE_PICKS, Pick, fit_words, per_source_words, rounds_for, source_dates
 from .base import Backend, Draft
-from .composition import MAX_OFFERS, Candidates, cover, cover_limit, reading_order, select, sources_to_cover
+from .composition import (
+    MAX_OFFERS,
+    Candidates,
+    Leads,
+    cover,
+    cover_limit,
+    coverage_offers,
+    reading_order,
+    select,
+    sources_to_cover,
+    with_antecedents,
+)
 from .extractive_batch import (
     UnitMatrix,
     batched_mmr,
@@ -70,43 +81,6 @@ def _eligible(text: str) -> bool:
 def _dependent(text: str) -> bool:
     """A well-formed sentence that points back at the one before it ("He said ...")."""
     return _well_formed(text) and not stands_alone(text)
-
-
-SentenceTest = Callable[[SourceSentence], bool]
-
-
-def with_antecedents(corpus: Corpus, units: Sequence[Unit], ok: SentenceTest,
-                     pointing_back: SentenceTest) -> tuple[list[Unit], dict[int, Unit]]:
-    """The consolidation's candidates, in ``units`` order: the units whose sentence is eligible
-    (``ok``), and those whose sentence is well formed but points back and whose antecedent (the
-    sentence just before it in its document) is an eligible content sentence; with each of the
-    latter's antecedent unit, by unit id."""
-    out: list[Unit] = []
-    antecedent: dict[int, Unit] = {}
-    unit_of, sentences = corpus.unit_of, corpus.sentences
-    for u in units:
-        s = u.canonical
-        if ok(s):
-            out.append(u)
-        elif s.index > 0 and s.junk is None and pointing_back(s):
-            prev = sentences[s.source_id][s.index - 1]
-            if prev.junk is None and ok(prev):
-                a = unit_of[(prev.source_id, prev.index)]
-                if a.id != u.id:
-                    out.append(u)
-                    antecedent[u.id] = a
-    return out, antecedent
-
-
-Leads = Mapping[str, Sequence[tuple[SourceSentence, Unit]]]  # source -> its best sentences, best first
-
-
-def coverage_offers(corpus: Corpus, leads: Leads, skip_sources: Collection[str],
-                    ok: SentenceTest) -> list[tuple[str, list[Unit]]]:
-    """What each source offers the consolidated summary for coverage: its best eligible
-    sentences' units, in document order; none from sources about another period."""
-    return [(d.id, [u for s, u in leads.get(d.id, ())[:MAX_OFFERS] if ok(s)])
-            for d in corpus.documents if d.id not in skip_sources]
 
 
 def text_focus(corpus: Corpus, focus: Optional[str]) -> dict[str, float]:
@@ -216,6 +190,19 @@ def pick_source_sentences(corpus: Corpus, source_id: str, vec_of: Mapping, k: in
     picked = sorted(fit_source(ranked, [text[s.start : s.end] for s in cands], words))
     return [Sentence(text=text[cands[i].start : cands[i].end], citations=cite_unit(corpus.texts, units[i], first=cands[i]))
             for i in picked]
+
+
+def source_leads(corpus: Corpus, vec_of: Mapping, options: SummaryOptions, focus: Optional[Mapping[str, float]]) -> Leads:
+    """Each source's best sentences, as the per-source summaries of ``options`` rank them (for
+    coverage, when the consolidated summary is made without them: the LLM backend's fill)."""
+    k = options.per_source_sentences
+    words = per_source_words(options.words, k, options.consolidated_sentences)
+    memo = PickMemo()
+    out: dict[str, list[tuple[SourceSentence, Unit]]] = {}
+    for d in corpus.documents:
+        cands, units, ranked = rank_source(corpus, d.id, vec_of, k, memo, focus, words)
+        out[d.id] = [(cands[i], units[i]) for i in ranked[:MAX_OFFERS]]
+    return out
 
 
 def fit_source(ranked: list[int], texts: Sequence[str], words: Optional[int]) -> list[int]:

@@ -5,7 +5,7 @@ A summary sentence is lifted out of its paragraph: one that opens with a pronoun
 enough"), or a connective ("But", "However", "As a result") points back at a sentence the reader
 does not get. Such sentences are not candidates on their own (``extractive._eligible``): the
 consolidated summary takes one only with its antecedent, the sentence before it, placed just
-before it (``extractive.with_antecedents``, ``composition``). One cut off with an ellipsis is
+before it (``composition``). One cut off with an ellipsis is
 never a candidate. Generic English signals, no lists of sites or stories.
 """
 
