@@ -50,11 +50,13 @@ def with_antecedents(corpus: Corpus, units: Sequence[Unit], ok: SentenceTest,
                      pointing_back: SentenceTest) -> tuple[list[Unit], dict[int, Unit]]:
     """The consolidation's candidates, in ``units`` order: the units whose sentence is eligible
     (``ok``), and those whose sentence is well formed but points back and whose antecedent (the
-    sentence just before it in its document) is an eligible content sentence; with each of the
-    latter's antecedent unit, by unit id."""
+    sentence just before it in its document) is an eligible content sentence of ``units`` (not
+    one only a source about another period states); with each of the latter's antecedent unit,
+    by unit id."""
     out: list[Unit] = []
     antecedent: dict[int, Unit] = {}
     unit_of, sentences = corpus.unit_of, corpus.sentences
+    given: Optional[set[int]] = None
     for u in units:
         s = u.canonical
         if ok(s):
@@ -63,7 +65,8 @@ def with_antecedents(corpus: Corpus, units: Sequence[Unit], ok: SentenceTest,
             prev = sentences[s.source_id][s.index - 1]
             if prev.junk is None and ok(prev):
                 a = unit_of[(prev.source_id, prev.index)]
-                if a.id != u.id:
+                given = given if given is not None else {x.id for x in units}
+                if a.id != u.id and a.id in given:
                     out.append(u)
                     antecedent[u.id] = a
     return out, antecedent

@@ -160,7 +160,7 @@ def consolidate(corpus: Corpus, units: list[Unit], vec_of: dict, k: int, focus=N
     for u in units:
         if eligible(texts[u.canonical.source_id][u.canonical.start : u.canonical.end]):
             cands.append(u)
-        elif (a := pointing_back(corpus, u)) is not None:
+        elif (a := pointing_back(corpus, u)) is not None and a in units:
             cands.append(u)
             antecedent_of[u.id] = a
     if not cands:
