@@ -277,6 +277,8 @@ def finish_consolidated(corpus: Corpus, ranked: Sequence[Unit], vec_of: Mapping,
             units.append(u)
         return at[u.id]
 
+    pairs = {i: position(antecedent[u.id]) for i, u in enumerate(ranked) if u.id in antecedent}
+
     def candidates(offered: Sequence[tuple[str, list[int]]] = ()) -> Candidates:
         for r in range(len(picks), len(units)):
             s = units[r].canonical
@@ -284,7 +286,6 @@ def finish_consolidated(corpus: Corpus, ranked: Sequence[Unit], vec_of: Mapping,
                               rank_of[s.source_id]))
         return Candidates(picks, [frozenset(u.source_ids) for u in units], len(ranked), pairs, offered)
 
-    pairs = {i: position(antecedent[u.id]) for i, u in enumerate(ranked) if u.id in antecedent}
     c = candidates()
     blocks = select(c, k, words)
     offers = [(sid, us) for sid, us in offers if us]
