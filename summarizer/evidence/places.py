@@ -10,19 +10,20 @@
 from __future__ import annotations
 
 import re
-from typing import Optional
+from typing import Optional, Sequence
 
 from ..contract.result import Sentence
 from ..prepare.corpus import Corpus
 from ..prepare.spans import SourceSentence
-from .analysis import ALIASES, Analysis, analyse
+from .analysis import ALIASES, Analysis, Tok, tokenize
 from .citations import cite_sentence
 from .numbers import agree
 
 _DIRECTION_RE = re.compile(r"^(north|south)?-?(east|west)?(ern|erly)?$")
-# Every direction word starts with one of these where a word starts (no letter before it; any
-# case): sentences without one need no analysis.
-_MAY_HOLD_DIRECTION = re.compile(r"(?<![^\W\d_])(?:north|south|east|west)", re.IGNORECASE)
+# A direction word is a token that starts with one of these where a word starts (no letter before
+# it), its first letter in lower case (a capitalised word is a name, never a direction): sentences
+# without one need no tokens.
+_MAY_HOLD_DIRECTION = re.compile(r"(?<![^\W\d_])(?:n(?i:orth)|s(?i:outh)|e(?i:ast)|w(?i:est))")
 WINDOW = 4  # a direction word binds to the first name within this many words after it
 MAX_CONFLICTS = 3
 
@@ -57,7 +58,11 @@ def _place_key(low: str) -> str:
 
 def directions(a: Analysis) -> list[tuple[str, str, str, str]]:
     """(place key, compass, phrase, place name) for each direction word bound to a name."""
-    toks = a.toks
+    return directions_in(a.text, a.toks)
+
+
+def directions_in(text: str, toks: Sequence[Tok]) -> list[tuple[str, str, str, str]]:
+    """``directions`` of ``text`` from its tokens alone (``analysis.tokenize``)."""
     out = []
     for k, t in enumerate(toks):
         where = compass(t.low) if t.kind == "word" and not t.cap else None
@@ -67,7 +72,7 @@ def directions(a: Analysis) -> list[tuple[str, str, str, str]]:
             if n.kind == "sym" and n.text not in "-":
                 break
             if n.cap and n.content:
-                out.append((_place_key(n.low), where, a.text[t.start : n.end], n.text))
+                out.append((_place_key(n.low), where, text[t.start : n.end], n.text))
                 break
     return out
 
@@ -75,12 +80,16 @@ def directions(a: Analysis) -> list[tuple[str, str, str, str]]:
 def direction_conflicts(corpus: Corpus) -> list[Sentence]:
     texts = corpus.texts
     found: dict[str, list[tuple[SourceSentence, str, str, str]]] = {}
+    read: dict[str, list[tuple[str, str, str, str]]] = {}  # copies of a sentence are read once
     for d in corpus.documents:
         for s in corpus.sentences[d.id]:
+            if s.junk is not None:
+                continue
             text = texts[d.id][s.start : s.end]
-            if s.junk is None and _MAY_HOLD_DIRECTION.search(text):
-                for place, where, phrase, name in directions(analyse(text)):
-                    found.setdefault(place, []).append((s, where, phrase, name))
+            if text not in read:
+                read[text] = directions_in(text, tokenize(text)) if _MAY_HOLD_DIRECTION.search(text) else []
+            for place, where, phrase, name in read[text]:
+                found.setdefault(place, []).append((s, where, phrase, name))
     out: list[Sentence] = []
     for place, hits in found.items():
         for i, (a, wa, pa, name) in enumerate(hits):
