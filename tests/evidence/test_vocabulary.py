@@ -23,10 +23,18 @@ WORDS = ["The", "bridge", "reopened", "on", "Tuesday", "after", "repairs", "cost
          "U.S.", "UN", "don't", "O'Brien’s", "well-known", "$350", "5,", "200", "“Hello", "there.”", "(Reuters)",
          "not", "never", "Kharkiv", "Kharkov", "city", "Ukraine’s", "forces", "said", ".", ",", "\n", "May"]
 phrases = st.lists(st.sampled_from(WORDS), min_size=1, max_size=40).map(" ".join)
+# Pieces whose tokens depend on what is around them: numbers spanning whitespace ("5, 000",
+# "1 234"), sentence openers before a name, chunks without a token ("_"), letters that are not
+# ASCII ("½", "Σ").
+PIECES = ["5", "000", "1", "234", ".5", ",", ".", "(", "“", "Smith", "smith", "_", "½", "ΟΔΟΣ", "x.y.", "Z",
+          "U.S.", "May", "n't", "-", "'s", "Paris"]
+GLUES = ["", " ", ", ", "\n", "\u00a0", "\u202f", "  "]
+glued = st.lists(st.tuples(st.sampled_from(PIECES), st.sampled_from(GLUES)), min_size=1, max_size=30).map(
+    lambda ps: "".join(p + g for p, g in ps))
 
 
-@given(st.one_of(phrases, messy_text, st.text(max_size=80)))
-@settings(max_examples=300, deadline=None)
+@given(st.one_of(phrases, glued, messy_text, st.text(max_size=80)))
+@settings(max_examples=600, deadline=None)
 def test_word_profile_is_analyses_words(text):
     a = analyse(text)
     assert word_profile(text) == (a.bag, a.lower_words, a.names)
