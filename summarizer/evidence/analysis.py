@@ -251,7 +251,7 @@ _OPENERS = '.:“"!?('  # after one of these a capitalised word opens a sentence
 
 
 @lru_cache(maxsize=1 << 18)
-def _chunk_profile(chunk: str) -> tuple[frozenset[str], frozenset[str], frozenset[str], Optional[str], bool, bool]:
+def chunk_profile(chunk: str) -> tuple[frozenset[str], frozenset[str], frozenset[str], Optional[str], bool, bool]:
     """``word_profile``'s facts of one whitespace-free chunk: its bag, lower_words and names
     (capitalised words after a token of the chunk that does not open a sentence), the name its
     first token would be after a token that does not open one, whether it holds a token, and
@@ -282,13 +282,13 @@ def _chunk_profile(chunk: str) -> tuple[frozenset[str], frozenset[str], frozense
 def word_profile(text: str) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
     """``analyse(text)``'s bag, lower_words and names, exactly, without the rest of the analysis:
     what the word weights and name lists of a large collection need, at a fraction of the cost.
-    Read chunk by chunk (``_chunk_profile``): most of a collection's chunks were seen before."""
+    Read chunk by chunk (``chunk_profile``): most of a collection's chunks were seen before."""
     bag: set[str] = set()
     lower: set[str] = set()
     names: set[str] = set()
     started = opened = False  # a token came before; the last one opens a sentence
     for chunk in text.split():
-        c_bag, c_lower, c_names, first, has_tokens, opens = _chunk_profile(chunk)
+        c_bag, c_lower, c_names, first, has_tokens, opens = chunk_profile(chunk)
         bag |= c_bag
         lower |= c_lower
         names |= c_names
@@ -297,6 +297,18 @@ def word_profile(text: str) -> tuple[frozenset[str], frozenset[str], frozenset[s
         if has_tokens:
             started, opened = True, opens
     return frozenset(bag), frozenset(lower), frozenset(names)
+
+
+_GROWN_ENDINGS = ("ate", "ize", "at", "iz", "y")  # what a suffix's replacement may add after the word's own letters
+
+
+def stem_probes(stem_: str) -> frozenset[str]:
+    """Strings one of which every ASCII token whose bag holds ``stem_`` contains, lower-cased,
+    with its hyphens (or dots) left out: ``stem`` keeps the start of a word up to where a suffix's
+    replacement ("ational" -> "ate") begins, or maps an irregular form; "$" gives "dollar"."""
+    head = next((stem_[: -len(e)] for e in _GROWN_ENDINGS if stem_.endswith(e)), stem_)
+    irregular = {w for w, v in IRREGULAR.items() if v == stem_}
+    return frozenset({head, *irregular, *(sym for sym, word in _CURRENCY.items() if word == stem_)})
 
 
 def alias_of(low: str) -> Optional[str]:
