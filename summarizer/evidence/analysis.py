@@ -302,13 +302,18 @@ def word_profile(text: str) -> tuple[frozenset[str], frozenset[str], frozenset[s
 _GROWN_ENDINGS = ("ate", "ize", "at", "iz", "y")  # what a suffix's replacement may add after the word's own letters
 
 
+_IRREGULAR_FORMS: dict[str, set[str]] = {}
+for _form, _stem in IRREGULAR.items():
+    _IRREGULAR_FORMS.setdefault(_stem, set()).add(_form)
+
+
+@lru_cache(maxsize=1 << 16)
 def stem_probes(stem_: str) -> frozenset[str]:
     """Strings one of which every ASCII token whose bag holds ``stem_`` contains, lower-cased,
     with its hyphens (or dots) left out: ``stem`` keeps the start of a word up to where a suffix's
     replacement ("ational" -> "ate") begins, or maps an irregular form; "$" gives "dollar"."""
     head = next((stem_[: -len(e)] for e in _GROWN_ENDINGS if stem_.endswith(e)), stem_)
-    irregular = {w for w, v in IRREGULAR.items() if v == stem_}
-    return frozenset({head, *irregular, *(sym for sym, word in _CURRENCY.items() if word == stem_)})
+    return frozenset({head, *_IRREGULAR_FORMS.get(stem_, ()), *(sym for sym, word in _CURRENCY.items() if word == stem_)})
 
 
 def alias_of(low: str) -> Optional[str]:

@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Optional, Sequence
 
 from ..contract.result import Sentence
@@ -77,18 +78,20 @@ def directions_in(text: str, toks: Sequence[Tok]) -> list[tuple[str, str, str, s
     return out
 
 
+@lru_cache(maxsize=1 << 14)  # copies of a sentence, and a server's repeated sources, are read once
+def _directions_of(text: str) -> tuple[tuple[str, str, str, str], ...]:
+    return tuple(directions_in(text, tokenize(text)))
+
+
 def direction_conflicts(corpus: Corpus) -> list[Sentence]:
     texts = corpus.texts
     found: dict[str, list[tuple[SourceSentence, str, str, str]]] = {}
-    read: dict[str, list[tuple[str, str, str, str]]] = {}  # copies of a sentence are read once
     for d in corpus.documents:
         for s in corpus.sentences[d.id]:
             if s.junk is not None:
                 continue
             text = texts[d.id][s.start : s.end]
-            if text not in read:
-                read[text] = directions_in(text, tokenize(text)) if _MAY_HOLD_DIRECTION.search(text) else []
-            for place, where, phrase, name in read[text]:
+            for place, where, phrase, name in (_directions_of(text) if _MAY_HOLD_DIRECTION.search(text) else ()):
                 found.setdefault(place, []).append((s, where, phrase, name))
     out: list[Sentence] = []
     for place, hits in found.items():

@@ -15,6 +15,7 @@ from summarizer.contract.documents import Document
 from summarizer.contract.result import Citation
 from summarizer.evidence.analysis import analyse, word_profile
 from summarizer.evidence.attribution import attribute
+from summarizer.evidence import sources
 from summarizer.evidence.sources import attribution_grounder, corpus_grounder
 from summarizer.evidence.vocabulary import Vocabulary
 from summarizer.prepare.corpus import prepare
@@ -52,10 +53,15 @@ def test_attribution_grounder_attributes_as_the_full_grounder(texts, data):
         return
     picked = data.draw(st.lists(st.integers(0, len(full.passages) - 1), min_size=1, max_size=3))
     claims = [full.passages[i] for i in picked]
-    fast = attribution_grounder(corpus, [p.text for p in claims])
-    for p in claims:
-        own = [Citation(source_id=p.source_id, start=p.start, end=p.start + len(p.text), text=p.text)]
-        assert attribute(fast, p.text, own) == attribute(full, p.text, own)
+    for read_whole in (0, sources.READ_WHOLE):  # the vocabulary for the claims only, and the whole one
+        sources.READ_WHOLE, kept = read_whole, sources.READ_WHOLE
+        try:
+            fast = attribution_grounder(corpus, [p.text for p in claims])
+        finally:
+            sources.READ_WHOLE = kept
+        for p in claims:
+            own = [Citation(source_id=p.source_id, start=p.start, end=p.start + len(p.text), text=p.text)]
+            assert attribute(fast, p.text, own) == attribute(full, p.text, own)
 
 
 DIRECTION_WORDS = ["north", "northeastern", "South-West", "east", "western", "least", "5east", "x_west", "Kharkiv",
