@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from functools import lru_cache
 from typing import Optional, Sequence
 
@@ -25,6 +26,10 @@ _DIRECTION_RE = re.compile(r"^(north|south)?-?(east|west)?(ern|erly)?$")
 # it), its first letter in lower case (a capitalised word is a name, never a direction): sentences
 # without one need no tokens.
 _MAY_HOLD_DIRECTION = re.compile(r"(?<![^\W\d_])(?:n(?i:orth)|s(?i:outh)|e(?i:ast)|w(?i:est))")
+# The same without what comes before: matches never overlap (no tail holds another's lower-case
+# first letter followed by its tail), so a search of a whole document finds every one.
+_MAY_START_DIRECTION = re.compile(r"n(?i:orth)|s(?i:outh)|e(?i:ast)|w(?i:est)")
+_LETTER = re.compile(r"[^\W\d_]")
 WINDOW = 4  # a direction word binds to the first name within this many words after it
 MAX_CONFLICTS = 3
 
@@ -78,6 +83,25 @@ def directions_in(text: str, toks: Sequence[Tok]) -> list[tuple[str, str, str, s
     return out
 
 
+def may_hold_direction(text: str, sentences: Sequence[SourceSentence]) -> list[SourceSentence]:
+    """The content sentences of a document (``sentences``: in order, disjoint) in whose own text
+    ``_MAY_HOLD_DIRECTION`` finds something, in order. The document is searched once, not each
+    of its sentences (most hold no direction word): a match counts for the sentence it lies in,
+    where a word starts there (at the sentence's start, or after a character that is not a letter)."""
+    starts = [s.start for s in sentences]
+    out: list[SourceSentence] = []
+    for m in _MAY_START_DIRECTION.finditer(text):
+        p = m.start()
+        k = bisect_right(starts, p) - 1
+        if k < 0:
+            continue
+        s = sentences[k]
+        if (s.junk is None and m.end() <= s.end and (p == s.start or not _LETTER.match(text, p - 1))
+                and (not out or out[-1] is not s)):
+            out.append(s)
+    return out
+
+
 @lru_cache(maxsize=1 << 14)  # copies of a sentence, and a server's repeated sources, are read once
 def _directions_of(text: str) -> tuple[tuple[str, str, str, str], ...]:
     return tuple(directions_in(text, tokenize(text)))
@@ -87,11 +111,8 @@ def direction_conflicts(corpus: Corpus) -> list[Sentence]:
     texts = corpus.texts
     found: dict[str, list[tuple[SourceSentence, str, str, str]]] = {}
     for d in corpus.documents:
-        for s in corpus.sentences[d.id]:
-            if s.junk is not None:
-                continue
-            text = texts[d.id][s.start : s.end]
-            for place, where, phrase, name in (_directions_of(text) if _MAY_HOLD_DIRECTION.search(text) else ()):
+        for s in may_hold_direction(texts[d.id], corpus.sentences[d.id]):
+            for place, where, phrase, name in _directions_of(texts[d.id][s.start : s.end]):
                 found.setdefault(place, []).append((s, where, phrase, name))
     out: list[Sentence] = []
     for place, hits in found.items():

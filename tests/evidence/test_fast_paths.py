@@ -261,7 +261,13 @@ def _directions_by_definition(corpus):
             for found in places.directions(analysis.analyse(texts[d.id][s.start : s.end]))]
 
 
-@given(st.one_of(figure_stories(), st.lists(st.one_of(special_text, documents_text()), min_size=1, max_size=5)))
+DIRECTION_PIECES = ["north", "South", "east", "westward", "nORTH", "feast", "x", "é", "5", "-", ".", ". ", "\n\n",
+                    "Kharkiv", "city", "of", " ", "eaſt", "(", "Paris. "]
+direction_text = st.lists(st.sampled_from(DIRECTION_PIECES), min_size=1, max_size=40).map("".join)
+
+
+@given(st.one_of(figure_stories(), st.lists(st.one_of(special_text, documents_text(), direction_text), min_size=1,
+                                            max_size=5)))
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 def test_figure_and_direction_conflicts_are_the_definitions(texts):
     corpus = _corpus(texts)
@@ -274,8 +280,10 @@ def test_figure_and_direction_conflicts_are_the_definitions(texts):
     texts_of = corpus.texts
     found = []
     for d in corpus.documents:
-        for s in corpus.sentences[d.id]:
+        held = places.may_hold_direction(texts_of[d.id], corpus.sentences[d.id])
+        assert held == [s for s in corpus.sentences[d.id] if s.junk is None
+                        and places._MAY_HOLD_DIRECTION.search(texts_of[d.id][s.start : s.end])]
+        for s in held:
             text = texts_of[d.id][s.start : s.end]
-            if s.junk is None and places._MAY_HOLD_DIRECTION.search(text):
-                found += [(s, x) for x in places.directions_in(text, analysis.tokenize(text))]
+            found += [(s, x) for x in places.directions_in(text, analysis.tokenize(text))]
     assert found == _directions_by_definition(corpus)
