@@ -79,7 +79,7 @@ ALIASES = _alias_table()
 _ALIAS_MAX = max(len(k) for k in ALIASES)
 
 
-@lru_cache(maxsize=1 << 18)
+@lru_cache(maxsize=1 << 17)  # ~30 MB at most
 def _tok_fields(kind: str, text: str) -> tuple[str, str, bool, tuple[str, ...], str, bool, bool]:
     """A token's kind, low, neg, parts, stem, content and cap: they depend on its kind and text
     only, so each distinct token is worked out once (most of a text's tokens were seen before)."""
@@ -250,7 +250,10 @@ def _token_facts(kind: str, raw: str) -> tuple[tuple[str, ...], Optional[str], O
 _OPENERS = '.:“"!?('  # after one of these a capitalised word opens a sentence: not a name
 
 
-@lru_cache(maxsize=1 << 18)
+_NONE: frozenset[str] = frozenset()  # most chunks' lower_words or names: one shared empty set
+
+
+@lru_cache(maxsize=1 << 16)  # ~50 MB at most
 def chunk_profile(chunk: str) -> tuple[frozenset[str], frozenset[str], frozenset[str], Optional[str], bool, bool]:
     """``word_profile``'s facts of one whitespace-free chunk: its bag, lower_words and names
     (capitalised words after a token of the chunk that does not open a sentence), the name its
@@ -274,8 +277,8 @@ def chunk_profile(chunk: str) -> tuple[frozenset[str], frozenset[str], frozenset
             elif not (prev_kind == "sym" and prev_text in _OPENERS):
                 names.add(name)
         prev_kind, prev_text = kind, raw
-    return (frozenset(bag), frozenset(lower), frozenset(names), first, bool(prev_kind),
-            prev_kind == "sym" and prev_text in _OPENERS)
+    return (frozenset(bag) if bag else _NONE, frozenset(lower) if lower else _NONE,
+            frozenset(names) if names else _NONE, first, bool(prev_kind), prev_kind == "sym" and prev_text in _OPENERS)
 
 
 @lru_cache(maxsize=1 << 14)  # as ``analyse``: a server sees the same sources again
