@@ -79,31 +79,38 @@ ALIASES = _alias_table()
 _ALIAS_MAX = max(len(k) for k in ALIASES)
 
 
+@lru_cache(maxsize=1 << 17)  # ~30 MB at most
+def _tok_fields(kind: str, text: str) -> tuple[str, str, bool, tuple[str, ...], str, bool, bool]:
+    """A token's kind, low, neg, parts, stem, content and cap: they depend on its kind and text
+    only, so each distinct token is worked out once (most of a text's tokens were seen before)."""
+    if kind == "word" and len(text) >= 2 and text.isupper():
+        kind = "acr"  # "US", "UN", "BBC": names, never the stopword "us"
+    low = text.lower().replace("’", "'")
+    neg = False
+    if kind == "acr":
+        low = low.replace(".", "")
+    elif kind == "word":
+        if low.endswith("n't"):
+            neg = True
+            low = {"wo": "will", "ca": "can", "sha": "shall"}.get(low[:-3], low[:-3])
+        elif low.endswith("'s") or low.endswith("'"):
+            low = low[:-2] if low.endswith("'s") else low[:-1]
+    neg = neg or low in NEGATION_WORDS
+    split = low.split("-") if "-" in low else None
+    parts = tuple(stem(p) for p in split if p) if split else ()
+    stem_ = stem(low.replace("-", "")) if kind in ("word", "acr") else low
+    content = (kind in ("word", "acr") and len(low) > 1 and low not in NOT_CONTENT
+               and not (split and all(p in NOT_CONTENT for p in split)))
+    cap = kind == "acr" or (kind == "word" and text[:1].isupper())
+    return kind, low, neg, parts, stem_, content, cap
+
+
 class Tok:
     __slots__ = ("kind", "text", "start", "end", "low", "stem", "content", "neg", "cap", "parts")
 
     def __init__(self, kind: str, text: str, start: int, end: int) -> None:
-        if kind == "word" and len(text) >= 2 and text.isupper():
-            kind = "acr"  # "US", "UN", "BBC": names, never the stopword "us"
-        self.kind, self.text, self.start, self.end = kind, text, start, end
-        low = text.lower().replace("’", "'")
-        self.neg = False
-        if kind == "acr":
-            low = low.replace(".", "")
-        elif kind == "word":
-            if low.endswith("n't"):
-                self.neg = True
-                low = {"wo": "will", "ca": "can", "sha": "shall"}.get(low[:-3], low[:-3])
-            elif low.endswith("'s") or low.endswith("'"):
-                low = low[:-2] if low.endswith("'s") else low[:-1]
-        self.low = low
-        self.neg = self.neg or low in NEGATION_WORDS
-        parts = low.split("-") if "-" in low else None
-        self.parts = tuple(stem(p) for p in parts if p) if parts else ()
-        self.stem = stem(low.replace("-", "")) if kind in ("word", "acr") else low
-        self.content = (kind in ("word", "acr") and len(low) > 1 and low not in NOT_CONTENT
-                        and not (parts and all(p in NOT_CONTENT for p in parts)))
-        self.cap = kind == "acr" or (kind == "word" and text[:1].isupper())
+        self.kind, self.low, self.neg, self.parts, self.stem, self.content, self.cap = _tok_fields(kind, text)
+        self.text, self.start, self.end = text, start, end
 
 
 def tokenize(text: str) -> list[Tok]:
@@ -240,24 +247,76 @@ def _token_facts(kind: str, raw: str) -> tuple[tuple[str, ...], Optional[str], O
     return bag, (t.low if t.kind == "word" and not t.cap else None), (t.low if t.cap else None), t.kind
 
 
-@lru_cache(maxsize=1 << 14)  # as ``analyse``: a server sees the same sources again
-def word_profile(text: str) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
-    """``analyse(text)``'s bag, lower_words and names, exactly, without the rest of the analysis:
-    what the word weights and name lists of a large collection need, at a fraction of the cost."""
+_OPENERS = '.:“"!?('  # after one of these a capitalised word opens a sentence: not a name
+
+
+_NONE: frozenset[str] = frozenset()  # most chunks' lower_words or names: one shared empty set
+
+
+@lru_cache(maxsize=1 << 16)  # ~50 MB at most
+def chunk_profile(chunk: str) -> tuple[frozenset[str], frozenset[str], frozenset[str], Optional[str], bool, bool]:
+    """``word_profile``'s facts of one whitespace-free chunk: its bag, lower_words and names
+    (capitalised words after a token of the chunk that does not open a sentence), the name its
+    first token would be after a token that does not open one, whether it holds a token, and
+    whether its last token opens a sentence. Only a number can span whitespace ("5, 000"),
+    and a number's pieces are numbers or a comma, so a text's words are its chunks' words."""
     bag: set[str] = set()
     lower: set[str] = set()
     names: set[str] = set()
+    first: Optional[str] = None
     prev_kind, prev_text = "", ""
-    for m in TOKEN_RE.finditer(text):
+    for m in TOKEN_RE.finditer(chunk):
         raw = m.group(0)
         words, low_word, name, kind = _token_facts(m.lastgroup or "sym", raw)
         bag.update(words)
         if low_word is not None:
             lower.add(low_word)
-        if name is not None and prev_kind and not (prev_kind == "sym" and prev_text in '.:“"!?('):
-            names.add(name)
+        if name is not None:
+            if not prev_kind:
+                first = name
+            elif not (prev_kind == "sym" and prev_text in _OPENERS):
+                names.add(name)
         prev_kind, prev_text = kind, raw
+    return (frozenset(bag) if bag else _NONE, frozenset(lower) if lower else _NONE,
+            frozenset(names) if names else _NONE, first, bool(prev_kind), prev_kind == "sym" and prev_text in _OPENERS)
+
+
+@lru_cache(maxsize=1 << 14)  # as ``analyse``: a server sees the same sources again
+def word_profile(text: str) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+    """``analyse(text)``'s bag, lower_words and names, exactly, without the rest of the analysis:
+    what the word weights and name lists of a large collection need, at a fraction of the cost.
+    Read chunk by chunk (``chunk_profile``): most of a collection's chunks were seen before."""
+    bag: set[str] = set()
+    lower: set[str] = set()
+    names: set[str] = set()
+    started = opened = False  # a token came before; the last one opens a sentence
+    for chunk in text.split():
+        c_bag, c_lower, c_names, first, has_tokens, opens = chunk_profile(chunk)
+        bag |= c_bag
+        lower |= c_lower
+        names |= c_names
+        if first is not None and started and not opened:
+            names.add(first)
+        if has_tokens:
+            started, opened = True, opens
     return frozenset(bag), frozenset(lower), frozenset(names)
+
+
+_GROWN_ENDINGS = ("ate", "ize", "at", "iz", "y")  # what a suffix's replacement may add after the word's own letters
+
+
+_IRREGULAR_FORMS: dict[str, set[str]] = {}
+for _form, _stem in IRREGULAR.items():
+    _IRREGULAR_FORMS.setdefault(_stem, set()).add(_form)
+
+
+@lru_cache(maxsize=1 << 16)
+def stem_probes(stem_: str) -> frozenset[str]:
+    """Strings one of which every ASCII token whose bag holds ``stem_`` contains, lower-cased,
+    with its hyphens (or dots) left out: ``stem`` keeps the start of a word up to where a suffix's
+    replacement ("ational" -> "ate") begins, or maps an irregular form; "$" gives "dollar"."""
+    head = next((stem_[: -len(e)] for e in _GROWN_ENDINGS if stem_.endswith(e)), stem_)
+    return frozenset({head, *_IRREGULAR_FORMS.get(stem_, ()), *(sym for sym, word in _CURRENCY.items() if word == stem_)})
 
 
 def alias_of(low: str) -> Optional[str]:

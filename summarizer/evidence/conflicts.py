@@ -62,25 +62,31 @@ def _year_mentions(corpus: Corpus) -> Counter:
 
 
 def _number_conflicts(corpus: Corpus) -> list[Sentence]:
+    """The ``_MAX_PAIRS`` most similar pairs of sentences from different sources that give
+    different figures (ties in the order ``similar_pairs`` proposes them)."""
     texts = corpus.texts
     sents, words = _sentences_with_numbers(corpus)
     cap = max(3, min(len(corpus.documents) * 2, MAX_POSTING))
-    scored: list[tuple[float, SourceSentence, SourceSentence]] = []
-    analysed: dict[int, Analysis] = {}  # each sentence once, however many pairs it is in
-
-    def analysis(i: int) -> Analysis:
-        if i not in analysed:
-            s = sents[i]
-            analysed[i] = analyse(texts[s.source_id][s.start : s.end])
-        return analysed[i]
-
-    for i, j, sim in similar_pairs(words, cap, 0.3):
+    text = [texts[s.source_id][s.start : s.end] for s in sents]
+    # Most similar first (a stable sort keeps the proposal order among equals), so the search
+    # stops at the third conflict: analysing the sentences of every pair took most of a large run.
+    pairs = sorted(similar_pairs(words, cap, 0.3), key=lambda p: -p[2])
+    figures: dict[str, Analysis] = {}  # each text once, however many pairs it is in
+    found: list[tuple[SourceSentence, SourceSentence]] = []
+    for i, j, _ in pairs:
         a, b = sents[i], sents[j]
-        if a.source_id != b.source_id and figures_conflict(analysis(i), analysis(j)):
-            scored.append((sim, a, b))
-    scored.sort(key=lambda t: -t[0])
+        # Equal texts give equal figures: never a conflict.
+        if a.source_id == b.source_id or text[i] == text[j]:
+            continue
+        for k in (i, j):
+            if text[k] not in figures:
+                figures[text[k]] = analyse(text[k])
+        if figures_conflict(figures[text[i]], figures[text[j]]):
+            found.append((a, b))
+            if len(found) == _MAX_PAIRS:
+                break
     out = []
-    for _, a, b in scored[:_MAX_PAIRS]:
+    for a, b in found:
         ta, tb = texts[a.source_id][a.start : a.end], texts[b.source_id][b.start : b.end]
         out.append(
             Sentence(

@@ -86,6 +86,7 @@ class _Claim:
     is_name: list[bool] = field(default_factory=list)  # per unit
     seg_figures: list[list[Quantity]] = field(default_factory=list)
     matched: dict[int, list[bool]] = field(default_factory=dict)  # passage -> which units it has
+    clause_keys: dict[int, list[tuple[float, float]]] = field(default_factory=dict)  # passage -> ``_clause_keys``
     aliases: list[Optional[str]] = field(default_factory=list)  # per unit: its alias group ("=united states")
 
     def segment_at(self, offset: int) -> int:
@@ -242,21 +243,31 @@ class Grounder:
     def _coverage(self, c: _Claim, chosen: Sequence[int]) -> tuple[float, list[int]]:
         """Weighted share of the claim matched, each clause by its best chosen passage (a word
         counts only in the passage that supports its clause), and that passage per clause."""
-        matched = {i: self._matched(c, i) for i in chosen}
+        keys = [self._clause_keys(c, i) for i in chosen]
         got, assign = 0.0, []
-        for k, seg in enumerate(c.segments):
+        for k in range(len(c.segments)):
             # The clause's passage is the one stating what it asserts; its names must be there too.
             best, best_i = (-1.0, -1.0), chosen[0]
-            for i in chosen:
-                m = matched[i]
-                figures = sum(self.max_idf for q in c.seg_figures[k] if figure_in(q, self.an[i].quantities))
-                key = (sum(c.weights[u] for u in seg if m[u] and not c.is_name[u]) + figures,
-                       sum(c.weights[u] for u in seg if m[u]))
-                if key > best:
-                    best, best_i = key, i
+            for i, key in zip(chosen, keys):
+                if key[k] > best:
+                    best, best_i = key[k], i
             got += best[1]
             assign.append(best_i)
         return got / c.total, assign
+
+    def _clause_keys(self, c: _Claim, i: int) -> list[tuple[float, float]]:
+        """Per clause, how well passage ``i`` states it: the weight of its matched words that are
+        not names plus its figures', then of all its matched words. Worked out once per passage
+        (``_select`` weighs each passage again with every combination it tries)."""
+        got = c.clause_keys.get(i)
+        if got is None:
+            m = self._matched(c, i)
+            got = c.clause_keys[i] = [
+                (sum(c.weights[u] for u in seg if m[u] and not c.is_name[u])
+                 + sum(self.max_idf for q in c.seg_figures[k] if figure_in(q, self.an[i].quantities)),
+                 sum(c.weights[u] for u in seg if m[u]))
+                for k, seg in enumerate(c.segments)]
+        return got
 
     def _select(self, c: _Claim, first: int, ranked: list[int]) -> list[int]:
         chosen = [first]

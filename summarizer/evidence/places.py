@@ -10,19 +10,26 @@
 from __future__ import annotations
 
 import re
-from typing import Optional
+from bisect import bisect_right
+from functools import lru_cache
+from typing import Optional, Sequence
 
 from ..contract.result import Sentence
 from ..prepare.corpus import Corpus
 from ..prepare.spans import SourceSentence
-from .analysis import ALIASES, Analysis, analyse
+from .analysis import ALIASES, Analysis, Tok, tokenize
 from .citations import cite_sentence
 from .numbers import agree
 
 _DIRECTION_RE = re.compile(r"^(north|south)?-?(east|west)?(ern|erly)?$")
-# Every direction word starts with one of these where a word starts (no letter before it; any
-# case): sentences without one need no analysis.
-_MAY_HOLD_DIRECTION = re.compile(r"(?<![^\W\d_])(?:north|south|east|west)", re.IGNORECASE)
+# A direction word is a token that starts with one of these where a word starts (no letter before
+# it), its first letter in lower case (a capitalised word is a name, never a direction): sentences
+# without one need no tokens.
+_MAY_HOLD_DIRECTION = re.compile(r"(?<![^\W\d_])(?:n(?i:orth)|s(?i:outh)|e(?i:ast)|w(?i:est))")
+# The same without what comes before: matches never overlap (no tail holds another's lower-case
+# first letter followed by its tail), so a search of a whole document finds every one.
+_MAY_START_DIRECTION = re.compile(r"n(?i:orth)|s(?i:outh)|e(?i:ast)|w(?i:est)")
+_LETTER = re.compile(r"[^\W\d_]")
 WINDOW = 4  # a direction word binds to the first name within this many words after it
 MAX_CONFLICTS = 3
 
@@ -57,7 +64,11 @@ def _place_key(low: str) -> str:
 
 def directions(a: Analysis) -> list[tuple[str, str, str, str]]:
     """(place key, compass, phrase, place name) for each direction word bound to a name."""
-    toks = a.toks
+    return directions_in(a.text, a.toks)
+
+
+def directions_in(text: str, toks: Sequence[Tok]) -> list[tuple[str, str, str, str]]:
+    """``directions`` of ``text`` from its tokens alone (``analysis.tokenize``)."""
     out = []
     for k, t in enumerate(toks):
         where = compass(t.low) if t.kind == "word" and not t.cap else None
@@ -67,20 +78,42 @@ def directions(a: Analysis) -> list[tuple[str, str, str, str]]:
             if n.kind == "sym" and n.text not in "-":
                 break
             if n.cap and n.content:
-                out.append((_place_key(n.low), where, a.text[t.start : n.end], n.text))
+                out.append((_place_key(n.low), where, text[t.start : n.end], n.text))
                 break
     return out
+
+
+def may_hold_direction(text: str, sentences: Sequence[SourceSentence]) -> list[SourceSentence]:
+    """The content sentences of a document (``sentences``: in order, disjoint) in whose own text
+    ``_MAY_HOLD_DIRECTION`` finds something, in order. The document is searched once, not each
+    of its sentences (most hold no direction word): a match counts for the sentence it lies in,
+    where a word starts there (at the sentence's start, or after a character that is not a letter)."""
+    starts = [s.start for s in sentences]
+    out: list[SourceSentence] = []
+    for m in _MAY_START_DIRECTION.finditer(text):
+        p = m.start()
+        k = bisect_right(starts, p) - 1
+        if k < 0:
+            continue
+        s = sentences[k]
+        if (s.junk is None and m.end() <= s.end and (p == s.start or not _LETTER.match(text, p - 1))
+                and (not out or out[-1] is not s)):
+            out.append(s)
+    return out
+
+
+@lru_cache(maxsize=1 << 14)  # copies of a sentence, and a server's repeated sources, are read once
+def _directions_of(text: str) -> tuple[tuple[str, str, str, str], ...]:
+    return tuple(directions_in(text, tokenize(text)))
 
 
 def direction_conflicts(corpus: Corpus) -> list[Sentence]:
     texts = corpus.texts
     found: dict[str, list[tuple[SourceSentence, str, str, str]]] = {}
     for d in corpus.documents:
-        for s in corpus.sentences[d.id]:
-            text = texts[d.id][s.start : s.end]
-            if s.junk is None and _MAY_HOLD_DIRECTION.search(text):
-                for place, where, phrase, name in directions(analyse(text)):
-                    found.setdefault(place, []).append((s, where, phrase, name))
+        for s in may_hold_direction(texts[d.id], corpus.sentences[d.id]):
+            for place, where, phrase, name in _directions_of(texts[d.id][s.start : s.end]):
+                found.setdefault(place, []).append((s, where, phrase, name))
     out: list[Sentence] = []
     for place, hits in found.items():
         for i, (a, wa, pa, name) in enumerate(hits):

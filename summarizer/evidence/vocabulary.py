@@ -3,17 +3,21 @@ might support a claim. Pure.
 
 ``Vocabulary.of`` reads every text with ``word_profile`` (exactly the words ``analyse`` would
 index, at a fraction of its cost), so a grounder over a few passages of a large collection can
-weigh and read words as one over the whole collection would (``sources.attribution_grounder``).
+weigh and read words as one over the whole collection would. ``Vocabulary.for_claims`` gives
+the same answers about the words of a few claims, reading only the distinct whitespace chunks
+that might hold one of them (``sources.attribution_grounder``).
 """
 
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from dataclasses import dataclass
+from itertools import chain
 from typing import Callable, Mapping, Sequence
 
-from .analysis import Tok, alias_of, analyse, word_profile
+from .analysis import Tok, alias_of, analyse, chunk_profile, stem_probes, word_profile
 
 
 @dataclass(frozen=True)
@@ -43,12 +47,69 @@ class Vocabulary:
         return cls(math.log((n + 1) / 0.5), {s: math.log((n + 1) / (c + 0.5)) for s, c in df.items()},
                    frozenset().union(*(p[1] for p in profiles)), frozenset().union(*(p[2] for p in profiles)), index)
 
+    @classmethod
+    def for_claims(cls, texts: Sequence[str], claims: Sequence[str]) -> "Vocabulary":
+        """``of(texts)`` as far as checking ``claims`` asks: the weights and postings of the
+        claims' words, and whether the collection writes the claims' capitalised words in lower
+        case or as names (``claim_names`` depends on nothing else). Read from the few distinct
+        chunks that might hold one of those words (``chunks_holding``); a grounder with this
+        vocabulary must check these claims only: another word would weigh as an unseen one."""
+        units = [t for c in claims for t in analyse(" ".join(str(c).split())).toks]
+        stems = {x for t in units if t.content for x in (t.stem, *t.parts)}
+        capitalised = {t.low for t in units if t.cap}
+        distinct = list(dict.fromkeys(texts))
+        holding = chunks_holding(distinct, stems, capitalised)
+        bag_of: dict[str, frozenset[str]] = {}
+        lower: set[str] = set()
+        names: set[str] = set()
+        for t in distinct:
+            found = holding.keys() & t.split()
+            if found:
+                bag_of[t] = frozenset().union(*(holding[c][0] for c in found))
+                lower.update(*(holding[c][1] for c in found))
+                if any(holding[c][2] for c in found):  # whether it is a name depends on the token before
+                    names |= word_profile(t)[2] & capitalised
+        df: Counter = Counter()
+        index: dict[str, list[int]] = {}
+        for i, t in enumerate(texts):
+            for s in bag_of.get(t, ()):
+                df[s] += 1
+                index.setdefault(s, []).append(i)
+        n = len(texts)
+        return cls(math.log((n + 1) / 0.5), {s: math.log((n + 1) / (c + 0.5)) for s, c in df.items()},
+                   frozenset(lower), frozenset(names), index)
+
     def weight(self, s: str) -> float:
         return self.idf.get(s, self.max_idf)
 
     def may_support(self, claim: str, lowest_coverage: float) -> set[int]:
         """Indices of the texts that might support ``claim`` alone (``may_support``)."""
         return may_support(self.index, self.weight, claim, lowest_coverage)
+
+
+def chunks_holding(texts: Sequence[str], stems: set[str], lows: set[str]
+                   ) -> dict[str, tuple[frozenset[str], frozenset[str], bool]]:
+    """The distinct whitespace chunks of ``texts`` holding one of ``stems`` in their bag or a word
+    whose lower-cased form is in ``lows``: those stems, the lows written in lower case, and
+    whether one may be a name (``chunk_profile``). An ASCII chunk without any of the words'
+    probes (``stem_probes``, the lows themselves) in it, its hyphens or its dots cannot hold
+    one, so only the others are read."""
+    probes = set(lows).union(*map(stem_probes, stems))
+    if not probes:
+        return {}
+    probe_re = re.compile("|".join(map(re.escape, sorted(probes, key=len, reverse=True))))
+    out = {}
+    for chunk in set(chain.from_iterable(map(str.split, texts))):
+        x = chunk.lower()
+        if chunk.isascii() and "n't" not in x and not (
+                probe_re.search(x) or "-" in x and probe_re.search(x.replace("-", ""))
+                or "." in x and probe_re.search(x.replace(".", ""))):
+            continue
+        bag, low, names, first, _, _ = chunk_profile(chunk)
+        held = (bag & stems, low & lows, not lows.isdisjoint(names) or first in lows)
+        if held[0] or held[1] or held[2]:
+            out[chunk] = held
+    return out
 
 
 def overlap(index: Mapping[str, list[int]], units: Sequence[Tok], weights: Sequence[float]) -> Counter:

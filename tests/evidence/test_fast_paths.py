@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from summarizer.contract.documents import Document
-from summarizer.evidence import conflicts, periods, sentence_scan, textstats
+from summarizer.evidence import analysis, conflicts, periods, places, sentence_scan, textstats
 from summarizer.prepare.corpus import prepare
 
 from ..conftest import documents_text, messy_text
@@ -216,3 +216,74 @@ def test_number_sentences_and_year_mentions_are_the_per_sentence_definitions(tex
     for s in content:
         years.update({int(m.group(0)) for m in conflicts._YEAR.finditer(texts_of[s.source_id][s.start : s.end])})
     assert conflicts._year_mentions(corpus) == years
+
+
+# --- conflicts found without analysing every candidate -----------------------------------------
+
+TOWNS = ["Marlow", "Kharkiv", "Leeds", "the capital"]
+DIRECTIONS = ["northern", "south-east", "eastern", "West", "nORTH", "western", "north-westerly", "feast", "northn't"]
+
+
+@st.composite
+def figure_stories(draw):
+    """Documents retelling one story with figures changed, so pairs conflict again and again."""
+    docs = []
+    for _ in range(draw(st.integers(2, 6))):
+        sents = []
+        for _ in range(draw(st.integers(1, 5))):
+            n = draw(st.sampled_from(["12", "15", "120", "300", "1,200", "twelve", "one"]))
+            thing = draw(st.sampled_from(["homes", "people", "bridges"]))
+            town = draw(st.sampled_from(TOWNS))
+            where = draw(st.sampled_from(DIRECTIONS))
+            sents.append(f"The storm destroyed {n} {thing} in the {where} town of {town} on Tuesday, officials said.")
+        docs.append(" ".join(sents) + "\n")
+    return docs
+
+
+def _figure_conflicts_by_definition(corpus):
+    """Every cross-source pair analysed, sorted by similarity, the first three (the code as first written)."""
+    texts = corpus.texts
+    sents, words = conflicts._sentences_with_numbers(corpus)
+    cap = max(3, min(len(corpus.documents) * 2, conflicts.MAX_POSTING))
+    scored = []
+    for i, j, sim in textstats.similar_pairs(words, cap, 0.3):
+        a, b = sents[i], sents[j]
+        ta, tb = texts[a.source_id][a.start : a.end], texts[b.source_id][b.start : b.end]
+        if a.source_id != b.source_id and places.figures_conflict(analysis.analyse(ta), analysis.analyse(tb)):
+            scored.append((sim, a, b))
+    scored.sort(key=lambda t: -t[0])
+    return [(a, b) for _, a, b in scored[: conflicts._MAX_PAIRS]]
+
+
+def _directions_by_definition(corpus):
+    texts = corpus.texts
+    return [(s, found) for d in corpus.documents for s in corpus.sentences[d.id] if s.junk is None
+            for found in places.directions(analysis.analyse(texts[d.id][s.start : s.end]))]
+
+
+DIRECTION_PIECES = ["north", "South", "east", "westward", "nORTH", "feast", "x", "é", "5", "-", ".", ". ", "\n\n",
+                    "Kharkiv", "city", "of", " ", "eaſt", "(", "Paris. "]
+direction_text = st.lists(st.sampled_from(DIRECTION_PIECES), min_size=1, max_size=40).map("".join)
+
+
+@given(st.one_of(figure_stories(), st.lists(st.one_of(special_text, documents_text(), direction_text), min_size=1,
+                                            max_size=5)))
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_figure_and_direction_conflicts_are_the_definitions(texts):
+    corpus = _corpus(texts)
+    if corpus is None:
+        return
+    want = _figure_conflicts_by_definition(corpus)
+    got = [s for s in conflicts._number_conflicts(corpus)]
+    assert [[(c.source_id, c.start, c.end) for c in s.citations] for s in got] == [
+        [(a.source_id, a.start, a.end), (b.source_id, b.start, b.end)] for a, b in want]
+    texts_of = corpus.texts
+    found = []
+    for d in corpus.documents:
+        held = places.may_hold_direction(texts_of[d.id], corpus.sentences[d.id])
+        assert held == [s for s in corpus.sentences[d.id] if s.junk is None
+                        and places._MAY_HOLD_DIRECTION.search(texts_of[d.id][s.start : s.end])]
+        for s in held:
+            text = texts_of[d.id][s.start : s.end]
+            found += [(s, x) for x in places.directions_in(text, analysis.tokenize(text))]
+    assert found == _directions_by_definition(corpus)

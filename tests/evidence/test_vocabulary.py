@@ -7,6 +7,7 @@ attribute every sentence exactly as a grounder over every passage does.
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -14,7 +15,9 @@ from summarizer.contract.documents import Document
 from summarizer.contract.result import Citation
 from summarizer.evidence.analysis import analyse, word_profile
 from summarizer.evidence.attribution import attribute
+from summarizer.evidence import sources
 from summarizer.evidence.sources import attribution_grounder, corpus_grounder
+from summarizer.evidence.vocabulary import Vocabulary
 from summarizer.prepare.corpus import prepare
 
 from ..conftest import documents_text, messy_text
@@ -23,10 +26,19 @@ WORDS = ["The", "bridge", "reopened", "on", "Tuesday", "after", "repairs", "cost
          "U.S.", "UN", "don't", "O'Brien’s", "well-known", "$350", "5,", "200", "“Hello", "there.”", "(Reuters)",
          "not", "never", "Kharkiv", "Kharkov", "city", "Ukraine’s", "forces", "said", ".", ",", "\n", "May"]
 phrases = st.lists(st.sampled_from(WORDS), min_size=1, max_size=40).map(" ".join)
+# Pieces whose tokens depend on what is around them: numbers spanning whitespace ("5, 000",
+# "1 234"), sentence openers before a name, chunks without a token ("_"), letters that are not
+# ASCII ("½", "Σ").
+PIECES = ["5", "000", "1", "234", ".5", ",", ".", "(", "“", "Smith", "smith", "_", "½", "ΟΔΟΣ", "x.y.", "Z",
+          "U.S.", "May", "n't", "-", "'s", "Paris", "cities", "City", "organisations", "organized", "won't", "fell",
+          "falls", "$", "dollars", "US", "us", "north-east", "Northeast", "relational", "relate"]
+GLUES = ["", " ", ", ", "\n", "\u00a0", "\u202f", "  "]
+glued = st.lists(st.tuples(st.sampled_from(PIECES), st.sampled_from(GLUES)), min_size=1, max_size=30).map(
+    lambda ps: "".join(p + g for p, g in ps))
 
 
-@given(st.one_of(phrases, messy_text, st.text(max_size=80)))
-@settings(max_examples=300, deadline=None)
+@given(st.one_of(phrases, glued, messy_text, st.text(max_size=80)))
+@settings(max_examples=600, deadline=None)
 def test_word_profile_is_analyses_words(text):
     a = analyse(text)
     assert word_profile(text) == (a.bag, a.lower_words, a.names)
@@ -41,10 +53,15 @@ def test_attribution_grounder_attributes_as_the_full_grounder(texts, data):
         return
     picked = data.draw(st.lists(st.integers(0, len(full.passages) - 1), min_size=1, max_size=3))
     claims = [full.passages[i] for i in picked]
-    fast = attribution_grounder(corpus, [p.text for p in claims])
-    for p in claims:
-        own = [Citation(source_id=p.source_id, start=p.start, end=p.start + len(p.text), text=p.text)]
-        assert attribute(fast, p.text, own) == attribute(full, p.text, own)
+    for read_whole in (0, sources.READ_WHOLE):  # the vocabulary for the claims only, and the whole one
+        sources.READ_WHOLE, kept = read_whole, sources.READ_WHOLE
+        try:
+            fast = attribution_grounder(corpus, [p.text for p in claims])
+        finally:
+            sources.READ_WHOLE = kept
+        for p in claims:
+            own = [Citation(source_id=p.source_id, start=p.start, end=p.start + len(p.text), text=p.text)]
+            assert attribute(fast, p.text, own) == attribute(full, p.text, own)
 
 
 DIRECTION_WORDS = ["north", "northeastern", "South-West", "east", "western", "least", "5east", "x_west", "Kharkiv",
@@ -59,3 +76,37 @@ def test_direction_prefilter_never_skips_a_direction(text):
 
     if directions(analyse(text)):
         assert _MAY_HOLD_DIRECTION.search(text)
+
+
+@given(st.lists(st.one_of(phrases, glued, documents_text(), st.text(max_size=40)), min_size=1, max_size=8), st.data())
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+def test_a_vocabulary_for_claims_answers_as_the_whole_one_about_them(texts, data):
+    claims = data.draw(st.lists(st.one_of(st.sampled_from(texts), phrases, glued, st.text(max_size=30)),
+                                min_size=1, max_size=3))
+    whole, mine = Vocabulary.of(texts), Vocabulary.for_claims(texts, claims)
+    assert mine.max_idf == whole.max_idf
+    for claim in claims:
+        for t in analyse(" ".join(claim.split())).toks:
+            if t.content:
+                for s in (t.stem, *t.parts):
+                    assert mine.weight(s) == whole.weight(s)
+                    assert mine.index.get(s) == whole.index.get(s)
+            if t.cap:
+                assert (t.low in mine.names, t.low in mine.lower_words) == (t.low in whole.names, t.low in whole.lower_words)
+        assert mine.may_support(claim, 0.5) == whole.may_support(claim, 0.5)
+
+
+WRITTEN_APART = [("city", "cities"), ("organize", "organisations"), ("relation", "relational"), ("fall", "fell"),
+                 ("dollars", "$5"), ("northeast", "north-east"), ("US", "U.S."), ("will", "won't"),
+                 ("Kharkiv", "Kharkiv’s"), ("Smith", "a Smith"), ("Reuters", "(Reuters)"), ("ΟΔΟΣ", "x ΟΔΟΣ.Α")]
+
+
+@pytest.mark.parametrize("claim_word, written", WRITTEN_APART)
+def test_a_vocabulary_for_claims_finds_words_written_otherwise(claim_word, written):
+    texts = [written, "nothing here", f"Then {written} again", written]
+    for claim in (claim_word, f"Then {claim_word} again", claim_word.capitalize()):
+        whole, mine = Vocabulary.of(texts), Vocabulary.for_claims(texts, [claim])
+        for t in analyse(claim).toks:
+            for s in (t.stem, *t.parts) if t.content else ():
+                assert mine.weight(s) == whole.weight(s) and mine.index.get(s) == whole.index.get(s)
+            assert not t.cap or (t.low in mine.names, t.low in mine.lower_words) == (t.low in whole.names, t.low in whole.lower_words)
