@@ -26,7 +26,7 @@ from ...progress import Progress
 from ..base import Backend, Draft
 from .context import RunContext
 from .conflicts_stage import find_llm_conflicts
-from .map_stage import map_sources
+from .map_packs import map_sources
 from .reduce_stage import reduce_all
 
 if TYPE_CHECKING:

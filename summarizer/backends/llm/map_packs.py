@@ -1,0 +1,122 @@
+"""The map stage over the whole corpus: which calls to make, and each source's summary from them.
+
+* Exact copies of a document are mapped once and share its summary (cited to each copy).
+* A near-duplicate (``packing.near_duplicate_bases``) shows the model only its own passages and
+  shares its base's facts that it states too, cited to its own text.
+* Short documents (at most ``SHORT_CHUNKS`` x ``chunk_tokens`` shown) are packed several to one call: one set of
+  instructions and one format example, sentence numbers global within the call, the reply's
+  facts given to the article their numbers point into (numbers into another article dropped, so a
+  source's summary cites only that source). A pack fits the token budget like any request; a
+  pack whose reply stays unusable is mapped again one document per call.
+* A longer document is mapped alone (``map_stage.map_alone``, cut into chunks if needed).
+
+Every source's facts are then topped up to the asked length with the extractive picks.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Callable
+
+from ...contract.documents import Document
+from ...errors import ContextOverflow
+from ...evidence.support import Resolver
+from .common import use_template
+from .context import RunContext
+from .map_stage import (Entry, MapItem, as_copy, example_cost, header_cost, inherit, line_costs, map_alone,
+                        map_call, map_room, source_entries, top_up_items)
+from .packing import near_duplicate_bases, plan_packs
+
+REPLY_PER_FACT = 50  # reply tokens one fact of a pack takes (text, cites, JSON), for the pack's size
+SHORT_CHUNKS = 2  # a source of at most this many chunks' tokens (chunk_tokens) may share a call
+PACK_CHUNKS = 4  # and a pack holds at most this many chunks' tokens of sources
+
+
+async def map_sources(run: RunContext) -> dict[str, list[MapItem]]:
+    """Every source's checked, cited facts (``per_source_sentences`` of them, or ``words``)."""
+    template = use_template(run, "map_source")
+    k = run.options.per_source_sentences
+    docs = run.corpus.documents
+    copies: dict[str, list[Document]] = {}
+    for d in docs:
+        copies.setdefault(d.text, []).append(d)
+    distinct = [group[0] for group in copies.values()]
+    entries = {d.id: source_entries(run, d.id) for d in distinct}
+    bases = near_duplicate_bases({d.id: [e.unit.id for e in entries[d.id]] for d in distinct})
+    run.counters.near_duplicate_documents += len(bases)
+    shown = {d.id: _shown(entries, bases, d.id) for d in distinct}
+    done = 0
+
+    def report(doc: Document) -> None:
+        nonlocal done
+        for d in copies[doc.text]:
+            done += 1
+            run.progress("map", {"source_id": d.id, "done": done, "total": len(docs)})
+
+    raw = await _map_shown(run, template, [d for d in distinct if shown[d.id]], shown, report)
+    final: dict[str, list[MapItem]] = {}
+    for d in sorted(distinct, key=lambda d: d.id in bases):  # bases first: their summaries are shared
+        items = raw.get(d.id, [])
+        if d.id in bases:
+            items = (inherit(run, final[bases[d.id]], entries[d.id]) + items)[:k]
+            if not shown[d.id]:
+                report(d)
+        final[d.id] = top_up_items(run, d, items, k)
+    out = {}
+    for d in docs:
+        original = copies[d.text][0].id
+        out[d.id] = final[original] if original == d.id else as_copy(final[original], original, d.id)
+    return out
+
+
+def _shown(entries: dict[str, list[Entry]], bases: dict[str, str], doc_id: str) -> list[Entry]:
+    """What the model sees of a document: all of it, or for a near-duplicate its own passages."""
+    if doc_id not in bases:
+        return entries[doc_id]
+    known = {e.unit.id for e in entries[bases[doc_id]]}
+    return [e for e in entries[doc_id] if e.unit.id not in known]
+
+
+async def _map_shown(run: RunContext, template, docs: list[Document], shown: dict[str, list[Entry]],
+                     report: Callable[[Document], None]) -> dict[str, list[MapItem]]:
+    """The model's checked facts for each of ``docs`` (short ones packed, long ones alone)."""
+    k = run.options.per_source_sentences
+    costs = {d.id: line_costs(run, shown[d.id]) for d in docs}
+    short = [d for d in docs if sum(costs[d.id]) <= SHORT_CHUNKS * run.options.chunk_tokens]
+    short_ids = {d.id for d in short}
+    max_members = max(1, (run.config.max_output_tokens - 60) // (REPLY_PER_FACT * k))
+    room = map_room(run, template, k, max_members)
+    packs = plan_packs([sum(costs[d.id]) + header_cost(run, d) for d in short],
+                       [min(room - example_cost(shown[d.id][0], costs[d.id][0]), PACK_CHUNKS * run.options.chunk_tokens)
+                        for d in short], max_members)
+    out: dict[str, list[MapItem]] = {}
+
+    async def alone(doc: Document) -> None:
+        out[doc.id] = await map_alone(run, template, doc, shown[doc.id], costs[doc.id])
+        report(doc)
+
+    async def pack(members: list[Document]) -> None:
+        if len(members) == 1:
+            return await alone(members[0])
+        run.counters.map_chunks += 1
+        run.counters.packed_documents += len(members)
+        resolvers = {d.id: Resolver(run.counters) for d in members}
+        try:
+            got = await map_call(run, template, [(d, shown[d.id]) for d in members], k, resolvers,
+                                 "map:" + "+".join(d.id for d in members))
+        except ContextOverflow:  # estimated to fit, but the exact count did not: never sent
+            got = None
+        if got is None:  # one document per call, each with its own fallback
+            run.counters.pack_fallbacks += 1
+            await asyncio.gather(*(alone(d) for d in members))
+            return
+        for d in members:
+            out[d.id] = got[d.id]
+            report(d)
+
+    await asyncio.gather(*(pack([short[i] for i in p]) for p in packs),
+                         *(alone(d) for d in docs if d.id not in short_ids))
+    return out
+
+
+__all__ = ["PACK_CHUNKS", "REPLY_PER_FACT", "SHORT_CHUNKS", "map_sources"]
