@@ -12,7 +12,7 @@ def test_templates_load_render_and_hash():
     system, user = t.render(max_sentences=3, articles="[1] A fact.", example="{}", focus="")
     assert system["role"] == "system" and "at most 3" in system["content"]
     assert "[1] A fact." in user["content"]
-    assert prompts.load("reduce").name == "reduce.v2" and prompts.load("conflicts").name == "conflicts.v1"
+    assert prompts.load("reduce").name == "reduce.v3" and prompts.load("conflicts").name == "conflicts.v1"
 
 
 def test_the_focus_reaches_the_map_and_reduce_prompts():

@@ -26,6 +26,7 @@ from .common import SentencesReply, call, example_reply, focus_line, sentences_s
 from .context import RunContext
 
 _LINE_OVERHEAD = 4  # "[123] " prefix and newline, on top of the sentence's own tokens
+_EXAMPLE_WORDS = 12
 _EXAMPLE_WRAP = 16  # {"sentences": [{"text": "", "cites": [1]}]} around the example's text
 
 
@@ -68,16 +69,30 @@ def dedupe_citations(citations: list[Citation]) -> list[Citation]:
     return out
 
 
+def _header(article: int, doc: Document, entries: list[Entry]) -> str:
+    """"Article 2: title", or "Article 2:" when the title is the article's first sentence anyway
+    (a title taken from the first line would be sent twice)."""
+    title = doc.title or doc.id
+    return f"Article {article}:" if entries and " ".join(title.split()) in entries[0].text else f"Article {article}: {title}"
+
+
 def _numbered(members: "list[tuple[Document, list[Entry]]]") -> str:
-    """The articles of one call, numbered globally: "Article 1: title" then its "[n] sentence"s."""
+    """The articles of one call, numbered globally: each header, then its "[n] sentence"s."""
     blocks, n = [], 0
     for a, (doc, entries) in enumerate(members, 1):
-        lines = [f"Article {a}: {doc.title or doc.id}"]
+        lines = [_header(a, doc, entries)]
         for e in entries:
             n += 1
             lines.append(f"[{n}] {e.text}")
         blocks.append("\n".join(lines))
     return "\n\n".join(blocks)
+
+
+def _example(text: str) -> str:
+    """The format example: the call's first sentence, cut to its first words (the model only needs
+    the shape, and the whole sentence is in the prompt already)."""
+    words = text.split()
+    return example_reply(" ".join(words[:_EXAMPLE_WORDS]))
 
 
 def _split_to_fit(run: RunContext, entries: list[Entry], cost: list[int], room: int,
@@ -122,7 +137,7 @@ async def map_call(run: RunContext, template, members: "list[tuple[Document, lis
     citing only its own text, or None when the reply stays unusable."""
     flat = [(a, e) for a, (_, entries) in enumerate(members) for e in entries]
     max_tokens = _reply_tokens(run, k, len(members))
-    values = {"max_sentences": k, "articles": _numbered(members), "example": example_reply(flat[0][1].text),
+    values = {"max_sentences": k, "articles": _numbered(members), "example": _example(flat[0][1].text),
               "focus": focus_line(run.options.focus)}
     reply = await call(run, template, values, sentences_schema(k * len(members), len(flat)), SentencesReply,
                        max_tokens, purpose)
