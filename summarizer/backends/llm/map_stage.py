@@ -22,11 +22,10 @@ from ...evidence.support import Passage, Resolver
 from ...prepare.spans import SourceSentence, Unit
 from ..arrange import WORDS_TOLERANCE, fit_words, per_source_words, top_up
 from .chunking import chunk_source
-from .common import SentencesReply, call, example_reply, focus_line, sentences_schema, strip_tags
+from .common import EXAMPLE_WORDS, SentencesReply, call, example_reply, focus_line, sentences_schema, strip_tags
 from .context import RunContext
 
 _LINE_OVERHEAD = 4  # "[123] " prefix and newline, on top of the sentence's own tokens
-_EXAMPLE_WORDS = 12
 _EXAMPLE_WRAP = 16  # {"sentences": [{"text": "", "cites": [1]}]} around the example's text
 
 
@@ -88,13 +87,6 @@ def _numbered(members: "list[tuple[Document, list[Entry]]]") -> str:
     return "\n\n".join(blocks)
 
 
-def _example(text: str) -> str:
-    """The format example: the call's first sentence, cut to its first words (the model only needs
-    the shape, and the whole sentence is in the prompt already)."""
-    words = text.split()
-    return example_reply(" ".join(words[:_EXAMPLE_WORDS]))
-
-
 def _split_to_fit(run: RunContext, entries: list[Entry], cost: list[int], room: int,
                   doc: Document) -> list[list[Entry]]:
     """Chunks of entries whose numbered lines fit in ``room`` tokens (chunking.chunk_source first)."""
@@ -137,7 +129,7 @@ async def map_call(run: RunContext, template, members: "list[tuple[Document, lis
     citing only its own text, or None when the reply stays unusable."""
     flat = [(a, e) for a, (_, entries) in enumerate(members) for e in entries]
     max_tokens = _reply_tokens(run, k, len(members))
-    values = {"max_sentences": k, "articles": _numbered(members), "example": _example(flat[0][1].text),
+    values = {"max_sentences": k, "articles": _numbered(members), "example": example_reply(flat[0][1].text, words=EXAMPLE_WORDS),
               "focus": focus_line(run.options.focus)}
     reply = await call(run, template, values, sentences_schema(k * len(members), len(flat)), SentencesReply,
                        max_tokens, purpose)
