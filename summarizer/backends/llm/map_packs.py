@@ -58,7 +58,8 @@ async def map_sources(run: RunContext) -> dict[str, list[MapItem]]:
     for d in sorted(distinct, key=lambda d: d.id in bases):  # bases first: their summaries are shared
         items = raw.get(d.id, [])
         if d.id in bases:
-            items = (inherit(run, final[bases[d.id]], entries[d.id]) + items)[:k]
+            # The base's facts it states too, then (at least one of) its own: what sets it apart.
+            items = (inherit(run, final[bases[d.id]], entries[d.id])[: k - min(1, len(items))] + items)[:k]
             if not shown[d.id]:
                 report(d)
         final[d.id] = top_up_items(run, d, items, k)
