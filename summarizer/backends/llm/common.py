@@ -90,18 +90,14 @@ def conflicts_schema(n_pairs: int) -> dict[str, Any]:
     }
 
 
-EXAMPLE_WORDS = 12  # a map or reduce example shows the first words of passage 1: the shape, not all of it
-
-
-def example_reply(text: str, key: str = "sentences", number_field: str = "cites", words: Optional[int] = None) -> str:
-    """A format example built from real input (passage/fact/pair 1), cut to its first ``words``.
+def example_reply(text: str, key: str = "sentences", number_field: str = "cites") -> str:
+    """A format example built from real input (passage/fact/pair 1).
 
     A weak model copies the example it is shown; a placeholder ("A short fact.") would be copied
-    verbatim and rejected, while a real first passage at least yields a supported sentence. The
-    passage is in the prompt already, so its first words show the shape at a fraction of the tokens.
+    verbatim and rejected, while a real first passage at least yields a supported sentence. (Cut
+    to its first words it saved ~25 tokens a call, but the bundled model copied the fragment as a
+    fact: the whole passage stays.)
     """
-    if words is not None:
-        text = " ".join(text.split()[:words])
     item = {"text": text, number_field: [1]} if number_field == "cites" else {number_field: 1, "text": text}
     return json.dumps({key: [item]}, ensure_ascii=False)
 

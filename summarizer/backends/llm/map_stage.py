@@ -17,12 +17,13 @@ from typing import Optional
 from ...contract.documents import Document
 from ...contract.result import Citation, Sentence
 from ...errors import ContextOverflow
+from ...evidence.analysis import analyse
 from ...evidence.citations import cite_unit
 from ...evidence.support import Passage, Resolver
 from ...prepare.spans import SourceSentence, Unit
 from ..arrange import WORDS_TOLERANCE, fit_words, per_source_words, top_up
 from .chunking import chunk_source
-from .common import EXAMPLE_WORDS, SentencesReply, call, example_reply, focus_line, sentences_schema, strip_tags
+from .common import SentencesReply, call, example_reply, focus_line, sentences_schema, strip_tags
 from .context import RunContext
 
 _LINE_OVERHEAD = 4  # "[123] " prefix and newline, on top of the sentence's own tokens
@@ -129,14 +130,20 @@ async def map_call(run: RunContext, template, members: "list[tuple[Document, lis
     citing only its own text, or None when the reply stays unusable."""
     flat = [(a, e) for a, (_, entries) in enumerate(members) for e in entries]
     max_tokens = _reply_tokens(run, k, len(members))
-    values = {"max_sentences": k, "articles": _numbered(members), "example": example_reply(flat[0][1].text, words=EXAMPLE_WORDS),
+    values = {"max_sentences": k, "articles": _numbered(members), "example": example_reply(flat[0][1].text),
               "focus": focus_line(run.options.focus)}
-    reply = await call(run, template, values, sentences_schema(k * len(members), len(flat)), SentencesReply,
-                       max_tokens, purpose)
+    pools_ready = asyncio.ensure_future(_pools(members))
+    try:
+        reply = await call(run, template, values, sentences_schema(k * len(members), len(flat)), SentencesReply,
+                           max_tokens, purpose)
+    except BaseException:
+        pools_ready.cancel()
+        raise
     if reply is None:
+        pools_ready.cancel()
         return None
     owner = [a for a, _ in flat]
-    pools = [[Passage.of(e.unit.id, e.text) for e in entries] for _, entries in members]
+    pools = await pools_ready
     out: dict[str, list[MapItem]] = {doc.id: [] for doc, _ in members}
     for gen in reply.sentences[: k * len(members)]:
         a = _article_of(gen.cites, owner) if len(members) > 1 else 0
@@ -160,6 +167,20 @@ async def map_call(run: RunContext, template, members: "list[tuple[Document, lis
         if kept is not None:
             out[doc.id].append(_item(run, text, kept, entries))
     return out
+
+
+async def _pools(members: "list[tuple[Document, list[Entry]]]") -> list[list[Passage[int]]]:
+    """Each article's passages for the support check, analysed (``analyse`` keeps them) while the
+    call waits for its reply: the checks after the last reply are on the run's critical path."""
+    pools = []
+    for _, entries in members:
+        pool = []
+        for e in entries:
+            await asyncio.sleep(0)  # one passage at a time: replies and sends keep flowing
+            pool.append(Passage.of(e.unit.id, e.text))
+            analyse(pool[-1].text)
+        pools.append(pool)
+    return pools
 
 
 def _item(run: RunContext, text: str, kept: list[Passage[int]], entries: list[Entry]) -> MapItem:

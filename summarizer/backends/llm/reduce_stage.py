@@ -22,7 +22,7 @@ from ...evidence.support import Passage, Resolver
 from ...prepare.spans import Unit
 from ...evidence.periods import off_period_sources
 from ..arrange import WORDS_TOLERANCE, Pick, fit_words, order, source_dates, top_up
-from .common import EXAMPLE_WORDS, SentencesReply, call, example_reply, focus_line, sentences_schema, strip_tags, use_template
+from .common import SentencesReply, call, example_reply, focus_line, sentences_schema, strip_tags, use_template
 from .map_stage import MapItem, dedupe_citations
 from .context import RunContext
 
@@ -94,13 +94,13 @@ class _Reducer:
         for f in facts:
             cost = count(self.line(len(group) + 1, f)) + _LINE_OVERHEAD
             if not group:
-                cost += count(example_reply(f.text, words=EXAMPLE_WORDS))
+                cost += count(example_reply(f.text))
             if cost > self.room:
                 raise ContextOverflow("a single summary sentence does not fit the reduce prompt's context window")
             if group and used + cost > self.room:
                 groups.append(group)
                 group, used = [], 0
-                cost = count(self.line(1, f)) + _LINE_OVERHEAD + count(example_reply(f.text, words=EXAMPLE_WORDS))
+                cost = count(self.line(1, f)) + _LINE_OVERHEAD + count(example_reply(f.text))
             group.append(f)
             used += cost
         if group:
@@ -109,7 +109,7 @@ class _Reducer:
 
     async def reduce_group(self, facts: list[Fact], purpose: str, resolver: Resolver) -> Optional[list[Fact]]:
         numbered = "\n".join(self.line(i, f) for i, f in enumerate(facts, 1))
-        values = {"max_sentences": self.k, "numbered": numbered, "example": example_reply(facts[0].text, words=EXAMPLE_WORDS),
+        values = {"max_sentences": self.k, "numbered": numbered, "example": example_reply(facts[0].text),
                   "focus": self.focus}
         reply = await call(self.run, self.template, values, sentences_schema(self.k, len(facts)), SentencesReply,
                            self.max_tokens, purpose)
