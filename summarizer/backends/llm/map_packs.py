@@ -53,7 +53,12 @@ async def map_sources(run: RunContext) -> dict[str, list[MapItem]]:
             done += 1
             run.progress("map", {"source_id": d.id, "done": done, "total": len(docs)})
 
-    raw = await _map_shown(run, template, [d for d in distinct if shown[d.id]], shown, report)
+    # The extractive scores every top-up and the reduce's ordering read: built while calls wait.
+    scores_ready = asyncio.ensure_future(asyncio.to_thread(_extractive_scores, run))
+    try:
+        raw = await _map_shown(run, template, [d for d in distinct if shown[d.id]], shown, report)
+    finally:
+        await scores_ready
     final: dict[str, list[MapItem]] = {}
     for d in sorted(distinct, key=lambda d: d.id in bases):  # bases first: their summaries are shared
         items = raw.get(d.id, [])
@@ -68,6 +73,11 @@ async def map_sources(run: RunContext) -> dict[str, list[MapItem]]:
         original = copies[d.text][0].id
         out[d.id] = final[original] if original == d.id else as_copy(final[original], original, d.id)
     return out
+
+
+def _extractive_scores(run: RunContext) -> None:
+    run.extractive_vectors()
+    run.extractive_focus()
 
 
 def _shown(entries: dict[str, list[Entry]], bases: dict[str, str], doc_id: str) -> list[Entry]:

@@ -1,7 +1,9 @@
-"""Map stage: one cited summary per source, all sources concurrently.
+"""Map stage, one call: sources' content units numbered, checked facts per source.
 
-The model sees the source's content units, numbered 1..n (junk never shown, a unit repeated in
-the source shown once), and answers {"sentences": [{"text", "cites": [numbers]}]}. A source too
+The model sees one or more articles (``map_packs`` decides which share a call), each an
+"Article n:" header and its content units numbered globally within the call (junk never shown, a
+unit repeated in the source shown once), and answers {"sentences": [{"text", "cites": [numbers]}]}.
+Each fact goes to the article its numbers point into and cites only that source. A source too
 large for the context window is cut with ``chunking.chunk_source`` into chunks mapped
 concurrently; the chunks' sentences are combined round-robin (so every part of a long article is
 represented) up to ``per_source_sentences``.
