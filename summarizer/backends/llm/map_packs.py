@@ -16,7 +16,7 @@ Every source's facts are then topped up to the asked length with the extractive 
 from __future__ import annotations
 
 import asyncio
-from typing import Callable
+from typing import Awaitable, Callable
 
 from ...contract.documents import Document
 from ...errors import ContextOverflow
@@ -45,29 +45,40 @@ async def map_sources(run: RunContext) -> dict[str, list[MapItem]]:
     bases = near_duplicate_bases({d.id: [e.unit.id for e in entries[d.id]] for d in distinct})
     run.counters.near_duplicate_documents += len(bases)
     shown = {d.id: _shown(entries, bases, d.id) for d in distinct}
-    done = 0
+    count = 0
 
     def report(doc: Document) -> None:
-        nonlocal done
+        nonlocal count
         for d in copies[doc.text]:
-            done += 1
-            run.progress("map", {"source_id": d.id, "done": done, "total": len(docs)})
+            count += 1
+            run.progress("map", {"source_id": d.id, "done": count, "total": len(docs)})
 
     # The extractive scores every top-up and the reduce's ordering read: built while calls wait.
     scores_ready = asyncio.ensure_future(asyncio.to_thread(_extractive_scores, run))
+    raw: dict[str, list[MapItem]] = {}
+    final: dict[str, list[MapItem]] = {}
+
+    async def done(doc: Document, items: list[MapItem]) -> None:
+        """A document's facts are in: finished now (off the critical path), unless it waits for its base."""
+        report(doc)
+        if doc.id in bases:
+            raw[doc.id] = items
+        else:
+            await scores_ready
+            final[doc.id] = top_up_items(run, doc, items, k)
+
     try:
-        raw = await _map_shown(run, template, [d for d in distinct if shown[d.id]], shown, report)
+        await _map_shown(run, template, [d for d in distinct if shown[d.id]], shown, done)
     finally:
         await scores_ready
-    final: dict[str, list[MapItem]] = {}
-    for d in sorted(distinct, key=lambda d: d.id in bases):  # bases first: their summaries are shared
-        items = raw.get(d.id, [])
+    for d in distinct:
         if d.id in bases:
+            items = raw.get(d.id, [])
             # The base's facts it states too, then (at least one of) its own: what sets it apart.
             items = (inherit(run, final[bases[d.id]], entries[d.id])[: k - min(1, len(items))] + items)[:k]
             if not shown[d.id]:
                 report(d)
-        final[d.id] = top_up_items(run, d, items, k)
+            final[d.id] = top_up_items(run, d, items, k)
     out = {}
     for d in docs:
         original = copies[d.text][0].id
@@ -89,8 +100,9 @@ def _shown(entries: dict[str, list[Entry]], bases: dict[str, str], doc_id: str) 
 
 
 async def _map_shown(run: RunContext, template, docs: list[Document], shown: dict[str, list[Entry]],
-                     report: Callable[[Document], None]) -> dict[str, list[MapItem]]:
-    """The model's checked facts for each of ``docs`` (short ones packed, long ones alone)."""
+                     done: Callable[[Document, list[MapItem]], Awaitable[None]]) -> None:
+    """The model's checked facts for each of ``docs`` (short ones packed, long ones alone), handed
+    to ``done`` as each call's reply is checked."""
     k = run.options.per_source_sentences
     costs = {d.id: line_costs(run, shown[d.id]) for d in docs}
     short = [d for d in docs if sum(costs[d.id]) <= SHORT_CHUNKS * run.options.chunk_tokens]
@@ -100,11 +112,9 @@ async def _map_shown(run: RunContext, template, docs: list[Document], shown: dic
     packs = plan_packs([sum(costs[d.id]) + header_cost(run, d) for d in short],
                        [min(room - example_cost(shown[d.id][0], costs[d.id][0]), PACK_CHUNKS * run.options.chunk_tokens)
                         for d in short], max_members)
-    out: dict[str, list[MapItem]] = {}
 
     async def alone(doc: Document) -> None:
-        out[doc.id] = await map_alone(run, template, doc, shown[doc.id], costs[doc.id])
-        report(doc)
+        await done(doc, await map_alone(run, template, doc, shown[doc.id], costs[doc.id]))
 
     async def pack(members: list[Document]) -> None:
         if len(members) == 1:
@@ -122,12 +132,10 @@ async def _map_shown(run: RunContext, template, docs: list[Document], shown: dic
             await asyncio.gather(*(alone(d) for d in members))
             return
         for d in members:
-            out[d.id] = got[d.id]
-            report(d)
+            await done(d, got[d.id])
 
     await asyncio.gather(*(pack([short[i] for i in p]) for p in packs),
                          *(alone(d) for d in docs if d.id not in short_ids))
-    return out
 
 
 __all__ = ["PACK_CHUNKS", "REPLY_PER_FACT", "SHORT_CHUNKS", "map_sources"]
