@@ -41,10 +41,7 @@ async def map_sources(run: RunContext) -> dict[str, list[MapItem]]:
     for d in docs:
         copies.setdefault(d.text, []).append(d)
     distinct = [group[0] for group in copies.values()]
-    entries = {d.id: source_entries(run, d.id) for d in distinct}
-    bases = near_duplicate_bases({d.id: [e.unit.id for e in entries[d.id]] for d in distinct})
-    run.counters.near_duplicate_documents += len(bases)
-    shown = {d.id: _shown(entries, bases, d.id) for d in distinct}
+    entries, bases, shown = _what_to_show(run, distinct)
     count = 0
 
     def report(doc: Document) -> None:
@@ -55,30 +52,41 @@ async def map_sources(run: RunContext) -> dict[str, list[MapItem]]:
 
     # The extractive scores every top-up and the reduce's ordering read: built while calls wait.
     scores_ready = asyncio.ensure_future(asyncio.to_thread(_extractive_scores, run))
-    raw: dict[str, list[MapItem]] = {}
     final: dict[str, list[MapItem]] = {}
+    own: dict[str, list[MapItem]] = {}  # a near-duplicate's own facts, until its base is final
+    waiting: dict[str, list[Document]] = {}  # base id -> near-duplicates whose own facts are in
+
+    def finish_near_duplicate(d: Document) -> None:
+        items = own.pop(d.id)
+        # The base's facts it states too, then (at least one of) its own: what sets it apart.
+        items = (inherit(run, final[bases[d.id]], entries[d.id])[: k - min(1, len(items))] + items)[:k]
+        final[d.id] = top_up_items(run, d, items, k)
 
     async def done(doc: Document, items: list[MapItem]) -> None:
-        """A document's facts are in: finished now (off the critical path), unless it waits for its base."""
-        report(doc)
+        """A document's facts are in: finished at once (off the critical path), a near-duplicate
+        as soon as its base is."""
+        if shown[doc.id]:  # (the others are reported below)
+            report(doc)
         if doc.id in bases:
-            raw[doc.id] = items
-        else:
-            await scores_ready
-            final[doc.id] = top_up_items(run, doc, items, k)
+            own[doc.id] = items
+            if bases[doc.id] in final:
+                finish_near_duplicate(doc)
+            else:
+                waiting.setdefault(bases[doc.id], []).append(doc)
+            return
+        await scores_ready
+        final[doc.id] = top_up_items(run, doc, items, k)
+        for d in waiting.pop(doc.id, []):
+            finish_near_duplicate(d)
 
     try:
         await _map_shown(run, template, [d for d in distinct if shown[d.id]], shown, done)
     finally:
         await scores_ready
-    for d in distinct:
-        if d.id in bases:
-            items = raw.get(d.id, [])
-            # The base's facts it states too, then (at least one of) its own: what sets it apart.
-            items = (inherit(run, final[bases[d.id]], entries[d.id])[: k - min(1, len(items))] + items)[:k]
-            if not shown[d.id]:
-                report(d)
-            final[d.id] = top_up_items(run, d, items, k)
+    for d in sorted(distinct, key=lambda d: d.id in bases):  # nothing shown (all junk, or all repeated)
+        if d.id not in final:
+            report(d)
+            await done(d, [])
     out = {}
     for d in docs:
         original = copies[d.text][0].id
@@ -91,12 +99,18 @@ def _extractive_scores(run: RunContext) -> None:
     run.extractive_focus()
 
 
-def _shown(entries: dict[str, list[Entry]], bases: dict[str, str], doc_id: str) -> list[Entry]:
-    """What the model sees of a document: all of it, or for a near-duplicate its own passages."""
-    if doc_id not in bases:
-        return entries[doc_id]
-    known = {e.unit.id for e in entries[bases[doc_id]]}
-    return [e for e in entries[doc_id] if e.unit.id not in known]
+def _what_to_show(run: RunContext, distinct: list[Document]) \
+        -> tuple[dict[str, list[Entry]], dict[str, str], dict[str, list[Entry]]]:
+    """Each document's content units, the near-duplicates' bases, and what the model sees of each
+    document: all of it, or for a near-duplicate its own passages."""
+    entries = {d.id: source_entries(run, d.id) for d in distinct}
+    bases = near_duplicate_bases({d.id: [e.unit.id for e in entries[d.id]] for d in distinct})
+    run.counters.near_duplicate_documents += len(bases)
+    shown = {}
+    for d in distinct:
+        known = {e.unit.id for e in entries[bases[d.id]]} if d.id in bases else set()
+        shown[d.id] = [e for e in entries[d.id] if e.unit.id not in known]
+    return entries, bases, shown
 
 
 async def _map_shown(run: RunContext, template, docs: list[Document], shown: dict[str, list[Entry]],
