@@ -29,6 +29,16 @@ def numbered_lines(request) -> list[tuple[int, str]]:
     return [(int(n), t) for n, t in LINE_RE.findall(request.messages[-1]["content"])]
 
 
+ARTICLE_RE = re.compile(r"^Article \d+:[ ]?(.*)$", re.M)
+
+
+def articles(request) -> list[tuple[str, list[tuple[int, str]]]]:
+    """The articles of a map prompt (a pack holds several), as (title, or "" when the title is the
+    first sentence; numbered passages)."""
+    parts = ARTICLE_RE.split(request.messages[-1]["content"])
+    return [(parts[i], [(int(n), t) for n, t in LINE_RE.findall(parts[i + 1])]) for i in range(1, len(parts), 2)]
+
+
 def kind(request) -> str:
     return request.purpose.split(":")[0]
 

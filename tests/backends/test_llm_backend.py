@@ -21,16 +21,17 @@ from summarizer.prepare.corpus import prepare
 from summarizer.prepare.tokens import get_counter
 from summarizer.testing.fake_chat import FakeChatModel
 
-from ..llm_helpers import LINE_RE, assert_valid, kind, numbered_lines, run, seed_docs
+from ..llm_helpers import LINE_RE, articles, assert_valid, kind, numbered_lines, run, seed_docs
 
 
 def echo_handler(request):
     """A well-behaved model: copies as many passages as asked for, verbatim, citing them correctly."""
     if kind(request) == "conflicts":
         return {"conflicts": []}
-    lines = numbered_lines(request)
     k = int(re.search(r"at most (\d+)", request.messages[0]["content"]).group(1))
-    return {"sentences": [{"text": t, "cites": [n]} for n, t in lines[:k]]}
+    if kind(request) != "map":
+        return {"sentences": [{"text": t, "cites": [n]} for n, t in numbered_lines(request)[:k]]}
+    return {"sentences": [{"text": t, "cites": [n]} for _, lines in articles(request) for n, t in lines[:k]]}
 
 
 def test_correct_replies_cite_the_passage_they_copy():
@@ -52,9 +53,8 @@ def test_wrong_numbers_are_repointed_to_the_supporting_passage():
     def handler(request):
         if kind(request) != "map":
             return echo_handler(request)
-        lines = numbered_lines(request)
-        # Text of passage 3, cited as passage 1 (wrong) and 999 (out of range).
-        return {"sentences": [{"text": lines[2][1], "cites": [1, 999]}]}
+        # Per article: the text of its passage 3, cited as its passage 1 (wrong) and 999 (out of range).
+        return {"sentences": [{"text": lines[2][1], "cites": [lines[0][0], 999]} for _, lines in articles(request)]}
 
     result = run(docs, FakeChatModel(handler))
     assert_valid(result, docs)
@@ -71,20 +71,24 @@ def test_made_up_quotes_filler_and_unsupported_figures_are_dropped():
     def handler(request):
         if kind(request) != "map":
             return echo_handler(request)
-        n, text = numbered_lines(request)[0]
-        return {"sentences": [
-            {"text": text + " “Bananas will rule the whole planet soon,” he said.", "cites": [n]},
-            {"text": "The article is interesting.", "cites": [n]},
-            {"text": text + " 123456 people were there.", "cites": [n]},
-        ]} if request.purpose.endswith("0") else {"sentences": [
-            {"text": "Completely unrelated zebras dance elegantly tonight.", "cites": [n]},
-            {"text": "The article discusses important information.", "cites": [n]},
-        ]}
+        out = []
+        for _, lines in articles(request):
+            n, text = lines[0]
+            source_id = next(d.id for d in docs if text in " ".join(d.text.split()))
+            out += [
+                {"text": text + " “Bananas will rule the whole planet soon,” he said.", "cites": [n]},
+                {"text": "The article is interesting.", "cites": [n]},
+                {"text": text + " 123456 people were there.", "cites": [n]},
+            ] if source_id.endswith("0") else [
+                {"text": "Completely unrelated zebras dance elegantly tonight.", "cites": [n]},
+                {"text": "The article discusses important information.", "cites": [n]},
+            ]
+        return {"sentences": out}
 
     result = run(docs, FakeChatModel(handler))
     assert_valid(result, docs)
     stats = result.stats
-    odd = [d for d in docs if d.id.endswith("0")]  # sources whose map prompt gets the first reply
+    odd = [d for d in docs if d.id.endswith("0")]  # sources whose article gets the first reply
     assert stats.made_up_quotes == len(odd)
     assert stats.unsupported_numbers == len(odd)
     assert stats.filler_sentences == len(docs)
@@ -174,9 +178,9 @@ def test_map_calls_run_concurrently_and_one_backend_serves_concurrent_runs():
         )
 
     big, small = asyncio.run(both())
-    assert state["max"] >= len(docs)
+    assert state["max"] >= max(2, big.stats.map_chunks)
     assert big.stats.llm_calls + small.stats.llm_calls == model.calls
-    assert small.stats.llm_calls == 3  # 2 maps + 1 reduce: no state leaked from the other run
+    assert small.stats.llm_calls == small.stats.map_chunks + 1  # maps + 1 reduce: no state leaked from the other run
     assert_valid(big, docs)
     assert_valid(small, docs[:2])
 
@@ -192,11 +196,12 @@ def test_stats_progress_and_prompt_hashes():
 
     result = run(docs, FakeChatModel(handler), events=events)
     stats = result.stats.model_dump()
-    assert stats["prompts"]["map_source.v2"] == prompts.load("map_source").sha256
-    assert set(stats["prompts"]) == {"map_source.v2", "reduce.v2", "conflicts.v1"}
+    assert stats["prompts"]["map_source.v3"] == prompts.load("map_source").sha256
+    assert set(stats["prompts"]) == {"map_source.v3", "reduce.v3", "conflicts.v1"}
     assert stats["cache_hits"] == 1
-    assert stats["llm_calls"] == len(docs) + 1  # maps + conflicts; the reduce came from cache
-    assert stats["prompt_tokens"] == 10 * (len(docs) + 2)
+    assert 1 < stats["map_chunks"] < len(docs)  # short sources packed several to a call
+    assert stats["llm_calls"] == stats["map_chunks"] + 1  # maps + conflicts; the reduce came from cache
+    assert stats["prompt_tokens"] == 10 * (stats["map_chunks"] + 2)
     assert stats["structured_mode"] == "json_schema"
     assert set(stats["stage_seconds"]) == {"map", "reduce", "conflicts"}
     maps = [info for stage, info in events if stage == "map"]
@@ -266,8 +271,9 @@ def test_short_replies_are_topped_up_with_extractive_picks():
     def handler(request):
         if kind(request) == "conflicts":
             return {"conflicts": []}
-        n, text = numbered_lines(request)[0]
-        return {"sentences": [{"text": text, "cites": [n]}]}  # what SmolLM2 tends to do
+        # One fact per article (or one for the reduce), what SmolLM2 tends to do.
+        groups = [lines for _, lines in articles(request)] if kind(request) == "map" else [numbered_lines(request)]
+        return {"sentences": [{"text": lines[0][1], "cites": [lines[0][0]]} for lines in groups]}
 
     result = run(docs, FakeChatModel(handler), SummaryOptions(per_source_sentences=3, consolidated_sentences=4))
     assert_valid(result, docs)
@@ -287,7 +293,7 @@ def test_exact_duplicate_documents_are_mapped_once_and_cite_their_own_text():
     result = run(docs, model, SummaryOptions(find_conflicts=False))
     assert_valid(result, docs)
     maps = [r for r in model.requests if kind(r) == "map"]
-    assert len(maps) == 2  # the copy shares its original's map call
+    assert len(maps) == 1 and len(articles(maps[0])) == 2  # the copy shares its original's article
     by_id = {ps.source_id: ps.summary for ps in result.per_source}
     assert [s.text for s in by_id[copy.id]] == [s.text for s in by_id[docs[0].id]]
     for s in by_id[copy.id]:

@@ -8,11 +8,11 @@ from summarizer.errors import ConfigError
 
 def test_templates_load_render_and_hash():
     t = prompts.load("map_source")
-    assert t.name == "map_source.v2" and len(t.sha256) == 64
-    system, user = t.render(max_sentences=3, title="T", numbered="[1] A fact.", example="{}", focus="")
+    assert t.name == "map_source.v3" and len(t.sha256) == 64
+    system, user = t.render(max_sentences=3, articles="[1] A fact.", example="{}", focus="")
     assert system["role"] == "system" and "at most 3" in system["content"]
     assert "[1] A fact." in user["content"]
-    assert prompts.load("reduce").name == "reduce.v2" and prompts.load("conflicts").name == "conflicts.v1"
+    assert prompts.load("reduce").name == "reduce.v3" and prompts.load("conflicts").name == "conflicts.v1"
 
 
 def test_the_focus_reaches_the_map_and_reduce_prompts():
@@ -20,8 +20,8 @@ def test_the_focus_reaches_the_map_and_reduce_prompts():
 
     line = focus_line("Who retook Kharkiv?")
     assert focus_line(None) == ""
-    for name, values in [("map_source", {"title": "T"}), ("reduce", {})]:
-        system, _ = prompts.load(name).render(max_sentences=3, numbered="", example="", focus=line, **values)
+    for name, values in [("map_source", {"articles": ""}), ("reduce", {"numbered": ""})]:
+        system, _ = prompts.load(name).render(max_sentences=3, example="", focus=line, **values)
         assert "Who retook Kharkiv?" in system["content"]
 
 

@@ -16,7 +16,7 @@ from tests.service.test_api_disconnect import handler
 
 def test_hung_upstream_sync_504_and_job_failed_with_what_was_done(make_server, seed_docs):
     with FakeOpenAIServer(handler, default=Fault.HANG, hang_seconds=120) as upstream:
-        upstream.script(Fault.OK, Fault.OK)  # two answers, then nothing
+        upstream.script(Fault.OK)  # one answer (a map call for the first three seeds, packed), then nothing
         srv = make_server(SUMMARIZER_BACKEND="openai", SUMMARIZER_BASE_URL=upstream.base_url, SUMMARIZER_MODEL="m",
                           SUMMARIZER_MAX_CONCURRENCY="1", SUMMARIZER_NO_CACHE="1",
                           SUMMARIZER_SYNC_DEADLINE_SECONDS="3", SUMMARIZER_JOB_DEADLINE_SECONDS="3").start()
@@ -29,7 +29,7 @@ def test_hung_upstream_sync_504_and_job_failed_with_what_was_done(make_server, s
             assert took < 10, took
             err = r.json()["error"]
             assert err["code"] == "deadline_exceeded"
-            assert "SUMMARIZER_SYNC_DEADLINE_SECONDS" in err["message"] and "stage 'map' (2 of 5)" in err["message"]
+            assert "SUMMARIZER_SYNC_DEADLINE_SECONDS" in err["message"] and "stage 'map' (3 of 5)" in err["message"]
 
             job_id = c.post("/v1/jobs", json=body).json()["id"]
             job = wait_status(c, job_id, {"succeeded", "failed"}, timeout=15)

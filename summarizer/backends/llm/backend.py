@@ -25,8 +25,8 @@ from ...prepare.corpus import Corpus
 from ...progress import Progress
 from ..base import Backend, Draft
 from .context import RunContext
-from .conflicts_stage import find_llm_conflicts
-from .map_stage import map_sources
+from .conflicts_stage import conflict_evidence, find_llm_conflicts
+from .map_packs import map_sources
 from .reduce_stage import reduce_all
 
 if TYPE_CHECKING:
@@ -72,7 +72,14 @@ class LLMBackend(Backend):
         chat = await self.model()
         run = RunContext(chat, corpus, resolve(self._settings, options), progress)
         t0 = time.perf_counter()
-        per_source = await map_sources(run)
+        # The conflicts' evidence does not depend on the map: found while the map calls wait.
+        evidence = asyncio.ensure_future(conflict_evidence(run)) if options.find_conflicts else None
+        try:
+            per_source = await map_sources(run)
+        except BaseException:
+            if evidence is not None:
+                evidence.cancel()
+            raise
         run.seconds["map"] = time.perf_counter() - t0
 
         async def timed(stage: str, coro):
@@ -83,7 +90,7 @@ class LLMBackend(Backend):
                 run.seconds[stage] = time.perf_counter() - t
 
         # Conflicts do not depend on the map results: they share the reduce's wait.
-        conflicts_coro = find_llm_conflicts(run) if options.find_conflicts else _nothing()
+        conflicts_coro = find_llm_conflicts(run, evidence) if evidence is not None else _nothing()
         consolidated, conflicts = await asyncio.gather(
             timed("reduce", reduce_all(run, per_source)), timed("conflicts", conflicts_coro)
         )

@@ -94,7 +94,9 @@ def example_reply(text: str, key: str = "sentences", number_field: str = "cites"
     """A format example built from real input (passage/fact/pair 1).
 
     A weak model copies the example it is shown; a placeholder ("A short fact.") would be copied
-    verbatim and rejected, while a real first passage at least yields a supported sentence.
+    verbatim and rejected, while a real first passage at least yields a supported sentence. (Cut
+    to its first words it saved ~25 tokens a call, but the bundled model copied the fragment as a
+    fact: the whole passage stays.)
     """
     item = {"text": text, number_field: [1]} if number_field == "cites" else {number_field: 1, "text": text}
     return json.dumps({key: [item]}, ensure_ascii=False)

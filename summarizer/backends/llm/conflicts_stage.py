@@ -115,15 +115,25 @@ async def _ask(run: RunContext, pairs: list[tuple[SourceSentence, SourceSentence
     return out
 
 
-async def find_llm_conflicts(run: RunContext) -> list[Sentence]:
-    # Pure CPU over every sentence: off the event loop, so the concurrent reduce calls keep flowing.
+Evidence = tuple[list[tuple[SourceSentence, SourceSentence]], list[Sentence]]
+
+
+async def conflict_evidence(run: RunContext) -> Evidence:
+    """The candidate pairs for the model and the deterministic conflicts: pure CPU over every
+    sentence, independent of the map, so the backend starts it while the map calls wait for their
+    replies (off the event loop, so those replies keep being handled)."""
     pairs = await asyncio.to_thread(candidate_pairs, run)
+    deterministic = await asyncio.to_thread(find_conflicts, run.corpus)
+    return pairs, deterministic
+
+
+async def find_llm_conflicts(run: RunContext, evidence: "Optional[asyncio.Future[Evidence]]" = None) -> list[Sentence]:
+    pairs, deterministic = await (evidence if evidence is not None else conflict_evidence(run))
     run.counters.conflict_candidates += len(pairs)
     found = await _ask(run, pairs) if pairs else []
     run.progress("conflicts", {"done": 1, "total": 1, "candidates": len(pairs)})
     out: list[Sentence] = []
     seen: set[frozenset] = set()
-    deterministic = await asyncio.to_thread(lambda: find_conflicts(run.corpus))
     for s in found + deterministic:
         if len({c.source_id for c in s.citations}) < 2:
             run.counters.dropped_conflicts += 1

@@ -33,7 +33,11 @@ class RunCounters(SupportCounters):
     fallback_sentences: int = 0
     out_of_range_cites: int = 0
     failed_replies: int = 0
-    map_chunks: int = 0
+    map_chunks: int = 0  # map calls (a chunk of a long source, a short source, or a pack of them)
+    packed_documents: int = 0  # documents mapped several to one call
+    pack_fallbacks: int = 0  # packs whose reply stayed unusable, mapped again one document per call
+    near_duplicate_documents: int = 0  # shown only their own passages, sharing their base's facts
+    cross_article_cites: int = 0  # numbers of a pack's reply pointing into another article (dropped)
     reduce_levels: int = 0
     reduce_calls: int = 0
     conflict_candidates: int = 0

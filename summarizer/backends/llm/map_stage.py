@@ -1,7 +1,9 @@
-"""Map stage: one cited summary per source, all sources concurrently.
+"""Map stage, one call: sources' content units numbered, checked facts per source.
 
-The model sees the source's content units, numbered 1..n (junk never shown, a unit repeated in
-the source shown once), and answers {"sentences": [{"text", "cites": [numbers]}]}. A source too
+The model sees one or more articles (``map_packs`` decides which share a call), each an
+"Article n:" header and its content units numbered globally within the call (junk never shown, a
+unit repeated in the source shown once), and answers {"sentences": [{"text", "cites": [numbers]}]}.
+Each fact goes to the article its numbers point into and cites only that source. A source too
 large for the context window is cut with ``chunking.chunk_source`` into chunks mapped
 concurrently; the chunks' sentences are combined round-robin (so every part of a long article is
 represented) up to ``per_source_sentences``.
@@ -10,21 +12,24 @@ represented) up to ``per_source_sentences``.
 from __future__ import annotations
 
 import asyncio
+from collections import Counter
 from dataclasses import dataclass
 from typing import Optional
 
 from ...contract.documents import Document
 from ...contract.result import Citation, Sentence
 from ...errors import ContextOverflow
+from ...evidence.analysis import analyse
 from ...evidence.citations import cite_unit
 from ...evidence.support import Passage, Resolver
 from ...prepare.spans import SourceSentence, Unit
 from ..arrange import WORDS_TOLERANCE, fit_words, per_source_words, top_up
 from .chunking import chunk_source
-from .common import SentencesReply, call, example_reply, focus_line, sentences_schema, strip_tags, use_template
+from .common import SentencesReply, call, example_reply, focus_line, sentences_schema, strip_tags
 from .context import RunContext
 
-_LINE_OVERHEAD = 2  # "[12] " prefix and newline, on top of counting the number itself
+_LINE_OVERHEAD = 4  # "[123] " prefix and newline, on top of the sentence's own tokens
+_EXAMPLE_WRAP = 16  # {"sentences": [{"text": "", "cites": [1]}]} around the example's text
 
 
 @dataclass
@@ -66,14 +71,29 @@ def dedupe_citations(citations: list[Citation]) -> list[Citation]:
     return out
 
 
-def _numbered(entries: list[Entry]) -> str:
-    return "\n".join(f"[{i}] {e.text}" for i, e in enumerate(entries, 1))
+def _header(article: int, doc: Document, entries: list[Entry]) -> str:
+    """"Article 2: title", or "Article 2:" when the title is the article's first sentence anyway
+    (a title taken from the first line would be sent twice)."""
+    title = doc.title or doc.id
+    return f"Article {article}:" if entries and " ".join(title.split()) in entries[0].text else f"Article {article}: {title}"
 
 
-def _split_to_fit(run: RunContext, entries: list[Entry], room: int, doc: Document) -> list[list[Entry]]:
+def _numbered(members: "list[tuple[Document, list[Entry]]]") -> str:
+    """The articles of one call, numbered globally: each header, then its "[n] sentence"s."""
+    blocks, n = [], 0
+    for a, (doc, entries) in enumerate(members, 1):
+        lines = [_header(a, doc, entries)]
+        for e in entries:
+            n += 1
+            lines.append(f"[{n}] {e.text}")
+        blocks.append("\n".join(lines))
+    return "\n\n".join(blocks)
+
+
+def _split_to_fit(run: RunContext, entries: list[Entry], cost: list[int], room: int,
+                  doc: Document) -> list[list[Entry]]:
     """Chunks of entries whose numbered lines fit in ``room`` tokens (chunking.chunk_source first)."""
     counter = run.budget.counter
-    cost = [counter.count(f"[{i}] {e.text}") + _LINE_OVERHEAD for i, e in enumerate(entries, 1)]
     if sum(cost) <= room:
         return [entries]
     if max(cost) > room:
@@ -99,33 +119,83 @@ def _split_to_fit(run: RunContext, entries: list[Entry], room: int, doc: Documen
     return groups
 
 
-async def _map_chunk(run: RunContext, template, doc: Document, entries: list[Entry], k: int, max_tokens: int,
-                     resolver: Resolver, purpose: str) -> list[MapItem]:
-    values = {"max_sentences": k, "title": doc.title or doc.id, "numbered": _numbered(entries),
-              "example": example_reply(entries[0].text), "focus": focus_line(run.options.focus)}
-    reply = await call(run, template, values, sentences_schema(k, len(entries)), SentencesReply, max_tokens, purpose)
+def _article_of(cites: list[int], owner: list[int]) -> Optional[int]:
+    """The article a generated sentence is about: the one most of its valid numbers point into
+    (the first such on a tie)."""
+    votes = Counter(owner[n - 1] for n in cites if 1 <= n <= len(owner))
+    return votes.most_common(1)[0][0] if votes else None
+
+
+async def map_call(run: RunContext, template, members: "list[tuple[Document, list[Entry]]]", k: int,
+                    resolvers: dict[str, Resolver], purpose: str) -> Optional[dict[str, list[MapItem]]]:
+    """One map call over one or more articles; each document's checked facts (at most ``k``),
+    citing only its own text, or None when the reply stays unusable."""
+    flat = [(a, e) for a, (_, entries) in enumerate(members) for e in entries]
+    max_tokens = _reply_tokens(run, k, len(members))
+    values = {"max_sentences": k, "articles": _numbered(members), "example": example_reply(flat[0][1].text),
+              "focus": focus_line(run.options.focus)}
+    pools_ready = asyncio.ensure_future(_pools(members))
+    try:
+        reply = await call(run, template, values, sentences_schema(k * len(members), len(flat)), SentencesReply,
+                           max_tokens, purpose)
+    except BaseException:
+        pools_ready.cancel()
+        raise
     if reply is None:
-        return []
-    pool = [Passage.of(e.unit.id, e.text) for e in entries]
-    by_unit = {e.unit.id: e for e in entries}
-    items = []
-    for gen in reply.sentences[:k]:
+        pools_ready.cancel()
+        return None
+    owner = [a for a, _ in flat]
+    pools = await pools_ready
+    out: dict[str, list[MapItem]] = {doc.id: [] for doc, _ in members}
+    for gen in reply.sentences[: k * len(members)]:
+        a = _article_of(gen.cites, owner) if len(members) > 1 else 0
+        if a is None:  # no number inside the call: no article to give it to
+            run.counters.out_of_range_cites += len(gen.cites)
+            continue
+        doc, entries = members[a]
+        if len(out[doc.id]) >= k:
+            continue
+        first = sum(len(m[1]) for m in members[:a])
         cited = []
         for n in gen.cites:
-            if 1 <= n <= len(pool):
-                cited.append(pool[n - 1])
+            if first < n <= first + len(entries):
+                cited.append(pools[a][n - 1 - first])
+            elif 1 <= n <= len(flat):
+                run.counters.cross_article_cites += 1
             else:
                 run.counters.out_of_range_cites += 1
         text = strip_tags(gen.text)
-        kept = resolver.resolve(text, cited, pool)
-        if kept is None:
-            continue
-        citations = []
-        for p in kept:
-            e = by_unit[p.key]
-            citations += cite_unit(run.texts, e.unit, first=e.sentence)
-        items.append(MapItem(Sentence(text=text, citations=dedupe_citations(citations)), kept))
-    return items
+        kept = resolvers[doc.id].resolve(text, cited, pools[a])
+        if kept is not None:
+            out[doc.id].append(_item(run, text, kept, entries))
+    return out
+
+
+async def _pools(members: "list[tuple[Document, list[Entry]]]") -> list[list[Passage[int]]]:
+    """Each article's passages for the support check, analysed (``analyse`` keeps them) while the
+    call waits for its reply: the checks after the last reply are on the run's critical path."""
+    pools = []
+    for _, entries in members:
+        pool = []
+        for e in entries:
+            await asyncio.sleep(0)  # one passage at a time: replies and sends keep flowing
+            pool.append(Passage.of(e.unit.id, e.text))
+            analyse(pool[-1].text)
+        pools.append(pool)
+    return pools
+
+
+def _item(run: RunContext, text: str, kept: list[Passage[int]], entries: list[Entry]) -> MapItem:
+    by_unit = {e.unit.id: e for e in entries}
+    citations = []
+    for p in kept:
+        e = by_unit[p.key]
+        citations += cite_unit(run.texts, e.unit, first=e.sentence)
+    return MapItem(Sentence(text=text, citations=dedupe_citations(citations)), kept)
+
+
+def _reply_tokens(run: RunContext, k: int, articles: int) -> int:
+    return min(run.config.max_output_tokens, 80 * k * articles + 60)
 
 
 def _round_robin(parts: list[list[MapItem]], k: int) -> list[MapItem]:
@@ -154,7 +224,7 @@ def _extractive(run: RunContext, doc: Document, k: int, taken: set[int], words: 
     return items
 
 
-def _top_up(run: RunContext, doc: Document, items: list[MapItem], k: int) -> list[MapItem]:
+def top_up_items(run: RunContext, doc: Document, items: list[MapItem], k: int) -> list[MapItem]:
     """Fill a short (or empty) summary up to k with the extractive picks, counted as fallback.
 
     A weak model often returns one sentence (or none that survives checking); the user asked
@@ -184,34 +254,64 @@ def _top_up(run: RunContext, doc: Document, items: list[MapItem], k: int) -> lis
     return items + extra
 
 
-async def _map_source(run: RunContext, template, doc: Document) -> list[MapItem]:
-    entries = source_entries(run, doc.id)
+def map_room(run: RunContext, template, k: int, articles: int) -> int:
+    """Prompt tokens left for the articles' lines and the format example of a call over
+    ``articles`` documents, once the instructions, the schema and the reply are counted."""
+    fixed = run.budget.prompt_tokens(
+        template.render(max_sentences=k, articles="", example="", focus=focus_line(run.options.focus)),
+        sentences_schema(k * articles, 9999))
+    return run.budget.room(fixed, _reply_tokens(run, k, articles))
+
+
+def example_cost(entry: Entry, line_cost: int) -> int:
+    """An upper bound on the tokens of the format example built from ``entry`` (its text, the
+    JSON around it, and one token per character JSON escapes), without counting it again."""
+    return line_cost + _EXAMPLE_WRAP + entry.text.count('"') + entry.text.count("\\")
+
+
+def header_cost(run: RunContext, doc: Document, article: int = 99) -> int:
+    return run.budget.counter.count(f"Article {article}: {doc.title or doc.id}") + 2
+
+
+def line_costs(run: RunContext, entries: list[Entry]) -> list[int]:
+    """Tokens of each entry's numbered line (a global number takes at most _LINE_OVERHEAD more)."""
+    return [run.budget.counter.count(e.text) + _LINE_OVERHEAD for e in entries]
+
+
+async def map_alone(run: RunContext, template, doc: Document, entries: list[Entry], costs: list[int]) -> list[MapItem]:
+    """The checked facts of one document mapped in calls of its own (cut into chunks mapped
+    concurrently when it does not fit one call); the chunks' facts taken round-robin."""
     k = run.options.per_source_sentences
-    items: list[MapItem] = []
-    if entries:
-        max_tokens = min(run.config.max_output_tokens, 80 * k + 60)
-        fixed = run.budget.prompt_tokens(
-            template.render(max_sentences=k, title=doc.title or doc.id, numbered="", example="",
-                            focus=focus_line(run.options.focus)), sentences_schema(k, 9999)
-        )
-        # The example repeats a chunk's first passage: keep room for the longest one.
-        example = max(run.budget.counter.count(example_reply(e.text)) for e in entries)
-        room = run.budget.room(fixed + example, max_tokens)
-        if room <= 0:
-            raise ContextOverflow(f"the map prompt alone does not fit the model's context window ({run.chat.context_window})")
-        groups = _split_to_fit(run, entries, room, doc)
-        run.counters.map_chunks += len(groups)
-        resolver: Resolver = Resolver(run.counters)  # one per source: dedup across its chunks
-        parts = await asyncio.gather(*(
-            _map_chunk(run, template, doc, g, k, max_tokens, resolver,
-                       f"map:{doc.id}" + (f":{i + 1}/{len(groups)}" if len(groups) > 1 else ""))
-            for i, g in enumerate(groups)
-        ))
-        items = _round_robin(list(parts), k)
-    return _top_up(run, doc, items, k)
+    example = max(example_cost(e, c) for e, c in zip(entries, costs))
+    room = map_room(run, template, k, 1) - example - header_cost(run, doc, 1)
+    if room <= 0:
+        raise ContextOverflow(f"the map prompt alone does not fit the model's context window ({run.chat.context_window})")
+    groups = _split_to_fit(run, entries, costs, room, doc)
+    run.counters.map_chunks += len(groups)
+    resolvers = {doc.id: Resolver(run.counters)}  # one per source: dedup across its chunks
+    parts = await asyncio.gather(*(
+        map_call(run, template, [(doc, g)], k, resolvers,
+                 f"map:{doc.id}" + (f":{i + 1}/{len(groups)}" if len(groups) > 1 else ""))
+        for i, g in enumerate(groups)
+    ))
+    return _round_robin([p[doc.id] if p is not None else [] for p in parts], k)
 
 
-def _as_copy(items: list[MapItem], original: str, copy: str) -> list[MapItem]:
+def inherit(run: RunContext, items: list[MapItem], entries: list[Entry]) -> list[MapItem]:
+    """The facts of a document's near-duplicate base that this document states too (every cited
+    passage is one of its own units), cited to its own occurrences."""
+    mine = {e.unit.id: e for e in entries}
+    out = []
+    for item in items:
+        if item.passages and all(p.key in mine for p in item.passages):
+            citations = [c for p in item.passages
+                         for c in cite_unit(run.texts, mine[p.key].unit, first=mine[p.key].sentence)]
+            out.append(MapItem(item.sentence.model_copy(update={"citations": dedupe_citations(citations)}),
+                               item.passages))
+    return out
+
+
+def as_copy(items: list[MapItem], original: str, copy: str) -> list[MapItem]:
     """The summary of ``original`` as a summary of ``copy``, a document with the identical text:
     the same offsets hold in both, so citations of the original are re-pointed to the copy."""
     out = []
@@ -223,30 +323,5 @@ def _as_copy(items: list[MapItem], original: str, copy: str) -> list[MapItem]:
     return out
 
 
-async def map_sources(run: RunContext) -> dict[str, list[MapItem]]:
-    """Map every distinct document text once (a copy of a document shares its summary)."""
-    template = use_template(run, "map_source")
-    docs = run.corpus.documents
-    copies: dict[str, list[Document]] = {}
-    for d in docs:
-        copies.setdefault(d.text, []).append(d)
-    distinct = [group[0] for group in copies.values()]
-    done = 0
-
-    async def one(doc: Document) -> list[MapItem]:
-        nonlocal done
-        items = await _map_source(run, template, doc)
-        for d in copies[doc.text]:
-            done += 1
-            run.progress("map", {"source_id": d.id, "done": done, "total": len(docs)})
-        return items
-
-    results = dict(zip((d.id for d in distinct), await asyncio.gather(*(one(d) for d in distinct))))
-    out = {}
-    for d in docs:
-        original = copies[d.text][0].id
-        out[d.id] = results[original] if original == d.id else _as_copy(results[original], original, d.id)
-    return out
-
-
-__all__ = ["MapItem", "map_sources", "source_entries", "dedupe_citations"]
+__all__ = ["Entry", "MapItem", "as_copy", "dedupe_citations", "example_cost", "header_cost", "inherit",
+           "line_costs", "map_alone", "map_call", "map_room", "source_entries", "top_up_items"]

@@ -149,6 +149,17 @@ def _top_facts(facts: list[Fact], k: int, reducer: _Reducer) -> list[Fact]:
 
 async def reduce_all(run: RunContext, per_source: dict[str, list[MapItem]]) -> list[Sentence]:
     r = _Reducer(run)
+    # The extractive picks a short reply is filled up from, found while the reduce calls wait.
+    spare = asyncio.ensure_future(asyncio.to_thread(_fill_picks, run, r, True))
+    try:
+        return await _reduce_levels(run, r, per_source, spare)
+    finally:
+        if not spare.done():
+            await asyncio.wait([spare])
+
+
+async def _reduce_levels(run: RunContext, r: "_Reducer", per_source: dict[str, list[MapItem]],
+                         spare: "asyncio.Future[list[Sentence]]") -> list[Sentence]:
     facts = _initial_facts(run, per_source, r.units)
     final: list[Fact] = []
     level = 0
@@ -174,31 +185,38 @@ async def reduce_all(run: RunContext, per_source: dict[str, list[MapItem]]) -> l
         facts = merged
     run.counters.reduce_levels = level
     sentences = [r.to_sentence(f) for f in final]
-    return _fill_fit_order(run, r, sentences)
+    return _fill_fit_order(run, r, sentences, await spare)
 
 
-def _fill_fit_order(run: RunContext, r: _Reducer, sentences: list[Sentence]) -> list[Sentence]:
+def _fill_picks(run: RunContext, r: "_Reducer", some: bool) -> list[Sentence]:
+    """The extractive consolidated picks a reduce's sentences are filled up from: with a length
+    in words, the summary of that length when the model gave nothing (``some`` False), else the
+    picks for twice the length, which a part is topped up from."""
+    from ..extractive import consolidate, source_leads
+
+    words = run.options.words
+    pool = words if words is None or not some else min(5000, 2 * words)
+    whole = not some  # the extractive summary itself: with its pairs and its coverage of the sources
+    leads = source_leads(run.corpus, run.extractive_vectors(), run.options, run.extractive_focus()) if whole else None
+    return consolidate(run.corpus, list(r.units.values()), run.extractive_vectors(), r.k, focus=run.extractive_focus(),
+                       words=pool, skip_sources=off_period_sources(run.corpus), pairs=whole, leads=leads)
+
+
+def _fill_fit_order(run: RunContext, r: _Reducer, sentences: list[Sentence], spare: list[Sentence]) -> list[Sentence]:
     """The reduce's sentences as the extractive consolidated summary would be finished: cut to
     the length asked, filled up (weak model, failed call) with the extractive picks (same focus,
     same sources left out, counted as fallback), in ``arrange.order``."""
-    from ..extractive import consolidate, source_leads
-
     words = run.options.words
     if words is not None:
         sentences = [sentences[i] for i in fit_words([len(s.text.split()) for s in sentences], words)]
     missing = (words - sum(len(s.text.split()) for s in sentences)) if words is not None else r.k - len(sentences)
     if missing > (words * WORDS_TOLERANCE if words is not None else 0):
         cited = {(c.source_id, c.start) for s in sentences for c in s.citations}
-        # With words: nothing from the model gets the extractive summary of that length; a part
-        # of it is topped up from the picks for twice the length.
-        pool = words if words is None or not sentences else min(5000, 2 * words)
-        whole = not sentences  # the extractive summary as it is: its pairs and coverage, its order
-        leads = source_leads(run.corpus, run.extractive_vectors(), run.options, run.extractive_focus()) if whole else None
-        picks = consolidate(run.corpus, list(r.units.values()), run.extractive_vectors(), r.k, focus=run.extractive_focus(),
-                            words=pool, skip_sources=off_period_sources(run.corpus), pairs=whole, leads=leads)
-        if whole:
+        if not sentences:  # nothing from the model: the extractive summary as it is (pairs, coverage, order)
+            picks = _fill_picks(run, r, False)
             run.counters.fallback_sentences += len(picks)
             return picks
+        picks = spare
         extra = [s for s in picks if not any((c.source_id, c.start) in cited for c in s.citations)]
         if words is not None and sentences:
             lengths = [len(s.text.split()) for s in extra]
