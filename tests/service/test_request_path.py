@@ -6,11 +6,14 @@ hold the properties those figures rest on.
 
 from __future__ import annotations
 
+import gc
 import inspect
+import sys
 
 from fastapi.routing import APIRoute
 
 from summarizer.service.extract_route import router as extract_router
+from summarizer.service.heap import GEN0_THRESHOLD, tune_for_requests
 from summarizer.service.routes import router
 from summarizer.service.routes_jobs import router as jobs_router
 
@@ -34,3 +37,26 @@ def test_no_route_or_dependency_runs_in_the_worker_thread_pool():
             if isinstance(route, APIRoute):
                 _blocking_calls(route.dependant, route.path, found)
     assert not found, sorted(found)
+
+
+def test_uvicorn_runs_on_httptools_and_uvloop():
+    # ``summarizer serve`` leaves uvicorn's choice at "auto", which takes these when installed
+    # (declared in pyproject.toml); with h11 and asyncio's loop a request cost more server CPU.
+    from uvicorn.loops.auto import auto_loop_factory
+    from uvicorn.protocols.http.auto import AutoHTTPProtocol
+
+    assert AutoHTTPProtocol.__name__ == "HttpToolsProtocol"
+    if sys.platform != "win32":
+        assert auto_loop_factory().__module__.startswith("uvloop")
+
+
+def test_the_server_collector_skips_start_up_objects_and_collects_young_ones_less_often():
+    before = gc.get_threshold()
+    try:
+        tune_for_requests()
+        assert gc.get_freeze_count() > 1000  # the imported application
+        assert gc.get_threshold() == (GEN0_THRESHOLD, before[1], before[2])
+        assert gc.isenabled()  # cycles are still collected
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*before)
