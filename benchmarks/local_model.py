@@ -9,7 +9,8 @@ prompt processing (tokens/s over a seed-sized prompt) and generation (tokens/s, 
 command is the README's main command, timed as a whole process (model start included):
 ``summarizer summarize seeds/ --no-cache``. Floor = its prompt tokens / prompt rate + its
 completion tokens / generation rate (the server answers one completion at a time). Each round
-measures the floor and then the command, alternating configurations, so noise hits both alike.
+measures the floor, then the command, then the floor again (the floor used is the mean of the
+two), alternating configurations, so the shared machine's drift hits both alike.
 
 "Extra buffer types" are llama.cpp's repacked / AMX weight layouts; ``off`` is the configuration
 that cannot take the AMX path (see ``summarizer/chat/llama_launcher.py``).
@@ -109,13 +110,20 @@ def main() -> None:
                           f"generation {floor['gen_tps']:.1f} tok/s", flush=True)
                     continue
                 cmd = run_command(c, Path(d), args.model)
-                floor_s = cmd["prompt_tokens"] / floor["prompt_tps"] + cmd["completion_tokens"] / floor["gen_tps"]
-                row = {**floor, **cmd, "floor_s": floor_s, "ratio": cmd["wall"] / floor_s}
+                # The machine's speed drifts (shared VM): measure the rates again right after the
+                # command and take the floor between the two, so drift hits floor and command alike.
+                after = measure_floor(c, args.threads, args.n_ctx, args.prompt_len, args.model)
+                floors = [cmd["prompt_tokens"] / f["prompt_tps"] + cmd["completion_tokens"] / f["gen_tps"]
+                          for f in (floor, after)]
+                floor_s = statistics.mean(floors)
+                rates = {k: statistics.mean((floor[k], after[k])) for k in ("prompt_tps", "gen_tps")}
+                row = {**floor, **rates, **cmd, "floor_s": floor_s, "ratio": cmd["wall"] / floor_s}
                 rows[c].append(row)
-                print(f"round {r + 1} buffers {c}: prompt {floor['prompt_tps']:.0f} tok/s, "
-                      f"generation {floor['gen_tps']:.1f} tok/s; command {cmd['wall']:.1f} s for "
-                      f"{cmd['llm_calls']} calls, {cmd['prompt_tokens']} + {cmd['completion_tokens']} tokens; "
-                      f"floor {floor_s:.1f} s; ratio {row['ratio']:.2f}", flush=True)
+                print(f"round {r + 1} buffers {c}: prompt {floor['prompt_tps']:.0f} / {after['prompt_tps']:.0f} "
+                      f"tok/s, generation {floor['gen_tps']:.1f} / {after['gen_tps']:.1f} tok/s (before / after); "
+                      f"command {cmd['wall']:.1f} s for {cmd['llm_calls']} calls, {cmd['prompt_tokens']} + "
+                      f"{cmd['completion_tokens']} tokens; floor {floors[0]:.1f} / {floors[1]:.1f} s; "
+                      f"ratio {row['ratio']:.2f}", flush=True)
     if args.floor_only:
         return
     print("\n| extra buffers | prompt tok/s | generation tok/s | calls | prompt + completion tokens "

@@ -102,8 +102,10 @@ def test_job_link_survives_a_reload_and_recent_jobs_list_it(browser, server):
     other.goto(f"{server}/#/jobs/{job_id}")
     other.wait_for_selector("#result:not([hidden])")
     assert other.get_attribute("#job-meta", "data-job-id") == job_id
-    href = other.get_attribute(f"#recent-list li[data-job-id='{job_id}'] a", "href")
-    assert href == f"#/jobs/{job_id}"
+    link = other.locator(f"#recent-list li[data-job-id='{job_id}'] a")
+    assert link.get_attribute("href") == f"#/jobs/{job_id}"
+    first_words = " ".join(SEEDS[0].read_text(encoding="utf-8")[:400].split()[:12])
+    assert link.inner_text() == f"{first_words} (+1 more)"  # the job's title, not a date
     other.close()
     page.close()
 
@@ -152,6 +154,22 @@ def test_at_390px_a_citation_opens_over_the_page_without_moving_it(browser, serv
     assert page.locator("#source-view").is_hidden()
     assert page.evaluate("scrollY") == before
     assert page.evaluate("document.activeElement.dataset.source") == source
+    page.close()
+
+
+def test_the_citation_overlay_keeps_keyboard_focus_inside_it(browser, server):
+    page = browser.new_page(viewport=PHONE)
+    run_job(page, server, SEEDS)
+    page.locator("#per-source-list button.cite").first.click()
+    assert page.get_attribute("#source-view", "aria-modal") == "true"
+    inside = "document.getElementById('source-view').contains(document.activeElement)"
+    for key in ["Tab"] * 5 + ["Shift+Tab"] * 5:
+        page.keyboard.press(key)
+        assert page.evaluate(inside), f"{key} left the overlay for {page.evaluate('document.activeElement.outerHTML')[:80]}"
+    page.evaluate("document.getElementById('result-h').focus()")  # focus pushed behind the overlay
+    assert page.evaluate("document.activeElement.id") == "close-source"
+    page.keyboard.press("Escape")
+    assert page.locator("#source-view").is_hidden()
     page.close()
 
 

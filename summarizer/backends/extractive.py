@@ -7,8 +7,10 @@ maximal marginal relevance, so a sentence too similar to one already picked is p
 content sentences are candidates: nothing cleaning marked as junk, nothing that looks like a
 headline or a fragment, nothing cut off with an ellipsis, and nothing that opens by pointing back
 at a sentence the reader does not get (``readable.py``). The consolidated summary leaves out
-sources about another period (``evidence.periods``), then drops restated picks, fits the length
-asked and orders the sentences (``arrange.py``).
+sources about another period (``evidence.periods``); a sentence pointing back is a candidate
+there together with its antecedent (the sentence before it), which is then placed just before
+it. Restated picks are dropped, the length asked is fitted, every source that adds information
+contributes, and the sentences are ordered (``composition.py``, ``arrange.py``).
 """
 
 from __future__ import annotations
@@ -29,8 +31,20 @@ from ..prepare.gcpause import gc_paused
 from ..evidence.periods import off_period_sources, period_split
 from ..prepare.spans import SourceSentence, Unit
 from ..progress import Progress
-from .arrange import SPARE_PICKS, Pick, drop_restated, fit_words, order, per_source_words, rounds_for, source_dates
+from .arrange import SPARE_PICKS, Pick, fit_words, per_source_words, rounds_for, source_dates
 from .base import Backend, Draft
+from .composition import (
+    MAX_OFFERS,
+    Candidates,
+    Leads,
+    cover,
+    cover_limit,
+    coverage_offers,
+    reading_order,
+    select,
+    sources_to_cover,
+    with_antecedents,
+)
 from .extractive_batch import (
     UnitMatrix,
     batched_mmr,
@@ -48,14 +62,25 @@ _LAMBDA = 0.7  # MMR trade-off between salience and novelty
 _MAX_SIMILAR = 0.6  # never pick two sentences closer than this
 
 
-def _eligible(text: str) -> bool:
-    """A sentence fit to stand alone in a summary: prose-sized, finished (not cut off with an
-    ellipsis), quotes balanced, nothing at its start that points back (``readable``)."""
+def _well_formed(text: str) -> bool:
+    """A sentence fit for a summary but perhaps for its start: prose-sized, finished (not cut off
+    with an ellipsis), quotes balanced."""
     n = len(text.split())
     if not (6 <= n <= 80 and text.rstrip("”’\"')»").endswith((".", "!", "?"))) or cut_off(text):
         return False
     # A quotation cut in two by segmentation ("“There were no troops.) reads as a fragment.
-    return text.count("“") == text.count("”") and text.count('"') % 2 == 0 and stands_alone(text)
+    return text.count("“") == text.count("”") and text.count('"') % 2 == 0
+
+
+def _eligible(text: str) -> bool:
+    """A sentence fit to stand alone in a summary: well formed, nothing at its start that points
+    back (``readable``)."""
+    return _well_formed(text) and stands_alone(text)
+
+
+def _dependent(text: str) -> bool:
+    """A well-formed sentence that points back at the one before it ("He said ...")."""
+    return _well_formed(text) and not stands_alone(text)
 
 
 def text_focus(corpus: Corpus, focus: Optional[str]) -> dict[str, float]:
@@ -133,11 +158,10 @@ class PickMemo:
         return ok
 
 
-def pick_source_sentences(corpus: Corpus, source_id: str, vec_of: Mapping, k: int,
-                          memo: Optional[PickMemo] = None, focus: Optional[Mapping[str, float]] = None,
-                          words: Optional[int] = None) -> list[Sentence]:
-    """Up to ``k`` salient, mutually non-redundant content sentences of one source (or, with
-    ``words``, as many as fit that length), cited, in source order."""
+def rank_source(corpus: Corpus, source_id: str, vec_of: Mapping, k: int, memo: Optional[PickMemo] = None,
+                focus: Optional[Mapping[str, float]] = None,
+                words: Optional[int] = None) -> tuple[list[SourceSentence], list[Unit], list[int]]:
+    """One source's candidate sentences, their units, and which of them MMR ranks (best first)."""
     memo = memo or PickMemo()
     text = corpus.texts[source_id]
     unit_of = corpus.unit_of
@@ -145,17 +169,40 @@ def pick_source_sentences(corpus: Corpus, source_id: str, vec_of: Mapping, k: in
     cands = [s for s in content if memo.is_eligible(text[s.start : s.end])] or content
     units = [unit_of[(source_id, s.index)] for s in cands]
     key = (k, words, *(u.id for u in units))
-    picked = memo.picks.get(key)
-    if picked is None:
+    ranked = memo.picks.get(key)
+    if ranked is None:
         vectors = [vec_of[u.id] for u in units]
         center = centroid(vectors)
         scores = [cosine(v, center) + 0.15 / (1 + pos) for pos, v in enumerate(vectors)]
         if focus:
             scores = [x + FOCUS_WEIGHT * cosine(v, focus) for x, v in zip(scores, vectors)]
-        ranked = mmr(scores, vectors, rounds_for(k, words))
-        picked = memo.picks[key] = sorted(fit_source(ranked, [text[s.start : s.end] for s in cands], words))
+        ranked = memo.picks[key] = mmr(scores, vectors, rounds_for(k, words))
+    return cands, units, ranked
+
+
+def pick_source_sentences(corpus: Corpus, source_id: str, vec_of: Mapping, k: int,
+                          memo: Optional[PickMemo] = None, focus: Optional[Mapping[str, float]] = None,
+                          words: Optional[int] = None) -> list[Sentence]:
+    """Up to ``k`` salient, mutually non-redundant content sentences of one source (or, with
+    ``words``, as many as fit that length), cited, in source order."""
+    cands, units, ranked = rank_source(corpus, source_id, vec_of, k, memo, focus, words)
+    text = corpus.texts[source_id]
+    picked = sorted(fit_source(ranked, [text[s.start : s.end] for s in cands], words))
     return [Sentence(text=text[cands[i].start : cands[i].end], citations=cite_unit(corpus.texts, units[i], first=cands[i]))
             for i in picked]
+
+
+def source_leads(corpus: Corpus, vec_of: Mapping, options: SummaryOptions, focus: Optional[Mapping[str, float]]) -> Leads:
+    """Each source's best sentences, as the per-source summaries of ``options`` rank them (for
+    coverage, when the consolidated summary is made without them: the LLM backend's fill)."""
+    k = options.per_source_sentences
+    words = per_source_words(options.words, k, options.consolidated_sentences)
+    memo = PickMemo()
+    out: dict[str, list[tuple[SourceSentence, Unit]]] = {}
+    for d in corpus.documents:
+        cands, units, ranked = rank_source(corpus, d.id, vec_of, k, memo, focus, words)
+        out[d.id] = [(cands[i], units[i]) for i in ranked[:MAX_OFFERS]]
+    return out
 
 
 def fit_source(ranked: list[int], texts: Sequence[str], words: Optional[int]) -> list[int]:
@@ -173,12 +220,22 @@ def on_period(units: list[Unit], skip_sources: Collection[str]) -> list[Unit]:
 
 
 def consolidate(corpus: Corpus, units: list[Unit], vec_of: Mapping, k: int, focus: Optional[Mapping[str, float]] = None,
-                words: Optional[int] = None, skip_sources: Collection[str] = ()) -> list[Sentence]:
+                words: Optional[int] = None, skip_sources: Collection[str] = (), pairs: bool = False,
+                leads: Optional[Leads] = None) -> list[Sentence]:
     """The ``k`` (or ``words``' worth of) most central, most widely stated units, none restating
-    another, ordered by ``arrange.order`` (MMR against repeats)."""
+    another, ordered by ``arrange.order`` (MMR against repeats). With ``pairs``, a sentence
+    pointing back is a candidate with its antecedent; with ``leads`` (each source's best
+    sentences), sources that add information contribute (``composition``)."""
     texts = corpus.texts
     units = on_period(units, skip_sources)
-    cands = [u for u in units if _eligible(texts[u.canonical.source_id][u.canonical.start : u.canonical.end])]
+
+    def ok(s: SourceSentence) -> bool:
+        return _eligible(texts[s.source_id][s.start : s.end])
+
+    def pointing_back(s: SourceSentence) -> bool:
+        return pairs and _dependent(texts[s.source_id][s.start : s.end])
+
+    cands, antecedent = with_antecedents(corpus, units, ok, pointing_back)
     if not cands:
         cands = units
     vectors = [vec_of[u.id] for u in cands]
@@ -199,23 +256,45 @@ def consolidate(corpus: Corpus, units: list[Unit], vec_of: Mapping, k: int, focu
     if focus:
         scores = [x + FOCUS_WEIGHT * cosine(v, focus) for x, v in zip(scores, vectors)]
     ranked = mmr(scores, vectors, rounds_for(k, words) + SPARE_PICKS)
-    return finish_consolidated(corpus, [cands[i] for i in ranked], vec_of, k, words)
+    offers = coverage_offers(corpus, leads, skip_sources, ok) if leads is not None else []
+    return finish_consolidated(corpus, [cands[i] for i in ranked], vec_of, k, words, antecedent, offers)
 
 
-def finish_consolidated(corpus: Corpus, ranked: Sequence[Unit], vec_of: Mapping, k: int,
-                        words: Optional[int]) -> list[Sentence]:
-    """The consolidated summary from the ranked units: restated ones dropped, ``k`` of them (or
-    ``words``' worth), in ``arrange.order``."""
+def finish_consolidated(corpus: Corpus, ranked: Sequence[Unit], vec_of: Mapping, k: int, words: Optional[int],
+                        antecedent: Mapping[int, Unit], offers: Sequence[tuple[str, Sequence[Unit]]]) -> list[Sentence]:
+    """The consolidated summary from the ranked units (``composition``): pairs with their
+    antecedents, restated ones dropped, ``k`` sentences (or ``words``' worth), the contributions
+    of the sources that ``offers`` their best sentences, in ``arrange.order``."""
     texts = corpus.texts
     rank_of = {d.id: i for i, d in enumerate(corpus.documents)}
-    picks = [Pick(u.canonical.source_id, u.canonical.index,
-                  texts[u.canonical.source_id][u.canonical.start : u.canonical.end], vec_of[u.id], r,
-                  rank_of[u.canonical.source_id]) for r, u in enumerate(ranked)]
-    picks = drop_restated(picks, len(picks) if words else k)
-    if words is not None:
-        picks = [picks[i] for i in fit_words([len(p.text.split()) for p in picks], words)]
-    picks = order(picks, *source_dates(corpus, [p.source_id for p in picks]))
-    return [_sentence(texts, ranked[p.rank].canonical, ranked[p.rank], lead=False) for p in picks]
+    units = list(ranked)
+    at = {u.id: i for i, u in enumerate(units)}
+    picks: list[Pick] = []
+
+    def position(u: Unit) -> int:
+        if u.id not in at:
+            at[u.id] = len(units)
+            units.append(u)
+        return at[u.id]
+
+    pairs = {i: position(antecedent[u.id]) for i, u in enumerate(ranked) if u.id in antecedent}
+
+    def candidates(offered: Sequence[tuple[str, list[int]]] = ()) -> Candidates:
+        for r in range(len(picks), len(units)):
+            s = units[r].canonical
+            picks.append(Pick(s.source_id, s.index, texts[s.source_id][s.start : s.end], vec_of[units[r].id], r,
+                              rank_of[s.source_id]))
+        return Candidates(picks, [frozenset(u.source_ids) for u in units], len(ranked), pairs, offered)
+
+    c = candidates()
+    blocks = select(c, k, words)
+    offers = [(sid, us) for sid, us in offers if us]
+    want = set(sources_to_cover(c, blocks, [sid for sid, _ in offers], cover_limit(k, words)))
+    if want:
+        offered = [(sid, [position(u) for u in us]) for sid, us in offers if sid in want]
+        blocks = cover(candidates(offered), blocks, k, words)
+    dates = source_dates(corpus, [picks[i].source_id for b in blocks for i in b])
+    return [_sentence(texts, units[i].canonical, units[i], lead=False) for i in reading_order(picks, blocks, *dates)]
 
 
 def _sentence(texts: Mapping[str, str], s: SourceSentence, unit: Unit, lead: bool) -> Sentence:
@@ -227,38 +306,50 @@ def _sentence(texts: Mapping[str, str], s: SourceSentence, unit: Unit, lead: boo
 
 
 def source_summaries(corpus: Corpus, m: UnitMatrix, k: int, progress: Progress, eligible: np.ndarray,
-                     focus: Mapping[str, float], words: Optional[int]) -> dict[str, list[Sentence]]:
-    """``pick_source_sentences`` for every source, the scoring and MMR batched (``extractive_batch``)."""
+                     focus: Mapping[str, float], words: Optional[int]) -> tuple[dict[str, list[Sentence]], Leads]:
+    """``pick_source_sentences`` for every source, the scoring and MMR batched (``extractive_batch``),
+    and each source's best sentences (the first ``MAX_OFFERS`` it ranks)."""
     sents, units, sizes = source_candidates(corpus, eligible)
     rows = np.fromiter((m.row_of[u.id] for u in units), dtype=np.int64, count=len(units))
     cands = source_scores(m, rows, sizes, m.focus_array(focus))
     picks, unsure = batched_mmr(cands, rounds_for(k, words), _LAMBDA, _MAX_SIMILAR)
     texts, memo = corpus.texts, PickMemo()
     out: dict[str, list[Sentence]] = {}
+    leads: dict[str, list[tuple[SourceSentence, Unit]]] = {}
     first = np.concatenate(([0], np.cumsum(sizes)))
     for n, doc in enumerate(corpus.documents):
         if unsure[n]:  # a near tie: pick by the definition
+            mine, mine_units, ranked = rank_source(corpus, doc.id, m.exact(), k, memo, focus, words)
             out[doc.id] = pick_source_sentences(corpus, doc.id, m.exact(), k, memo, focus, words)
         else:
             ranked = [i - int(first[n]) for i in picks[n]]
-            mine = sents[first[n] : first[n + 1]]
+            mine, mine_units = sents[first[n] : first[n + 1]], units[first[n] : first[n + 1]]
             kept = fit_source(ranked, [texts[s.source_id][s.start : s.end] for s in mine], words)
-            out[doc.id] = [_sentence(texts, sents[first[n] + i], units[first[n] + i], lead=True) for i in sorted(kept)]
+            out[doc.id] = [_sentence(texts, mine[i], mine_units[i], lead=True) for i in sorted(kept)]
+        leads[doc.id] = [(mine[i], mine_units[i]) for i in ranked[:MAX_OFFERS]]
         progress("summarize_source", {"source_id": doc.id, "done": n + 1, "total": len(corpus.documents)})
-    return out
+    return out, leads
 
 
 def consolidated_summary(corpus: Corpus, m: UnitMatrix, units: list[Unit], k: int, eligible: np.ndarray,
-                         focus: Mapping[str, float], words: Optional[int], skip_sources: Collection[str]) -> list[Sentence]:
-    """``consolidate``, the scoring and MMR in numpy (``extractive_batch``)."""
+                         pointing_back: np.ndarray, focus: Mapping[str, float], words: Optional[int],
+                         skip_sources: Collection[str], leads: Leads) -> list[Sentence]:
+    """``consolidate`` with pairs and coverage, the scoring and MMR in numpy (``extractive_batch``).
+    ``eligible`` and ``pointing_back`` are per sentence of the corpus, in passage order."""
     units_now = on_period(units, skip_sources)
-    cands = [u for u in units_now if eligible[corpus.passage_index(u.canonical)]] or units_now
+
+    def ok(s: SourceSentence) -> bool:
+        return bool(eligible[corpus.passage_index(s)])
+
+    cands, antecedent = with_antecedents(corpus, units_now, ok, lambda s: bool(pointing_back[corpus.passage_index(s)]))
+    cands = cands or units_now
     rank_of = {d.id: i for i, d in enumerate(corpus.documents)}
     scored = consolidation_scores(m, cands, rank_of, m.focus_array(focus))
     picks, unsure = batched_mmr(scored, rounds_for(k, words) + SPARE_PICKS, _LAMBDA, _MAX_SIMILAR)
     if unsure[0]:  # a near tie: pick by the definition
-        return consolidate(corpus, units, m.exact(), k, focus, words, skip_sources)
-    return finish_consolidated(corpus, [cands[i] for i in picks[0]], m.exact(), k, words)
+        return consolidate(corpus, units, m.exact(), k, focus, words, skip_sources, pairs=True, leads=leads)
+    offers = coverage_offers(corpus, leads, skip_sources, ok)
+    return finish_consolidated(corpus, [cands[i] for i in picks[0]], m.exact(), k, words, antecedent, offers)
 
 
 class ExtractiveBackend(Backend):
@@ -274,14 +365,16 @@ class ExtractiveBackend(Backend):
             units = [u for u in corpus.units if u.content_occurrences]
             m = unit_matrix(corpus, units)
             everything = [s for d in corpus.documents for s in corpus.sentences[d.id]]  # passage order
-            eligible = eligible_mask(corpus, everything)
+            pointing_back = np.zeros(len(everything), dtype=bool)
+            eligible = eligible_mask(corpus, everything, pointing_back)
             focus = m.focus_vector(focus_stems(options.focus))
             source_words = per_source_words(options.words, options.per_source_sentences, options.consolidated_sentences)
-            per_source = source_summaries(corpus, m, options.per_source_sentences, progress, eligible, focus, source_words)
+            per_source, leads = source_summaries(corpus, m, options.per_source_sentences, progress, eligible, focus,
+                                                 source_words)
             periods = period_split(corpus)
             skip = off_period_sources(corpus, periods)
-            consolidated = consolidated_summary(corpus, m, units, options.consolidated_sentences, eligible, focus,
-                                                options.words, skip)
+            consolidated = consolidated_summary(corpus, m, units, options.consolidated_sentences, eligible,
+                                                pointing_back, focus, options.words, skip, leads)
             progress("consolidate", {"sentences": len(consolidated)})
             conflicts = find_conflicts(corpus, periods) if options.find_conflicts else []
         return Draft(per_source, consolidated, conflicts, {"model": None, **length_stats(consolidated, options.words)})

@@ -214,11 +214,13 @@ def _count_in(positions: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray
     return np.searchsorted(positions, b) - np.searchsorted(positions, a)
 
 
-def eligible_mask(corpus: Corpus, sentences: Sequence[SourceSentence]) -> np.ndarray:
+def eligible_mask(corpus: Corpus, sentences: Sequence[SourceSentence],
+                  pointing_back: Optional[np.ndarray] = None) -> np.ndarray:
     """``[_eligible(text of s) for s in sentences]`` (``extractive._eligible``: 6 to 80 words,
     ending in a stop before any closing quotes but no "...", curly quotes balanced, straight ones
     paired, standing alone),
-    for all sentences at once. ``sentences`` are grouped by source."""
+    for all sentences at once. ``sentences`` are grouped by source. ``pointing_back``, if given,
+    is set True where a sentence is all that but does not stand alone (``extractive._dependent``)."""
     out = np.zeros(len(sentences), dtype=bool)
     for joined, a, b, which in blocks(corpus, sentences):
         cp = code_points(joined)
@@ -249,6 +251,8 @@ def eligible_mask(corpus: Corpus, sentences: Sequence[SourceSentence]) -> np.nda
         s = sentences[i]
         if not stands_alone(texts[s.source_id], s.start, s.end):
             out[i] = False
+            if pointing_back is not None:
+                pointing_back[i] = True
     return out
 
 

@@ -3,8 +3,10 @@
 A summary sentence is lifted out of its paragraph: one that opens with a pronoun ("He said ...",
 "They stated ..."), a demonstrative standing for a whole earlier statement ("That is not powerful
 enough"), or a connective ("But", "However", "As a result") points back at a sentence the reader
-does not get. Such sentences are not candidates (``extractive._eligible``); neither is one cut
-off with an ellipsis. Generic English signals, no lists of sites or stories.
+does not get. Such sentences are not candidates on their own (``extractive._eligible``): the
+consolidated summary takes one only with its antecedent, the sentence before it, placed just
+before it (``composition``). One cut off with an ellipsis is
+never a candidate. Generic English signals, no lists of sites or stories.
 """
 
 from __future__ import annotations

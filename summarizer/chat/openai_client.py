@@ -8,8 +8,9 @@ instance per process/run and every call shares the same limit.
 Failure policy (why: a long multi-document run must survive a flaky endpoint, but must not spin on
 a request that can never succeed):
 
-* connect errors, timeouts, dropped connections, unparseable bodies, 429 and 5xx are retried
-  with tenacity: jittered exponential backoff capped at ``retry_max_wait``; a ``Retry-After``
+* a connection dropped before any reply (a stale kept-alive connection) is resent once at once
+  on a fresh connection, quietly; then connect errors, timeouts, dropped connections,
+  unparseable bodies, 429 and 5xx are retried with tenacity: jittered exponential backoff capped at ``retry_max_wait``; a ``Retry-After``
   header (seconds or HTTP-date) is honoured, capped at the same limit. Exhausted -> LLMUnavailable.
 * 401/403 -> LLMAuthError (the response body is never shown: some providers echo the key).
 * other 4xx -> LLMRequestError at once, with a short, key-scrubbed excerpt of the body.
@@ -50,6 +51,10 @@ log = logging.getLogger(__name__)
 _MODES = ("json_schema", "json_object", "instructions")
 #: Words in a 4xx body that tell us the endpoint rejected the response_format, not the request.
 _FORMAT_HINTS = ("response_format", "json_schema", "json_object", "grammar")
+
+
+#: A connection that closed or reset before any reply: what a stale kept-alive connection gives.
+_DROPPED = (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError)
 
 
 class _Retryable(Exception):
@@ -312,20 +317,39 @@ class OpenAIChatModel(ChatModel):
             ) from exc
 
     async def _post_once(self, payload: dict[str, Any], probing: bool) -> dict[str, Any]:
-        url = self._chat_url
-        failure: Optional[httpx.TransportError] = None
+        try:
+            resp = await self._send(payload)
+        except _DROPPED as exc:
+            # Most often a kept-alive connection the server closed while we reused it: httpcore
+            # has discarded it, so one more try at once goes out on a fresh connection. Not an
+            # attempt, no backoff, no warning (unless the endpoint itself is gone).
+            await self._check_endpoint()
+            log.debug("connection dropped before a reply (%s: %s); resending on a fresh connection",
+                      type(exc).__name__, exc)
+            try:
+                resp = await self._send(payload)
+            except httpx.TransportError as again:
+                await self._check_endpoint()
+                raise _Retryable(f"connection failed ({type(again).__name__}: {again})") from again
+        except httpx.TransportError as exc:  # connect refused, other protocol errors
+            await self._check_endpoint()
+            raise _Retryable(f"connection failed ({type(exc).__name__}: {exc})") from exc
+        return self._data_from(resp, probing)
+
+    async def _send(self, payload: dict[str, Any]) -> httpx.Response:
         async with self._limit.slot():
             self.http_calls += 1
             try:
-                resp = await self._client.post(url, json=payload)
+                return await self._client.post(self._chat_url, json=payload)
             except httpx.TimeoutException as exc:
                 raise _Retryable(f"timed out ({type(exc).__name__})") from exc
-            except httpx.TransportError as exc:  # connect refused, reset, protocol errors
-                failure = exc
-        if failure is not None:
-            if self._endpoint_check is not None:
-                await self._endpoint_check()
-            raise _Retryable(f"connection failed ({type(failure).__name__}: {failure})") from failure
+
+    async def _check_endpoint(self) -> None:
+        """Raise at once when the endpoint is known dead (the local server crashed)."""
+        if self._endpoint_check is not None:
+            await self._endpoint_check()
+
+    def _data_from(self, resp: httpx.Response, probing: bool) -> dict[str, Any]:
         status = resp.status_code
         if status in (401, 403):
             raise LLMAuthError(

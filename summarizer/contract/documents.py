@@ -45,3 +45,14 @@ def check_unicode(doc: Document, where: str) -> None:
 def check_documents_unicode(documents: Sequence[Document]) -> None:
     for i, doc in enumerate(documents):
         check_unicode(doc, f"documents[{i}]")
+
+
+def documents_label(documents: Sequence[dict], limit: int = 100) -> str:
+    """A label for a set of documents (``{"title"?, "text"}`` records) in lists: the first one's
+    title, else its opening words, and how many more there are."""
+    first = documents[0] if documents else {}
+    name = " ".join(str(first.get("title") or "").split()) or " ".join(str(first.get("text", ""))[:400].split()[:12])
+    if len(name) > limit:
+        name = name[:limit - 1].rstrip() + "…"
+    return name + (f" (+{len(documents) - 1} more)" if len(documents) > 1 else "")
+

@@ -11,9 +11,9 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Optional
+from typing import Mapping, Optional
 
-from ..contract.result import SummaryResult
+from ..contract.result import Sentence, SummaryResult
 from ..evidence.citations import check_result
 from ..evidence.textstats import jaccard
 from ..prepare.cleaning import find_junk
@@ -158,12 +158,27 @@ def _summary_metrics(m: CaseMetrics, case: Case, result: SummaryResult, corpus: 
     asked = case.options.get("words")
     if asked:
         m.values["words_error"] = round(abs(n_words - asked) / asked, 4)
-    dangling = [t for t in cons if not stands_alone(t)]
+    dangling = [s.text for before, s in zip([None, *result.consolidated], result.consolidated)
+                if not stands_alone(s.text) and not follows(before, s, corpus.texts)]
     _note(m, "dangling_sentences", len(dangling), [f"opens by pointing back: {t[:80]!r}" for t in dangling])
     facts = case.spec.expect.facts
     if facts:
         missing = [f.name or " + ".join(f.keywords) for f in facts if not _matches(f.keywords, summary)]
         _note(m, "facts_recall", round(1 - len(missing) / len(facts), 4), [f"missing fact: {x}" for x in missing])
+
+
+def follows(before: Optional[Sentence], s: Sentence, texts: Mapping[str, str]) -> bool:
+    """Whether summary sentence ``s`` comes right after ``before`` in some source (they cite
+    spans with nothing but spaces and punctuation between): its antecedent, given just before it."""
+    if before is None:
+        return False
+    ends = {(c.source_id, c.end) for c in before.citations}
+    for c in s.citations:
+        text = texts.get(c.source_id, "")
+        for sid, end in ends:
+            if sid == c.source_id and end <= c.start and not any(ch.isalnum() for ch in text[end : c.start]):
+                return True
+    return False
 
 
 def _no_cite_metrics(m: CaseMetrics, case: Case, texts: dict[str, str], everything) -> None:

@@ -16,8 +16,9 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Optional, Protocol
+from typing import Any, Callable, Optional, Protocol
 
+from ..contract.documents import documents_label
 from ..errors import IdempotencyConflict, JobError, JobNotFound, StorageFull, StoreUnavailable
 
 QUEUED, RUNNING, SUCCEEDED, FAILED, CANCELLED = "queued", "running", "succeeded", "failed", "cancelled"
@@ -41,6 +42,7 @@ class Job:
     seq: int = 0  # event counter: the SSE ``id:`` of the latest stored state
     error: Optional[dict[str, str]] = None
     attempts: int = 0
+    title: str = ""  # what lists show: the first document's title or opening words (documents_label)
 
     @property
     def finished(self) -> bool:
@@ -55,14 +57,21 @@ def key_match(row: tuple, key: str, request_hash: str) -> str:
     return row[1]
 
 
+#: A check of the owner's active job count, run in the job's insert transaction (raises to refuse).
+Admit = Callable[[int], None]
+
+
 class JobStore(Protocol):
     """Where jobs, their input, progress and result live: a SQLite file, or PostgreSQL (pg_store)."""
 
-    def create(self, owner: str, documents: list[dict], options: dict, webhook_url: Optional[str] = None) -> Job: ...
+    # ``admit(n)``, if given, runs inside the insert's transaction with the owner's number of
+    # queued or running jobs, serialised per owner across processes; it raises to refuse the job.
+    def create(self, owner: str, documents: list[dict], options: dict, webhook_url: Optional[str] = None,
+               admit: Optional[Admit] = None) -> Job: ...
     # With an Idempotency-Key: (the job, True) if created now, (the key's job, False) if the key
     # was used before for the same request_hash; IdempotencyConflict for another request.
     def create_once(self, owner: str, documents: list[dict], options: dict, key: str, request_hash: str,
-                    webhook_url: Optional[str] = None) -> tuple[Job, bool]: ...
+                    webhook_url: Optional[str] = None, admit: Optional[Admit] = None) -> tuple[Job, bool]: ...
     def find_by_key(self, owner: str, key: str, request_hash: str) -> Optional[Job]: ...
     def webhook_url(self, job_id: str) -> Optional[str]: ...
     def delete(self, job_id: str) -> None: ...  # the job, its input, result, key and webhook
@@ -87,7 +96,7 @@ CREATE TABLE IF NOT EXISTS jobs (
     id TEXT PRIMARY KEY, owner TEXT NOT NULL, status TEXT NOT NULL,
     created_at TEXT NOT NULL, updated_at TEXT NOT NULL, options TEXT NOT NULL,
     progress TEXT NOT NULL DEFAULT '{}', seq INTEGER NOT NULL DEFAULT 0,
-    error TEXT, attempts INTEGER NOT NULL DEFAULT 0);
+    error TEXT, attempts INTEGER NOT NULL DEFAULT 0, title TEXT NOT NULL DEFAULT '');
 CREATE INDEX IF NOT EXISTS jobs_status ON jobs(status);
 CREATE INDEX IF NOT EXISTS jobs_owner_created ON jobs(owner, created_at, id);
 CREATE TABLE IF NOT EXISTS inputs (job_id TEXT PRIMARY KEY REFERENCES jobs(id), documents TEXT NOT NULL);
@@ -115,7 +124,8 @@ def store_error(exc: sqlite3.Error, path: Path) -> JobError:
 
 
 _QUEUED_PROGRESS = {"stage": QUEUED, "done": 0, "total": 0, "fraction": 0.0}
-_COLS = "id, owner, status, created_at, updated_at, options, progress, seq, error, attempts"
+_COLS = "id, owner, status, created_at, updated_at, options, progress, seq, error, attempts, title"
+_COUNT_ACTIVE = "SELECT COUNT(*) FROM jobs WHERE status IN (?, ?) AND owner = ?"
 
 
 def job_list_query(table: str, mark: str, owner: str, limit: int, after: Optional[tuple[str, str]],
@@ -127,6 +137,16 @@ def job_list_query(table: str, mark: str, owner: str, limit: int, after: Optiona
     if after is not None:
         sql, params = sql + f" AND (created_at, id) < ({mark}, {mark})", params + list(after)
     return sql + f" ORDER BY created_at DESC, id DESC LIMIT {mark}", (*params, limit)
+
+
+def _add_title_column(db: sqlite3.Connection) -> None:
+    """A database file from before job titles gets the column (its old jobs show no title)."""
+    db.execute("BEGIN IMMEDIATE")  # two processes opening an old file: one adds it
+    try:
+        if "title" not in {row[1] for row in db.execute("PRAGMA table_info(jobs)")}:
+            db.execute("ALTER TABLE jobs ADD COLUMN title TEXT NOT NULL DEFAULT ''")
+    finally:
+        db.execute("COMMIT")
 
 
 class SqliteJobStore:
@@ -146,6 +166,7 @@ class SqliteJobStore:
             # Deleted rows are overwritten with zeros, so a deleted job's text is gone from the file.
             db.execute("PRAGMA secure_delete=ON")
             db.executescript(_SCHEMA)
+            _add_title_column(db)
             st = os.stat(self.path)
         except (sqlite3.Error, OSError) as exc:
             raise JobError(f"cannot open job store {self.path}: {exc}") from exc
@@ -172,7 +193,7 @@ class SqliteJobStore:
     def _job(row) -> Job:
         return Job(id=row[0], owner=row[1], status=row[2], created_at=row[3], updated_at=row[4],
                    options=json.loads(row[5]), progress=json.loads(row[6]), seq=row[7],
-                   error=json.loads(row[8]) if row[8] else None, attempts=row[9])
+                   error=json.loads(row[8]) if row[8] else None, attempts=row[9], title=row[10])
 
     def _fetch(self, db, job_id: str) -> Job:
         row = db.execute(f"SELECT {_COLS} FROM jobs WHERE id = ?", (job_id,)).fetchone()
@@ -182,17 +203,22 @@ class SqliteJobStore:
 
     # ---------------------------------------------------------------- protocol
 
-    def _insert(self, db, owner: str, documents: list[dict], options: dict, webhook_url: Optional[str]) -> Job:
+    def _insert(self, db, owner: str, documents: list[dict], options: dict, webhook_url: Optional[str],
+                admit: Optional[Admit]) -> Job:
+        if admit is not None:  # under BEGIN IMMEDIATE: no other process inserts meanwhile
+            admit(db.execute(_COUNT_ACTIVE, (QUEUED, RUNNING, owner)).fetchone()[0])
         job_id, ts = uuid.uuid4().hex, now_iso()
-        db.execute(f"INSERT INTO jobs ({_COLS}) VALUES (?,?,?,?,?,?,?,?,?,?)",
-                   (job_id, owner, QUEUED, ts, ts, json.dumps(options), json.dumps(_QUEUED_PROGRESS), 0, None, 0))
+        db.execute(f"INSERT INTO jobs ({_COLS}) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                   (job_id, owner, QUEUED, ts, ts, json.dumps(options), json.dumps(_QUEUED_PROGRESS), 0, None, 0,
+                    documents_label(documents)))
         db.execute("INSERT INTO inputs VALUES (?, ?)", (job_id, json.dumps(documents, ensure_ascii=False)))
         if webhook_url is not None:
             db.execute("INSERT INTO webhooks VALUES (?, ?)", (job_id, webhook_url))
         return self._fetch(db, job_id)
 
-    def create(self, owner: str, documents: list[dict], options: dict, webhook_url: Optional[str] = None) -> Job:
-        return self._run(lambda db: self._insert(db, owner, documents, options, webhook_url))
+    def create(self, owner: str, documents: list[dict], options: dict, webhook_url: Optional[str] = None,
+               admit: Optional[Admit] = None) -> Job:
+        return self._run(lambda db: self._insert(db, owner, documents, options, webhook_url, admit))
 
     def _by_key(self, db, owner: str, key: str, request_hash: str) -> Optional[Job]:
         row = db.execute("SELECT request_hash, job_id FROM idempotency_keys WHERE owner = ? AND key = ?",
@@ -203,12 +229,12 @@ class SqliteJobStore:
         return self._run(lambda db: self._by_key(db, owner, key, request_hash))
 
     def create_once(self, owner: str, documents: list[dict], options: dict, key: str, request_hash: str,
-                    webhook_url: Optional[str] = None) -> tuple[Job, bool]:
+                    webhook_url: Optional[str] = None, admit: Optional[Admit] = None) -> tuple[Job, bool]:
         def tx(db):  # BEGIN IMMEDIATE: a concurrent request with the same key waits, then finds it
             job = self._by_key(db, owner, key, request_hash)
             if job is not None:
                 return job, False
-            job = self._insert(db, owner, documents, options, webhook_url)
+            job = self._insert(db, owner, documents, options, webhook_url, admit)
             db.execute("INSERT INTO idempotency_keys VALUES (?, ?, ?, ?)", (owner, key, request_hash, job.id))
             return job, True
 
@@ -303,8 +329,7 @@ class SqliteJobStore:
         return counts
 
     def count_active(self, owner: str) -> int:
-        return self._run(lambda db: db.execute("SELECT COUNT(*) FROM jobs WHERE status IN (?, ?) AND owner = ?",
-                                               (QUEUED, RUNNING, owner)).fetchone()[0])
+        return self._run(lambda db: db.execute(_COUNT_ACTIVE, (QUEUED, RUNNING, owner)).fetchone()[0])
 
     def list_jobs(self, owner: str, limit: int, after: Optional[tuple[str, str]] = None,
                   status: Optional[str] = None) -> list[Job]:

@@ -49,7 +49,7 @@ JOB_ID = "3f2b9c1e8a7d4e6f9b0c1d2e3f4a5b6c"
 _BASE = f"/v1/jobs/{JOB_ID}"
 JOB_CREATED: dict[str, Any] = {"id": JOB_ID, "status": "queued", "created_at": "2026-12-02T10:15:00.123Z",
                                "links": {"self": _BASE, "result": f"{_BASE}/result", "events": f"{_BASE}/events"}}
-JOB: dict[str, Any] = {"id": JOB_ID, "status": "running",
+JOB: dict[str, Any] = {"id": JOB_ID, "title": "Harbor works (+1 more)", "status": "running",
                        "progress": {"stage": "summarize_source", "done": 1, "total": 2, "fraction": 0.5,
                                     "source_id": "a"},
                        "error": None, "created_at": "2026-12-02T10:15:00.123Z", "updated_at": "2026-12-02T10:15:01.456Z"}

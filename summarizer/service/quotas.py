@@ -22,7 +22,7 @@ from __future__ import annotations
 import math
 import threading
 import time
-from typing import Callable
+from typing import Callable, Optional
 
 from fastapi import Depends, Request
 
@@ -72,10 +72,11 @@ class Quotas:
             raise RateLimited(f"this API key sent more than {self.rate.per_minute} requests per minute "
                               f"(SUMMARIZER_KEY_RATE_PER_MINUTE); retry after {retry} s", retry)
 
-    def check_active_jobs(self, owner: str, count_active: Callable[[str], int]) -> None:
-        if not self.on or not self.max_active:
-            return
-        active = count_active(owner)
+    def active_jobs_check(self) -> Optional[Callable[[int], None]]:
+        """The check the job store runs in a new job's insert transaction (None: no limit)."""
+        return self.refuse_over_active_limit if self.on and self.max_active else None
+
+    def refuse_over_active_limit(self, active: int) -> None:
         if active >= self.max_active:
             raise RateLimited(f"this API key has {active} jobs queued or running; the limit is {self.max_active} "
                               f"(SUMMARIZER_KEY_MAX_ACTIVE_JOBS). Retry after {ACTIVE_RETRY_AFTER} s, "

@@ -163,13 +163,13 @@ async def create_job(body: JobRequest, request: Request, owner: str = Depends(ow
     full = _queue_full(svc)
     if full is not None:
         return full
-    svc.quotas.check_active_jobs(owner, svc.store.count_active)  # 429 over this key's limit
     svc.guard.check_new_work()  # 507 on a full disk, 503 when the database file was replaced
     docs, options = stored_documents(documents), body.options.model_dump(mode="json")
+    admit = svc.quotas.active_jobs_check()  # 429 over this key's job limit, checked as the job is inserted
     if key is None:
-        job, created = svc.store.create(owner, docs, options, webhook_url), True
+        job, created = svc.store.create(owner, docs, options, webhook_url, admit), True
     else:  # atomic: of two requests racing with one key, one creates and the other gets its job
-        job, created = svc.store.create_once(owner, docs, options, key, digest, webhook_url)
+        job, created = svc.store.create_once(owner, docs, options, key, digest, webhook_url, admit)
     if created:
         svc.runner.submit(job.id)  # after the commit: 202 means the input is stored
     return _job_created(job, replayed=not created)

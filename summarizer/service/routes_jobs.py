@@ -29,8 +29,8 @@ DEFAULT_PAGE, MAX_PAGE = 20, 100
 
 def job_view(job: js.Job) -> dict:
     """A job as the API shows it (GET /v1/jobs/{id} and each item of GET /v1/jobs)."""
-    return {"id": job.id, "status": job.status, "progress": job.progress, "error": job.error,
-            "created_at": job.created_at, "updated_at": job.updated_at}
+    return {"id": job.id, "title": job.title, "status": job.status, "progress": job.progress,
+            "error": job.error, "created_at": job.created_at, "updated_at": job.updated_at}
 
 
 def encode_cursor(job: js.Job) -> str:

@@ -88,6 +88,8 @@ ERROR_RESPONSES: dict = {status: {"model": ErrorBody, "description": desc} for s
 
 class JobView(BaseModel):
     id: str
+    title: str = Field("", description="the first document's title (else its opening words) and how many "
+                                       "more documents the job has; empty for jobs created before titles")
     status: Literal["queued", "running", "succeeded", "failed", "cancelled"]
     progress: ProgressEvent
     error: Optional[ErrorInfo] = None

@@ -12,7 +12,7 @@ replaced by another one cannot be repaired from here: new jobs get a 503 and ``/
 until the server is restarted.
 
 With PostgreSQL (``SUMMARIZER_DATABASE_URL``) the database server owns its disk: nothing to check
-here (a full disk there is a 503 from the store).
+here (a full disk there, SQLSTATE 53100, is a 507 from the store at once, not a retried outage).
 """
 
 from __future__ import annotations

@@ -17,7 +17,8 @@ Usage::
         server.calls, server.max_in_flight, server.requests, server.events, server.model_list_calls
 
 Behaviours (``Fault``): ``OK``, ``rate_limit(retry_after)``, ``SERVER_ERROR`` (500), ``HANG``
-(never answers until the server stops or ``hang_seconds`` pass), ``RESET`` (TCP reset),
+(never answers until the server stops or ``hang_seconds`` pass), ``RESET`` (TCP reset), ``DROP``
+(closes the connection without a reply, like a server dropping a kept-alive connection),
 ``MALFORMED`` (200 with a broken JSON body), ``TRUNCATED`` (``finish_reason: "length"``, half
 the content), ``EMPTY`` (empty content), ``IGNORE_SCHEMA`` (prose instead of JSON), and
 ``status(code, body)``. Scripted behaviours apply to the next requests in order; afterwards every
@@ -58,6 +59,7 @@ class Fault:
     SERVER_ERROR = Behaviour("status", 500, body='{"error": {"message": "internal error"}}')
     HANG = Behaviour("hang")
     RESET = Behaviour("reset")
+    DROP = Behaviour("drop")
     MALFORMED = Behaviour("malformed")
     TRUNCATED = Behaviour("truncated")
     EMPTY = Behaviour("empty")
@@ -260,6 +262,9 @@ def _make_handler(server: FakeOpenAIServer) -> type[BaseHTTPRequestHandler]:
                 self.close_connection = True
                 self.connection.close()
                 return "reset"
+            if b.kind == "drop":
+                self.close_connection = True  # an orderly close and no reply at all
+                return "drop"
             if b.kind == "malformed":
                 self._send(200, '{"choices": [{"message": {"content": "trunc')
                 return "malformed"

@@ -3,8 +3,10 @@
 The oracle for the faster implementation (``backends/extractive.py`` and ``extractive_batch.py``),
 which must pick exactly the same sentences. Kept as first written, plus what issue 17 added to
 the definition: the stand-alone and ellipsis tests in ``eligible``, the focus term in the scores,
-MMR ranking enough candidates for a word target, and the shared post-steps of ``arrange``
-(restated picks, length, order) and ``on_period`` (sources about another period).
+MMR ranking enough candidates for a word target, the sentences pointing back that are candidates
+with their antecedent (``pointing_back``), and the shared post-steps of ``composition`` (pairs,
+restated picks, length, coverage from each source's ranking, order) and ``on_period`` (sources
+about another period).
 """
 
 from __future__ import annotations
@@ -13,7 +15,10 @@ import math
 from collections import Counter
 from typing import Sequence
 
-from summarizer.backends.arrange import SPARE_PICKS, Pick, drop_restated, fit_words, order, rounds_for, source_dates
+from summarizer.backends.arrange import SPARE_PICKS, Pick, fit_words, rounds_for, source_dates
+from summarizer.backends.composition import (
+    MAX_OFFERS, Candidates, cover, cover_limit, reading_order, select, sources_to_cover,
+)
 from summarizer.backends.extractive import on_period
 from summarizer.backends.focus import WEIGHT as FOCUS_WEIGHT
 from summarizer.backends.readable import cut_off, stands_alone
@@ -27,11 +32,31 @@ LAMBDA = 0.7
 MAX_SIMILAR = 0.6
 
 
-def eligible(text: str) -> bool:
+def well_formed(text: str) -> bool:
     n = len(text.split())
     if not (6 <= n <= 80 and text.rstrip("”’\"')»").endswith((".", "!", "?"))) or cut_off(text):
         return False
-    return text.count("“") == text.count("”") and text.count('"') % 2 == 0 and stands_alone(text)
+    return text.count("“") == text.count("”") and text.count('"') % 2 == 0
+
+
+def eligible(text: str) -> bool:
+    return well_formed(text) and stands_alone(text)
+
+
+def pointing_back(corpus: Corpus, unit: Unit):
+    """The antecedent unit of a unit whose sentence is well formed but points back, if the
+    sentence before it (same document) is an eligible content sentence; else None."""
+    s = unit.canonical
+    texts = corpus.texts
+    if s.index == 0 or s.junk is not None or not well_formed(texts[s.source_id][s.start : s.end]):
+        return None
+    if stands_alone(texts[s.source_id][s.start : s.end]):
+        return None
+    prev = corpus.sentences[s.source_id][s.index - 1]
+    if prev.junk is not None or not eligible(texts[s.source_id][prev.start : prev.end]):
+        return None
+    a = corpus.unit_of[(prev.source_id, prev.index)]
+    return a if a.id != unit.id else None
 
 
 class TfIdf:
@@ -91,7 +116,8 @@ def mmr(scores: Sequence[float], vectors: Sequence[dict], k: int) -> list[int]:
     return chosen
 
 
-def pick_source_sentences(corpus: Corpus, source_id: str, vec_of: dict, k: int, focus=None, words=None) -> list[Sentence]:
+def rank_source(corpus: Corpus, source_id: str, vec_of: dict, k: int, focus=None, words=None):
+    """The source's candidates (sentence, unit) and MMR's ranking of them."""
     texts = corpus.texts
     cands: list[tuple[SourceSentence, Unit]] = []
     for s in corpus.sentences[source_id]:
@@ -104,7 +130,17 @@ def pick_source_sentences(corpus: Corpus, source_id: str, vec_of: dict, k: int, 
     scores = [cosine(v, center) + 0.15 / (1 + pos) for pos, v in enumerate(vectors)]
     if focus:
         scores = [x + FOCUS_WEIGHT * cosine(v, focus) for x, v in zip(scores, vectors)]
-    ranked = mmr(scores, vectors, rounds_for(k, words))
+    return cands, mmr(scores, vectors, rounds_for(k, words))
+
+
+def best_sentences(corpus: Corpus, source_id: str, vec_of: dict, k: int, focus=None, words=None):
+    cands, ranked = rank_source(corpus, source_id, vec_of, k, focus, words)
+    return [cands[i] for i in ranked[:MAX_OFFERS]]
+
+
+def pick_source_sentences(corpus: Corpus, source_id: str, vec_of: dict, k: int, focus=None, words=None) -> list[Sentence]:
+    texts = corpus.texts
+    cands, ranked = rank_source(corpus, source_id, vec_of, k, focus, words)
     if words is not None:
         text_of = [texts[source_id][cands[i][0].start : cands[i][0].end] for i in ranked]
         ranked = [ranked[i] for i in fit_words([len(t.split()) for t in text_of], words)]
@@ -117,10 +153,16 @@ def pick_source_sentences(corpus: Corpus, source_id: str, vec_of: dict, k: int, 
 
 
 def consolidate(corpus: Corpus, units: list[Unit], vec_of: dict, k: int, focus=None, words=None,
-                skip_sources=()) -> list[Sentence]:
+                skip_sources=(), leads=None) -> list[Sentence]:
     texts = corpus.texts
     units = on_period(units, skip_sources)
-    cands = [u for u in units if eligible(texts[u.canonical.source_id][u.canonical.start : u.canonical.end])]
+    cands, antecedent_of = [], {}
+    for u in units:
+        if eligible(texts[u.canonical.source_id][u.canonical.start : u.canonical.end]):
+            cands.append(u)
+        elif (a := pointing_back(corpus, u)) is not None and a in units:
+            cands.append(u)
+            antecedent_of[u.id] = a
     if not cands:
         cands = units
     vectors = [vec_of[u.id] for u in cands]
@@ -139,11 +181,32 @@ def consolidate(corpus: Corpus, units: list[Unit], vec_of: dict, k: int, focus=N
     if focus:
         scores = [x + FOCUS_WEIGHT * cosine(v, focus) for x, v in zip(scores, vectors)]
     ranked = [cands[i] for i in mmr(scores, vectors, rounds_for(k, words) + SPARE_PICKS)]
+    # The pairs' antecedents, then the best sentences of the sources to cover, follow the ranked units.
+    everything = list(ranked)
+    for u in ranked:
+        if u.id in antecedent_of and antecedent_of[u.id] not in everything:
+            everything.append(antecedent_of[u.id])
     rank_of = {d.id: i for i, d in enumerate(corpus.documents)}
-    picks = [Pick(u.canonical.source_id, u.canonical.index, texts[u.canonical.source_id][u.canonical.start : u.canonical.end],
-                  vec_of[u.id], r, rank_of[u.canonical.source_id]) for r, u in enumerate(ranked)]
-    picks = drop_restated(picks, len(picks) if words else k)
-    if words is not None:
-        picks = [picks[i] for i in fit_words([len(p.text.split()) for p in picks], words)]
-    picks = order(picks, *source_dates(corpus, [p.source_id for p in picks]))
-    return [Sentence(text=p.text, citations=cite_unit(texts, ranked[p.rank])) for p in picks]
+
+    def candidates(offers=()):
+        picks = [Pick(u.canonical.source_id, u.canonical.index, texts[u.canonical.source_id][u.canonical.start : u.canonical.end],
+                      vec_of[u.id], r, rank_of[u.canonical.source_id]) for r, u in enumerate(everything)]
+        pairs = {i: everything.index(antecedent_of[u.id]) for i, u in enumerate(ranked) if u.id in antecedent_of}
+        return Candidates(picks, [frozenset(u.source_ids) for u in everything], len(ranked), pairs, offers)
+
+    c = candidates()
+    blocks = select(c, k, words)
+    if leads is not None:
+        best = {d.id: [u for s, u in leads.get(d.id, [])[:MAX_OFFERS] if eligible(texts[s.source_id][s.start : s.end])]
+                for d in corpus.documents if d.id not in skip_sources}
+        want = sources_to_cover(c, blocks, [sid for sid, us in best.items() if us], cover_limit(k, words))
+        offers = []
+        for sid in want:
+            for u in best[sid]:
+                if u not in everything:
+                    everything.append(u)
+            offers.append((sid, [everything.index(u) for u in best[sid]]))
+        c = candidates(offers)
+        blocks = cover(c, blocks, k, words) if offers else blocks
+    dates = source_dates(corpus, [c.picks[i].source_id for b in blocks for i in b])
+    return [Sentence(text=c.picks[i].text, citations=cite_unit(texts, everything[i])) for i in reading_order(c.picks, blocks, *dates)]

@@ -47,8 +47,9 @@ def _expected(corpus, k_source, k_consolidated, focus=None, words=None):
     source_words = per_source_words(words, k_source, k_consolidated)
     per_source = {d.id: ref.pick_source_sentences(corpus, d.id, vec, k_source, fvec, source_words)
                   for d in corpus.documents}
+    leads = {d.id: ref.best_sentences(corpus, d.id, vec, k_source, fvec, source_words) for d in corpus.documents}
     skip = off_period_sources(corpus)
-    return per_source, ref.consolidate(corpus, units, vec, k_consolidated, fvec, words, skip)
+    return per_source, ref.consolidate(corpus, units, vec, k_consolidated, fvec, words, skip, leads)
 
 
 @given(corpora, st.integers(1, 5), st.integers(1, 8))
@@ -68,6 +69,43 @@ def test_picks_with_focus_and_words_are_the_definitions(texts, k_source, k_conso
     corpus = prepare([Document(f"d{i}", t) for i, t in enumerate(texts)])
     draft = _draft(corpus, k_source, k_consolidated, focus, words)
     per_source, consolidated = _expected(corpus, k_source, k_consolidated, focus, words)
+    assert draft.per_source == per_source
+    assert draft.consolidated == consolidated
+
+
+# Sentences that stand alone and sentences that point back at the one before (pairs), and
+# sources saying something the others do not (coverage).
+_POOL = [
+    "The river rose four metres over the night in the lower town.",
+    "It flooded the lower town and the old market before dawn on Monday.",
+    "He said the water had never been that high in living memory.",
+    "People left their homes by boat before dawn, officials said on Monday.",
+    "However, the old bridge over the river held through the night.",
+    "The mayor asked the army for help with the boats and the pumps.",
+    "They brought twelve boats and four pumps to the lower town.",
+    "A fishing cooperative said the flood cost its members two million dollars.",
+    "That is more than the cooperative earned in the whole of last year.",
+    "Schools in the region stay closed until the water goes down again.",
+]
+_OWN = [
+    "A volunteer group in the hills collected blankets and tinned food for three hundred families.",
+    "Insurance companies expect claims worth about fifty million euros from shop owners downstream.",
+    "Railway engineers closed the northern line after the embankment near the station gave way.",
+    "The national weather office warned of more heavy rain over the mountains later this week.",
+]
+pooled = st.lists(
+    st.tuples(st.lists(st.sampled_from(_POOL), max_size=6), st.lists(st.sampled_from(_OWN), max_size=2))
+    .filter(lambda parts: parts[0] or parts[1]).map(lambda parts: "\n\n".join(parts[0] + parts[1])),
+    min_size=1, max_size=6,
+)
+
+
+@given(pooled, st.integers(1, 4), st.integers(1, 8), st.sampled_from([None, 25, 60]))
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_pairs_and_coverage_are_the_definitions(texts, k_source, k_consolidated, words):
+    corpus = prepare([Document(f"d{i}", t) for i, t in enumerate(texts)])
+    draft = _draft(corpus, k_source, k_consolidated, words=words)
+    per_source, consolidated = _expected(corpus, k_source, k_consolidated, words=words)
     assert draft.per_source == per_source
     assert draft.consolidated == consolidated
 

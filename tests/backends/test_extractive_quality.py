@@ -142,3 +142,64 @@ def test_the_seeds_summary_leaves_out_the_source_about_another_period():
     result = run(load_documents([SEEDS]))
     assert all(c["source_id"] != "002_bc4228eb84a51c65" for s in result["consolidated"] for c in s["citations"][:1])
     assert any("Kharkiv" in s["text"] for s in result["consolidated"])
+
+
+ANTECEDENT = "The city council approved a new budget for the harbor district on Monday evening after a long debate."
+POINTING_BACK = "It funds repairs to the harbor wall that winter storms damaged, the council said after the budget vote."
+
+
+def test_a_sentence_pointing_back_is_picked_right_after_its_antecedent():
+    # Three sources state it: the most widely stated passage, too good to leave out.
+    docs = [Document(f"s{i}", "\n\n".join([ANTECEDENT, POINTING_BACK] + BODY[1:][i:] + BODY[1:][:i])) for i in range(3)]
+    for options in ({"consolidated_sentences": 4}, {"consolidated_sentences": 2}, {"words": 40}):
+        texts = [s["text"] for s in run(docs, **options)["consolidated"]]
+        assert POINTING_BACK in texts, (options, texts)
+        assert texts[texts.index(POINTING_BACK) - 1] == ANTECEDENT, (options, texts)
+
+
+def test_a_sentence_pointing_back_without_its_antecedent_is_not_picked():
+    # Before it: a headline (no sentence to pick), or nothing (it opens the source).
+    docs = [Document(f"s{i}", "\n\n".join(["Harbor budget approved", POINTING_BACK] + BODY[i:] + BODY[:i])) for i in range(3)]
+    docs.append(Document("first", "\n\n".join([POINTING_BACK] + BODY)))
+    for options in ({"consolidated_sentences": 4}, {"words": 60}):
+        texts = [s["text"] for s in run(docs, **options)["consolidated"]]
+        assert texts and POINTING_BACK not in texts
+
+
+def test_every_sentence_in_the_eval_summaries_stands_alone_or_follows_its_antecedent():
+    for docs in EVAL_DOCS:
+        for options in ({}, {"words": 250}):
+            texts = [s["text"] for s in run(docs, find_conflicts=False, **options)["consolidated"]]
+            for before, text in zip([None, *texts], texts):
+                if not stands_alone(text):
+                    assert before is not None and any(before in d.text and text in d.text and
+                                                      d.text.index(text) > d.text.index(before) for d in docs), text
+
+
+NEWS = ("A fishing cooperative said the closure of the harbor cost its forty members two million dollars in "
+        "lost catches.\n\nThe cooperative asked the council for compensation from the harbor budget next year.")
+ECHO = "The council approved the harbor budget on Monday."  # cosine 0.52 to BODY[0]
+RESTATED = "After a long debate the city council approved the new harbor district budget on Monday evening."
+
+
+def test_a_source_with_new_information_contributes_to_the_consolidated_summary():
+    docs = [Document(f"s{i}", "\n\n".join(BODY[i:] + BODY[:i])) for i in range(3)] + [Document("news", NEWS)]
+    for options in ({"consolidated_sentences": 4}, {"consolidated_sentences": 3}, {"words": 60}):
+        result = run(docs, **options)
+        assert any(c["source_id"] == "news" for c in cited({"per_source": [], "consolidated": result["consolidated"]})), options
+        assert result["consolidated"][0]["text"] == BODY[0]  # the best pick stays
+
+
+def test_a_source_the_picks_already_state_does_not_contribute_its_own_sentence():
+    # ECHO states part of the best pick (in fewer words: MMR's cosine lets it by, the grounding
+    # engine does not); RESTATED all of it in other words. Neither adds anything, so neither
+    # sentence is picked; the pick RESTATED states in full cites it too (multi-source attribution).
+    docs = [Document(f"s{i}", "\n\n".join(BODY[i:] + BODY[:i])) for i in range(3)]
+    docs += [Document("echo", ECHO), Document("restated", RESTATED), Document("news", NEWS)]
+    result = run(docs, consolidated_sentences=4)
+    texts = [s["text"] for s in result["consolidated"]]
+    assert ECHO not in texts and RESTATED not in texts and BODY[0] in texts
+    first = result["consolidated"][texts.index(BODY[0])]
+    assert "restated" in {c["source_id"] for c in first["citations"]}
+    assert "echo" not in {c["source_id"] for s in result["consolidated"] for c in s["citations"]}
+    assert any(c["source_id"] == "news" for s in result["consolidated"] for c in s["citations"])

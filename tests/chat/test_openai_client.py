@@ -96,6 +96,38 @@ def test_transient_faults_are_retried(server, fault):
     assert server.calls == 3
 
 
+def test_dropped_kept_alive_connection_is_resent_at_once_and_quietly(server, caplog):
+    # The server closes a connection just as the client reuses it: httpx sees "Server
+    # disconnected without sending a response". That is no failure of the endpoint.
+    server.script(Fault.OK, Fault.DROP)
+    waits = Recorder(server)
+    model = make(server, sleep=waits)
+    with caplog.at_level("WARNING", logger="summarizer.chat.openai_client"):
+        replies = run(_all_in_turn(model, [req("a"), req("b")]))
+    assert [r.content for r in replies] == ['{"answer": "A"}', '{"answer": "B"}']
+    assert server.calls == 3
+    assert waits.waits == []  # no backoff
+    assert not [r for r in caplog.records if "retry" in r.getMessage()]
+
+
+def test_a_connection_dropped_twice_is_a_retried_failure(server):
+    server.script(Fault.DROP, Fault.DROP, Fault.DROP)
+    waits = Recorder(server)
+    model = make(server, sleep=waits)
+    reply = run(_one(model, req("x")))
+    assert reply.content == '{"answer": "X"}'
+    assert server.calls == 4  # drop + quiet resend (drop), backoff, drop + quiet resend (ok)
+    assert len(waits.waits) == 1
+
+
+async def _all_in_turn(model: OpenAIChatModel, requests: list[ChatRequest]):
+    """Requests one after the other on one model (so the second reuses the kept-alive connection)."""
+    try:
+        return [await model.complete(r) for r in requests]
+    finally:
+        await model.aclose()
+
+
 def test_hang_times_out_then_retries(server):
     server.script(Fault.HANG)
     model = make(server, request_timeout=1.0)

@@ -63,3 +63,19 @@ documents = [{{ id = "d", text = """{DOC}""" }}]
     assert [f.metric for f in outcome.failures] == ["dangling_sentences"]
     table = to_markdown([outcome], [])
     assert "| floods | x | 1 |" in table and "Lead R1" in table
+
+
+def test_a_sentence_pointing_back_right_after_its_antecedent_is_not_dangling(tmp_path):
+    suite = _suite(tmp_path, f'''
+[thresholds]
+dangling_sentences = 0
+[[cases]]
+id = "flood"
+documents = [{{ id = "d", text = """{DOC}""" }}]
+''')
+    first = _span("The river rose four metres overnight and flooded the lower town on Monday.")
+    second = _span("He said the water had never been that high in living memory.")
+    third = _span("Three hundred people left their homes by boat before dawn, officials said.")
+    assert score(suite.cases[0], _result([first, second]), "x").values["dangling_sentences"] == 0
+    assert score(suite.cases[0], _result([third, second]), "x").values["dangling_sentences"] == 1
+    assert score(suite.cases[0], _result([second, first]), "x").values["dangling_sentences"] == 1

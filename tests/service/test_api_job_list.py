@@ -71,3 +71,19 @@ def test_bad_parameters_are_422_naming_them(server):
             r = c.get("/v1/jobs", params=params)
             assert r.status_code == 422, (params, r.text)
             assert r.json()["error"]["field"] == field, r.text
+
+
+def test_each_job_is_listed_with_its_title(server):
+    # What a list of jobs is for: telling them apart. The first document's title (else its opening
+    # words) and how many more documents there are; the same in GET /v1/jobs/{id}.
+    titled = [{"id": "a", "title": "  Harbor\nworks ", "text": DOC[0]["text"]},
+              {"id": "b", "text": "Another document."}, {"id": "c", "text": "A third one."}]
+    long_text = [{"id": "x", "text": "word " * 5000}]
+    with server.client() as c:
+        ids = [c.post("/v1/jobs", json={"documents": docs}).json()["id"] for docs in (DOC, titled, long_text)]
+        listed = {j["id"]: j["title"] for j in c.get("/v1/jobs").json()["data"]}
+        assert listed[ids[0]] == "The harbor wall will be rebuilt from May. Work starts in the"  # 12 words
+        assert listed[ids[1]] == "Harbor works (+2 more)"
+        assert listed[ids[2]] == " ".join(["word"] * 12)
+        assert c.get(f"/v1/jobs/{ids[1]}").json()["title"] == "Harbor works (+2 more)"
+

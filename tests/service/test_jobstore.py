@@ -162,3 +162,31 @@ def test_idempotency_keys_are_per_owner_and_go_with_the_job(store):
     assert store.find_by_key("o1", "k", "h2") is None
     with pytest.raises(JobNotFound):
         store.documents(job.id)
+
+
+def test_active_job_limit_is_checked_inside_the_insert_transaction(tmp_path):
+    # Two stores on one file, as two API processes: the second's count waits for the first's
+    # insert, so of two requests racing for the last slot exactly one gets it.
+    from tests.service.active_limit_race import assert_one_gets_the_last_slot
+
+    assert_one_gets_the_last_slot(js.SqliteJobStore(tmp_path / "jobs.sqlite3"), js.SqliteJobStore(tmp_path / "jobs.sqlite3"))
+
+
+def test_a_database_file_from_before_titles_gets_the_column(tmp_path):
+    import sqlite3
+
+    path = tmp_path / "old.sqlite3"
+    old = sqlite3.connect(path)
+    old.executescript("CREATE TABLE jobs (id TEXT PRIMARY KEY, owner TEXT NOT NULL, status TEXT NOT NULL, "
+                      "created_at TEXT NOT NULL, updated_at TEXT NOT NULL, options TEXT NOT NULL, "
+                      "progress TEXT NOT NULL DEFAULT '{}', seq INTEGER NOT NULL DEFAULT 0, error TEXT, "
+                      "attempts INTEGER NOT NULL DEFAULT 0);"
+                      "INSERT INTO jobs VALUES ('j1', 'o', 'succeeded', 't', 't', '{}', '{}', 0, NULL, 1);")
+    old.close()
+    s = js.SqliteJobStore(path)
+    try:
+        assert s.get("j1").title == ""  # an old job: no title, nothing lost
+        assert s.create("o", [{"id": "a", "title": "T", "text": "x"}], {}).title == "T"
+    finally:
+        s.close()
+

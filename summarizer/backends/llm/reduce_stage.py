@@ -181,7 +181,7 @@ def _fill_fit_order(run: RunContext, r: _Reducer, sentences: list[Sentence]) -> 
     """The reduce's sentences as the extractive consolidated summary would be finished: cut to
     the length asked, filled up (weak model, failed call) with the extractive picks (same focus,
     same sources left out, counted as fallback), in ``arrange.order``."""
-    from ..extractive import consolidate
+    from ..extractive import consolidate, source_leads
 
     words = run.options.words
     if words is not None:
@@ -192,8 +192,13 @@ def _fill_fit_order(run: RunContext, r: _Reducer, sentences: list[Sentence]) -> 
         # With words: nothing from the model gets the extractive summary of that length; a part
         # of it is topped up from the picks for twice the length.
         pool = words if words is None or not sentences else min(5000, 2 * words)
-        picks = consolidate(run.corpus, list(r.units.values()), run.extractive_vectors(), r.k,
-                            focus=run.extractive_focus(), words=pool, skip_sources=off_period_sources(run.corpus))
+        whole = not sentences  # the extractive summary as it is: its pairs and coverage, its order
+        leads = source_leads(run.corpus, run.extractive_vectors(), run.options, run.extractive_focus()) if whole else None
+        picks = consolidate(run.corpus, list(r.units.values()), run.extractive_vectors(), r.k, focus=run.extractive_focus(),
+                            words=pool, skip_sources=off_period_sources(run.corpus), pairs=whole, leads=leads)
+        if whole:
+            run.counters.fallback_sentences += len(picks)
+            return picks
         extra = [s for s in picks if not any((c.source_id, c.start) in cited for c in s.citations)]
         if words is not None and sentences:
             lengths = [len(s.text.split()) for s in extra]

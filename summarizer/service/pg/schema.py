@@ -22,7 +22,7 @@ from ...errors import StoreUnavailable
 QUEUE = "summaries"
 TASK = "summarizer.run_job"
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 #: Our migrations: version -> SQL. Never edit a released one; add the next.
 MIGRATIONS: dict[int, str] = {
@@ -56,6 +56,10 @@ CREATE TABLE summarizer_idempotency (
 CREATE INDEX summarizer_idempotency_job ON summarizer_idempotency(job_id);
 CREATE TABLE summarizer_webhooks (
     job_id text PRIMARY KEY REFERENCES summarizer_jobs(id) ON DELETE CASCADE, url text NOT NULL);
+""",
+    3: """
+-- What lists show for a job (GET /v1/jobs, the page's recent jobs); older jobs have none.
+ALTER TABLE summarizer_jobs ADD COLUMN title text NOT NULL DEFAULT '';
 """,
 }
 

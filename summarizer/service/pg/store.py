@@ -22,10 +22,12 @@ import uuid
 from typing import Any, Callable, Optional, TypeVar
 
 import psycopg
+import psycopg.errors
 from psycopg.types.json import Jsonb
 from psycopg_pool import ConnectionPool
 
-from ...errors import JobError, JobNotFound, StoreUnavailable
+from ...contract.documents import documents_label
+from ...errors import JobError, JobNotFound, StorageFull, StoreUnavailable
 from .. import jobstore as js
 from .schema import QUEUE, check, first_line, redact
 
@@ -33,14 +35,15 @@ log = logging.getLogger("summarizer.service.pg")
 T = TypeVar("T")
 
 EVENTS_CHANNEL = "summarizer_events"
-_COLS = "id, owner, status, created_at, updated_at, options, progress, seq, error, attempts"
+_COLS = "id, owner, status, created_at, updated_at, options, progress, seq, error, attempts, title"
+_COUNT_ACTIVE = "SELECT COUNT(*) FROM summarizer_jobs WHERE status IN (%s, %s) AND owner = %s"
 _QUEUED_PROGRESS = {"stage": js.QUEUED, "done": 0, "total": 0, "fraction": 0.0}
 _DONE_PROGRESS = {"stage": "done", "done": 1, "total": 1, "fraction": 1.0}
 
 
 def _job(row) -> js.Job:
     return js.Job(id=row[0], owner=row[1], status=row[2], created_at=row[3], updated_at=row[4], options=row[5],
-                  progress=row[6], seq=row[7], error=row[8], attempts=row[9])
+                  progress=row[6], seq=row[7], error=row[8], attempts=row[9], title=row[10])
 
 
 def _fetch(conn: psycopg.Connection, job_id: str, lock: bool = False) -> js.Job:
@@ -49,6 +52,15 @@ def _fetch(conn: psycopg.Connection, job_id: str, lock: bool = False) -> js.Job:
     if row is None:
         raise JobNotFound(f"job {job_id!r} not found")
     return _job(row)
+
+
+def _admit(conn: psycopg.Connection, owner: str, admit: Optional[js.Admit]) -> None:
+    """Run ``admit`` with the owner's active job count, one API process at a time per owner (a
+    transaction-scoped advisory lock: two processes cannot both see one slot left)."""
+    if admit is None:
+        return
+    conn.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", ("active-jobs:" + owner,))
+    admit(conn.execute(_COUNT_ACTIVE, (js.QUEUED, js.RUNNING, owner)).fetchone()[0])
 
 
 def _notify(conn: psycopg.Connection, job: js.Job) -> None:
@@ -92,6 +104,9 @@ class PgJobStore:
                 with self._pool.connection() as conn:
                     with conn.transaction():
                         return fn(conn)
+            except psycopg.errors.DiskFull as exc:  # SQLSTATE 53100: retrying cannot make room
+                raise StorageFull(f"the disk of the job database at {redact(self.url)} is full "
+                                  f"({first_line(exc)}); new jobs are refused until there is room") from exc
             except psycopg.OperationalError as exc:  # connection lost / refused, pool timeout, failover
                 attempt += 1
                 if time.monotonic() + delay > deadline:
@@ -116,9 +131,10 @@ class PgJobStore:
     def _insert(conn: psycopg.Connection, job_id: str, owner: str, documents: list[dict], options: dict,
                 webhook_url: Optional[str]) -> js.Job:
         ts = js.now_iso()
-        conn.execute(f"INSERT INTO summarizer_jobs ({_COLS}) VALUES (%s,%s,%s,%s,%s,%s,%s,0,NULL,0) "
+        conn.execute(f"INSERT INTO summarizer_jobs ({_COLS}) VALUES (%s,%s,%s,%s,%s,%s,%s,0,NULL,0,%s) "
                      "ON CONFLICT (id) DO NOTHING",
-                     (job_id, owner, js.QUEUED, ts, ts, Jsonb(options), Jsonb(_QUEUED_PROGRESS)))
+                     (job_id, owner, js.QUEUED, ts, ts, Jsonb(options), Jsonb(_QUEUED_PROGRESS),
+                      documents_label(documents)))
         conn.execute("INSERT INTO summarizer_inputs VALUES (%s, %s) ON CONFLICT (job_id) DO NOTHING",
                      (job_id, json.dumps(documents, ensure_ascii=False)))
         if webhook_url is not None:
@@ -126,9 +142,15 @@ class PgJobStore:
                          (job_id, webhook_url))
         return _fetch(conn, job_id)
 
-    def create(self, owner: str, documents: list[dict], options: dict, webhook_url: Optional[str] = None) -> js.Job:
+    def create(self, owner: str, documents: list[dict], options: dict, webhook_url: Optional[str] = None,
+               admit: Optional[js.Admit] = None) -> js.Job:
         job_id = uuid.uuid4().hex  # chosen once, so a retried insert cannot make a second job
-        return self._run(lambda conn: self._insert(conn, job_id, owner, documents, options, webhook_url))
+
+        def tx(conn):
+            _admit(conn, owner, admit)
+            return self._insert(conn, job_id, owner, documents, options, webhook_url)
+
+        return self._run(tx)
 
     @staticmethod
     def _by_key(conn: psycopg.Connection, owner: str, key: str, request_hash: str) -> Optional[js.Job]:
@@ -140,7 +162,7 @@ class PgJobStore:
         return self._run(lambda conn: self._by_key(conn, owner, key, request_hash))
 
     def create_once(self, owner: str, documents: list[dict], options: dict, key: str, request_hash: str,
-                    webhook_url: Optional[str] = None) -> tuple[js.Job, bool]:
+                    webhook_url: Optional[str] = None, admit: Optional[js.Admit] = None) -> tuple[js.Job, bool]:
         job_id = uuid.uuid4().hex
 
         def tx(conn):
@@ -151,6 +173,7 @@ class PgJobStore:
                                    (owner, key, request_hash, job_id)).fetchone()
             if claimed is None:
                 return self._by_key(conn, owner, key, request_hash), False
+            _admit(conn, owner, admit)  # refusing rolls the claimed key back too
             return self._insert(conn, job_id, owner, documents, options, webhook_url), True
 
         return self._run(tx)
@@ -213,9 +236,7 @@ class PgJobStore:
         return counts
 
     def count_active(self, owner: str) -> int:
-        return self._run(lambda conn: conn.execute(
-            "SELECT COUNT(*) FROM summarizer_jobs WHERE status IN (%s, %s) AND owner = %s",
-            (js.QUEUED, js.RUNNING, owner)).fetchone()[0])
+        return self._run(lambda conn: conn.execute(_COUNT_ACTIVE, (js.QUEUED, js.RUNNING, owner)).fetchone()[0])
 
     def list_jobs(self, owner: str, limit: int, after: Optional[tuple[str, str]] = None,
                   status: Optional[str] = None) -> list[js.Job]:

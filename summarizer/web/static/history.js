@@ -37,10 +37,13 @@ function when(iso) {
 function jobItem(job) {
   const li = el("li", { class: "job" });
   li.dataset.jobId = job.id;
-  const link = el("a", { href: jobLink(job.id) }, when(job.created_at));
+  // The title names the job (older jobs have none: their date does); the id stays for support.
+  const link = el("a", { href: jobLink(job.id) }, job.title || when(job.created_at));
   if (state.job?.id === job.id) link.setAttribute("aria-current", "page");
   const status = el("span", { class: `status status-${job.status}` }, job.status);
-  li.append(link, " ", status, " ", el("span", { class: "muted small job-id" }, job.id));
+  li.append(link, " ", status);
+  if (job.title) li.append(" ", el("span", { class: "muted small" }, when(job.created_at)));
+  li.append(" ", el("span", { class: "muted small job-id" }, job.id));
   if (job.error) li.append(el("span", { class: "muted small" }, ` · ${job.error.code}`));
   return li;
 }

@@ -80,7 +80,35 @@ export function closeSource(returnFocus = true) {
   if (returnFocus && state.opener && document.contains(state.opener)) state.opener.focus({ preventScroll: wasOverlay });
 }
 
+const FOCUSABLE = "button, [href], input, select, textarea, [tabindex]:not([tabindex='-1'])";
+
+// The overlay is modal: Tab and Shift+Tab cycle through its own controls and never reach the
+// page behind it, which the reader cannot see.
+function keepFocusInside(view, e) {
+  const items = [...view.querySelectorAll(FOCUSABLE)].filter((el) => !el.disabled && el.getClientRects().length);
+  if (!items.length) return;
+  const first = items[0], last = items[items.length - 1];
+  const at = items.indexOf(document.activeElement);
+  if (e.shiftKey && at <= 0) {
+    e.preventDefault();
+    last.focus({ preventScroll: true });
+  } else if (!e.shiftKey && (at === -1 || at === items.length - 1)) {
+    e.preventDefault();
+    first.focus({ preventScroll: true });
+  }
+}
+
 export function wireSourceView() {
+  const view = $("source-view");
   $("close-source").addEventListener("click", () => closeSource());
-  $("source-view").addEventListener("keydown", (e) => { if (e.key === "Escape") closeSource(); });
+  view.addEventListener("keydown", (e) => {
+    if (e.key === "Escape") closeSource();
+    else if (e.key === "Tab" && view.classList.contains("overlay")) keepFocusInside(view, e);
+  });
+  // Focus that lands behind the overlay anyway (a script, an assistive tool) comes back to it.
+  document.addEventListener("focusin", (e) => {
+    if (view.classList.contains("overlay") && !view.hidden && !view.contains(e.target)) {
+      $("close-source").focus({ preventScroll: true });
+    }
+  });
 }

@@ -115,3 +115,26 @@ def test_a_restart_of_the_database_mid_job_is_retried_and_reported(cluster, post
     log = worker.log()
     assert '"message": "job database call failed' in log or "lost the database" in log, log[-3000:]
     assert "Traceback" not in api.log_path.read_text()
+
+
+def test_a_full_database_disk_is_a_507_not_a_retried_outage(cluster, seed_docs):
+    # PostgreSQL reports a full disk as SQLSTATE 53100 (disk_full); a trigger raises exactly that
+    # from the real server on the job's insert. Retrying cannot make room: 507 at once, nothing
+    # half-stored, and jobs are accepted again once there is room.
+    api = cluster.api()
+    with psycopg.connect(cluster.url, autocommit=True) as conn:
+        conn.execute("CREATE FUNCTION full_disk() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION "
+                     "'could not extend file: No space left on device' USING ERRCODE = 'disk_full'; "
+                     "END $$ LANGUAGE plpgsql")
+        conn.execute("CREATE TRIGGER full_disk BEFORE INSERT ON summarizer_jobs "
+                     "FOR EACH ROW EXECUTE FUNCTION full_disk()")
+    with api.client() as c:
+        started = time.monotonic()
+        r = c.post("/v1/jobs", json={"documents": seed_docs[:1]})
+        assert r.status_code == 507, r.text
+        assert r.json()["error"]["code"] == "storage_full" and "full" in r.json()["error"]["message"]
+        assert time.monotonic() - started < 5  # not retried as a lost connection (30 s)
+        assert _rows(cluster.url) == {}
+        with psycopg.connect(cluster.url, autocommit=True) as conn:
+            conn.execute("DROP TRIGGER full_disk ON summarizer_jobs")
+        assert c.post("/v1/jobs", json={"documents": seed_docs[:1]}).status_code == 202

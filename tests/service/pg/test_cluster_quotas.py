@@ -14,3 +14,12 @@ def test_jobs_at_once_per_key_across_two_api_processes(cluster, seed_docs):
         assert r.status_code == 429 and r.json()["error"]["code"] == "too_many_active_jobs", r.text
         assert b1.post("/v1/jobs", json=body).status_code == 429
         assert b2.post("/v1/jobs", json=body).status_code == 202
+
+
+def test_active_job_limit_is_checked_inside_the_insert_transaction(db_url):
+    # Two stores (two API processes) racing for a key's last slot: the second waits on the
+    # per-owner advisory lock until the first's insert commits, then sees it and refuses.
+    from summarizer.service.pg.store import PgJobStore
+    from tests.service.active_limit_race import assert_one_gets_the_last_slot
+
+    assert_one_gets_the_last_slot(PgJobStore(db_url), PgJobStore(db_url))
