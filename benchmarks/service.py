@@ -7,6 +7,11 @@ each concurrency level runs that many httpx async clients until ``--requests`` r
 (or ``--seconds`` pass) and prints a Markdown table: requests/s, p50, p99 latency, and the CPU
 time the server process and the client spent per request (Linux: from /proc). On a shared
 machine requests/s moves with the neighbours' load; CPU per request much less.
+
+It also runs the same summary in this process (``pipeline.summarize``, no HTTP, the backend
+reused as the server reuses it) and prints its CPU time per run: the server's CPU per request
+minus that is what the service layer (HTTP server, FastAPI, validation, middleware, metrics,
+rendering) costs.
 """
 
 from __future__ import annotations
@@ -91,6 +96,33 @@ async def run_level(url: str, body: dict, clients: int, total: int, seconds: flo
             "mean": statistics.fmean(latencies)}
 
 
+def pipeline_cpu(docs: list[dict], runs: int = 40, repeats: int = 5) -> float:
+    """CPU seconds per in-process run of the pipeline on ``docs`` (best of ``repeats``)."""
+    sys.path.insert(0, str(ROOT))
+    from summarizer import backends
+    from summarizer.config.options import SummaryOptions
+    from summarizer.config.settings import Settings
+    from summarizer.contract.documents import Document
+    from summarizer.pipeline import summarize
+
+    documents = [Document(id=d["id"], text=d["text"]) for d in docs]
+    options, settings = SummaryOptions(backend="extractive"), Settings(backend="extractive")
+
+    async def measure() -> float:
+        backend = backends.create("extractive", settings, options)
+        for _ in range(5):  # warm-up: tokenizer, caches
+            await summarize(documents, options, settings, backend=backend)
+        best = float("inf")
+        for _ in range(repeats):
+            t0 = time.process_time()
+            for _ in range(runs):
+                await summarize(documents, options, settings, backend=backend)
+            best = min(best, (time.process_time() - t0) / runs)
+        return best
+
+    return asyncio.run(measure())
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--requests", type=int, default=128, help="requests per concurrency level")
@@ -113,6 +145,7 @@ def main() -> None:
         finally:
             proc.terminate()
             proc.wait(15)
+    pipeline = pipeline_cpu(docs)
     chars = sum(len(d["text"]) for d in docs)
     print(f"POST /v1/summaries, {len(docs)} seed documents ({chars} chars), extractive backend, "
           f"1 uvicorn worker, {os.cpu_count()} CPUs, Python {platform.python_version()}\n")
@@ -121,6 +154,9 @@ def main() -> None:
     for r in rows:
         print(f"| {r['clients']} | {r['requests']} | {r['errors']} | {r['rps']:.1f} | "
               f"{r['p50'] * 1000:.0f} | {r['p99'] * 1000:.0f} | {r['server_cpu'] * 1000:.1f} | {r['client_cpu'] * 1000:.1f} |")
+    print(f"\nThe pipeline alone (in this process, no HTTP): {pipeline * 1000:.1f} ms CPU per run; the service "
+          "layer is the rest: " + ", ".join(f"{(r['server_cpu'] - pipeline) * 1000:.1f} ms at {r['clients']} "
+                                            f"client{'s' if r['clients'] > 1 else ''}" for r in rows))
 
 
 if __name__ == "__main__":

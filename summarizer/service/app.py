@@ -26,7 +26,7 @@ from ..config.settings import Settings
 from ..errors import RateLimited, SummarizerError
 from ..plugins import load_plugins
 from . import openapi_docs
-from .auth import owner_of, parse_keys
+from .auth import caller_owner, parse_keys
 from .events import EventHub
 from .extract_route import router as extract_router
 from .job_runner import JobRunner, new_runner
@@ -118,7 +118,7 @@ def _install_ops_routes(app: FastAPI, svc: Service) -> None:
     @app.get("/metrics", tags=["ops"], response_class=Response)
     async def metrics_endpoint(request: Request) -> Response:
         if not svc.settings.metrics_public:
-            owner_of(request)  # with API keys set, a scraper sends one too (401 otherwise)
+            caller_owner(request)  # with API keys set, a scraper sends one too (401 otherwise)
         return Response(await svc.metrics.render_off_loop(svc.store.count_by_status, svc.store.queue_stats),
                         media_type=svc.metrics.content_type)
 

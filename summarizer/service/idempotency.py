@@ -22,7 +22,7 @@ REPLAYED_HEADER = "Idempotent-Replayed"
 KEY_PATTERN = r"^[!-~]{1,255}$"
 
 
-def idempotency_key(key: Optional[str] = Header(
+async def idempotency_key(key: Optional[str] = Header(
         None, alias=HEADER, pattern=KEY_PATTERN,
         description="a client-chosen key (1-255 visible ASCII characters, e.g. a UUID): retrying a "
                     "request with the same key and body returns the same job instead of a new one")) -> Optional[str]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Callable, Optional
+from typing import Any, Callable, Optional
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
@@ -33,12 +33,20 @@ class Metrics:
         self.summaries = Counter("summarizer_summaries", "Summaries produced (sync and jobs)", ["backend"], registry=r)
         self.llm_calls = Counter("summarizer_llm_calls", "LLM calls made for summaries", ["backend"], registry=r)
         self.tokens = Counter("summarizer_tokens", "Tokens by kind (from result stats)", ["backend", "kind"], registry=r)
+        # (method, route, status) -> its request counter and latency histogram: looked up once per
+        # label set, not on every request (``labels()`` checks and hashes the values each time).
+        # Bounded like the registry: every part comes from a fixed set.
+        self._request_series: dict[tuple[str, str, int], tuple[Any, Any]] = {}
 
     def observe_request(self, method: str, route: str, status: int, seconds: float) -> None:
         """``route`` must be a route template or another fixed name (the middleware's job)."""
-        method = method if method in METHODS else OTHER
-        self.requests.labels(method, route, str(status)).inc()
-        self.latency.labels(method, route).observe(seconds)
+        key = (method if method in METHODS else OTHER, route, status)
+        series = self._request_series.get(key)
+        if series is None:
+            series = self._request_series[key] = (self.requests.labels(key[0], route, str(status)),
+                                                  self.latency.labels(key[0], route))
+        series[0].inc()
+        series[1].observe(seconds)
 
     def job_finished(self, state: str) -> None:
         self.jobs_finished.labels(state).inc()

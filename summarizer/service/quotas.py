@@ -83,7 +83,8 @@ class Quotas:
                               "or when one of them has finished", ACTIVE_RETRY_AFTER, code="too_many_active_jobs")
 
 
-def rate_limit(request: Request, owner: str = Depends(owner_of)) -> None:
-    """FastAPI dependency of every /v1 route: POSTs count toward the caller's rate."""
+async def rate_limit(request: Request, owner: str = Depends(owner_of)) -> None:
+    """FastAPI dependency of every /v1 route: POSTs count toward the caller's rate (a coroutine:
+    no worker thread for a token-bucket update)."""
     if request.method == "POST":
         request.app.state.svc.quotas.check_rate(owner)

@@ -34,7 +34,8 @@ from .schemas import (ERROR_RESPONSES, BackendsView, CancelView, CitationRequest
 from .webhooks import check_webhook_url
 
 log = logging.getLogger("summarizer.service")
-router = APIRouter(prefix="/v1", dependencies=[Depends(owner_of), Depends(rate_limit)], responses=ERROR_RESPONSES)
+# rate_limit depends on owner_of (401 first), so listing owner_of too would only solve it twice.
+router = APIRouter(prefix="/v1", dependencies=[Depends(rate_limit)], responses=ERROR_RESPONSES)
 Format = Literal["json", "markdown"]
 #: A result's formats: the contract's JSON, Markdown, or the CLI's plain text (``io.render_text``).
 ResultFormat = Literal["json", "markdown", "text"]

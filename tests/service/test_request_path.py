@@ -1,0 +1,62 @@
+"""Per-request work of the service layer: nothing a request does that does not depend on it.
+
+The figures are in docs/benchmarks.md ("REST service", ``benchmarks/service.py``); these tests
+hold the properties those figures rest on.
+"""
+
+from __future__ import annotations
+
+import gc
+import inspect
+import sys
+
+from fastapi.routing import APIRoute
+
+from summarizer.service.extract_route import router as extract_router
+from summarizer.service.heap import GEN0_THRESHOLD, tune_for_requests
+from summarizer.service.routes import router
+from summarizer.service.routes_jobs import router as jobs_router
+
+
+def _blocking_calls(dependant, route: str, out: set[tuple[str, str]]) -> None:
+    call = dependant.call
+    if call is not None and not (inspect.iscoroutinefunction(call)
+                                 or inspect.iscoroutinefunction(getattr(call, "__call__", None))):
+        out.add((route, getattr(call, "__name__", type(call).__name__)))
+    for sub in dependant.dependencies:
+        _blocking_calls(sub, route, out)
+
+
+def test_no_route_or_dependency_runs_in_the_worker_thread_pool():
+    # FastAPI runs a plain ``def`` endpoint or dependency in its worker-thread pool: two thread
+    # hand-offs (and GIL hand-offs) per request for what takes microseconds (auth, rate limit).
+    # Work that may block is moved off the loop explicitly (asyncio.to_thread, cpu.run_cpu_bound).
+    found: set[tuple[str, str]] = set()
+    for api_router in (router, jobs_router, extract_router):
+        for route in api_router.routes:
+            if isinstance(route, APIRoute):
+                _blocking_calls(route.dependant, route.path, found)
+    assert not found, sorted(found)
+
+
+def test_uvicorn_runs_on_httptools_and_uvloop():
+    # ``summarizer serve`` leaves uvicorn's choice at "auto", which takes these when installed
+    # (declared in pyproject.toml); with h11 and asyncio's loop a request cost more server CPU.
+    from uvicorn.loops.auto import auto_loop_factory
+    from uvicorn.protocols.http.auto import AutoHTTPProtocol
+
+    assert AutoHTTPProtocol.__name__ == "HttpToolsProtocol"
+    if sys.platform != "win32":
+        assert auto_loop_factory().__module__.startswith("uvloop")
+
+
+def test_the_server_collector_skips_start_up_objects_and_collects_young_ones_less_often():
+    before = gc.get_threshold()
+    try:
+        tune_for_requests()
+        assert gc.get_freeze_count() > 1000  # the imported application
+        assert gc.get_threshold() == (GEN0_THRESHOLD, before[1], before[2])
+        assert gc.isenabled()  # cycles are still collected
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*before)
