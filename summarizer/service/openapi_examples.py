@@ -38,7 +38,7 @@ RESULT: dict[str, Any] = {
     ],
     "consolidated": [
         _sentence("b", "Work on the harbor wall starts in June.", 0),
-        _sentence("b", "The north pier stays open to boats during the works.", 40),
+        _sentence("a", "The harbor wall will be rebuilt from May.", 0),
     ],
     "conflicts": [],
     "stats": {"backend": "extractive", "model": None, "llm_calls": 0, "prompt_tokens": 0, "completion_tokens": 0,

@@ -27,6 +27,7 @@ from ..config.settings import Settings
 from ..errors import ConfigError, InputError
 from ..redact import redact_url
 from . import jobstore as js
+from .routes_jobs import job_view
 
 log = logging.getLogger("summarizer.service.webhooks")
 
@@ -84,8 +85,7 @@ def payload(job: js.Job) -> bytes:
     """What a receiver gets: the event, the job as GET /v1/jobs/{id} shows it, and where to read more."""
     base = f"/v1/jobs/{job.id}"
     body = {"type": f"job.{job.status}",
-            "job": {"id": job.id, "status": job.status, "progress": job.progress, "error": job.error,
-                    "created_at": job.created_at, "updated_at": job.updated_at},
+            "job": job_view(job),
             "links": {"self": base, "result": f"{base}/result"}}
     return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
 
