@@ -12,6 +12,14 @@ completion tokens / generation rate (the server answers one completion at a time
 measures the floor, then the command, then the floor again (the floor used is the mean of the
 two), alternating configurations, so the shared machine's drift hits both alike.
 
+The floor above is measured on an 850-token prompt; the run's prompts are longer (several
+short documents share one map call) and llama.cpp slows with context length, and the machine's
+speed drifts between measurements. So the command's server also keeps its log
+(``SUMMARIZER_LOCAL_LOG``), where llama.cpp prints its own timings for every completion: the
+sum of prompt evaluation and generation there is the compute these exact calls needed, measured
+in the same run ("llama.cpp compute"); "completions" adds sampling (with the JSON-schema
+grammar) and the server's own work per completion. Wall / compute is what everything else costs.
+
 "Extra buffer types" are llama.cpp's repacked / AMX weight layouts; ``off`` is the configuration
 that cannot take the AMX path (see ``summarizer/chat/llama_launcher.py``).
 """
@@ -21,6 +29,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import statistics
 import subprocess
 import sys
@@ -73,10 +82,25 @@ def measure_floor(buffers: str, threads: int, n_ctx: int, prompt_len: int, model
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
+_PERF = re.compile(r"llama_perf_context_print:\s+(prompt eval|eval|total) time =\s+([\d.]+) ms")
+
+
+def server_timings(log: Path) -> dict:
+    """llama.cpp's own clock for every completion the server logged (its verbose perf lines):
+    prompt evaluation + generation (the compute) and each completion's total (adds sampling,
+    with the JSON-schema grammar, and the server's own work), in seconds."""
+    sums = {"prompt eval": 0.0, "eval": 0.0, "total": 0.0}
+    for kind, ms in _PERF.findall(log.read_text(encoding="utf-8", errors="replace")):
+        sums[kind] += float(ms) / 1000
+    return {"compute_s": sums["prompt eval"] + sums["eval"], "server_busy_s": sums["total"]}
+
+
 def run_command(buffers: str, workdir: Path, model: str = "") -> dict:
     out = workdir / f"result-{buffers}.json"
+    log = workdir / f"server-{buffers}.log"
+    log.unlink(missing_ok=True)
     env = {**os.environ, "PYTHONPATH": str(ROOT), "SUMMARIZER_LOCAL_EXTRA_BUFFERS": buffers,
-           "SUMMARIZER_DATA_DIR": str(workdir)}
+           "SUMMARIZER_DATA_DIR": str(workdir), "SUMMARIZER_LOCAL_LOG": str(log)}
     if model:
         env["SUMMARIZER_LOCAL_MODEL_PATH"] = model
     env.pop("SUMMARIZER_BASE_URL", None)
@@ -85,7 +109,7 @@ def run_command(buffers: str, workdir: Path, model: str = "") -> dict:
                     "--out", str(out)], env=env, check=True, cwd=workdir)
     wall = time.perf_counter() - t
     stats = json.loads(out.read_text(encoding="utf-8"))["stats"]
-    return {"wall": wall, **{k: stats.get(k) for k in
+    return {"wall": wall, **server_timings(log), **{k: stats.get(k) for k in
                              ("llm_calls", "prompt_tokens", "completion_tokens", "source_tokens")}}
 
 
@@ -123,18 +147,23 @@ def main() -> None:
                       f"tok/s, generation {floor['gen_tps']:.1f} / {after['gen_tps']:.1f} tok/s (before / after); "
                       f"command {cmd['wall']:.1f} s for {cmd['llm_calls']} calls, {cmd['prompt_tokens']} + "
                       f"{cmd['completion_tokens']} tokens; floor {floors[0]:.1f} / {floors[1]:.1f} s; "
-                      f"ratio {row['ratio']:.2f}", flush=True)
+                      f"ratio {row['ratio']:.2f}; llama.cpp's own clock: compute {cmd['compute_s']:.1f} s, "
+                      f"completions {cmd['server_busy_s']:.1f} s, wall / compute "
+                      f"{cmd['wall'] / cmd['compute_s']:.2f}", flush=True)
     if args.floor_only:
         return
     print("\n| extra buffers | prompt tok/s | generation tok/s | calls | prompt + completion tokens "
-          "| floor (s) | command wall (s) | wall / floor | prompt tokens per source token |")
-    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+          "| floor (s) | command wall (s) | wall / floor | llama.cpp compute (s) | completions (s) "
+          "| wall / compute | prompt tokens per source token |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for c, rs in rows.items():
         med = lambda k: statistics.median(r[k] for r in rs)  # noqa: E731
         last = rs[-1]
         print(f"| {c} | {med('prompt_tps'):.0f} | {med('gen_tps'):.1f} | {last['llm_calls']} | "
               f"{last['prompt_tokens']} + {last['completion_tokens']} | {med('floor_s'):.1f} | "
-              f"{med('wall'):.1f} | {med('ratio'):.2f} | {last['prompt_tokens'] / last['source_tokens']:.2f} |")
+              f"{med('wall'):.1f} | {med('ratio'):.2f} | {med('compute_s'):.1f} | {med('server_busy_s'):.1f} | "
+              f"{statistics.median(r['wall'] / r['compute_s'] for r in rs):.2f} | "
+              f"{last['prompt_tokens'] / last['source_tokens']:.2f} |")
     print(f"\nmedians over {args.rounds} round(s); threads {args.threads}, n_ctx {args.n_ctx}")
 
 

@@ -141,6 +141,7 @@ class LocalServer:
         self.alias = alias or (f"local:{Path(self.model_path_setting).name}" if self.model_path_setting
                                else DEFAULT_ALIAS)
         self.extra_buffers = extra_buffers or getattr(settings, "local_extra_buffers", "auto")
+        self.kept_log: Optional[Path] = getattr(settings, "local_log", None)
         if self.extra_buffers not in ("auto", "on", "off"):
             raise LocalModelError(f"SUMMARIZER_LOCAL_EXTRA_BUFFERS must be auto, on or off, "
                                   f"got {self.extra_buffers!r}")
@@ -180,9 +181,7 @@ class LocalServer:
         model_path = resolve_model_path(self.model_path_setting)
         self.buffers_used = extra_buffers or self.first_configuration()
         self.port = free_port()
-        fd, name = tempfile.mkstemp(prefix="summarizer-llama-", suffix=".log")
-        self.log_path = Path(name)
-        self._log_file = os.fdopen(fd, "wb")
+        self._open_log()
         try:
             self.process = subprocess.Popen(
                 self.command(model_path, self.buffers_used), stdin=subprocess.DEVNULL,
@@ -193,6 +192,19 @@ class LocalServer:
             self._log_file.close()
             raise LocalModelError(f"could not start the local model server: {exc}") from exc
         _running.add(self)
+
+    def _open_log(self) -> None:
+        if self.kept_log is None:
+            fd, name = tempfile.mkstemp(prefix="summarizer-llama-", suffix=".log")
+            self.log_path, self._log_file = Path(name), os.fdopen(fd, "wb")
+            return
+        try:
+            self.kept_log.parent.mkdir(parents=True, exist_ok=True)
+            self._log_file = open(self.kept_log, "ab")
+        except OSError as exc:
+            raise LocalModelError(f"cannot write the local model server's log to {self.kept_log} "
+                                  f"(SUMMARIZER_LOCAL_LOG): {exc.strerror or exc}") from exc
+        self.log_path = self.kept_log
 
     async def wait_ready(self) -> None:
         """Wait for ``GET /v1/models``, then for the answer to ``PROBE_REQUEST``."""
@@ -285,9 +297,9 @@ class LocalServer:
         if self._log_file is not None:
             self._log_file.close()
             self._log_file = None
-        if self.log_path is not None:
+        if self.log_path is not None and self.kept_log is None:
             self.log_path.unlink(missing_ok=True)
-            self.log_path = None
+        self.log_path = None
         _running.discard(self)
 
     async def _start_ready(self, extra_buffers: Optional[str] = None) -> None:

@@ -50,6 +50,9 @@ class Settings(BaseSettings):
     # Extra buffer types (CPU repacking, Intel AMX): "auto" = on unless the CPU advertises AMX,
     # falling back to "off" if the server dies while starting.
     local_extra_buffers: Literal["auto", "on", "off"] = "auto"
+    # Keep the server's log (llama.cpp's timings per completion) at this path, appended to;
+    # by default it goes to a temp file removed when the server stops.
+    local_log: Optional[Path] = None
 
     # Storage.
     data_dir: Path = Field(default_factory=default_data_dir)

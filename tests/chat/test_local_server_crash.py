@@ -156,3 +156,22 @@ def test_local_model_answers_ping_and_a_dead_server_says_so(standin):
         mp.setattr(LocalServer, "__init__", spy)
         with pytest.raises(LocalModelError, match=r"crashed \(signal 9, SIGKILL\) while answering"):
             asyncio.run(go())
+
+
+def test_the_server_log_is_kept_where_asked_and_appended_to(standin, tmp_path):
+    use, settings = standin
+    use("crash-with-extra-buffers", extra_buffers="off")  # serves normally with them off
+    kept = tmp_path / "logs" / "llama.log"
+    settings = settings.model_copy(update={"local_log": kept})
+    for _ in range(2):
+        reply, _model = run_one_call(settings)
+        assert reply.content
+    assert kept.read_text().count("standin: extra buffer types off") == 2  # both runs, nothing removed
+
+
+def test_an_unwritable_server_log_path_is_a_plain_error(standin, tmp_path):
+    use, settings = standin
+    use("crash-with-extra-buffers", extra_buffers="off")
+    settings = settings.model_copy(update={"local_log": tmp_path})  # a folder, not a file
+    with pytest.raises(LocalModelError, match="SUMMARIZER_LOCAL_LOG"):
+        run_one_call(settings)
