@@ -13,7 +13,7 @@ import sys
 from fastapi.routing import APIRoute
 
 from summarizer.service.extract_route import router as extract_router
-from summarizer.service.heap import GEN0_THRESHOLD, tune_for_requests
+from summarizer.service.heap import tune_for_requests
 from summarizer.service.routes import router
 from summarizer.service.routes_jobs import router as jobs_router
 
@@ -50,12 +50,12 @@ def test_uvicorn_runs_on_httptools_and_uvloop():
         assert auto_loop_factory().__module__.startswith("uvloop")
 
 
-def test_the_server_collector_skips_start_up_objects_and_collects_young_ones_less_often():
+def test_the_server_collector_skips_start_up_objects_and_keeps_its_thresholds():
     before = gc.get_threshold()
     try:
         tune_for_requests()
         assert gc.get_freeze_count() > 1000  # the imported application
-        assert gc.get_threshold() == (GEN0_THRESHOLD, before[1], before[2])
+        assert gc.get_threshold() == before  # higher ones let cyclic garbage pile up (the soak test)
         assert gc.isenabled()  # cycles are still collected
     finally:
         gc.unfreeze()
