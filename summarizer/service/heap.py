@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import gc
 
+
 def tune_for_requests() -> None:
     """Call once, after the application is built and before it serves."""
     gc.collect()
