@@ -133,7 +133,7 @@ def _band_pairs(keys: np.ndarray, n: int, small_group: int) -> list[np.ndarray]:
     # Sorted by (band, key), stably, so a bucket lists its passages ascending.
     flat_keys = keys.ravel()
     band_of = np.repeat(np.arange(len(keys)), n)
-    order = np.lexsort((flat_keys, band_of))
+    order = band_key_order(keys)
     sk, sb = flat_keys[order], band_of[order]
     brk = np.flatnonzero((sk[1:] != sk[:-1]) | (sb[1:] != sb[:-1])) + 1
     bounds = np.concatenate(([0], brk, [len(order)]))
@@ -145,7 +145,7 @@ def _band_pairs(keys: np.ndarray, n: int, small_group: int) -> list[np.ndarray]:
         if len(groups):
             # (groups, size), each row ascending
             members = passage[bounds[groups][:, None] + np.arange(size)]
-            p, q = np.triu_indices(size, 1)
+            p, q = _pair_indices(size)
             found.append((members[:, p] * n + members[:, q]).ravel())
     if (sizes > small_group).any():
         first = passage[bounds[:-1]]  # the smallest member: passages ascend within a bucket
@@ -155,6 +155,25 @@ def _band_pairs(keys: np.ndarray, n: int, small_group: int) -> list[np.ndarray]:
         keep = member != root
         found.append(root[keep] * n + member[keep])
     return found
+
+
+def band_key_order(keys: np.ndarray) -> np.ndarray:
+    """``np.lexsort((keys.ravel(), band))``, ``band`` being each flat key's row: the flat
+    positions sorted by row, then key, ties in position order. A stable sort of each row is the
+    same order, about three times faster than ``lexsort``'s two passes for a large input (a small
+    one keeps ``lexsort``, which has less to set up)."""
+    bands, n = keys.shape
+    if n < 512:
+        return np.lexsort((keys.ravel(), np.repeat(np.arange(bands), n)))
+    return (np.argsort(keys, axis=1, kind="stable") + (np.arange(bands) * n)[:, None]).ravel()
+
+
+@functools.lru_cache(maxsize=16)
+def _pair_indices(size: int) -> tuple[np.ndarray, np.ndarray]:
+    """``np.triu_indices(size, 1)``, made once per size and process (read-only)."""
+    p, q = np.triu_indices(size, 1)
+    p.flags.writeable = q.flags.writeable = False
+    return p, q
 
 
 def shingle_sets(shingles: np.ndarray, starts: np.ndarray) -> tuple[np.ndarray, ...]:

@@ -4,7 +4,13 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from summarizer.prepare.minhash import _jaccard_at_least, _windowed_search, code_sets, verified_components
+from summarizer.prepare.minhash import (
+    _jaccard_at_least,
+    _windowed_search,
+    band_key_order,
+    code_sets,
+    verified_components,
+)
 
 passages = st.lists(st.lists(st.integers(0, 12), max_size=10), min_size=2, max_size=30)
 
@@ -68,3 +74,13 @@ def test_components_are_those_of_the_verified_pairs(words, threshold, batch, dat
             parent[max(ra, rb)] = min(ra, rb)
     expected = [root(x) for x in range(len(words))]
     assert verified_components(_sets(words), pairs, threshold, batch=batch).tolist() == expected
+
+
+@given(st.integers(1, 6), st.sampled_from([1, 2, 7, 300, 511, 512, 513, 1500]), st.integers(1, 2**64 - 1),
+       st.integers(0, 2**32))
+@settings(max_examples=200, deadline=None)
+def test_band_key_order_is_lexsort_by_band_then_key(bands, n, key_range, seed):
+    # Few distinct keys (ties within a band keep position order) as well as 64-bit ones.
+    keys = np.random.default_rng(seed).integers(0, key_range, size=(bands, n), dtype=np.uint64, endpoint=True)
+    want = np.lexsort((keys.ravel(), np.repeat(np.arange(bands), n)))
+    assert band_key_order(keys).tolist() == want.tolist()
