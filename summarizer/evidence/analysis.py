@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Optional
+from typing import Iterator, Optional
 
 from .lexicon import ALIAS_GROUPS, DISCOURSE, IRREGULAR, NEGATION_WORDS, REPORTING
 from .numbers import NUMBER_WORDS, Quantity, quantities
@@ -126,6 +126,27 @@ def tokenize(text: str) -> list[Tok]:
             continue
         toks.append(Tok(kind, raw, m.start(), m.end()))
     return toks
+
+
+def tokens_from(text: str, pos: int) -> Iterator[Tok]:
+    """``tokenize(text)``'s tokens from the first one found searching from ``pos`` on, lazily:
+    ``TOKEN_RE`` looks neither behind nor at the start, so when a token of ``tokenize(text)``
+    starts at ``pos`` (or none starts inside ``[pos, end)`` of one before it) these are its
+    tokens from there. The loop is ``tokenize``'s (kept separate: ``tokenize`` is hot, and a
+    generator costs it time)."""
+    prev: Optional[Tok] = None
+    for m in TOKEN_RE.finditer(text, pos):
+        kind = m.lastgroup or "sym"
+        raw = m.group(0)
+        if kind == "num" and ", " in raw and prev is not None and prev.low[:3] in _MONTH_PREFIXES:
+            head = raw.split(", ")[0]
+            yield Tok("num", head, m.start(), m.start() + len(head))
+            rest = raw[len(head) + 2 :]
+            prev = Tok("num", rest, m.end() - len(rest), m.end())
+            yield prev
+            continue
+        prev = Tok(kind, raw, m.start(), m.end())
+        yield prev
 
 
 _CURRENCY = {"$": "dollar", "€": "euro", "£": "pound", "¥": "yen"}

@@ -17,7 +17,7 @@ from typing import Optional, Sequence
 from ..contract.result import Sentence
 from ..prepare.corpus import Corpus
 from ..prepare.spans import SourceSentence
-from .analysis import ALIASES, Analysis, Tok, tokenize
+from .analysis import ALIASES, Analysis, Tok, tokenize, tokens_from
 from .citations import cite_sentence
 from .numbers import agree
 
@@ -70,16 +70,56 @@ def directions(a: Analysis) -> list[tuple[str, str, str, str]]:
 def directions_in(text: str, toks: Sequence[Tok]) -> list[tuple[str, str, str, str]]:
     """``directions`` of ``text`` from its tokens alone (``analysis.tokenize``)."""
     out = []
-    for k, t in enumerate(toks):
-        where = compass(t.low) if t.kind == "word" and not t.cap else None
-        if where is None:
-            continue
-        for n in toks[k + 1 : k + 1 + WINDOW]:
-            if n.kind == "sym" and n.text not in "-":
+    for k in range(len(toks)):
+        found = _bound(text, toks, k)
+        if found is not None:
+            out.append(found)
+    return out
+
+
+def _bound(text: str, toks: Sequence[Tok], k: int) -> Optional[tuple[str, str, str, str]]:
+    """What token ``k`` adds to ``directions_in``: a direction word and the name it binds to
+    (the first within ``WINDOW`` tokens after it, before a symbol other than "-"), if any."""
+    t = toks[k]
+    where = compass(t.low) if t.kind == "word" and not t.cap else None
+    if where is None:
+        return None
+    for n in toks[k + 1 : k + 1 + WINDOW]:
+        if n.kind == "sym" and n.text not in "-":
+            break
+        if n.cap and n.content:
+            return _place_key(n.low), where, text[t.start : n.end], n.text
+    return None
+
+
+def directions_of_text(text: str) -> list[tuple[str, str, str, str]]:
+    """``directions_in(text, tokenize(text))``, tokenizing only around the possible direction
+    words. A direction word starts where ``_MAY_START_DIRECTION`` matches (its low form starts
+    with north/south/east/west and its first letter is lower case). Tokens never span whitespace
+    except a number's (digits on both sides), so when the whitespace-free run around a match
+    starts with no digit, ``tokenize(text)``'s tokens from the run's start on are
+    ``tokens_from(text, run start)``: read them up to the match and ``WINDOW`` after it. A run
+    starting with a digit or "_" (rare) takes the whole tokenization."""
+    out = []
+    for m in _MAY_START_DIRECTION.finditer(text):
+        at = p = m.start()
+        while p > 0 and not text[p - 1].isspace():  # str.isspace is re's \s
+            p -= 1
+        if text[p].isdecimal() or text[p] == "_":  # re's \d, or "_" (no token) before one: a number may run in
+            return directions_in(text, tokenize(text))
+        toks: list[Tok] = []
+        for t in tokens_from(text, p):
+            if t.start < at:
+                continue
+            if t.start > at and not toks:
+                break  # no token starts at the match: it is inside a word
+            toks.append(t)
+            if len(toks) > WINDOW:
                 break
-            if n.cap and n.content:
-                out.append((_place_key(n.low), where, text[t.start : n.end], n.text))
-                break
+        if toks:
+            found = _bound(text, toks, 0)
+            if found is not None:
+                out.append(found)
     return out
 
 
@@ -104,7 +144,7 @@ def may_hold_direction(text: str, sentences: Sequence[SourceSentence]) -> list[S
 
 @lru_cache(maxsize=1 << 14)  # copies of a sentence, and a server's repeated sources, are read once
 def _directions_of(text: str) -> tuple[tuple[str, str, str, str], ...]:
-    return tuple(directions_in(text, tokenize(text)))
+    return tuple(directions_of_text(text))
 
 
 def direction_conflicts(corpus: Corpus) -> list[Sentence]:

@@ -13,7 +13,7 @@ import re
 from collections import Counter
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from summarizer.contract.documents import Document
@@ -287,3 +287,35 @@ def test_figure_and_direction_conflicts_are_the_definitions(texts):
             text = texts_of[d.id][s.start : s.end]
             found += [(s, x) for x in places.directions_in(text, analysis.tokenize(text))]
     assert found == _directions_by_definition(corpus)
+
+
+LOCAL_PIECES = ["north", "South", "east", "west", "ern", "erly", "-", "nORTH", "Kharkiv", "Paris", "the", "city", "of",
+                " ", "  ", "\n", "\u00a0", "\u202f", "5", "000", ", ", ",", "May", "_", "'s", "’", "n't", "U.S.", "a.",
+                "(", ".", "x", "é", "٣", "mid", "feast", "eaſt"]
+# Mostly words apart (the window after a direction word holds up to four tokens), sometimes glued.
+local_text = st.one_of(
+    st.lists(st.sampled_from(LOCAL_PIECES), min_size=1, max_size=50).map("".join),
+    st.lists(st.tuples(st.sampled_from(LOCAL_PIECES + ["city", "of", "the", "northern", "feast", "mid-north"]),
+                       st.sampled_from([" ", " ", " ", "", "-", ", ", "\n"])), min_size=1, max_size=30)
+    .map(lambda pieces: "".join(p + sep for p, sep in pieces)),
+)
+
+
+@given(st.one_of(local_text, direction_text, messy_text))
+@example("north of the city Kharkiv, feast north Paris, mid-north Lviv, 5 000north Paris")
+@example("May 5, 000 north of Lviv; the nORTH's Kharkiv")
+@settings(max_examples=1000, deadline=None)
+def test_directions_read_around_candidates_are_those_of_the_whole_tokenization(text):
+    assert places.directions_of_text(text) == places.directions_in(text, analysis.tokenize(text))
+
+
+@given(st.one_of(local_text, messy_text), st.data())
+@settings(max_examples=300, deadline=None)
+def test_tokens_from_a_token_start_are_the_whole_tokenization_from_there(text, data):
+    toks = analysis.tokenize(text)
+    starts = [k for k, t in enumerate(toks) if t.kind != "num"]  # a number's split depends on the token before
+    if not starts:
+        return
+    k = data.draw(st.sampled_from(starts))
+    got = [(t.kind, t.text, t.start, t.end) for t in analysis.tokens_from(text, toks[k].start)]
+    assert got == [(t.kind, t.text, t.start, t.end) for t in toks[k:]]
