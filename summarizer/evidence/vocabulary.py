@@ -15,7 +15,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from itertools import chain
-from typing import Callable, Mapping, Sequence
+from typing import Callable, Collection, Mapping, Sequence
 
 from .analysis import Tok, alias_of, analyse, chunk_profile, stem_probes, word_profile
 
@@ -63,12 +63,13 @@ class Vocabulary:
         lower: set[str] = set()
         names: set[str] = set()
         for t in distinct:
-            found = holding.keys() & t.split()
+            chunks = t.split()
+            found = holding.keys() & chunks
             if found:
                 bag_of[t] = frozenset().union(*(holding[c][0] for c in found))
                 lower.update(*(holding[c][1] for c in found))
                 if any(holding[c][2] for c in found):  # whether it is a name depends on the token before
-                    names |= word_profile(t)[2] & capitalised
+                    names |= names_among(chunks, {c for c in found if holding[c][2]}, capitalised)
         df: Counter = Counter()
         index: dict[str, list[int]] = {}
         for i, t in enumerate(texts):
@@ -85,6 +86,28 @@ class Vocabulary:
     def may_support(self, claim: str, lowest_coverage: float) -> set[int]:
         """Indices of the texts that might support ``claim`` alone (``may_support``)."""
         return may_support(self.index, self.weight, claim, lowest_coverage)
+
+
+def names_among(chunks: Sequence[str], flagged: Collection[str], wanted: frozenset[str] | set[str]) -> set[str]:
+    """``word_profile(" ".join(chunks))[2] & wanted`` (``chunks``: a text's ``split()``), reading
+    only the ``flagged`` chunks, the only ones whose names or first word can be in ``wanted``
+    (``chunks_holding``'s third answer), and the chunk with tokens before each: whether a chunk's
+    first word is a name depends on that one alone (``word_profile``)."""
+    out: set[str] = set()
+    for k, chunk in enumerate(chunks):
+        if chunk not in flagged:
+            continue
+        _, _, names, first, _, _ = chunk_profile(chunk)
+        out |= names & wanted
+        if first is None or first not in wanted:
+            continue
+        for j in range(k - 1, -1, -1):  # the closest chunk before with a token ("_" has none)
+            _, _, _, _, has_tokens, opens = chunk_profile(chunks[j])
+            if has_tokens:
+                if not opens:
+                    out.add(first)
+                break
+    return out
 
 
 def chunks_holding(texts: Sequence[str], stems: set[str], lows: set[str]

@@ -110,3 +110,26 @@ def test_a_vocabulary_for_claims_finds_words_written_otherwise(claim_word, writt
             for s in (t.stem, *t.parts) if t.content else ():
                 assert mine.weight(s) == whole.weight(s) and mine.index.get(s) == whole.index.get(s)
             assert not t.cap or (t.low in mine.names, t.low in mine.lower_words) == (t.low in whole.names, t.low in whole.lower_words)
+
+
+@given(st.one_of(phrases, glued, messy_text), st.data())
+@settings(max_examples=400, deadline=None)
+def test_names_among_flagged_chunks_are_the_texts_names(text, data):
+    from summarizer.evidence.analysis import chunk_profile
+    from summarizer.evidence.vocabulary import names_among
+
+    chunks = text.split()
+    names = word_profile(text)[2]
+    candidates = sorted(names | {p[3] for p in map(chunk_profile, chunks) if p[3]} | {"smith", "paris"})
+    wanted = set(data.draw(st.lists(st.sampled_from(candidates), max_size=4)))
+    # The chunks chunks_holding flags: a name or the first word among the wanted ones.
+    flagged = {c for c in chunks if not wanted.isdisjoint(chunk_profile(c)[2]) or chunk_profile(c)[3] in wanted}
+    assert names_among(chunks, flagged, wanted) == names & wanted
+    assert names_among(chunks, set(chunks), wanted) == names & wanted
+
+
+@pytest.mark.parametrize("text", ["Paris. _ Smith met", "met Paris _ Smith", "_ Smith", "“ _ Smith", "x _ _ Smith"])
+def test_names_among_looks_past_chunks_without_tokens(text):
+    from summarizer.evidence.vocabulary import names_among
+
+    assert names_among(text.split(), {"Smith"}, {"smith"}) == word_profile(text)[2] & {"smith"}
