@@ -77,6 +77,7 @@ def _alias_table() -> dict[tuple[str, ...], str]:
 
 ALIASES = _alias_table()
 _ALIAS_MAX = max(len(k) for k in ALIASES)
+_ALIAS_FIRST = frozenset(k[0] for k in ALIASES if k)  # the words alias phrases open with
 
 
 @lru_cache(maxsize=1 << 17)  # ~30 MB at most
@@ -181,9 +182,13 @@ class Analysis:
 
 
 def alias_keys(lows: list[str]) -> set[str]:
-    """Canonical keys of every alias phrase in a sequence of lower-cased words."""
+    """Canonical keys of every alias phrase in a sequence of lower-cased words. Only a word that
+    opens an alias phrase (``_ALIAS_FIRST``) can start one: the phrases starting at the others
+    are not looked up."""
     out: set[str] = set()
     for i in range(len(lows)):
+        if lows[i] not in _ALIAS_FIRST:
+            continue
         for n in range(1, _ALIAS_MAX + 1):
             canon = ALIASES.get(tuple(lows[i : i + n]))
             if canon:

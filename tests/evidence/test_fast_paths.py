@@ -319,3 +319,22 @@ def test_tokens_from_a_token_start_are_the_whole_tokenization_from_there(text, d
     k = data.draw(st.sampled_from(starts))
     got = [(t.kind, t.text, t.start, t.end) for t in analysis.tokens_from(text, toks[k].start)]
     assert got == [(t.kind, t.text, t.start, t.end) for t in toks[k:]]
+
+
+def _alias_keys_by_loops(lows):
+    out = set()
+    for i in range(len(lows)):
+        for n in range(1, analysis._ALIAS_MAX + 1):
+            canon = analysis.ALIASES.get(tuple(lows[i : i + n]))
+            if canon:
+                out.add(canon)
+    return out
+
+
+ALIAS_WORDS = sorted({w for key in analysis.ALIASES for w in key}) + ["the", "of", "x", ""]
+
+
+@given(st.lists(st.sampled_from(ALIAS_WORDS), max_size=12))
+@settings(max_examples=500, deadline=None)
+def test_alias_keys_are_every_phrase_looked_up(lows):
+    assert analysis.alias_keys(lows) == _alias_keys_by_loops(lows)
