@@ -29,6 +29,7 @@ _MAY_HOLD_DIRECTION = re.compile(r"(?<![^\W\d_])(?:n(?i:orth)|s(?i:outh)|e(?i:as
 # The same without what comes before: matches never overlap (no tail holds another's lower-case
 # first letter followed by its tail), so a search of a whole document finds every one.
 _MAY_START_DIRECTION = re.compile(r"n(?i:orth)|s(?i:outh)|e(?i:ast)|w(?i:est)")
+_DIRECTION_WORDS = ("north", "south", "east", "west")  # what _MAY_START_DIRECTION matches, lower-cased
 _LETTER = re.compile(r"[^\W\d_]")
 WINDOW = 4  # a direction word binds to the first name within this many words after it
 MAX_CONFLICTS = 3
@@ -130,16 +131,37 @@ def may_hold_direction(text: str, sentences: Sequence[SourceSentence]) -> list[S
     where a word starts there (at the sentence's start, or after a character that is not a letter)."""
     starts = [s.start for s in sentences]
     out: list[SourceSentence] = []
-    for m in _MAY_START_DIRECTION.finditer(text):
-        p = m.start()
+    for p, end in direction_starts(text):
         k = bisect_right(starts, p) - 1
         if k < 0:
             continue
         s = sentences[k]
-        if (s.junk is None and m.end() <= s.end and (p == s.start or not _LETTER.match(text, p - 1))
+        if (s.junk is None and end <= s.end and (p == s.start or not _LETTER.match(text, p - 1))
                 and (not out or out[-1] is not s)):
             out.append(s)
     return out
+
+
+def direction_starts(text: str) -> list[tuple[int, int]]:
+    """The spans of ``_MAY_START_DIRECTION.finditer(text)``, found with ``str.find`` in the
+    lower-cased text (the regex's case-insensitive search scans a document several times slower).
+    A match is an occurrence of north/south/east/west there whose first letter is lower case in
+    ``text``: only ASCII letters fold to these letters, but for the long s ("ſ", which
+    IGNORECASE matches to "s"; such a text takes the regex), and lower-casing keeps the offsets
+    when it keeps the length (else the regex). No occurrence of one word overlaps another's, so
+    every occurrence is a match of ``finditer``."""
+    low = text.lower()
+    if len(low) != len(text) or "\u017f" in text:
+        return [m.span() for m in _MAY_START_DIRECTION.finditer(text)]
+    spans = []
+    for word in _DIRECTION_WORDS:
+        p = low.find(word)
+        while p >= 0:
+            if text[p] == word[0]:
+                spans.append((p, p + len(word)))
+            p = low.find(word, p + len(word))
+    spans.sort()
+    return spans
 
 
 @lru_cache(maxsize=1 << 14)  # copies of a sentence, and a server's repeated sources, are read once

@@ -262,7 +262,7 @@ def _directions_by_definition(corpus):
 
 
 DIRECTION_PIECES = ["north", "South", "east", "westward", "nORTH", "feast", "x", "é", "5", "-", ".", ". ", "\n\n",
-                    "Kharkiv", "city", "of", " ", "eaſt", "(", "Paris. "]
+                    "Kharkiv", "city", "of", " ", "eaſt", "(", "Paris. ", "İ", "EAST", "wEST", "sOuth"]
 direction_text = st.lists(st.sampled_from(DIRECTION_PIECES), min_size=1, max_size=40).map("".join)
 
 
@@ -338,3 +338,9 @@ ALIAS_WORDS = sorted({w for key in analysis.ALIASES for w in key}) + ["the", "of
 @settings(max_examples=500, deadline=None)
 def test_alias_keys_are_every_phrase_looked_up(lows):
     assert analysis.alias_keys(lows) == _alias_keys_by_loops(lows)
+
+
+@given(st.one_of(direction_text, local_text, messy_text))
+@settings(max_examples=500, deadline=None)
+def test_direction_starts_are_the_regex_matches(text):
+    assert places.direction_starts(text) == [m.span() for m in places._MAY_START_DIRECTION.finditer(text)]
