@@ -39,18 +39,22 @@ def attribution_grounder(corpus: Corpus, claims: Sequence[str]) -> Grounder:
     claims' words go: reading every passage's words was most of attributing on a large corpus).
     Analysing every passage of a large corpus, most of which cannot support a few summary
     sentences, took most of a large run."""
-    passages = corpus_passages(corpus)
-    texts = [p.text for p in passages]
+    # corpus_passages' sentences and texts; a Passage is made only for the few passages kept.
+    content = [s for d in corpus.documents for s in corpus.sentences[d.id] if s.junk is None]
+    source = corpus.texts
+    texts = [source[s.source_id][s.start : s.end] for s in content]
     # The two give the same answers about the claims; a few passages are read whole faster (and
     # a server reads repeated sources from word_profile's cache), many only as far as the claims go.
     vocab = Vocabulary.of(texts) if len(texts) <= READ_WHOLE else Vocabulary.for_claims(texts, claims)
     hits = {i for claim in claims for i in vocab.may_support(claim, LOWEST_COVERAGE)}
-    # corpus_passages lists each source's passages in order: a neighbour is the one before or after.
+    # Each source's passages are listed in order: a neighbour is the one before or after.
     keep = sorted({j for i in hits for j in (i - 1, i, i + 1)
-                   if 0 <= j < len(passages) and passages[j].source_id == passages[i].source_id})
-    wanted = {passages[i].source_id for i in hits}
+                   if 0 <= j < len(content) and content[j].source_id == content[i].source_id})
+    wanted = {content[i].source_id for i in hits}
     dates = {sid: lines for sid, lines in corpus_dates(corpus).items() if sid in wanted}
-    return Grounder([passages[i] for i in keep], dates, rarity=vocab)
+    kept = [Passage(texts[i], content[i].source_id, content[i].start, (content[i].source_id, content[i].index))
+            for i in keep]
+    return Grounder(kept, dates, rarity=vocab)
 
 
 def text_dates(texts: Mapping[str, str]) -> dict[str, list[str]]:

@@ -59,6 +59,10 @@ def test_attribution_grounder_attributes_as_the_full_grounder(texts, data):
             fast = attribution_grounder(corpus, [p.text for p in claims])
         finally:
             sources.READ_WHOLE = kept
+        # Its passages are the corpus' own, in the corpus' order (each source's in text order).
+        order = {p: k for k, p in enumerate(full.passages)}
+        assert all(p in order for p in fast.passages)
+        assert [order[p] for p in fast.passages] == sorted(order[p] for p in fast.passages)
         for p in claims:
             own = [Citation(source_id=p.source_id, start=p.start, end=p.start + len(p.text), text=p.text)]
             assert attribute(fast, p.text, own) == attribute(full, p.text, own)
