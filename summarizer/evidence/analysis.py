@@ -130,11 +130,11 @@ def tokenize(text: str) -> list[Tok]:
 
 
 def tokens_from(text: str, pos: int) -> Iterator[Tok]:
-    """``tokenize(text)``'s tokens from the first one found searching from ``pos`` on, lazily:
-    ``TOKEN_RE`` looks neither behind nor at the start, so when a token of ``tokenize(text)``
-    starts at ``pos`` (or none starts inside ``[pos, end)`` of one before it) these are its
-    tokens from there. The loop is ``tokenize``'s (kept separate: ``tokenize`` is hot, and a
-    generator costs it time)."""
+    """``tokenize(text)``'s tokens from ``pos`` on, lazily, when none of them spans ``pos`` and the
+    first one found from there is no number (how a number splits depends on the token before):
+    ``TOKEN_RE`` looks neither behind nor at the start, so a scan from ``pos`` meets the same
+    tokens. The loop is ``tokenize``'s (kept separate: ``tokenize`` is hot, and a generator
+    costs it time)."""
     prev: Optional[Tok] = None
     for m in TOKEN_RE.finditer(text, pos):
         kind = m.lastgroup or "sym"
