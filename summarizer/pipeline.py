@@ -7,6 +7,7 @@ assemble result contract v1 (``contract/assemble.py``). Nothing here knows about
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from typing import Optional, Sequence
 
@@ -19,10 +20,12 @@ from .contract.documents import Document, check_documents_unicode
 from .contract.result import SummaryResult
 from .cpu import run_cpu_bound
 from .errors import ConfigError
-from .prepare.corpus import prepare, require_content
+from .prepare.corpus import Corpus, prepare, require_content
 from .prepare.gcpause import gc_paused
 from .prepare.tokens import load_encoding
 from .progress import Progress, no_progress
+
+log = logging.getLogger(__name__)
 
 
 async def summarize(
@@ -39,12 +42,11 @@ async def summarize(
     check_documents_unicode(documents)  # the Python API's callers; files and requests are checked on loading
     progress("start", {"documents": len(documents)})
     chars = sum(len(d.text) for d in documents)
-    corpus = await run_cpu_bound(chars, prepare, documents, options.encoding, options.dedup_threshold, progress)
-    require_content(corpus)  # a clear 422, not a summary without sentences
     own = backend is None
     if backend is None:
         backend = backends.create(resolve(settings, options).backend, settings, options)
     try:
+        corpus = await prepare_while_opening(backend, chars, documents, options, progress)
         draft = await backend.summarize(corpus, options, progress)
     finally:
         if own:
@@ -53,6 +55,25 @@ async def summarize(
         result = assemble(corpus, draft, backend.name, time.perf_counter() - started)
     progress("done", {"seconds": result.stats.seconds})
     return result
+
+
+async def prepare_while_opening(backend: backends.Backend, chars: int, documents: Sequence[Document],
+                                 options: SummaryOptions, progress: Progress) -> Corpus:
+    """Prepare the documents while the backend opens (the bundled model's server takes seconds to
+    start); a preparation error wins, and the opening is cancelled."""
+    opening = asyncio.ensure_future(backend.open())
+    await asyncio.sleep(0)  # let it start before a small input's inline preparation holds the loop
+    try:
+        corpus = await run_cpu_bound(chars, prepare, documents, options.encoding, options.dedup_threshold, progress)
+        require_content(corpus)  # a clear 422, not a summary without sentences
+    except BaseException:
+        opening.cancel()
+        await asyncio.wait({opening})
+        if not opening.cancelled() and opening.exception() is not None:
+            log.info("opening backend %s failed too: %s", backend.name, opening.exception())
+        raise
+    await opening
+    return corpus
 
 
 def check_options(options: SummaryOptions) -> None:

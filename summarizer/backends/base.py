@@ -39,6 +39,11 @@ class Backend(abc.ABC):
     async def summarize(self, corpus: "Corpus", options: "SummaryOptions", progress: "Progress") -> Draft:
         """The draft for ``corpus``; raise errors of ``summarizer.errors`` on failure."""
 
+    async def open(self) -> None:
+        """Acquire what ``summarize`` needs (a client, a model server); the pipeline calls it while
+        it prepares the documents. Idempotent. Default: nothing to acquire."""
+        return None
+
     async def check_ready(self) -> None:
         """Raise a ``SummarizerError`` if a run could not succeed now (``/readyz``).
 

@@ -83,9 +83,11 @@ async def local_provider(settings: Any, options: Any = None) -> AsyncIterator[Ch
         # llama-cpp-python's server answers one request at a time: queue here, not there, so
         # request_timeout measures generation and not waiting behind other requests.
         # The server belongs to this process: its limit is never shared with other workers.
+        # It rejects ``json_schema`` and takes ``json_object`` with a schema (a grammar): known, so
+        # not negotiated (negotiating cost two refused calls per run).
         model = await _open_openai(settings, options, base_url=server.base_url, model=server.alias,
                                    max_concurrency=1, endpoint_check=server.raise_if_dead,
-                                   limit=LocalLimit(1))
+                                   limit=LocalLimit(1), structured_mode="json_object")
         try:
             yield model
         finally:

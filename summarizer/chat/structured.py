@@ -39,7 +39,10 @@ def extract_json_object(text: str) -> dict[str, Any]:
     if not text or not text.strip():
         raise ReplyParseError("the reply was empty")
     candidates = [m.group(1) for m in _FENCE.finditer(text)] + [text]
-    decoder = json.JSONDecoder()
+    # strict=False: raw control characters inside strings are accepted. llama-cpp-python's
+    # JSON-schema grammar allows them (its ``char`` rule is ``[^"\\]``), and weak models write
+    # them (a newline inside a quoted sentence) again in the repair round.
+    decoder = json.JSONDecoder(strict=False)
     first_error: Optional[str] = None
     for candidate in candidates:
         for start in (i for i, ch in enumerate(candidate) if ch == "{"):

@@ -41,7 +41,8 @@ def test_bundled_model_is_found():
 
 def test_real_local_server_ask_json(tmp_path):
     """Start the real server, one structured call through OpenAIChatModel, server gone after."""
-    s = settings(tmp_path, context_window=2048, max_retries=1)
+    log = tmp_path / "server.log"
+    s = settings(tmp_path, context_window=2048, max_retries=1, local_log=log)
     box = {}
 
     async def go():
@@ -60,6 +61,9 @@ def test_real_local_server_ask_json(tmp_path):
     value, replies, again, replies2 = asyncio.run(go())
     assert isinstance(value, Topic) and len(value.topic) <= 24
     assert replies[0].structured_mode == "json_object"  # llama-cpp-python rejects json_schema
+    # ... which is known: the server never saw a refused mode (a 500 for json_schema)
+    assert log.read_text().count('"POST /v1/chat/completions HTTP/1.1" 200 OK') == 2  # probe + call
+    assert "json_schema" not in log.read_text()
     assert replies[-1].completion_tokens > 0
     assert again == value and all(r.cached for r in replies2)  # second run served by the cache
     proc = box["proc"]

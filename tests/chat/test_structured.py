@@ -47,6 +47,13 @@ def test_extract_lenient(text):
     assert extract_json_object(text) == {"answer": "a", "score": 1}
 
 
+def test_extract_accepts_raw_control_characters_in_strings():
+    # llama-cpp-python's JSON-schema grammar lets a model write a raw newline or tab inside a
+    # string; strict JSON refuses it, and a weak model repeats it in the repair round.
+    assert extract_json_object('{"answer": "line one\nline\ttwo", "score": 1}') == {
+        "answer": "line one\nline\ttwo", "score": 1}
+
+
 @pytest.mark.parametrize("text", ["", "   ", "no json here", '{"answer": "a", ', "[1, 2]"])
 def test_extract_rejects(text):
     with pytest.raises(ReplyParseError):

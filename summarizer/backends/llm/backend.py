@@ -58,6 +58,9 @@ class LLMBackend(Backend):
                     self._opened = cm
         return self._model
 
+    async def open(self) -> None:
+        await self.model()
+
     async def check_ready(self) -> None:
         """Raise a summarizer error when the endpoint cannot answer (opening it if needed)."""
         await (await self.model()).ping()
