@@ -1,7 +1,9 @@
 """Conflicts: the LLM judges candidate pairs; deterministic signals add what it cannot see.
 
 Candidates are pairs of similar content sentences from different sources (shared rare content
-words) whose numbers or month names differ. The model gets them numbered and answers
+words) where each gives a number or month name the other does not (one that only adds a figure or
+a date to what the other says is not a disagreement, and is not worth a call); with no candidate,
+no call is made. The model gets them numbered and answers
 {"conflicts": [{"pair", "text"}]}; a finding is kept only if its pair number exists and its text is
 supported by the pair's two sentences (``support.Resolver``), and it always cites both sides.
 Deterministic conflicts (``conflicts.find_conflicts``: differing figures, page dates vs. the text's
@@ -41,8 +43,16 @@ def _cross_source(u: Unit, v: Unit) -> Optional[tuple[SourceSentence, SourceSent
     return None
 
 
+def worth_asking(facets_a: set[str], facets_b: set[str]) -> bool:
+    """Whether two similar sentences might disagree on a figure or a date: each has one the other
+    lacks. ("Began in early May, like the late March battle" / "in late March": the second only
+    says less; "passed 121,000" / "passed 150,000": worth asking.)"""
+    return bool(facets_a - facets_b) and bool(facets_b - facets_a)
+
+
 def candidate_pairs(run: RunContext) -> list[tuple[SourceSentence, SourceSentence]]:
-    """Similar passages of different sources whose numbers or months differ, most similar first.
+    """Similar passages of different sources that might disagree on a figure or a date
+    (``worth_asking``), most similar first.
 
     Works on dedup units, not sentences, so a passage repeated across many sources is one
     candidate, and posting lists of words common to many units are skipped: near-linear.
@@ -60,7 +70,7 @@ def candidate_pairs(run: RunContext) -> list[tuple[SourceSentence, SourceSentenc
     scored = []
     for i, j, sim in similar_pairs([ws for _, ws, _ in units], cap, MIN_SIMILARITY):
         (u, _, fu), (v, _, fv) = units[i], units[j]
-        if fu != fv:
+        if worth_asking(fu, fv):
             pair = _cross_source(u, v)
             if pair:
                 scored.append((-sim, i, j, pair))
