@@ -131,16 +131,21 @@ Evidence = tuple[list[tuple[SourceSentence, SourceSentence]], list[Sentence]]
 async def conflict_evidence(run: RunContext) -> Evidence:
     """The candidate pairs for the model and the deterministic conflicts: pure CPU over every
     sentence, independent of the map, so the backend starts it while the map calls wait for their
-    replies (off the event loop, so those replies keep being handled)."""
-    pairs = await asyncio.to_thread(candidate_pairs, run)
-    deterministic = await asyncio.to_thread(find_conflicts, run.corpus)
+    replies (off the event loop, so those replies keep being handled), once the first are sent."""
+    pairs = await run.in_background(candidate_pairs, run)
+    deterministic = await run.in_background(find_conflicts, run.corpus)
     return pairs, deterministic
 
 
 async def find_llm_conflicts(run: RunContext, evidence: "Optional[asyncio.Future[Evidence]]" = None) -> list[Sentence]:
     pairs, deterministic = await (evidence if evidence is not None else conflict_evidence(run))
     run.counters.conflict_candidates += len(pairs)
-    found = await _ask(run, pairs) if pairs else []
+    found = []
+    if pairs:
+        # Beside the reduce's last call, which leaves slots free (any earlier, the call would
+        # take a slot from a map or reduce call and could add a round to the run).
+        await run.final_round.wait()
+        found = await _ask(run, pairs)
     run.progress("conflicts", {"done": 1, "total": 1, "candidates": len(pairs)})
     out: list[Sentence] = []
     seen: set[frozenset] = set()

@@ -16,7 +16,7 @@ Every source's facts are then topped up to the asked length with the extractive 
 from __future__ import annotations
 
 import asyncio
-from typing import Awaitable, Callable
+from typing import Any, Awaitable, Callable, Optional
 
 from ...contract.documents import Document
 from ...errors import ContextOverflow
@@ -32,8 +32,10 @@ SHORT_CHUNKS = 2  # a source of at most this many chunks' tokens (chunk_tokens) 
 PACK_CHUNKS = 4  # and a pack holds at most this many chunks' tokens of sources
 
 
-async def map_sources(run: RunContext) -> dict[str, list[MapItem]]:
-    """Every source's checked, cited facts (``per_source_sentences`` of them, or ``words``)."""
+async def map_sources(run: RunContext, scores_ready: "Optional[asyncio.Future[None]]" = None) \
+        -> dict[str, list[MapItem]]:
+    """Every source's checked, cited facts (``per_source_sentences`` of them, or ``words``).
+    ``scores_ready``: the extractive scores (``run.extractive_scores``) being built, if started."""
     template = use_template(run, "map_source")
     k = run.options.per_source_sentences
     docs = run.corpus.documents
@@ -51,7 +53,8 @@ async def map_sources(run: RunContext) -> dict[str, list[MapItem]]:
             run.progress("map", {"source_id": d.id, "done": count, "total": len(docs)})
 
     # The extractive scores every top-up and the reduce's ordering read: built while calls wait.
-    scores_ready = asyncio.ensure_future(asyncio.to_thread(_extractive_scores, run))
+    if scores_ready is None:
+        scores_ready = asyncio.ensure_future(run.in_background(run.extractive_scores))
     final: dict[str, list[MapItem]] = {}
     own: dict[str, list[MapItem]] = {}  # a near-duplicate's own facts, until its base is final
     waiting: dict[str, list[Document]] = {}  # base id -> near-duplicates whose own facts are in
@@ -82,6 +85,7 @@ async def map_sources(run: RunContext) -> dict[str, list[MapItem]]:
     try:
         await _map_shown(run, template, [d for d in distinct if shown[d.id]], shown, done)
     finally:
+        run.first_sent.set()  # (no call made, or one failed before)
         await scores_ready
     for d in sorted(distinct, key=lambda d: d.id in bases):  # nothing shown (all junk, or all repeated)
         if d.id not in final:
@@ -92,11 +96,6 @@ async def map_sources(run: RunContext) -> dict[str, list[MapItem]]:
         original = copies[d.text][0].id
         out[d.id] = final[original] if original == d.id else as_copy(final[original], original, d.id)
     return out
-
-
-def _extractive_scores(run: RunContext) -> None:
-    run.extractive_vectors()
-    run.extractive_focus()
 
 
 def _what_to_show(run: RunContext, distinct: list[Document]) \
@@ -148,8 +147,24 @@ async def _map_shown(run: RunContext, template, docs: list[Document], shown: dic
         for d in members:
             await done(d, got[d.id])
 
-    await asyncio.gather(*(pack([short[i] for i in p]) for p in packs),
-                         *(alone(d) for d in docs if d.id not in short_ids))
+    # Calls are prepared (rendered, counted, their passages analysed) about one round ahead of a
+    # slot: all at once, the preparing would hold back the first requests' writing.
+    ahead = asyncio.Semaphore(2 * max(1, run.chat.max_concurrency))
+
+    async def in_turn(call: Callable[[Any], Awaitable[None]], arg: Any) -> None:
+        async with ahead:
+            await call(arg)
+
+    calls = asyncio.gather(*(in_turn(pack, [short[i] for i in p]) for p in packs),
+                           *(in_turn(alone, d) for d in docs if d.id not in short_ids))
+    try:
+        await asyncio.sleep(0)  # the first calls take their slots and start writing
+        await run.chat.wait_sent()
+    except BaseException:
+        calls.cancel()
+        raise
+    run.first_sent.set()  # background work may start: the first round is on the wire
+    await calls
 
 
 __all__ = ["PACK_CHUNKS", "REPLY_PER_FACT", "SHORT_CHUNKS", "map_sources"]

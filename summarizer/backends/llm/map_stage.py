@@ -134,7 +134,7 @@ async def map_call(run: RunContext, template, members: "list[tuple[Document, lis
     max_tokens = _reply_tokens(run, k, len(members))
     values = {"max_sentences": k, "articles": _numbered(members), "example": example_reply(flat[0][1].text),
               "focus": focus_line(run.options.focus)}
-    pools_ready = asyncio.ensure_future(_pools(members))
+    pools_ready = asyncio.ensure_future(_pools(run, members))
     try:
         reply = await call(run, template, values, sentences_schema(k * len(members), len(flat)), SentencesReply,
                            max_tokens, purpose)
@@ -171,9 +171,12 @@ async def map_call(run: RunContext, template, members: "list[tuple[Document, lis
     return out
 
 
-async def _pools(members: "list[tuple[Document, list[Entry]]]") -> list[list[Passage[int]]]:
+async def _pools(run: RunContext, members: "list[tuple[Document, list[Entry]]]") -> list[list[Passage[int]]]:
     """Each article's passages for the support check, analysed (``analyse`` keeps them) while the
-    call waits for its reply: the checks after the last reply are on the run's critical path."""
+    call waits for its reply: the checks after the last reply are on the run's critical path.
+    Not before the requests being sent are on the wire (this call's own among them)."""
+    await run.first_sent.wait()
+    await run.chat.wait_sent()
     pools = []
     for _, entries in members:
         pool = []

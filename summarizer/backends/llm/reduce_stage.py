@@ -147,13 +147,21 @@ def _top_facts(facts: list[Fact], k: int, reducer: _Reducer) -> list[Fact]:
     return [facts[i] for i in sorted(ranked[:k])]
 
 
-async def reduce_all(run: RunContext, per_source: dict[str, list[MapItem]]) -> list[Sentence]:
+def spare_picks(run: RunContext) -> "asyncio.Future[list[Sentence]]":
+    """The extractive picks a short reply is filled up from: they do not depend on the map, so
+    they are found while the map calls wait (``run.in_background``), not on the reduce's path."""
     r = _Reducer(run)
-    # The extractive picks a short reply is filled up from, found while the reduce calls wait.
-    spare = asyncio.ensure_future(asyncio.to_thread(_fill_picks, run, r, True))
+    return asyncio.ensure_future(run.in_background(_fill_picks, run, r, True))
+
+
+async def reduce_all(run: RunContext, per_source: dict[str, list[MapItem]],
+                     spare: "Optional[asyncio.Future[list[Sentence]]]" = None) -> list[Sentence]:
+    r = _Reducer(run)
+    spare = spare if spare is not None else spare_picks(run)
     try:
         return await _reduce_levels(run, r, per_source, spare)
     finally:
+        run.final_round.set()  # (also when the reduce failed: nothing waits for ever)
         if not spare.done():
             await asyncio.wait([spare])
 
@@ -176,6 +184,7 @@ async def _reduce_levels(run: RunContext, r: "_Reducer", per_source: dict[str, l
             return _top_facts(group, r.k, r) if out is None else out
 
         if len(groups) == 1:
+            run.final_round.set()
             final = await one(0, groups[0], Resolver(run.counters))
             break
         parts = await asyncio.gather(*(one(i, g, Resolver(run.counters)) for i, g in enumerate(groups)))
