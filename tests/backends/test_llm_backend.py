@@ -206,8 +206,8 @@ def test_stats_progress_and_prompt_hashes():
 
     result = run(docs, FakeChatModel(handler), events=events)
     stats = result.stats.model_dump()
-    assert stats["prompts"]["map_source.v3"] == prompts.load("map_source").sha256
-    assert set(stats["prompts"]) == {"map_source.v3", "reduce.v3", "conflicts.v1"}
+    assert stats["prompts"]["map_source.v4"] == prompts.load("map_source").sha256
+    assert set(stats["prompts"]) == {"map_source.v4", "reduce.v4", "conflicts.v1"}
     assert stats["cache_hits"] == 1
     assert 1 < stats["map_chunks"] < len(docs)  # short sources packed several to a call
     assert stats["llm_calls"] == stats["map_chunks"] + 1  # maps + conflicts; the reduce came from cache

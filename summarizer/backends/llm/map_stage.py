@@ -72,10 +72,12 @@ def dedupe_citations(citations: list[Citation]) -> list[Citation]:
 
 
 def _header(article: int, doc: Document, entries: list[Entry]) -> str:
-    """"Article 2: title", or "Article 2:" when the title is the article's first sentence anyway
-    (a title taken from the first line would be sent twice)."""
-    title = doc.title or doc.id
-    return f"Article {article}:" if entries and " ".join(title.split()) in entries[0].text else f"Article {article}: {title}"
+    """"Article 2: title", or "Article 2:" when there is no title (an id such as
+    "0001_769ba762fef1" tells the model nothing) or the title is the article's first sentence
+    anyway (a title taken from the first line would be sent twice)."""
+    title = doc.title
+    return f"Article {article}:" if not title or (entries and " ".join(title.split()) in entries[0].text) \
+        else f"Article {article}: {title}"
 
 
 def _numbered(members: "list[tuple[Document, list[Entry]]]") -> str:

@@ -81,9 +81,25 @@ class _Reducer:
         if self.room <= 0:
             raise ContextOverflow(f"the reduce prompt alone does not fit the model's context window ({run.chat.context_window})")
 
+    def labels(self, fact: Fact) -> str:
+        return ", ".join(self.label[s] for s in _sources(self.run, self.units, fact))
+
     def line(self, i: int, fact: Fact) -> str:
-        labels = ", ".join(self.label[s] for s in _sources(self.run, self.units, fact))
-        return f"[{i}] ({labels}) {fact.text}"
+        """A fact's line with its sources inline: what ``pack`` counts, an upper bound on its share
+        of ``numbered`` (where a run of facts from the same sources shares one "S1:" line)."""
+        return f"[{i}] ({self.labels(fact)}) {fact.text}"
+
+    def numbered(self, facts: list[Fact]) -> str:
+        """The facts numbered, under a line naming their sources each time those change ("S2:"):
+        facts come source by source, so once per source instead of once per fact."""
+        lines, last = [], None
+        for i, f in enumerate(facts, 1):
+            labels = self.labels(f)
+            if labels != last:
+                lines.append(f"{labels}:")
+                last = labels
+            lines.append(f"[{i}] {f.text}")
+        return "\n".join(lines)
 
     def pack(self, facts: list[Fact]) -> list[list[Fact]]:
         """Groups that fit one request each; a group's example (its first fact again) is counted too."""
@@ -108,7 +124,7 @@ class _Reducer:
         return groups
 
     async def reduce_group(self, facts: list[Fact], purpose: str, resolver: Resolver) -> Optional[list[Fact]]:
-        numbered = "\n".join(self.line(i, f) for i, f in enumerate(facts, 1))
+        numbered = self.numbered(facts)
         values = {"max_sentences": self.k, "numbered": numbered, "example": example_reply(facts[0].text),
                   "focus": self.focus}
         reply = await call(self.run, self.template, values, sentences_schema(self.k, len(facts)), SentencesReply,
