@@ -32,10 +32,9 @@ SHORT_CHUNKS = 2  # a source of at most this many chunks' tokens (chunk_tokens) 
 PACK_CHUNKS = 4  # and a pack holds at most this many chunks' tokens of sources
 
 
-async def map_sources(run: RunContext, scores_ready: "Optional[asyncio.Future[None]]" = None) \
-        -> dict[str, list[MapItem]]:
+async def map_sources(run: RunContext, scores: "Optional[asyncio.Future[None]]" = None) -> dict[str, list[MapItem]]:
     """Every source's checked, cited facts (``per_source_sentences`` of them, or ``words``).
-    ``scores_ready``: the extractive scores (``run.extractive_scores``) being built, if started."""
+    ``scores``: the extractive scores (``run.extractive_scores``) being built, if started."""
     template = use_template(run, "map_source")
     k = run.options.per_source_sentences
     docs = run.corpus.documents
@@ -53,8 +52,7 @@ async def map_sources(run: RunContext, scores_ready: "Optional[asyncio.Future[No
             run.progress("map", {"source_id": d.id, "done": count, "total": len(docs)})
 
     # The extractive scores every top-up and the reduce's ordering read: built while calls wait.
-    if scores_ready is None:
-        scores_ready = asyncio.ensure_future(run.in_background(run.extractive_scores))
+    scores_ready = scores if scores is not None else asyncio.ensure_future(run.in_background(run.extractive_scores))
     final: dict[str, list[MapItem]] = {}
     own: dict[str, list[MapItem]] = {}  # a near-duplicate's own facts, until its base is final
     waiting: dict[str, list[Document]] = {}  # base id -> near-duplicates whose own facts are in
