@@ -33,8 +33,8 @@ PACK_CHUNKS = 4  # and a pack holds at most this many chunks' tokens of sources
 
 
 async def map_sources(run: RunContext, scores: "Optional[asyncio.Future[None]]" = None) -> dict[str, list[MapItem]]:
-    """Every source's checked, cited facts (``per_source_sentences`` of them, or ``words``).
-    ``scores``: the extractive scores (``run.extractive_scores``) being built, if started."""
+    """Every source's checked, cited facts (``per_source_sentences`` of them, or ``words``). ``scores``: the
+    extractive scores every top-up and the reduce's ordering read, if already being built (while calls wait)."""
     template = use_template(run, "map_source")
     k = run.options.per_source_sentences
     docs = run.corpus.documents
@@ -51,7 +51,6 @@ async def map_sources(run: RunContext, scores: "Optional[asyncio.Future[None]]" 
             count += 1
             run.progress("map", {"source_id": d.id, "done": count, "total": len(docs)})
 
-    # The extractive scores every top-up and the reduce's ordering read: built while calls wait.
     scores_ready = scores if scores is not None else asyncio.ensure_future(run.in_background(run.extractive_scores))
     final: dict[str, list[MapItem]] = {}
     own: dict[str, list[MapItem]] = {}  # a near-duplicate's own facts, until its base is final
