@@ -16,6 +16,7 @@ Every source's facts are then topped up to the asked length with the extractive 
 from __future__ import annotations
 
 import asyncio
+import itertools
 from typing import Any, Awaitable, Callable, Optional
 
 from ...contract.documents import Document
@@ -43,13 +44,11 @@ async def map_sources(run: RunContext, scores: "Optional[asyncio.Future[None]]" 
         copies.setdefault(d.text, []).append(d)
     distinct = [group[0] for group in copies.values()]
     entries, bases, shown = _what_to_show(run, distinct)
-    count = 0
+    reported = itertools.count(1)
 
     def report(doc: Document) -> None:
-        nonlocal count
         for d in copies[doc.text]:
-            count += 1
-            run.progress("map", {"source_id": d.id, "done": count, "total": len(docs)})
+            run.progress("map", {"source_id": d.id, "done": next(reported), "total": len(docs)})
 
     scores_ready = scores if scores is not None else asyncio.ensure_future(run.in_background(run.extractive_scores))
     final: dict[str, list[MapItem]] = {}
