@@ -56,11 +56,16 @@ class SendTracker:
             self._waiters.append(waiter)
             await waiter
 
-    async def after_release(self) -> None:
+    async def after_release(self, at_most: float = 1.0) -> None:
         """Called by a request that has just given its slot back: one turn of the loop lets the
-        request waiting for that slot take it and start writing, then wait until it has."""
+        request waiting for that slot take it and start writing, then wait until it has (at most
+        ``at_most`` seconds: a write the endpoint stalls must not hold this reply for long)."""
         await asyncio.sleep(0)
-        await self.wait()
+        if self.writing:
+            try:
+                await asyncio.wait_for(self.wait(), at_most)
+            except asyncio.TimeoutError:
+                pass  # the stalled write goes on; its own timeout covers it
 
 
 __all__ = ["SendTracker", "Sending"]

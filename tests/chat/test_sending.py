@@ -62,3 +62,14 @@ def test_send_tracker_waits_for_every_request_being_written():
         return order
 
     assert asyncio.run(main()) == ["a written", "waited"]
+
+
+def test_a_stalled_write_holds_a_reply_back_only_briefly():
+    async def main() -> float:
+        tracker = SendTracker()
+        tracker.start()  # never written
+        t0 = asyncio.get_running_loop().time()
+        await tracker.after_release(at_most=0.05)
+        return asyncio.get_running_loop().time() - t0
+
+    assert asyncio.run(main()) < 1.0
