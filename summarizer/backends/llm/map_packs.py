@@ -144,15 +144,19 @@ async def _map_shown(run: RunContext, template, docs: list[Document], shown: dic
             await done(d, got[d.id])
 
     # Calls are prepared (rendered, counted, their passages analysed) about one round ahead of a
-    # slot: all at once, the preparing would hold back the first requests' writing.
-    ahead = asyncio.Semaphore(2 * max(1, run.chat.max_concurrency))
+    # slot, and beyond the first round only once that is on the wire: all at once, the preparing
+    # would hold back the first requests' writing.
+    limit = max(1, run.chat.max_concurrency)
+    ahead = asyncio.Semaphore(2 * limit)
 
-    async def in_turn(call: Callable[[Any], Awaitable[None]], arg: Any) -> None:
+    async def in_turn(i: int, call: Callable[[Any], Awaitable[None]], arg: Any) -> None:
         async with ahead:
+            if i >= limit:
+                await run.first_sent.wait()
             await call(arg)
 
-    calls = asyncio.gather(*(in_turn(pack, [short[i] for i in p]) for p in packs),
-                           *(in_turn(alone, d) for d in docs if d.id not in short_ids))
+    work = [(pack, [short[i] for i in p]) for p in packs] + [(alone, d) for d in docs if d.id not in short_ids]
+    calls = asyncio.gather(*(in_turn(i, call, arg) for i, (call, arg) in enumerate(work)))
     try:
         await asyncio.sleep(0)  # the first calls take their slots and start writing
         await run.chat.wait_sent()
