@@ -74,6 +74,7 @@ async def map_sources(run: RunContext, scores: "Optional[asyncio.Future[None]]" 
                 waiting.setdefault(bases[doc.id], []).append(doc)
             return
         await scores_ready
+        await asyncio.sleep(0)  # one source at a time: other replies are noticed between
         final[doc.id] = top_up_items(run, doc, items, k)
         for d in waiting.pop(doc.id, []):
             finish_near_duplicate(d)

@@ -167,6 +167,7 @@ async def map_call(run: RunContext, template, members: "list[tuple[Document, lis
             else:
                 run.counters.out_of_range_cites += 1
         text = strip_tags(gen.text)
+        await asyncio.sleep(0)  # one fact checked at a time: other replies are noticed between
         kept = resolvers[doc.id].resolve(text, cited, pools[a])
         if kept is not None:
             out[doc.id].append(_item(run, text, kept, entries))
