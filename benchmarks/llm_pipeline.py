@@ -45,7 +45,7 @@ from endpoint_process import EndpointProcess  # noqa: E402  (beside this file)
 import langchain_peer  # noqa: E402  (beside this file)
 
 LINE_RE = re.compile(r"^\[(\d+)\] (?:\((?:S\d+(?:, )?)+\) )?(.*)$", re.M)
-ARTICLE_RE = re.compile(r"^Article \d+: .*$", re.M)
+ARTICLE_RE = re.compile(r"^Article \d+:.*$", re.M)
 EVALDATA = ROOT.parent / "shared" / "evaldata" / "multiling2011_wikinews.jsonl"
 if not EVALDATA.exists():
     EVALDATA = Path("/work/shared/evaldata/multiling2011_wikinews.jsonl")
@@ -55,7 +55,7 @@ def handler(body: dict) -> dict:
     user = body["messages"][-1]["content"]
     if "pairs of sentences" in body["messages"][0]["content"]:
         return {"conflicts": []}
-    if user.startswith("Article 1: "):  # a map call: two facts per article (a pack holds several)
+    if user.startswith("Article 1:"):  # a map call: two facts per article (a pack holds several)
         return {"sentences": [{"text": t, "cites": [int(n)]}
                               for block in ARTICLE_RE.split(user)[1:] for n, t in LINE_RE.findall(block)[:2]]}
     lines = LINE_RE.findall(user)
