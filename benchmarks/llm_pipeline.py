@@ -6,7 +6,7 @@ Documents are real text (seeds/ and ../shared/evaldata), repeated with new ids u
 server (a real HTTP server on loopback) answers every call after a fixed latency with a reply
 that copies the first passages of the prompt, so the whole client path (HTTP, semaphore, JSON)
 runs. Bound = (ceil(map calls / concurrency) map rounds + sum over reduce levels of ceil(groups /
-concurrency)) x latency; conflicts run beside the reduce. Map calls are the ones the run made
+concurrency)) x latency; the conflicts call runs beside the reduce's last call (free slots). Map calls are the ones the run made
 (short documents packed several to a call, exact copies mapped once). One small warm-up run first loads what a
 process loads once (the tokenizer, the grounding lexicons), as a server has before its first run. By default the endpoint is new to the
 client (structured output is negotiated during the run, as on a first run); ``--known-endpoint``
