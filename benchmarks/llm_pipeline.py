@@ -6,7 +6,7 @@ Documents are real text (seeds/ and ../shared/evaldata), repeated with new ids u
 server (a real HTTP server on loopback) answers every call after a fixed latency with a reply
 that copies the first passages of the prompt, so the whole client path (HTTP, semaphore, JSON)
 runs. Bound = (ceil(map calls / concurrency) map rounds + sum over reduce levels of ceil(groups /
-concurrency)) x latency; conflicts run beside the reduce. Map calls are the ones the run made
+concurrency)) x latency; the conflicts call runs beside the reduce's last call (free slots). Map calls are the ones the run made
 (short documents packed several to a call, exact copies mapped once). One small warm-up run first loads what a
 process loads once (the tokenizer, the grounding lexicons), as a server has before its first run. By default the endpoint is new to the
 client (structured output is negotiated during the run, as on a first run); ``--known-endpoint``
@@ -45,7 +45,7 @@ from endpoint_process import EndpointProcess  # noqa: E402  (beside this file)
 import langchain_peer  # noqa: E402  (beside this file)
 
 LINE_RE = re.compile(r"^\[(\d+)\] (?:\((?:S\d+(?:, )?)+\) )?(.*)$", re.M)
-ARTICLE_RE = re.compile(r"^Article \d+: .*$", re.M)
+ARTICLE_RE = re.compile(r"^Article \d+:.*$", re.M)
 EVALDATA = ROOT.parent / "shared" / "evaldata" / "multiling2011_wikinews.jsonl"
 if not EVALDATA.exists():
     EVALDATA = Path("/work/shared/evaldata/multiling2011_wikinews.jsonl")
@@ -55,7 +55,7 @@ def handler(body: dict) -> dict:
     user = body["messages"][-1]["content"]
     if "pairs of sentences" in body["messages"][0]["content"]:
         return {"conflicts": []}
-    if user.startswith("Article 1: "):  # a map call: two facts per article (a pack holds several)
+    if user.startswith("Article 1:"):  # a map call: two facts per article (a pack holds several)
         return {"sentences": [{"text": t, "cites": [int(n)]}
                               for block in ARTICLE_RE.split(user)[1:] for n, t in LINE_RE.findall(block)[:2]]}
     lines = LINE_RE.findall(user)

@@ -43,6 +43,6 @@ def test_real_model_result_is_complete_and_accounted(real_result):
     stats = result["stats"]
     # Short sources share map calls (packs of up to 3): at least two map calls for the 5 seeds, and a reduce.
     assert stats["backend"] == "local" and stats["llm_calls"] >= -(-len(result["sources"]) // 3) + 1
-    assert stats["prompt_tokens"] > 0 and set(stats["prompts"]) >= {"map_source.v3", "reduce.v3"}
+    assert stats["prompt_tokens"] > 0 and set(stats["prompts"]) >= {"map_source.v4", "reduce.v4"}
     assert all(ps["summary"] for ps in result["per_source"]) and result["consolidated"]
     assert any(c["text"].startswith("002_") for c in result["conflicts"])  # the other-period article

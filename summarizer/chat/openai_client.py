@@ -44,6 +44,7 @@ from .budget import prompt_tokens as estimate_prompt_tokens
 from .limits import ConcurrencyLimit, limit_for
 from .protocol import ChatModel, ChatReply, ChatRequest
 from .readiness import CachedCheck, probe_models
+from .sending import SendTracker
 
 log = logging.getLogger(__name__)
 
@@ -51,7 +52,6 @@ log = logging.getLogger(__name__)
 _MODES = ("json_schema", "json_object", "instructions")
 #: Words in a 4xx body that tell us the endpoint rejected the response_format, not the request.
 _FORMAT_HINTS = ("response_format", "json_schema", "json_object", "grammar")
-
 
 #: A connection that closed or reset before any reply: what a stale kept-alive connection gives.
 _DROPPED = (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError)
@@ -157,6 +157,7 @@ class OpenAIChatModel(ChatModel):
         self._key = api_key.get_secret_value() if isinstance(api_key, SecretStr) else api_key
         #: Bounds requests in flight: this process's own, or shared by all workers (``chat.limits``).
         self._limit = limit if limit is not None else limit_for(self.base_url, max_concurrency)
+        self._sending = SendTracker()  # shared with ``for_model`` views, like the limit
         self._mode: Optional[str] = structured_mode
         self._rejected_modes: set[str] = set()
         self._sleep = sleep or asyncio.sleep
@@ -182,7 +183,6 @@ class OpenAIChatModel(ChatModel):
         limit, and a new model name costs no new sockets. Closing a view leaves them open."""
         view = copy.copy(self)
         view.model_name = model
-        view._probe_lock = asyncio.Lock()
         view.http_calls = 0
         view._owns_client = False
         return view
@@ -222,7 +222,6 @@ class OpenAIChatModel(ChatModel):
         await self.aclose()
 
     # -- the ChatModel call -------------------------------------------------------------------
-
     async def complete(self, request: ChatRequest) -> ChatReply:
         if request.schema is None:
             return await self._complete_mode(request, None)
@@ -291,7 +290,6 @@ class OpenAIChatModel(ChatModel):
         return payload
 
     # -- HTTP with retries --------------------------------------------------------------------
-
     def _wait(self, state: tenacity.RetryCallState) -> float:
         exc = state.outcome.exception() if state.outcome else None
         if isinstance(exc, _Retryable) and exc.retry_after is not None:
@@ -339,10 +337,19 @@ class OpenAIChatModel(ChatModel):
     async def _send(self, payload: dict[str, Any]) -> httpx.Response:
         async with self._limit.slot():
             self.http_calls += 1
+            sending = self._sending.start()
             try:
-                return await self._client.post(self._chat_url, json=payload)
+                resp = await self._client.post(self._chat_url, json=payload, extensions={"trace": sending.trace})
             except httpx.TimeoutException as exc:
                 raise _Retryable(f"timed out ({type(exc).__name__})") from exc
+            finally:
+                sending.close()
+        # The request waiting for the slot goes out before this reply is parsed and checked.
+        await self._sending.after_release()
+        return resp
+
+    async def wait_sent(self) -> None:
+        await self._sending.wait()
 
     async def _check_endpoint(self) -> None:
         """Raise at once when the endpoint is known dead (the local server crashed)."""

@@ -5,7 +5,7 @@ OpenAI-compatible HTTP client, a cache in front of it, or ``FakeChatModel`` in t
 pydantic-ai separates a model from its provider.
 
 Only ``complete`` is required. The optional capabilities (``ping``, ``aclose``,
-``structured_mode``, ``cache_params``) are declared here with defaults that are right for an
+``structured_mode``, ``cache_params``, ``max_concurrency``, ``wait_sent``) are declared here with defaults that are right for an
 in-process model, so callers call them directly instead of probing with ``getattr``; a model
 that talks to something remote overrides them (``OpenAIChatModel.ping`` contacts the endpoint).
 """
@@ -48,6 +48,8 @@ class ChatModel(abc.ABC):
     model_name: str
     #: Tokens the model can take, prompt and reply together.
     context_window: int
+    #: Requests the model takes at once; the LLM stages prepare about that many ahead of a slot.
+    max_concurrency: int = 4
 
     @abc.abstractmethod
     async def complete(self, request: ChatRequest) -> ChatReply:
@@ -61,6 +63,11 @@ class ChatModel(abc.ABC):
 
     async def aclose(self) -> None:
         """Release what the model holds (HTTP clients, files). Default: nothing to release."""
+        return None
+
+    async def wait_sent(self) -> None:
+        """Return once every request this model has started to send is on the wire, so that CPU
+        work begun now does not hold one back. Default: nothing is sent (an in-process model)."""
         return None
 
     @property

@@ -65,6 +65,7 @@ class CachedChatModel(ChatModel):
         self.inner = inner
         self.model_name = inner.model_name
         self.context_window = inner.context_window
+        self.max_concurrency = inner.max_concurrency
         self.path = Path(path)
         self.hits = 0
         self.misses = 0
@@ -94,6 +95,9 @@ class CachedChatModel(ChatModel):
 
     async def ping(self) -> None:
         await self.inner.ping()
+
+    async def wait_sent(self) -> None:
+        await self.inner.wait_sent()
 
     # -- sqlite, run in a worker thread ---------------------------------------------------------
 

@@ -24,6 +24,16 @@ from summarizer.testing.fake_chat import FakeChatModel
 from ..llm_helpers import LINE_RE, articles, assert_valid, kind, numbered_lines, run, seed_docs
 
 
+def disagreeing_docs() -> list[Document]:
+    """Two reports that give different figures for the same thing (worth a conflicts call)."""
+    return [
+        Document("toll-a", "The confirmed death toll from the tsunami passed 121,000 on Friday, the agency said. "
+                 "Aid flights landed at the airport."),
+        Document("toll-b", "The confirmed death toll from the tsunami passed 150,000, the agency said. "
+                 "Rescue teams searched the coast."),
+    ]
+
+
 def echo_handler(request):
     """A well-behaved model: copies as many passages as asked for, verbatim, citing them correctly."""
     if kind(request) == "conflicts":
@@ -186,7 +196,7 @@ def test_map_calls_run_concurrently_and_one_backend_serves_concurrent_runs():
 
 
 def test_stats_progress_and_prompt_hashes():
-    docs = seed_docs()
+    docs = seed_docs() + disagreeing_docs()
     events: list = []
 
     def handler(request):
@@ -196,8 +206,8 @@ def test_stats_progress_and_prompt_hashes():
 
     result = run(docs, FakeChatModel(handler), events=events)
     stats = result.stats.model_dump()
-    assert stats["prompts"]["map_source.v3"] == prompts.load("map_source").sha256
-    assert set(stats["prompts"]) == {"map_source.v3", "reduce.v3", "conflicts.v1"}
+    assert stats["prompts"]["map_source.v4"] == prompts.load("map_source").sha256
+    assert set(stats["prompts"]) == {"map_source.v4", "reduce.v4", "conflicts.v1"}
     assert stats["cache_hits"] == 1
     assert 1 < stats["map_chunks"] < len(docs)  # short sources packed several to a call
     assert stats["llm_calls"] == stats["map_chunks"] + 1  # maps + conflicts; the reduce came from cache
@@ -244,7 +254,7 @@ def test_every_run_counter_reaches_the_result_stats():
 
 
 def test_conflicts_cite_two_sources_and_flag_the_other_period():
-    docs = seed_docs()
+    docs = seed_docs() + disagreeing_docs()
 
     def handler(request):
         if kind(request) == "conflicts":
@@ -257,6 +267,32 @@ def test_conflicts_cite_two_sources_and_flag_the_other_period():
     assert any(s.text.startswith("002_") and "different period" in s.text for s in result.conflicts)
     assert any("Page dates" in s.text for s in result.conflicts)
     assert result.stats.dropped_conflicts >= 1
+
+
+def test_no_conflicts_call_when_no_pair_might_disagree():
+    """The seeds' similar pairs only add a date to what the other says ("began in early May, like
+    the late March battle" / "in late March"): nothing to ask, so no call; the deterministic
+    conflicts are still found."""
+    docs = seed_docs()
+    model = FakeChatModel(echo_handler)
+    result = run(docs, model)
+    assert not [r for r in model.requests if kind(r) == "conflicts"]
+    assert result.stats.conflict_candidates == 0
+    assert any("Page dates" in s.text for s in result.conflicts)
+    model = FakeChatModel(echo_handler)
+    run(disagreeing_docs(), model)
+    asked = [r for r in model.requests if kind(r) == "conflicts"]
+    assert len(asked) == 1 and "121,000" in asked[0].messages[-1]["content"]
+
+
+def test_worth_asking_needs_a_figure_or_date_on_each_side():
+    from summarizer.backends.llm.conflicts_stage import worth_asking
+
+    assert worth_asking({"121000"}, {"150000"})
+    assert worth_asking({"May", "7"}, {"March", "7"})
+    assert not worth_asking({"May", "March"}, {"March"})  # one only says more
+    assert not worth_asking({"24"}, {"24", "February"})
+    assert not worth_asking({"24"}, {"24"})
 
 
 def test_registered_backends_open_lazily():

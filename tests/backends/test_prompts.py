@@ -8,11 +8,11 @@ from summarizer.errors import ConfigError
 
 def test_templates_load_render_and_hash():
     t = prompts.load("map_source")
-    assert t.name == "map_source.v3" and len(t.sha256) == 64
+    assert t.name == "map_source.v4" and len(t.sha256) == 64
     system, user = t.render(max_sentences=3, articles="[1] A fact.", example="{}", focus="")
     assert system["role"] == "system" and "at most 3" in system["content"]
     assert "[1] A fact." in user["content"]
-    assert prompts.load("reduce").name == "reduce.v3" and prompts.load("conflicts").name == "conflicts.v1"
+    assert prompts.load("reduce").name == "reduce.v4" and prompts.load("conflicts").name == "conflicts.v1"
 
 
 def test_the_focus_reaches_the_map_and_reduce_prompts():

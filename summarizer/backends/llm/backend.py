@@ -27,7 +27,7 @@ from ..base import Backend, Draft
 from .context import RunContext
 from .conflicts_stage import conflict_evidence, find_llm_conflicts
 from .map_packs import map_sources
-from .reduce_stage import reduce_all
+from .reduce_stage import reduce_all, spare_picks
 
 if TYPE_CHECKING:
     from ...config.settings import Settings
@@ -75,13 +75,17 @@ class LLMBackend(Backend):
         chat = await self.model()
         run = RunContext(chat, corpus, resolve(self._settings, options), progress)
         t0 = time.perf_counter()
-        # The conflicts' evidence does not depend on the map: found while the map calls wait.
+        # Work that does not depend on the map, done while the map calls wait, in the order it is
+        # needed: the extractive scores (top-ups), the reduce's spare picks, the conflicts' evidence.
+        scores = asyncio.ensure_future(run.in_background(run.extractive_scores))
+        spare = spare_picks(run)
         evidence = asyncio.ensure_future(conflict_evidence(run)) if options.find_conflicts else None
         try:
-            per_source = await map_sources(run)
+            per_source = await map_sources(run, scores)
         except BaseException:
-            if evidence is not None:
-                evidence.cancel()
+            for job in (scores, evidence, spare):
+                if job is not None:
+                    job.cancel()
             raise
         run.seconds["map"] = time.perf_counter() - t0
 
@@ -92,11 +96,16 @@ class LLMBackend(Backend):
             finally:
                 run.seconds[stage] = time.perf_counter() - t
 
-        # Conflicts do not depend on the map results: they share the reduce's wait.
+        # Conflicts do not depend on the map results: their call goes beside the reduce's last.
         conflicts_coro = find_llm_conflicts(run, evidence) if evidence is not None else _nothing()
-        consolidated, conflicts = await asyncio.gather(
-            timed("reduce", reduce_all(run, per_source)), timed("conflicts", conflicts_coro)
-        )
+        stages = [asyncio.ensure_future(timed("reduce", reduce_all(run, per_source, spare))),
+                  asyncio.ensure_future(timed("conflicts", conflicts_coro))]
+        try:
+            consolidated, conflicts = await asyncio.gather(*stages)
+        except BaseException:
+            for stage in stages:  # the other one too
+                stage.cancel()
+            raise
         sentences = {sid: [item.sentence for item in items] for sid, items in per_source.items()}
         return Draft(sentences, consolidated, conflicts, run.stats())
 

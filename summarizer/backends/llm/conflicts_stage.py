@@ -1,7 +1,9 @@
 """Conflicts: the LLM judges candidate pairs; deterministic signals add what it cannot see.
 
 Candidates are pairs of similar content sentences from different sources (shared rare content
-words) whose numbers or month names differ. The model gets them numbered and answers
+words) where each gives a number or month name the other does not (one that only adds a figure or
+a date to what the other says is not a disagreement, and is not worth a call); with no candidate,
+no call is made. The model gets them numbered and answers
 {"conflicts": [{"pair", "text"}]}; a finding is kept only if its pair number exists and its text is
 supported by the pair's two sentences (``support.Resolver``), and it always cites both sides.
 Deterministic conflicts (``conflicts.find_conflicts``: differing figures, page dates vs. the text's
@@ -41,8 +43,16 @@ def _cross_source(u: Unit, v: Unit) -> Optional[tuple[SourceSentence, SourceSent
     return None
 
 
+def worth_asking(facets_a: set[str], facets_b: set[str]) -> bool:
+    """Whether two similar sentences might disagree on a figure or a date: each has one the other
+    lacks. ("Began in early May, like the late March battle" / "in late March": the second only
+    says less; "passed 121,000" / "passed 150,000": worth asking.)"""
+    return bool(facets_a - facets_b) and bool(facets_b - facets_a)
+
+
 def candidate_pairs(run: RunContext) -> list[tuple[SourceSentence, SourceSentence]]:
-    """Similar passages of different sources whose numbers or months differ, most similar first.
+    """Similar passages of different sources that might disagree on a figure or a date
+    (``worth_asking``), most similar first.
 
     Works on dedup units, not sentences, so a passage repeated across many sources is one
     candidate, and posting lists of words common to many units are skipped: near-linear.
@@ -60,7 +70,7 @@ def candidate_pairs(run: RunContext) -> list[tuple[SourceSentence, SourceSentenc
     scored = []
     for i, j, sim in similar_pairs([ws for _, ws, _ in units], cap, MIN_SIMILARITY):
         (u, _, fu), (v, _, fv) = units[i], units[j]
-        if fu != fv:
+        if worth_asking(fu, fv):
             pair = _cross_source(u, v)
             if pair:
                 scored.append((-sim, i, j, pair))
@@ -121,16 +131,21 @@ Evidence = tuple[list[tuple[SourceSentence, SourceSentence]], list[Sentence]]
 async def conflict_evidence(run: RunContext) -> Evidence:
     """The candidate pairs for the model and the deterministic conflicts: pure CPU over every
     sentence, independent of the map, so the backend starts it while the map calls wait for their
-    replies (off the event loop, so those replies keep being handled)."""
-    pairs = await asyncio.to_thread(candidate_pairs, run)
-    deterministic = await asyncio.to_thread(find_conflicts, run.corpus)
+    replies (off the event loop, so those replies keep being handled), once the first are sent."""
+    pairs = await run.in_background(candidate_pairs, run)
+    deterministic = await run.in_background(find_conflicts, run.corpus)
     return pairs, deterministic
 
 
 async def find_llm_conflicts(run: RunContext, evidence: "Optional[asyncio.Future[Evidence]]" = None) -> list[Sentence]:
     pairs, deterministic = await (evidence if evidence is not None else conflict_evidence(run))
     run.counters.conflict_candidates += len(pairs)
-    found = await _ask(run, pairs) if pairs else []
+    found = []
+    if pairs:
+        # Beside the reduce's last call, which leaves slots free (any earlier, the call would
+        # take a slot from a map or reduce call and could add a round to the run).
+        await run.final_round.wait()
+        found = await _ask(run, pairs)
     run.progress("conflicts", {"done": 1, "total": 1, "candidates": len(pairs)})
     out: list[Sentence] = []
     seen: set[frozenset] = set()

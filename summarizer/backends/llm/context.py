@@ -10,10 +10,11 @@ counters they add to. ``stats()`` is derived from those fields, so a new counter
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any, Optional
+from typing import Any, Callable, Optional, TypeVar
 
 from ...chat.budget import Budget
 from ...chat.protocol import ChatModel, ChatReply, ChatRequest
@@ -24,6 +25,8 @@ from ...evidence.support import SupportCounters
 from ...prepare.corpus import Corpus
 from ...prepare.tokens import get_counter
 from ...progress import Progress
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -58,6 +61,13 @@ class RunContext:
     prompts: dict[str, str] = field(default_factory=dict)
     #: Wall seconds per stage (map, reduce, conflicts).
     seconds: dict[str, float] = field(default_factory=dict)
+    #: Set once the map's first calls are on the wire: work run ``in_background`` starts then,
+    #: so it never holds them back (``map_packs`` sets it).
+    first_sent: asyncio.Event = field(default_factory=asyncio.Event)
+    #: Set when the reduce sends its last call (one group): the conflicts call goes beside it,
+    #: in a slot that round leaves free, never in one a reduce call of an earlier level needs.
+    final_round: asyncio.Event = field(default_factory=asyncio.Event)
+    _background: asyncio.Lock = field(default_factory=asyncio.Lock, init=False, repr=False)
     _extractive_vectors: Optional[dict] = field(default=None, init=False, repr=False)
     _extractive_focus: Optional[dict] = field(default=None, init=False, repr=False)
 
@@ -71,6 +81,22 @@ class RunContext:
     @property
     def texts(self) -> dict[str, str]:
         return self.corpus.texts
+
+    async def in_background(self, fn: Callable[..., T], *args: Any) -> T:
+        """``fn(*args)`` (pure CPU work) in a worker thread, once the first calls are on the wire.
+
+        One job at a time, in the order asked, each started when no request is being written: a
+        thread holding the GIL slows every step of the event loop, so fewer at once, and never
+        while a request goes out, keeps the rounds of calls on time."""
+        await self.first_sent.wait()
+        async with self._background:
+            await self.chat.wait_sent()
+            return await asyncio.to_thread(fn, *args)
+
+    def extractive_scores(self) -> None:
+        """Build what the extractive picks score with (``extractive_vectors``, ``extractive_focus``)."""
+        self.extractive_vectors()
+        self.extractive_focus()
 
     def guarded_chat(self) -> "GuardedChat":
         """A view of the chat model for one structured call (see ``GuardedChat``)."""
@@ -122,6 +148,7 @@ class GuardedChat(ChatModel):
         self.run = run
         self.model_name = run.chat.model_name
         self.context_window = run.chat.context_window
+        self.max_concurrency = run.chat.max_concurrency
         self.requests = 0
         self.first_request_too_big = False
 

@@ -16,7 +16,8 @@ Every source's facts are then topped up to the asked length with the extractive 
 from __future__ import annotations
 
 import asyncio
-from typing import Awaitable, Callable
+import itertools
+from typing import Any, Awaitable, Callable, Optional
 
 from ...contract.documents import Document
 from ...errors import ContextOverflow
@@ -32,8 +33,9 @@ SHORT_CHUNKS = 2  # a source of at most this many chunks' tokens (chunk_tokens) 
 PACK_CHUNKS = 4  # and a pack holds at most this many chunks' tokens of sources
 
 
-async def map_sources(run: RunContext) -> dict[str, list[MapItem]]:
-    """Every source's checked, cited facts (``per_source_sentences`` of them, or ``words``)."""
+async def map_sources(run: RunContext, scores: "Optional[asyncio.Future[None]]" = None) -> dict[str, list[MapItem]]:
+    """Every source's checked, cited facts (``per_source_sentences`` of them, or ``words``). ``scores``: the
+    extractive scores every top-up and the reduce's ordering read, if already being built (while calls wait)."""
     template = use_template(run, "map_source")
     k = run.options.per_source_sentences
     docs = run.corpus.documents
@@ -42,16 +44,13 @@ async def map_sources(run: RunContext) -> dict[str, list[MapItem]]:
         copies.setdefault(d.text, []).append(d)
     distinct = [group[0] for group in copies.values()]
     entries, bases, shown = _what_to_show(run, distinct)
-    count = 0
+    reported = itertools.count(1)
 
     def report(doc: Document) -> None:
-        nonlocal count
         for d in copies[doc.text]:
-            count += 1
-            run.progress("map", {"source_id": d.id, "done": count, "total": len(docs)})
+            run.progress("map", {"source_id": d.id, "done": next(reported), "total": len(docs)})
 
-    # The extractive scores every top-up and the reduce's ordering read: built while calls wait.
-    scores_ready = asyncio.ensure_future(asyncio.to_thread(_extractive_scores, run))
+    scores_ready = scores if scores is not None else asyncio.ensure_future(run.in_background(run.extractive_scores))
     final: dict[str, list[MapItem]] = {}
     own: dict[str, list[MapItem]] = {}  # a near-duplicate's own facts, until its base is final
     waiting: dict[str, list[Document]] = {}  # base id -> near-duplicates whose own facts are in
@@ -75,6 +74,7 @@ async def map_sources(run: RunContext) -> dict[str, list[MapItem]]:
                 waiting.setdefault(bases[doc.id], []).append(doc)
             return
         await scores_ready
+        await asyncio.sleep(0)  # one source at a time: other replies are noticed between
         final[doc.id] = top_up_items(run, doc, items, k)
         for d in waiting.pop(doc.id, []):
             finish_near_duplicate(d)
@@ -82,6 +82,7 @@ async def map_sources(run: RunContext) -> dict[str, list[MapItem]]:
     try:
         await _map_shown(run, template, [d for d in distinct if shown[d.id]], shown, done)
     finally:
+        run.first_sent.set()  # (no call made, or one failed before)
         await scores_ready
     for d in sorted(distinct, key=lambda d: d.id in bases):  # nothing shown (all junk, or all repeated)
         if d.id not in final:
@@ -92,11 +93,6 @@ async def map_sources(run: RunContext) -> dict[str, list[MapItem]]:
         original = copies[d.text][0].id
         out[d.id] = final[original] if original == d.id else as_copy(final[original], original, d.id)
     return out
-
-
-def _extractive_scores(run: RunContext) -> None:
-    run.extractive_vectors()
-    run.extractive_focus()
 
 
 def _what_to_show(run: RunContext, distinct: list[Document]) \
@@ -148,8 +144,28 @@ async def _map_shown(run: RunContext, template, docs: list[Document], shown: dic
         for d in members:
             await done(d, got[d.id])
 
-    await asyncio.gather(*(pack([short[i] for i in p]) for p in packs),
-                         *(alone(d) for d in docs if d.id not in short_ids))
+    # Calls are prepared (rendered, counted, their passages analysed) about one round ahead of a
+    # slot, and beyond the first round only once that is on the wire: all at once, the preparing
+    # would hold back the first requests' writing.
+    limit = max(1, run.chat.max_concurrency)
+    ahead = asyncio.Semaphore(2 * limit)
+
+    async def in_turn(i: int, call: Callable[[Any], Awaitable[None]], arg: Any) -> None:
+        async with ahead:
+            if i >= limit:
+                await run.first_sent.wait()
+            await call(arg)
+
+    work = [(pack, [short[i] for i in p]) for p in packs] + [(alone, d) for d in docs if d.id not in short_ids]
+    calls = asyncio.gather(*(in_turn(i, call, arg) for i, (call, arg) in enumerate(work)))
+    try:
+        await asyncio.sleep(0)  # the first calls take their slots and start writing
+        await run.chat.wait_sent()
+    except BaseException:
+        calls.cancel()
+        raise
+    run.first_sent.set()  # background work may start: the first round is on the wire
+    await calls
 
 
 __all__ = ["PACK_CHUNKS", "REPLY_PER_FACT", "SHORT_CHUNKS", "map_sources"]

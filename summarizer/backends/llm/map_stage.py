@@ -72,10 +72,12 @@ def dedupe_citations(citations: list[Citation]) -> list[Citation]:
 
 
 def _header(article: int, doc: Document, entries: list[Entry]) -> str:
-    """"Article 2: title", or "Article 2:" when the title is the article's first sentence anyway
-    (a title taken from the first line would be sent twice)."""
-    title = doc.title or doc.id
-    return f"Article {article}:" if entries and " ".join(title.split()) in entries[0].text else f"Article {article}: {title}"
+    """"Article 2: title", or "Article 2:" when there is no title (an id such as
+    "0001_769ba762fef1" tells the model nothing) or the title is the article's first sentence
+    anyway (a title taken from the first line would be sent twice)."""
+    title = doc.title
+    return f"Article {article}:" if not title or (entries and " ".join(title.split()) in entries[0].text) \
+        else f"Article {article}: {title}"
 
 
 def _numbered(members: "list[tuple[Document, list[Entry]]]") -> str:
@@ -134,7 +136,7 @@ async def map_call(run: RunContext, template, members: "list[tuple[Document, lis
     max_tokens = _reply_tokens(run, k, len(members))
     values = {"max_sentences": k, "articles": _numbered(members), "example": example_reply(flat[0][1].text),
               "focus": focus_line(run.options.focus)}
-    pools_ready = asyncio.ensure_future(_pools(members))
+    pools_ready = asyncio.ensure_future(_pools(run, members))
     try:
         reply = await call(run, template, values, sentences_schema(k * len(members), len(flat)), SentencesReply,
                            max_tokens, purpose)
@@ -165,15 +167,19 @@ async def map_call(run: RunContext, template, members: "list[tuple[Document, lis
             else:
                 run.counters.out_of_range_cites += 1
         text = strip_tags(gen.text)
+        await asyncio.sleep(0)  # one fact checked at a time: other replies are noticed between
         kept = resolvers[doc.id].resolve(text, cited, pools[a])
         if kept is not None:
             out[doc.id].append(_item(run, text, kept, entries))
     return out
 
 
-async def _pools(members: "list[tuple[Document, list[Entry]]]") -> list[list[Passage[int]]]:
+async def _pools(run: RunContext, members: "list[tuple[Document, list[Entry]]]") -> list[list[Passage[int]]]:
     """Each article's passages for the support check, analysed (``analyse`` keeps them) while the
-    call waits for its reply: the checks after the last reply are on the run's critical path."""
+    call waits for its reply: the checks after the last reply are on the run's critical path.
+    Not before the requests being sent are on the wire (this call's own among them)."""
+    await run.first_sent.wait()
+    await run.chat.wait_sent()
     pools = []
     for _, entries in members:
         pool = []

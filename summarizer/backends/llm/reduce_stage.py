@@ -81,9 +81,25 @@ class _Reducer:
         if self.room <= 0:
             raise ContextOverflow(f"the reduce prompt alone does not fit the model's context window ({run.chat.context_window})")
 
+    def labels(self, fact: Fact) -> str:
+        return ", ".join(self.label[s] for s in _sources(self.run, self.units, fact))
+
     def line(self, i: int, fact: Fact) -> str:
-        labels = ", ".join(self.label[s] for s in _sources(self.run, self.units, fact))
-        return f"[{i}] ({labels}) {fact.text}"
+        """A fact's line with its sources inline: what ``pack`` counts, an upper bound on its share
+        of ``numbered`` (where a run of facts from the same sources shares one "S1:" line)."""
+        return f"[{i}] ({self.labels(fact)}) {fact.text}"
+
+    def numbered(self, facts: list[Fact]) -> str:
+        """The facts numbered, under a line naming their sources each time those change ("S2:"):
+        facts come source by source, so once per source instead of once per fact."""
+        lines, last = [], None
+        for i, f in enumerate(facts, 1):
+            labels = self.labels(f)
+            if labels != last:
+                lines.append(f"{labels}:")
+                last = labels
+            lines.append(f"[{i}] {f.text}")
+        return "\n".join(lines)
 
     def pack(self, facts: list[Fact]) -> list[list[Fact]]:
         """Groups that fit one request each; a group's example (its first fact again) is counted too."""
@@ -108,7 +124,7 @@ class _Reducer:
         return groups
 
     async def reduce_group(self, facts: list[Fact], purpose: str, resolver: Resolver) -> Optional[list[Fact]]:
-        numbered = "\n".join(self.line(i, f) for i, f in enumerate(facts, 1))
+        numbered = self.numbered(facts)
         values = {"max_sentences": self.k, "numbered": numbered, "example": example_reply(facts[0].text),
                   "focus": self.focus}
         reply = await call(self.run, self.template, values, sentences_schema(self.k, len(facts)), SentencesReply,
@@ -147,13 +163,21 @@ def _top_facts(facts: list[Fact], k: int, reducer: _Reducer) -> list[Fact]:
     return [facts[i] for i in sorted(ranked[:k])]
 
 
-async def reduce_all(run: RunContext, per_source: dict[str, list[MapItem]]) -> list[Sentence]:
+def spare_picks(run: RunContext) -> "asyncio.Future[list[Sentence]]":
+    """The extractive picks a short reply is filled up from: they do not depend on the map, so
+    they are found while the map calls wait (``run.in_background``), not on the reduce's path."""
     r = _Reducer(run)
-    # The extractive picks a short reply is filled up from, found while the reduce calls wait.
-    spare = asyncio.ensure_future(asyncio.to_thread(_fill_picks, run, r, True))
+    return asyncio.ensure_future(run.in_background(_fill_picks, run, r, True))
+
+
+async def reduce_all(run: RunContext, per_source: dict[str, list[MapItem]],
+                     spare: "Optional[asyncio.Future[list[Sentence]]]" = None) -> list[Sentence]:
+    r = _Reducer(run)
+    spare = spare if spare is not None else spare_picks(run)
     try:
         return await _reduce_levels(run, r, per_source, spare)
     finally:
+        run.final_round.set()  # (also when the reduce failed: nothing waits for ever)
         if not spare.done():
             await asyncio.wait([spare])
 
@@ -176,6 +200,7 @@ async def _reduce_levels(run: RunContext, r: "_Reducer", per_source: dict[str, l
             return _top_facts(group, r.k, r) if out is None else out
 
         if len(groups) == 1:
+            run.final_round.set()
             final = await one(0, groups[0], Resolver(run.counters))
             break
         parts = await asyncio.gather(*(one(i, g, Resolver(run.counters)) for i, g in enumerate(groups)))
