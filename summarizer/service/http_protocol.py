@@ -5,9 +5,9 @@ app sends ``http.response.start``, the body when it sends ``http.response.body``
 each write to the socket at once, so a small response is two system calls and two TCP segments,
 and on loopback each segment wakes the client: the client reads the headers, goes back to sleep,
 and is woken again for the body. Joining the writes made within one turn of the event loop into
-one (the headers and body of a plain response always come in the same turn) halves that.
-A streamed response (server-sent events) still goes out as it is produced: whatever was written
-in a turn is sent at the end of that turn.
+one (the headers and body of a plain response always come in the same turn) halves that. A
+reply is sent as soon as it is complete; a streamed one (server-sent events) as it is produced:
+whatever was written in a turn is sent at the end of that turn.
 """
 
 from __future__ import annotations
@@ -67,3 +67,7 @@ class JoinedWritesProtocol(HttpToolsProtocol):
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(JoinedWrites(transport, self.loop))  # type: ignore[arg-type]
+
+    def on_response_complete(self) -> None:
+        self.transport.flush()  # type: ignore[attr-defined]  # the reply is whole: out now, not at the turn's end
+        super().on_response_complete()
