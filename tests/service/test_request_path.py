@@ -84,7 +84,7 @@ def test_the_collector_is_tuned_once_the_services_are_up(tmp_path):
 
 
 def test_the_default_encoding_is_loaded_before_the_freeze():
-    # Loaded by the first request otherwise (0.7 s of its time), after the freeze.
+    # Loaded by the first request otherwise (about 0.2 s of its time), after the freeze.
     import subprocess
 
     code = ("from summarizer.service.heap import tune_for_requests; tune_for_requests(); "
