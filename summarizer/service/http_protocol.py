@@ -47,6 +47,13 @@ class JoinedWrites:
         if not self._transport.is_closing():
             self._transport.write(pending[0] if len(pending) == 1 else b"".join(pending))
 
+    def writelines(self, chunks) -> None:
+        self.write(b"".join(chunks))  # behind what is pending, never ahead of it
+
+    def write_eof(self) -> None:
+        self.flush()
+        self._transport.write_eof()
+
     def get_write_buffer_size(self) -> int:
         return self._size + self._transport.get_write_buffer_size()
 

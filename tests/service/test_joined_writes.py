@@ -98,3 +98,16 @@ def test_the_server_sends_each_reply_in_one_piece(server):
             assert reply.startswith(b"HTTP/1.1 200 ") and b'"summary"' in reply
             split += not whole
     assert split == 0, f"{split} of 30 replies reached the client in pieces"
+
+
+def test_writelines_and_eof_keep_the_order_of_the_bytes():
+    async def scenario():
+        raw = RecordingTransport()
+        raw.write_eof = lambda: raw.writes.append(b"<eof>")
+        joined = JoinedWrites(raw, asyncio.get_running_loop())
+        joined.write(b"a")
+        joined.writelines([b"b", b"c"])
+        joined.write_eof()
+        assert raw.writes == [b"abc", b"<eof>"]
+
+    asyncio.run(scenario())
