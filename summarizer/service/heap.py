@@ -16,9 +16,9 @@ The freeze comes once the services are up (``create_app(on_ready=...)``), so the
 runner, the webhook client and the modules they import are frozen too, and the default tokenizer
 encoding, which the first request would otherwise load (it took 280-390 ms instead of about
 100), is loaded just before. A full collection of the running server then walks about 10,000
-objects instead of 20,000 (3-5 ms instead of 8-14, about once per 100 seeds requests). A job already running at that instant has its
-objects frozen with the rest: they are still freed by reference counting; only a cycle among
-them would outlive the job (once, at start-up).
+objects instead of 20,000 (3-5 ms instead of 8-14, about once per 100 seeds requests). A job
+already running at that instant has its objects frozen with the rest: they are still freed by
+reference counting; only a cycle among them would outlive the job (once, at start-up).
 """
 
 from __future__ import annotations

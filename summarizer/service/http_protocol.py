@@ -44,6 +44,8 @@ class JoinedWrites:
         pending, self._pending, self._size = self._pending, None, 0
         if not pending:
             return
+        # A connection lost meanwhile: nothing can be delivered (uvicorn itself stops writing once
+        # it sees the loss), and uvloop refuses writes to a closed transport.
         if not self._transport.is_closing():
             self._transport.write(pending[0] if len(pending) == 1 else b"".join(pending))
 
