@@ -1,25 +1,32 @@
 """Throughput and latency of POST /v1/summaries (seeds, extractive backend) on a real server.
 
-    python benchmarks/service.py [--requests 64] [--seconds 30] [--concurrency 1 8 32]
+    python benchmarks/service.py [--requests 128] [--seconds 30] [--concurrency 1 8 32] [--rounds 1]
+                                 [--input seeds|sentence] [--client raw|httpx]
 
-Starts ``python -m summarizer serve`` on a free loopback port with a throw-away job store, then for
-each concurrency level runs that many httpx async clients until ``--requests`` requests are done
-(or ``--seconds`` pass) and prints a Markdown table: requests/s, p50, p99 latency, and the CPU
-time the server process and the client spent per request (Linux: from /proc). On a shared
-machine requests/s moves with the neighbours' load; CPU per request much less.
+Starts ``summarizer serve`` (under ``timed_serve.py``, which also counts its pipeline's CPU time)
+on a free loopback port with a throw-away job store, then for each concurrency level runs that
+many clients, each on one kept-alive connection, until ``--requests`` requests are done (or
+``--seconds`` pass) and prints a Markdown table: requests/s, p50, p99 latency, the CPU time the
+server process spent per request (Linux: from /proc), how much of it was the pipeline (measured
+inside the server) and so how much the service layer (HTTP server, FastAPI, validation,
+middleware, metrics, rendering, the sockets' system calls), and the client's CPU per request.
+On a shared machine requests/s moves with the neighbours' load; CPU per request much less.
+``--rounds N`` alternates the levels N times (figures: medians); ``--compare TREE`` serves another
+checkout's package too (say main's, for before/after), its levels alternating with this one's.
 
 It also runs the same summary in this process (``pipeline.summarize``, no HTTP, the backend
-reused as the server reuses it) and prints its CPU time per run: the server's CPU per request
-minus that is what the service layer (HTTP server, FastAPI, validation, middleware, metrics,
-rendering) costs.
+reused as the server reuses it) and prints its CPU time per run, for comparison with the
+pipeline benchmarks.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import platform
+import signal
 import socket
 import statistics
 import subprocess
@@ -31,6 +38,7 @@ from pathlib import Path
 import httpx
 
 ROOT = Path(__file__).resolve().parents[1]
+SENTENCE = "The city council approved the new budget of 12 million euros on Monday."
 
 
 def free_port() -> int:
@@ -39,13 +47,17 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(workdir: Path) -> tuple[subprocess.Popen, str]:
+def start_server(workdir: Path, pipeline_totals: Path | None = None, tree: Path = ROOT) -> tuple[subprocess.Popen, str]:
+    """``summarizer serve`` of the package in ``tree``; with ``pipeline_totals``, under
+    ``timed_serve.py`` writing there."""
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("SUMMARIZER_")}
-    env.update(PYTHONPATH=str(ROOT), SUMMARIZER_DB_PATH=str(workdir / "jobs.sqlite3"),
+    env.update(PYTHONPATH=str(tree), SUMMARIZER_DB_PATH=str(workdir / "jobs.sqlite3"),
                SUMMARIZER_DATA_DIR=str(workdir), SUMMARIZER_BACKEND="extractive")
-    proc = subprocess.Popen([sys.executable, "-m", "summarizer", "serve", "--port", str(port), "--log-level", "warning"],
-                            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    command = ([sys.executable, str(ROOT / "benchmarks" / "timed_serve.py"), str(pipeline_totals)]
+               if pipeline_totals is not None else [sys.executable, "-m", "summarizer"])
+    proc = subprocess.Popen(command + ["serve", "--port", str(port), "--log-level", "warning"],
+                            cwd=tree, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
@@ -67,26 +79,89 @@ def process_cpu(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def pipeline_totals(proc: subprocess.Popen, path: Path) -> tuple[int, float]:
+    """(runs, CPU seconds) of the server's pipeline so far (``timed_serve.py``)."""
+    path.unlink(missing_ok=True)
+    proc.send_signal(signal.SIGUSR1)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            totals = json.loads(path.read_text())
+            return totals["runs"], totals["cpu_seconds"]
+        except (OSError, ValueError):
+            time.sleep(0.01)
+    raise SystemExit("the server did not report its pipeline time")
+
+
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
 
 
-async def run_level(url: str, body: dict, clients: int, total: int, seconds: float) -> dict:
+class RawConnection:
+    """One kept-alive HTTP/1.1 connection that sends a request encoded once, and reads the reply's
+    status and Content-Length body: a client that takes as little of the shared cores as it can.
+    httpx (``--client httpx``) encodes the 15 KB JSON body and builds a request object on every
+    call, about 2 ms of CPU per request, which at 1 client is time the server waits for."""
+
+    def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, request: bytes) -> None:
+        self.reader, self.writer, self.request = reader, writer, request
+
+    @classmethod
+    async def open(cls, url: str, path: str, body: bytes) -> "RawConnection":
+        host, port = url.removeprefix("http://").split(":")
+        reader, writer = await asyncio.open_connection(host, int(port))
+        head = (f"POST {path} HTTP/1.1\r\nhost: {host}:{port}\r\ncontent-type: application/json\r\n"
+                f"content-length: {len(body)}\r\n\r\n").encode()
+        return cls(reader, writer, head + body)
+
+    async def post(self) -> int:
+        """Send the request; its status code once the whole reply has arrived."""
+        self.writer.write(self.request)
+        head = await self.reader.readuntil(b"\r\n\r\n")
+        lines = head.split(b"\r\n")
+        length = next(int(line.split(b":", 1)[1]) for line in lines if line.lower().startswith(b"content-length:"))
+        await self.reader.readexactly(length)
+        return int(lines[0].split(b" ", 2)[1])
+
+    async def close(self) -> None:
+        self.writer.close()
+        await self.writer.wait_closed()
+
+
+class HttpxConnection:
+    """The same through httpx, as most Python callers would send it."""
+
+    def __init__(self, url: str, body: dict) -> None:
+        self.client, self.body = httpx.AsyncClient(base_url=url, timeout=120), body
+
+    async def post(self) -> int:
+        return (await self.client.post("/v1/summaries", json=self.body)).status_code
+
+    async def close(self) -> None:
+        await self.client.aclose()
+
+
+async def run_level(url: str, body: dict, clients: int, total: int, seconds: float, client_kind: str = "raw") -> dict:
     latencies: list[float] = []
     errors = 0
     remaining = total
     deadline = time.monotonic() + seconds
+    encoded = json.dumps(body).encode()
 
     async def client_loop() -> None:
         nonlocal remaining, errors
-        async with httpx.AsyncClient(base_url=url, timeout=120) as client:
+        conn = (await RawConnection.open(url, "/v1/summaries", encoded) if client_kind == "raw"
+                else HttpxConnection(url, body))
+        try:
             while remaining > 0 and time.monotonic() < deadline:
                 remaining -= 1
                 t0 = time.perf_counter()
-                r = await client.post("/v1/summaries", json=body)
+                status = await conn.post()
                 latencies.append(time.perf_counter() - t0)
-                errors += r.status_code != 200
+                errors += status != 200
+        finally:
+            await conn.close()
 
     started = time.perf_counter()
     await asyncio.gather(*(client_loop() for _ in range(clients)))
@@ -128,35 +203,85 @@ def main() -> None:
     ap.add_argument("--requests", type=int, default=128, help="requests per concurrency level")
     ap.add_argument("--seconds", type=float, default=30, help="time cap per level")
     ap.add_argument("--concurrency", type=int, nargs="+", default=[1, 8, 32])
+    ap.add_argument("--rounds", type=int, default=1,
+                    help="run the levels this many times, alternating; each figure is the median of its rounds")
+    ap.add_argument("--compare", metavar="TREE",
+                    help="also serve the package of another checkout (e.g. main's), alternating with this one")
+    ap.add_argument("--input", choices=["seeds", "sentence"], default="seeds",
+                    help="seeds: the 5 seed documents (default); sentence: one document of one sentence")
+    ap.add_argument("--client", choices=["raw", "httpx"], default="raw",
+                    help="raw: the request encoded once, on plain asyncio streams (default); httpx: httpx.AsyncClient")
     args = ap.parse_args()
     docs = [{"id": p.stem, "text": p.read_text(encoding="utf-8")} for p in sorted((ROOT / "seeds").glob("*.txt"))]
+    if args.input == "sentence":  # its pipeline costs about 1 ms: the server's CPU is nearly all service layer
+        docs = [{"id": "a", "text": SENTENCE}]
     body = {"documents": docs, "options": {"backend": "extractive"}}
+    trees = {"this tree": ROOT, **({"compared": Path(args.compare).resolve()} if args.compare else {})}
+    runs: dict[str, dict[int, list[dict]]] = {name: {c: [] for c in args.concurrency} for name in trees}
     with tempfile.TemporaryDirectory() as tmp:
-        proc, url = start_server(Path(tmp))
+        servers = {}
         try:
-            httpx.post(f"{url}/v1/summaries", json=body, timeout=120).raise_for_status()  # warm-up
-            rows = []
-            for clients in args.concurrency:
-                server0, client0 = process_cpu(proc.pid), time.process_time()
-                row = asyncio.run(run_level(url, body, clients, max(args.requests, clients), args.seconds))
-                row["server_cpu"] = (process_cpu(proc.pid) - server0) / row["requests"]
-                row["client_cpu"] = (time.process_time() - client0) / row["requests"]
-                rows.append(row)
+            for name, tree in trees.items():
+                workdir = Path(tmp) / str(len(servers))
+                workdir.mkdir()
+                proc, url = start_server(workdir, workdir / "pipeline.json", tree)
+                servers[name] = (proc, url, workdir / "pipeline.json")
+                for _ in range(20):  # warm-up: first-use imports, caches
+                    httpx.post(f"{url}/v1/summaries", json=body, timeout=120).raise_for_status()
+            for _ in range(args.rounds):  # alternating, so the neighbours' load falls on each alike
+                for clients in args.concurrency:
+                    for name, (proc, url, totals_file) in servers.items():
+                        runs[name][clients].append(measure_level(proc, url, body, clients, args, totals_file))
         finally:
-            proc.terminate()
-            proc.wait(15)
+            for proc, _, _ in servers.values():
+                proc.terminate()
+                proc.wait(15)
     pipeline = pipeline_cpu(docs)
     chars = sum(len(d["text"]) for d in docs)
-    print(f"POST /v1/summaries, {len(docs)} seed documents ({chars} chars), extractive backend, "
-          f"1 uvicorn worker, {os.cpu_count()} CPUs, Python {platform.python_version()}\n")
-    print("| clients | requests | errors | requests/s | p50 ms | p99 ms | server CPU ms/request | client CPU ms/request |")
-    print("|---:|---:|---:|---:|---:|---:|---:|---:|")
+    print(f"POST /v1/summaries, {len(docs)} {args.input} document(s) ({chars} chars), extractive backend, "
+          f"{args.client} client, 1 uvicorn worker, {os.cpu_count()} CPUs, Python {platform.python_version()}"
+          + (f"; median of {args.rounds} alternating rounds" if args.rounds > 1 else ""))
+    for name, levels in runs.items():
+        print(f"\n{name} ({trees[name]}):\n")
+        print_table([median_row(level) for level in levels.values()])
+    if args.compare:
+        print("\nRatios, this tree / compared (median rounds): " + "; ".join(
+            f"{c} client{'s' if c > 1 else ''}: server CPU {median_row(runs['this tree'][c])['server_cpu'] / median_row(runs['compared'][c])['server_cpu']:.2f}x, "
+            f"service layer {service(median_row(runs['this tree'][c])) / service(median_row(runs['compared'][c])):.2f}x, "
+            f"requests/s {median_row(runs['this tree'][c])['rps'] / median_row(runs['compared'][c])['rps']:.2f}x"
+            for c in args.concurrency))
+    print(f"\nThe pipeline alone in this process (no HTTP, after the servers stopped): {pipeline * 1000:.1f} ms CPU per run.")
+
+
+def service(row: dict) -> float:
+    return row["server_cpu"] - row["pipeline_cpu"]
+
+
+def median_row(level: list[dict]) -> dict:
+    """Each figure's median over the rounds of one level."""
+    return {key: statistics.median(r[key] for r in level) for key in level[0]}
+
+
+def print_table(rows: list[dict]) -> None:
+    print("| clients | requests | errors | requests/s | p50 ms | p99 ms | server CPU ms/request | of which pipeline "
+          "| service layer | client CPU ms/request |")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for r in rows:
-        print(f"| {r['clients']} | {r['requests']} | {r['errors']} | {r['rps']:.1f} | "
-              f"{r['p50'] * 1000:.0f} | {r['p99'] * 1000:.0f} | {r['server_cpu'] * 1000:.1f} | {r['client_cpu'] * 1000:.1f} |")
-    print(f"\nThe pipeline alone (in this process, no HTTP): {pipeline * 1000:.1f} ms CPU per run; the service "
-          "layer is the rest: " + ", ".join(f"{(r['server_cpu'] - pipeline) * 1000:.1f} ms at {r['clients']} "
-                                            f"client{'s' if r['clients'] > 1 else ''}" for r in rows))
+        print(f"| {r['clients']:.0f} | {r['requests']:.0f} | {r['errors']:.0f} | {r['rps']:.1f} | {r['p50'] * 1000:.0f} | "
+              f"{r['p99'] * 1000:.0f} | {r['server_cpu'] * 1000:.2f} | {r['pipeline_cpu'] * 1000:.2f} | "
+              f"{service(r) * 1000:.2f} | {r['client_cpu'] * 1000:.2f} |")
+
+
+def measure_level(proc: subprocess.Popen, url: str, body: dict, clients: int, args, totals_file: Path) -> dict:
+    """One level: requests/s and latencies, with the server's CPU per request and its pipeline's share."""
+    runs0, pipeline0 = pipeline_totals(proc, totals_file)
+    server0, client0 = process_cpu(proc.pid), time.process_time()
+    row = asyncio.run(run_level(url, body, clients, max(args.requests, clients), args.seconds, args.client))
+    row["server_cpu"] = (process_cpu(proc.pid) - server0) / row["requests"]
+    row["client_cpu"] = (time.process_time() - client0) / row["requests"]
+    runs1, pipeline1 = pipeline_totals(proc, totals_file)
+    row["pipeline_cpu"] = (pipeline1 - pipeline0) / max(1, runs1 - runs0)
+    return row
 
 
 if __name__ == "__main__":

@@ -22,12 +22,13 @@ def run(args: argparse.Namespace) -> int:
     from ..config.settings import Settings
     from ..service.app import create_app
     from ..service.heap import tune_for_requests
+    from ..service.http_protocol import JoinedWritesProtocol
     from ..service.middleware import setup_logging
 
     setup_logging(getattr(logging, args.log_level.upper()))
-    app = create_app(Settings(with_worker=True) if args.with_worker else Settings())
-    tune_for_requests()
-    # log_config=None keeps our JSON handlers; access_log off: the app logs each request itself.
+    app = create_app(Settings(with_worker=True) if args.with_worker else Settings(), on_ready=tune_for_requests)
+    # log_config=None keeps our JSON handlers; access_log off: the app logs each request itself;
+    # each response's headers and body go out in one write (service/http_protocol.py).
     uvicorn.run(app, host=args.host, port=args.port, log_config=None, access_log=False,
-                timeout_graceful_shutdown=5)
+                timeout_graceful_shutdown=5, http=JoinedWritesProtocol)
     return 0

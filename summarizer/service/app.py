@@ -13,7 +13,7 @@ import logging
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Optional
+from typing import Callable, Optional
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -147,7 +147,9 @@ async def sqlite_services(svc: Service):
         store.close()
 
 
-def create_app(settings: Optional[Settings] = None) -> FastAPI:
+def create_app(settings: Optional[Settings] = None, on_ready: Optional[Callable[[], None]] = None) -> FastAPI:
+    """The app; ``on_ready`` is called once its services are up, before it serves a request
+    (``summarizer serve`` tunes the collector there, ``service/heap.py``)."""
     settings = settings or Settings()
     load_plugins(settings)
     check_settings(settings)  # webhook hosts without a secret: one line, before serving
@@ -167,11 +169,15 @@ def create_app(settings: Optional[Settings] = None) -> FastAPI:
 
             try:
                 async with api_services(settings, svc.pool, svc.hub) as (svc.store, svc.runner):
+                    if on_ready is not None:
+                        on_ready()
                     yield
             finally:
                 await svc.pool.aclose()  # after the in-process worker (if any) has drained
             return
         async with sqlite_services(svc):
+            if on_ready is not None:
+                on_ready()
             yield
 
     app = FastAPI(title="summarizer", version="1", lifespan=lifespan, docs_url=None, redoc_url=None,

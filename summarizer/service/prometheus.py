@@ -13,6 +13,7 @@ _LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30,
 #: from the request, so no client can grow the registry (each label set lives for the process).
 METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"})
 OTHER = "other"
+_TOKEN_KINDS = ("prompt_tokens", "completion_tokens", "source_tokens", "deduped_tokens")
 
 
 class Metrics:
@@ -37,6 +38,9 @@ class Metrics:
         # label set, not on every request (``labels()`` checks and hashes the values each time).
         # Bounded like the registry: every part comes from a fixed set.
         self._request_series: dict[tuple[str, str, int], tuple[Any, Any]] = {}
+        # backend -> its summaries and LLM-call counters and token counters by kind, the same way
+        # (backend names come from the registry, a fixed set).
+        self._result_series: dict[str, tuple[Any, Any, list[tuple[str, Any]]]] = {}
 
     def observe_request(self, method: str, route: str, status: int, seconds: float) -> None:
         """``route`` must be a route template or another fixed name (the middleware's job)."""
@@ -54,10 +58,16 @@ class Metrics:
     def observe_result(self, result: dict) -> None:
         stats = result.get("stats", {})
         backend = str(stats.get("backend", "unknown"))
-        self.summaries.labels(backend).inc()
-        self.llm_calls.labels(backend).inc(int(stats.get("llm_calls", 0) or 0))
-        for kind in ("prompt_tokens", "completion_tokens", "source_tokens", "deduped_tokens"):
-            self.tokens.labels(backend, kind.removesuffix("_tokens")).inc(int(stats.get(kind, 0) or 0))
+        series = self._result_series.get(backend)
+        if series is None:
+            series = self._result_series[backend] = (
+                self.summaries.labels(backend), self.llm_calls.labels(backend),
+                [(kind, self.tokens.labels(backend, kind.removesuffix("_tokens"))) for kind in _TOKEN_KINDS])
+        summaries, llm_calls, tokens = series
+        summaries.inc()
+        llm_calls.inc(int(stats.get("llm_calls", 0) or 0))
+        for kind, counter in tokens:
+            counter.inc(int(stats.get(kind, 0) or 0))
 
     def render(self, job_counts: Callable[[], dict[str, int]],
                queue_stats: Optional[Callable[[], dict[str, int]]] = None) -> bytes:
