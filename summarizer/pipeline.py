@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from typing import Optional, Sequence
+from typing import Awaitable, Callable, Optional, Sequence, TypeVar
 
 from . import backends
 from .config.options import SummaryOptions
@@ -26,6 +26,7 @@ from .prepare.tokens import load_encoding
 from .progress import Progress, no_progress
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 async def summarize(
@@ -41,12 +42,11 @@ async def summarize(
     started = time.perf_counter()
     check_documents_unicode(documents)  # the Python API's callers; files and requests are checked on loading
     progress("start", {"documents": len(documents)})
-    chars = sum(len(d.text) for d in documents)
     own = backend is None
     if backend is None:
         backend = backends.create(resolve(settings, options).backend, settings, options)
     try:
-        corpus = await prepare_while_opening(backend, chars, documents, options, progress)
+        corpus = await while_opening(backend, lambda: prepare_corpus(documents, options, progress))
         draft = await backend.summarize(corpus, options, progress)
     finally:
         if own:
@@ -57,15 +57,13 @@ async def summarize(
     return result
 
 
-async def prepare_while_opening(backend: backends.Backend, chars: int, documents: Sequence[Document],
-                                 options: SummaryOptions, progress: Progress) -> Corpus:
-    """Prepare the documents while the backend opens (the bundled model's server takes seconds to
-    start); a preparation error wins, and the opening is cancelled."""
+async def while_opening(backend: backends.Backend, work: Callable[[], Awaitable[T]]) -> T:
+    """``await work()`` while the backend opens (the bundled model's server takes seconds to start).
+    An error of ``work`` wins and cancels the opening; an error opening is raised after ``work``."""
     opening = asyncio.ensure_future(backend.open())
-    await asyncio.sleep(0)  # let it start before a small input's inline preparation holds the loop
+    await asyncio.sleep(0)  # let it start before work that runs inline holds the loop
     try:
-        corpus = await run_cpu_bound(chars, prepare, documents, options.encoding, options.dedup_threshold, progress)
-        require_content(corpus)  # a clear 422, not a summary without sentences
+        done = await work()
     except BaseException:
         opening.cancel()
         await asyncio.wait({opening})
@@ -73,6 +71,13 @@ async def prepare_while_opening(backend: backends.Backend, chars: int, documents
             log.info("opening backend %s failed too: %s", backend.name, opening.exception())
         raise
     await opening
+    return done
+
+
+async def prepare_corpus(documents: Sequence[Document], options: SummaryOptions, progress: Progress) -> Corpus:
+    chars = sum(len(d.text) for d in documents)
+    corpus = await run_cpu_bound(chars, prepare, documents, options.encoding, options.dedup_threshold, progress)
+    require_content(corpus)  # a clear 422, not a summary without sentences
     return corpus
 
 

@@ -8,6 +8,7 @@ import asyncio
 import sys
 import time
 from pathlib import Path
+from typing import Callable
 
 from pydantic import ValidationError
 
@@ -17,7 +18,9 @@ from ..contract.documents import Document
 from ..contract.result import SummaryResult
 from ..errors import InputError, SummarizerError
 from ..io.ingest import SUFFIXES, load_documents
-from ..pipeline import check_options, summarize
+from .. import backends
+from ..config.run_config import resolve
+from ..pipeline import check_options, summarize, while_opening
 from ..plugins import load_plugins
 from ..progress import Progress
 from .configure import CliRun, resolve_run
@@ -113,14 +116,18 @@ def run(args: argparse.Namespace) -> int:
         # Everything that can be refused is refused before reading files and calling a model.
         check_out(args.out)
         options = _options(args, config)
-        check_options(options)
         load_plugins(config.settings)  # SUMMARIZER_PLUGINS, as `summarizer serve` does
-        skipped: list[Path] = []
-        documents = load_documents(args.paths, on_unsupported=skipped.append)
-        _note_unsupported(skipped)
-        record.documents = len(documents)
+
+        def check_and_read() -> list[Document]:
+            check_options(options)
+            skipped: list[Path] = []
+            documents = load_documents(args.paths, on_unsupported=skipped.append)
+            _note_unsupported(skipped)
+            record.documents = len(documents)
+            return documents
+
         with TerminalProgress(enabled=not args.quiet) as progress:
-            result = run_summary(documents, options, config.settings, progress)
+            result = run_summary(check_and_read, options, config.settings, progress)
         _finish(result, args, config, record)
     except BaseException as exc:
         record.status = exc.code if isinstance(exc, SummarizerError) else (
@@ -133,15 +140,24 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def run_summary(documents: list[Document], options: SummaryOptions, settings: Settings,
+def run_summary(read: Callable[[], list[Document]], options: SummaryOptions, settings: Settings,
                 progress: Progress) -> SummaryResult:
-    """``asyncio.run(summarize(...))``, except that the main task does not hold the result: when
-    asyncio.run (3.11) restores the SIGINT handler it formats the repr of that task, result
-    included, which for a large result costs seconds."""
+    """Summarize what ``read`` returns. The backend opens meanwhile: the bundled model's server
+    starts while ``read`` (in a thread) checks the options, loading the tokenizer, and reads the
+    files; it is stopped at once if they are refused.
+
+    ``asyncio.run``, except that the main task does not hold the result: when asyncio.run (3.11)
+    restores the SIGINT handler it formats the repr of that task, result included, which for a
+    large result costs seconds."""
     results: list[SummaryResult] = []
 
     async def run() -> None:
-        results.append(await summarize(documents, options, settings, progress))
+        backend = backends.create(resolve(settings, options).backend, settings, options)
+        try:
+            documents = await while_opening(backend, lambda: asyncio.to_thread(read))
+            results.append(await summarize(documents, options, settings, progress, backend=backend))
+        finally:
+            await backend.aclose()
 
     asyncio.run(run())
     return results[0]
