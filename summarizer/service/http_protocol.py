@@ -67,8 +67,27 @@ class JoinedWrites:
         self._pending, self._size = None, 0
         self._transport.abort()
 
-    def __getattr__(self, name: str) -> Any:  # everything else is the transport's own
-        return getattr(self._transport, name)
+    # The rest of what uvicorn (httptools_impl, flow_control, utils) calls is the transport's own.
+    def get_extra_info(self, name: str, default: Any = None) -> Any:
+        return self._transport.get_extra_info(name, default)
+
+    def is_closing(self) -> bool:
+        return self._transport.is_closing()
+
+    def pause_reading(self) -> None:
+        self._transport.pause_reading()
+
+    def resume_reading(self) -> None:
+        self._transport.resume_reading()
+
+    def set_protocol(self, protocol: asyncio.BaseProtocol) -> None:
+        self._transport.set_protocol(protocol)
+
+    def get_protocol(self) -> asyncio.BaseProtocol:
+        return self._transport.get_protocol()
+
+    def can_write_eof(self) -> bool:
+        return self._transport.can_write_eof()
 
 
 class JoinedWritesProtocol(HttpToolsProtocol):
