@@ -59,7 +59,10 @@ async def summarize(
 
 async def while_opening(backend: backends.Backend, work: Callable[[], Awaitable[T]]) -> T:
     """``await work()`` while the backend opens (the bundled model's server takes seconds to start).
-    An error of ``work`` wins and cancels the opening; an error opening is raised after ``work``."""
+    An error of ``work`` wins and cancels the opening; an error opening is raised after ``work``.
+    A backend with nothing to open costs nothing here: ``work`` runs without yielding first."""
+    if not backend.needs_opening():
+        return await work()
     opening = asyncio.ensure_future(backend.open())
     await asyncio.sleep(0)  # let it start before work that runs inline holds the loop
     try:

@@ -21,6 +21,9 @@ class Opening(Backend):
         self.open_seconds = open_seconds
         self.events: list[str] = []
 
+    def needs_opening(self) -> bool:
+        return True
+
     async def open(self) -> None:
         self.events.append("open started")
         try:
@@ -97,3 +100,14 @@ def test_cli_refused_input_stops_the_opening_backend(monkeypatch):
     with pytest.raises(InputError):
         cli_summarize.run_summary(read, SummaryOptions(backend="extractive"), Settings(), no_progress)
     assert backend.events == ["open started", "open cancelled", "closed"]
+
+
+def test_a_backend_with_nothing_to_open_is_not_waited_for():
+    class Extractive(Opening):
+        def needs_opening(self) -> bool:
+            return False
+
+    backend = Extractive(open_seconds=60)
+    documents = [Document(id=p.stem, text=p.read_text()) for p in sorted(SEEDS.glob("*"))[:2]]
+    asyncio.run(asyncio.wait_for(summarize(documents, backend=backend), 10))
+    assert backend.events == ["summarize"]

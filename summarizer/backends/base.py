@@ -39,9 +39,13 @@ class Backend(abc.ABC):
     async def summarize(self, corpus: "Corpus", options: "SummaryOptions", progress: "Progress") -> Draft:
         """The draft for ``corpus``; raise errors of ``summarizer.errors`` on failure."""
 
+    def needs_opening(self) -> bool:
+        """Whether ``open`` has work to do now. Default: no (nothing to acquire)."""
+        return False
+
     async def open(self) -> None:
         """Acquire what ``summarize`` needs (a client, a model server); the pipeline calls it while
-        it prepares the documents. Idempotent. Default: nothing to acquire."""
+        it prepares the documents when ``needs_opening``. Idempotent. Default: nothing."""
         return None
 
     async def check_ready(self) -> None:

@@ -58,6 +58,9 @@ class LLMBackend(Backend):
                     self._opened = cm
         return self._model
 
+    def needs_opening(self) -> bool:
+        return self._model is None
+
     async def open(self) -> None:
         await self.model()
 
