@@ -33,14 +33,16 @@ class GrammarCheckedGreedy:
     """A sampler for ``Llama``: penalties, then greedy, then the grammar asked about one token."""
 
     def __init__(self, model: Any, grammar: Any, n_vocab: int, penalties: tuple) -> None:
+        self.penalties = self.grammar = None  # what close() frees, whatever fails below
         self.n_vocab = n_vocab
         # The same call as llama-cpp-python's ``LlamaSampler.add_penalties`` (arguments included),
         # so the penalties are exactly the ones its own chain applies.
         self.penalties = llama_cpp.llama_sampler_init_penalties(n_vocab, *penalties)
-        self.grammar = llama_cpp.llama_sampler_init_grammar(
+        self.grammar = llama_cpp.llama_sampler_init_grammar(  # as ``LlamaSampler.add_grammar`` does
             model.vocab, grammar._grammar.encode("utf-8"), grammar._root.encode("utf-8"))
         if not self.grammar:
-            llama_cpp.llama_sampler_free(self.penalties)
+            self.grammar = None
+            self.close()
             raise ValueError("llama.cpp refused the grammar")
         self.candidates = np.zeros(n_vocab, dtype=TOKEN_DATA)
         self.candidates["id"] = np.arange(n_vocab, dtype=np.int32)
@@ -80,12 +82,12 @@ class GrammarCheckedGreedy:
 
     def close(self) -> None:
         for sampler in (self.penalties, self.grammar):
-            llama_cpp.llama_sampler_free(sampler)
+            if sampler:
+                llama_cpp.llama_sampler_free(sampler)
         self.penalties = self.grammar = None
 
     def __del__(self) -> None:
-        if self.grammar is not None:
-            self.close()
+        self.close()
 
 
 def grammar_checked(original: Any) -> Any:
