@@ -115,32 +115,21 @@ class Tok:
 
 
 def tokenize(text: str) -> list[Tok]:
-    toks: list[Tok] = []
-    for m in TOKEN_RE.finditer(text):
-        kind = m.lastgroup or "sym"
-        raw = m.group(0)
-        if kind == "num" and ", " in raw and toks and toks[-1].low[:3] in _MONTH_PREFIXES:
-            head = raw.split(", ")[0]  # "May 5, 200 people": a date, then a count
-            toks.append(Tok("num", head, m.start(), m.start() + len(head)))
-            rest = raw[len(head) + 2 :]
-            toks.append(Tok("num", rest, m.end() - len(rest), m.end()))
-            continue
-        toks.append(Tok(kind, raw, m.start(), m.end()))
-    return toks
+    return list(tokens_from(text, 0))
 
 
 def tokens_from(text: str, pos: int) -> Iterator[Tok]:
-    """``tokenize(text)``'s tokens from ``pos`` on, lazily, when none of them spans ``pos`` and the
-    first one found from there is no number (how a number splits depends on the token before):
-    ``TOKEN_RE`` looks neither behind nor at the start, so a scan from ``pos`` meets the same
-    tokens. The loop is ``tokenize``'s (kept separate: ``tokenize`` is hot, and a generator
-    costs it time)."""
+    """The tokens of ``text`` from ``pos`` on, lazily. From 0 they are ``tokenize(text)``; from
+    another ``pos`` they are ``tokenize(text)``'s tokens from there when none of them spans
+    ``pos`` and the first one found from there is no number (how a number splits depends on the
+    token before): ``TOKEN_RE`` looks neither behind nor at the start, so a scan from ``pos``
+    meets the same tokens."""
     prev: Optional[Tok] = None
     for m in TOKEN_RE.finditer(text, pos):
         kind = m.lastgroup or "sym"
         raw = m.group(0)
         if kind == "num" and ", " in raw and prev is not None and prev.low[:3] in _MONTH_PREFIXES:
-            head = raw.split(", ")[0]
+            head = raw.split(", ")[0]  # "May 5, 200 people": a date, then a count
             yield Tok("num", head, m.start(), m.start() + len(head))
             rest = raw[len(head) + 2 :]
             prev = Tok("num", rest, m.end() - len(rest), m.end())

@@ -11,16 +11,26 @@ from typing import Mapping, Sequence
 
 from ..prepare.cleaning import find_junk
 from ..prepare.corpus import Corpus
+from ..prepare.spans import SourceSentence
 from .grounding import LOWEST_COVERAGE, Grounder, Passage
 from .vocabulary import Vocabulary
 
 READ_WHOLE = 500  # passages: up to this many, attribution's vocabulary reads every passage
 
 
+def content_sentences(corpus: Corpus) -> list[SourceSentence]:
+    """Every source's content sentences (not junk), source by source, in order."""
+    return [s for d in corpus.documents for s in corpus.sentences[d.id] if s.junk is None]
+
+
+def passage_of(s: SourceSentence, text: str) -> Passage:
+    """Sentence ``s`` (whose text is ``text``) as a passage the grounding engine weighs."""
+    return Passage(text, s.source_id, s.start, (s.source_id, s.index))
+
+
 def corpus_passages(corpus: Corpus) -> list[Passage]:
     texts = corpus.texts
-    return [Passage(texts[s.source_id][s.start : s.end], s.source_id, s.start, (s.source_id, s.index))
-            for d in corpus.documents for s in corpus.sentences[d.id] if s.junk is None]
+    return [passage_of(s, texts[s.source_id][s.start : s.end]) for s in content_sentences(corpus)]
 
 
 def corpus_dates(corpus: Corpus) -> dict[str, list[str]]:
@@ -40,7 +50,7 @@ def attribution_grounder(corpus: Corpus, claims: Sequence[str]) -> Grounder:
     Analysing every passage of a large corpus, most of which cannot support a few summary
     sentences, took most of a large run."""
     # corpus_passages' sentences and texts; a Passage is made only for the few passages kept.
-    content = [s for d in corpus.documents for s in corpus.sentences[d.id] if s.junk is None]
+    content = content_sentences(corpus)
     source = corpus.texts
     texts = [source[s.source_id][s.start : s.end] for s in content]
     # The two give the same answers about the claims; a few passages are read whole faster (and
@@ -52,9 +62,7 @@ def attribution_grounder(corpus: Corpus, claims: Sequence[str]) -> Grounder:
                    if 0 <= j < len(content) and content[j].source_id == content[i].source_id})
     wanted = {content[i].source_id for i in hits}
     dates = {sid: lines for sid, lines in corpus_dates(corpus).items() if sid in wanted}
-    kept = [Passage(texts[i], content[i].source_id, content[i].start, (content[i].source_id, content[i].index))
-            for i in keep]
-    return Grounder(kept, dates, rarity=vocab)
+    return Grounder([passage_of(content[i], texts[i]) for i in keep], dates, rarity=vocab)
 
 
 def text_dates(texts: Mapping[str, str]) -> dict[str, list[str]]:
