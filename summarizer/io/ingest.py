@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -153,8 +154,29 @@ class FoundFiles:
     unsupported: list[Path] = field(default_factory=list)
 
 
-def _hidden(path: Path, root: Path) -> bool:
-    return any(part.startswith(".") for part in path.relative_to(root).parts)
+def files_under(root: Path) -> list[Path]:
+    """Every file below ``root``, recursively, in ``sorted(Path)`` order, leaving out hidden files
+    and folders and not following symlinked folders (as ``Path.rglob`` does). One ``scandir`` per
+    folder: ``rglob`` plus a ``Path`` per entry cost 0.1 s on 4,500 files. A folder that cannot
+    be read is an error, not skipped."""
+    found: list[tuple[tuple[str, ...], str]] = []
+    folders: list[tuple[str, tuple[str, ...]]] = [(str(root), ())]
+    while folders:
+        folder, parts = folders.pop()
+        try:
+            with os.scandir(folder) as entries:
+                listed = list(entries)
+        except OSError as exc:
+            raise InputError(f"{folder}: cannot read folder ({exc.strerror or exc})") from exc
+        for entry in listed:
+            if entry.name.startswith("."):
+                continue
+            if entry.is_dir(follow_symlinks=False):
+                folders.append((entry.path, parts + (entry.name,)))
+            elif entry.is_file():
+                found.append((parts + (entry.name,), entry.path))
+    found.sort()  # by path components, which is how Paths under one root compare
+    return [Path(path) for _, path in found]
 
 
 def find_files(paths: Iterable[str | Path]) -> FoundFiles:
@@ -163,7 +185,7 @@ def find_files(paths: Iterable[str | Path]) -> FoundFiles:
     found = FoundFiles()
     for p in map(Path, paths):
         if p.is_dir():
-            inside = sorted(f for f in p.rglob("*") if f.is_file() and not _hidden(f, p))
+            inside = files_under(p)
             supported = [f for f in inside if f.suffix.lower() in SUFFIXES]
             found.unsupported += [f for f in inside if f.suffix.lower() not in SUFFIXES]
             if not supported:

@@ -66,3 +66,30 @@ def test_unsupported_files_are_logged_by_default(tmp_path, caplog):
     (tmp_path / "b.png").write_bytes(b"\x89PNG")
     load_documents([tmp_path])
     assert any("b.png" in r.getMessage() and r.levelname == "WARNING" for r in caplog.records)
+
+
+def _rglob_definition(root):
+    """What ``files_under`` must return: ``Path.rglob``'s files, hidden parts left out, sorted."""
+    return sorted(f for f in root.rglob("*") if f.is_file()
+                  and not any(part.startswith(".") for part in f.relative_to(root).parts))
+
+
+def test_files_under_is_the_rglob_definition(tmp_path):
+    from summarizer.io.ingest import files_under
+
+    for rel in ["b.txt", "B.txt", "a/z.md", "a/b/c.txt", "a-b/x.txt", "a.b/y.txt", "A/q.txt",
+                ".hidden/h.txt", "a/.h.txt", "a/b/.git/config", "10.txt", "9.txt", "é.txt"]:
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text("x")
+    (tmp_path / "outside").mkdir()
+    (tmp_path / "outside" / "o.txt").write_text("x")
+    (tmp_path / "root").mkdir()
+    for rel in ["b.txt", "B.txt", "a", "a-b", "a.b", "A", ".hidden", "10.txt", "9.txt", "é.txt"]:
+        (tmp_path / "root" / rel).symlink_to(tmp_path / rel)  # linked files count, linked folders are not entered
+    (tmp_path / "root" / "real").mkdir()
+    (tmp_path / "root" / "real" / "r.txt").write_text("x")
+    (tmp_path / "root" / "dangling.txt").symlink_to(tmp_path / "missing.txt")
+    for root in (tmp_path, tmp_path / "root"):
+        expected = _rglob_definition(root)
+        assert files_under(root) == expected
+        assert len(expected) > 5
