@@ -6,7 +6,6 @@ import json
 import os
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 import pytest
@@ -16,7 +15,13 @@ from summarizer.prepare.cleaning import find_junk
 from .conftest import REPO, SEEDS
 
 
-_DATA_DIR = tempfile.mkdtemp(prefix="summarizer-e2e-")  # the run log of these runs stays out of ~/.cache
+_DATA_DIR = ""  # set per module run: the run log of these runs stays out of ~/.cache
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _data_dir(tmp_path_factory):
+    global _DATA_DIR
+    _DATA_DIR = str(tmp_path_factory.mktemp("data"))
 
 
 def run_cli(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess:

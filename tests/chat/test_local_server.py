@@ -221,7 +221,8 @@ def test_server_dies_with_interrupted_or_killed_parent(tmp_path, signame):
         "    sys.exit(130)\n"
     )
     parent = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True,
-                              cwd=os.getcwd(), env={**os.environ, "PYTHONPATH": os.getcwd()})
+                              cwd=os.getcwd(), env={**os.environ, "PYTHONPATH": os.getcwd(),
+                                                        "TMPDIR": str(tmp_path)})  # a killed parent leaves its log
     child_pid = int(parent.stdout.readline())
     assert not _is_gone(child_pid)
     os.kill(parent.pid, getattr(signal, signame))
