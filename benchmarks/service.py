@@ -1,7 +1,7 @@
 """Throughput and latency of POST /v1/summaries (seeds, extractive backend) on a real server.
 
     python benchmarks/service.py [--requests 128] [--seconds 30] [--concurrency 1 8 32] [--rounds 1]
-                                 [--input seeds|sentence] [--client raw|httpx]
+                                 [--input seeds|stories|sentence] [--client raw|httpx]
 
 Starts ``summarizer serve`` (under ``timed_serve.py``, which also counts its pipeline's CPU time)
 on a free loopback port with a throw-away job store, then for each concurrency level runs that
@@ -17,6 +17,12 @@ checkout's package too (say main's, for before/after), its levels alternating wi
 It also runs the same summary in this process (``pipeline.summarize``, no HTTP, the backend
 reused as the server reuses it) and prints its CPU time per run, for comparison with the
 pipeline benchmarks.
+
+The server keeps per-sentence analyses across requests (a news service sees the same wire copy
+again), so the same seeds sent again and again partly hit those caches. ``--input stories`` sends
+each request a different set of news documents of the seeds' size (the stories of
+``whole_run.py``: real articles with 30 % of their content words replaced, with exact and
+perturbed copies), cycling through more than the caches hold: the cost of unseen input.
 """
 
 from __future__ import annotations
@@ -104,20 +110,20 @@ class RawConnection:
     httpx (``--client httpx``) encodes the 15 KB JSON body and builds a request object on every
     call, about 2 ms of CPU per request, which at 1 client is time the server waits for."""
 
-    def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, request: bytes) -> None:
-        self.reader, self.writer, self.request = reader, writer, request
+    def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, requests: list[bytes]) -> None:
+        self.reader, self.writer, self.requests = reader, writer, requests
 
     @classmethod
-    async def open(cls, url: str, path: str, body: bytes) -> "RawConnection":
+    async def open(cls, url: str, path: str, bodies: list[bytes]) -> "RawConnection":
         host, port = url.removeprefix("http://").split(":")
         reader, writer = await asyncio.open_connection(host, int(port))
-        head = (f"POST {path} HTTP/1.1\r\nhost: {host}:{port}\r\ncontent-type: application/json\r\n"
-                f"content-length: {len(body)}\r\n\r\n").encode()
-        return cls(reader, writer, head + body)
+        heads = [(f"POST {path} HTTP/1.1\r\nhost: {host}:{port}\r\ncontent-type: application/json\r\n"
+                  f"content-length: {len(body)}\r\n\r\n").encode() for body in bodies]
+        return cls(reader, writer, [head + body for head, body in zip(heads, bodies)])
 
-    async def post(self) -> int:
-        """Send the request; its status code once the whole reply has arrived."""
-        self.writer.write(self.request)
+    async def post(self, n: int) -> int:
+        """Send request ``n`` (cycling through them); its status code once the whole reply has arrived."""
+        self.writer.write(self.requests[n % len(self.requests)])
         head = await self.reader.readuntil(b"\r\n\r\n")
         lines = head.split(b"\r\n")
         length = next(int(line.split(b":", 1)[1]) for line in lines if line.lower().startswith(b"content-length:"))
@@ -132,32 +138,33 @@ class RawConnection:
 class HttpxConnection:
     """The same through httpx, as most Python callers would send it."""
 
-    def __init__(self, url: str, body: dict) -> None:
-        self.client, self.body = httpx.AsyncClient(base_url=url, timeout=120), body
+    def __init__(self, url: str, bodies: list[dict]) -> None:
+        self.client, self.bodies = httpx.AsyncClient(base_url=url, timeout=120), bodies
 
-    async def post(self) -> int:
-        return (await self.client.post("/v1/summaries", json=self.body)).status_code
+    async def post(self, n: int) -> int:
+        return (await self.client.post("/v1/summaries", json=self.bodies[n % len(self.bodies)])).status_code
 
     async def close(self) -> None:
         await self.client.aclose()
 
 
-async def run_level(url: str, body: dict, clients: int, total: int, seconds: float, client_kind: str = "raw") -> dict:
+async def run_level(url: str, bodies: list[dict], clients: int, total: int, seconds: float,
+                    client_kind: str = "raw") -> dict:
     latencies: list[float] = []
     errors = 0
     remaining = total
     deadline = time.monotonic() + seconds
-    encoded = json.dumps(body).encode()
+    encoded = [json.dumps(body).encode() for body in bodies]
 
     async def client_loop() -> None:
         nonlocal remaining, errors
         conn = (await RawConnection.open(url, "/v1/summaries", encoded) if client_kind == "raw"
-                else HttpxConnection(url, body))
+                else HttpxConnection(url, bodies))
         try:
             while remaining > 0 and time.monotonic() < deadline:
                 remaining -= 1
                 t0 = time.perf_counter()
-                status = await conn.post()
+                status = await conn.post(remaining)
                 latencies.append(time.perf_counter() - t0)
                 errors += status != 200
         finally:
@@ -171,8 +178,31 @@ async def run_level(url: str, body: dict, clients: int, total: int, seconds: flo
             "mean": statistics.fmean(latencies)}
 
 
-def pipeline_cpu(docs: list[dict], runs: int = 40, repeats: int = 5) -> float:
-    """CPU seconds per in-process run of the pipeline on ``docs`` (best of ``repeats``)."""
+def request_documents(kind: str) -> list[list[dict]]:
+    """The documents of each distinct request body (one body unless ``kind`` is "stories")."""
+    if kind == "sentence":  # its pipeline costs about 1 ms: the server's CPU is nearly all service layer
+        return [[{"id": "a", "text": SENTENCE}]]
+    seeds = [{"id": p.stem, "text": p.read_text(encoding="utf-8")} for p in sorted((ROOT / "seeds").glob("*.txt"))]
+    if kind == "seeds":
+        return [seeds]
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from whole_run import story_corpus  # sibling benchmark script
+
+    size = sum(len(d["text"]) for d in seeds)
+    sets: list[list[dict]] = [[]]
+    for doc_id, text in story_corpus(STORY_MB):
+        if sum(len(d["text"]) for d in sets[-1]) >= size:
+            sets.append([])
+        sets[-1].append({"id": doc_id, "text": text})
+    return sets[:-1]  # the last one may be short
+
+
+#: Enough stories that cycling through them misses the server's caches of per-sentence analyses.
+STORY_MB = 3.0
+
+
+def pipeline_cpu(doc_sets: list[list[dict]], runs: int = 40, repeats: int = 5) -> float:
+    """CPU seconds per in-process run of the pipeline on the sets in turn (best of ``repeats``)."""
     sys.path.insert(0, str(ROOT))
     from summarizer import backends
     from summarizer.config.options import SummaryOptions
@@ -180,18 +210,19 @@ def pipeline_cpu(docs: list[dict], runs: int = 40, repeats: int = 5) -> float:
     from summarizer.contract.documents import Document
     from summarizer.pipeline import summarize
 
-    documents = [Document(id=d["id"], text=d["text"]) for d in docs]
+    inputs = [[Document(id=d["id"], text=d["text"]) for d in docs] for docs in doc_sets]
     options, settings = SummaryOptions(backend="extractive"), Settings(backend="extractive")
 
     async def measure() -> float:
         backend = backends.create("extractive", settings, options)
         for _ in range(5):  # warm-up: tokenizer, caches
-            await summarize(documents, options, settings, backend=backend)
-        best = float("inf")
+            await summarize(inputs[0], options, settings, backend=backend)
+        best, n = float("inf"), 0
         for _ in range(repeats):
             t0 = time.process_time()
             for _ in range(runs):
-                await summarize(documents, options, settings, backend=backend)
+                n += 1
+                await summarize(inputs[n % len(inputs)], options, settings, backend=backend)
             best = min(best, (time.process_time() - t0) / runs)
         return best
 
@@ -207,15 +238,14 @@ def main() -> None:
                     help="run the levels this many times, alternating; each figure is the median of its rounds")
     ap.add_argument("--compare", metavar="TREE",
                     help="also serve the package of another checkout (e.g. main's), alternating with this one")
-    ap.add_argument("--input", choices=["seeds", "sentence"], default="seeds",
-                    help="seeds: the 5 seed documents (default); sentence: one document of one sentence")
+    ap.add_argument("--input", choices=["seeds", "stories", "sentence"], default="seeds",
+                    help="seeds: the 5 seed documents (default); stories: a different set of news documents "
+                         "of the seeds' size in each request; sentence: one document of one sentence")
     ap.add_argument("--client", choices=["raw", "httpx"], default="raw",
                     help="raw: the request encoded once, on plain asyncio streams (default); httpx: httpx.AsyncClient")
     args = ap.parse_args()
-    docs = [{"id": p.stem, "text": p.read_text(encoding="utf-8")} for p in sorted((ROOT / "seeds").glob("*.txt"))]
-    if args.input == "sentence":  # its pipeline costs about 1 ms: the server's CPU is nearly all service layer
-        docs = [{"id": "a", "text": SENTENCE}]
-    body = {"documents": docs, "options": {"backend": "extractive"}}
+    doc_sets = request_documents(args.input)
+    bodies = [{"documents": docs, "options": {"backend": "extractive"}} for docs in doc_sets]
     trees = {"this tree": ROOT, **({"compared": Path(args.compare).resolve()} if args.compare else {})}
     runs: dict[str, dict[int, list[dict]]] = {name: {c: [] for c in args.concurrency} for name in trees}
     with tempfile.TemporaryDirectory() as tmp:
@@ -227,18 +257,20 @@ def main() -> None:
                 proc, url = start_server(workdir, workdir / "pipeline.json", tree)
                 servers[name] = (proc, url, workdir / "pipeline.json")
                 for _ in range(20):  # warm-up: first-use imports, caches
-                    httpx.post(f"{url}/v1/summaries", json=body, timeout=120).raise_for_status()
+                    httpx.post(f"{url}/v1/summaries", json=bodies[0], timeout=120).raise_for_status()
             for _ in range(args.rounds):  # alternating, so the neighbours' load falls on each alike
                 for clients in args.concurrency:
                     for name, (proc, url, totals_file) in servers.items():
-                        runs[name][clients].append(measure_level(proc, url, body, clients, args, totals_file))
+                        runs[name][clients].append(measure_level(proc, url, bodies, clients, args, totals_file))
         finally:
             for proc, _, _ in servers.values():
                 proc.terminate()
                 proc.wait(15)
-    pipeline = pipeline_cpu(docs)
-    chars = sum(len(d["text"]) for d in docs)
-    print(f"POST /v1/summaries, {len(docs)} {args.input} document(s) ({chars} chars), extractive backend, "
+    pipeline = pipeline_cpu(doc_sets)
+    docs = doc_sets[0]
+    chars = round(statistics.fmean(sum(len(d["text"]) for d in docs) for docs in doc_sets))
+    print(f"POST /v1/summaries, {len(docs)} {args.input} document(s) ({chars} chars"
+          + (f"; {len(doc_sets)} different sets, cycled" if len(doc_sets) > 1 else "") + "), extractive backend, "
           f"{args.client} client, 1 uvicorn worker, {os.cpu_count()} CPUs, Python {platform.python_version()}"
           + (f"; median of {args.rounds} alternating rounds" if args.rounds > 1 else ""))
     for name, levels in runs.items():
@@ -272,11 +304,11 @@ def print_table(rows: list[dict]) -> None:
               f"{service(r) * 1000:.2f} | {r['client_cpu'] * 1000:.2f} |")
 
 
-def measure_level(proc: subprocess.Popen, url: str, body: dict, clients: int, args, totals_file: Path) -> dict:
+def measure_level(proc: subprocess.Popen, url: str, bodies: list[dict], clients: int, args, totals_file: Path) -> dict:
     """One level: requests/s and latencies, with the server's CPU per request and its pipeline's share."""
     runs0, pipeline0 = pipeline_totals(proc, totals_file)
     server0, client0 = process_cpu(proc.pid), time.process_time()
-    row = asyncio.run(run_level(url, body, clients, max(args.requests, clients), args.seconds, args.client))
+    row = asyncio.run(run_level(url, bodies, clients, max(args.requests, clients), args.seconds, args.client))
     row["server_cpu"] = (process_cpu(proc.pid) - server0) / row["requests"]
     row["client_cpu"] = (time.process_time() - client0) / row["requests"]
     runs1, pipeline1 = pipeline_totals(proc, totals_file)
