@@ -93,3 +93,24 @@ def test_files_under_is_the_rglob_definition(tmp_path):
         expected = _rglob_definition(root)
         assert files_under(root) == expected
         assert len(expected) > 5
+
+
+def test_unreadable_folder_inside_the_input_is_an_error_naming_it(tmp_path, monkeypatch):
+    """rglob skipped such a folder silently (and root reads everything, so the fault is injected)."""
+    import os
+
+    from summarizer.io import ingest
+
+    (tmp_path / "a.txt").write_text("x")
+    (tmp_path / "locked").mkdir()
+    (tmp_path / "locked" / "b.txt").write_text("x")
+    real = os.scandir
+
+    def scandir(path):
+        if str(path).endswith("locked"):
+            raise PermissionError(13, "Permission denied")
+        return real(path)
+
+    monkeypatch.setattr(ingest.os, "scandir", scandir)
+    with pytest.raises(InputError, match=r"locked: cannot read folder \(Permission denied\)"):
+        find_files([tmp_path])
