@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from summarizer.prepare.corpus import split_around_junk
-from summarizer.prepare.cleaning import find_junk
+from summarizer.prepare.cleaning import _DENSE, _word_counts, find_junk
 from summarizer.prepare.segment import split_pieces, split_sentences
 from summarizer.prepare.tokens import TokenCounter, get_counter
 
@@ -78,3 +78,20 @@ def test_counts_are_parts_and_exact(sentences):
     fresh = TokenCounter()
     fresh.counts(sentences)
     assert all(fresh.parts(s) == single.parts(s) for s in sentences)
+
+
+_WIDE = st.text(alphabet="ab \n\t\u00a0\u2018\u2019\u201c\u201d\u2013\u2014\u2026\u0103\u3000\u4e2d\u0e01", max_size=200)
+
+
+@given(st.one_of(texts, _WIDE))
+@settings(max_examples=300)
+def test_line_word_counts_are_whitespace_words(text):
+    """Up to the cap above every threshold (42), a line's count is its whitespace-separated
+    words, plus one per two characters of the dense scripts when the text has any."""
+    raws = text.split("\n")
+    keep = [k for k, raw in enumerate(raws) if raw.strip()]
+    bodies = [raws[k].strip() for k in keep]
+    dense = _DENSE.search(text) is not None
+    expected = [len(b.split()) + (len(_DENSE.findall(b)) // 2 if dense else 0) for b in bodies]
+    got = _word_counts(text, keep, bodies)
+    assert [min(n, 42) for n in got] == [min(n, 42) for n in expected]
