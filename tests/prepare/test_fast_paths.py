@@ -11,7 +11,15 @@ from hypothesis import strategies as st
 
 from summarizer.prepare.corpus import split_around_junk
 from summarizer.prepare.cleaning import _DENSE, _word_counts, find_junk
-from summarizer.prepare.segment import split_pieces, split_sentences
+from summarizer.prepare.newlines import as_lf, paragraph_breaks
+from summarizer.prepare.segment import (
+    _CANDIDATE,
+    _JOINERS,
+    _is_abbreviation,
+    sentence_boundaries,
+    split_pieces,
+    split_sentences,
+)
 from summarizer.prepare.tokens import TokenCounter, get_counter
 
 from ..conftest import documents_text, messy_text
@@ -95,3 +103,30 @@ def test_line_word_counts_are_whitespace_words(text):
     expected = [len(b.split()) + (len(_DENSE.findall(b)) // 2 if dense else 0) for b in bodies]
     got = _word_counts(text, keep, bodies)
     assert [min(n, 42) for n in got] == [min(n, 42) for n in expected]
+
+
+def _boundaries_by_definition(text: str) -> list[int]:
+    """``sentence_boundaries`` as first written: every dot asks ``_is_abbreviation``."""
+    paragraphs, text = paragraph_breaks(text), as_lf(text)
+    cuts = []
+    for m in _CANDIDATE.finditer(text):
+        s, e = m.span()
+        nxt = m.group(1)
+        if text[s] == "\n":
+            if text.count("\n", s, e) >= 2 or any(i in paragraphs for i in range(s, e)):
+                cuts.append(s)
+            elif nxt and not nxt.islower() and not (s > 0 and text[s - 1] in _JOINERS):
+                cuts.append(s)
+        elif nxt and not nxt.islower() and not (e - s == 1 and text[s] == "." and _is_abbreviation(text, s)):
+            cuts.append(e)
+    return cuts
+
+
+_DOTTY = st.lists(st.sampled_from(["Mr", "mr", "U.S", "e.g", "a", "B", "\u00e9", "12", "St", "x" * 30, "(", "\"",
+                                   "\u201c", ".", ". ", " ", "\n", "Word", "etc", "No", "Fig"]), max_size=30).map("".join)
+
+
+@given(st.one_of(texts, _DOTTY))
+@settings(max_examples=400)
+def test_sentence_boundaries_are_their_definition(text):
+    assert sentence_boundaries(text) == _boundaries_by_definition(text)
