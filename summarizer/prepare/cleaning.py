@@ -36,7 +36,6 @@ from .spans import JunkSpan
 # Sentence ends in any script: Latin/Cyrillic/Greek, CJK full stops and closing brackets, the
 # Devanagari danda, the Arabic question mark and the Urdu full stop, Armenian, Ethiopic, Burmese.
 _TERMINAL = tuple(".!?…:;\"'”’)»" "。！？｡．」』】）》" "।॥؟۔։።။")
-_TERMINAL_CHARS = frozenset(_TERMINAL)  # one character each: ``s.endswith(_TERMINAL)`` is ``s[-1:] in``
 # Scripts written without spaces between words (Han, kana, Thai, Lao, Myanmar, Khmer): a line's
 # words are counted as its whitespace-separated runs plus one per two of these characters (about
 # a word's length), so that a paragraph of Chinese is as long as a paragraph of English.
@@ -193,12 +192,9 @@ def _word_counts(text: str, keep: list[int], texts: list[str]) -> list[int]:
     """Whitespace-separated words of each line (raw line numbers ``keep``, trimmed ``texts``).
     Every threshold on a line's word count is <= 40, so counts above 41 need not be exact. Text
     within Latin-1 is first mapped to spaces and "x"s, where a word is an "x" opening the line
-    or following a space. Common punctuation outside Latin-1 (curly quotes, dashes) is a word
-    character like any other: made an "x" first, it keeps most news text within Latin-1."""
-    if not text.isascii():
-        for ch in _WIDE_PUNCT:
-            if ch in text:
-                text = text.replace(ch, "x")
+    or following a space; curly quotes and dashes, word characters outside Latin-1, first become "x"s."""
+    for ch in _WIDE_PUNCT if not text.isascii() else ():  # most news text is then within Latin-1
+        text = text.replace(ch, "x")
     try:
         marks = text.encode("latin-1").translate(_LATIN1_SPACES).split(b"\n")
     except UnicodeEncodeError:
@@ -215,15 +211,14 @@ def _line_table(text: str, low: str, paragraphs: frozenset[int] = frozenset()) -
     bodies = [raw.strip() for raw in raws]  # same whitespace as str.isspace
     keep = [k for k, body in enumerate(bodies) if body]
     offsets = list(accumulate(map(len, raws), initial=0))  # raw line k starts at offsets[k] + k
-    # Leading whitespace is measured only on lines that have some (``lstrip`` copies the line).
-    starts = [offsets[k] + k + (len(raws[k]) - len(raws[k].lstrip()) if raws[k][0].isspace() else 0) for k in keep]
+    starts = [offsets[k] + k + len(raws[k]) - len(raws[k].lstrip()) for k in keep]
     texts = [bodies[k] for k in keep]
     ends = [a + len(body) for a, body in zip(starts, texts)]
     # A new block starts after each run of blank lines (not before the first line).
     blocks = list(accumulate([k - prev > 1 or offsets[k] + k - 1 in paragraphs for prev, k in zip(keep, keep[1:])],
                              initial=0)) if keep else []
     words = _word_counts(text, keep, texts)
-    punct = [body[-1] in _TERMINAL_CHARS for body in texts]  # bodies are not empty
+    punct = [body.endswith(_TERMINAL) for body in texts]
     mapped, squeezed_text = _mapped(low)
     squeezed = squeezed_text.split(b"\n" if isinstance(squeezed_text, bytes) else "\n")
     return _LineTable(starts, ends, texts, blocks, words, punct, [squeezed[k] for k in keep], keep, mapped)
