@@ -172,7 +172,7 @@ class TokenCounter:
         for sentence in sentences:
             got = get(sentence)
             if got is None:
-                if sentence.isascii():
+                if sentence.isascii():  # ``_words_of``, inlined
                     odd = "  " in sentence or not sentence.isprintable() and _ascii_odd(sentence)
                 else:
                     odd = odd_space(sentence) is not None
