@@ -192,7 +192,9 @@ def _word_counts(text: str, keep: list[int], texts: list[str]) -> list[int]:
     """Whitespace-separated words of each line (raw line numbers ``keep``, trimmed ``texts``).
     Every threshold on a line's word count is <= 40, so counts above 41 need not be exact. Text
     within Latin-1 is first mapped to spaces and "x"s, where a word is an "x" opening the line
-    or following a space."""
+    or following a space; curly quotes and dashes, word characters outside Latin-1, first become "x"s."""
+    for ch in _WIDE_PUNCT if not text.isascii() else ():  # most news text is then within Latin-1
+        text = text.replace(ch, "x")
     try:
         marks = text.encode("latin-1").translate(_LATIN1_SPACES).split(b"\n")
     except UnicodeEncodeError:

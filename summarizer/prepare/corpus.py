@@ -17,7 +17,7 @@ from ..progress import Progress, no_progress
 from .cleaning import find_junk, guess_title
 from .dedup import PassageWords, deduplicate
 from .gcpause import gc_paused
-from .segment import split_sentences
+from .segment import split_pieces
 from .spans import JunkSpan, SourceSentence, Unit
 from .tokens import TokenCounter, get_counter
 
@@ -104,16 +104,16 @@ def split_around_junk(text: str, junk: list[JunkSpan]) -> list[tuple[int, int]]:
     A sentence running across a line break ("Title\ngoogle news") would otherwise carry the
     junk mark onto the content it is glued to, which could then not be cited.
     """
-    spans: list[tuple[int, int]] = []
+    pieces: list[tuple[int, int]] = []
     pos = 0
     for j in junk:  # sorted, one per line, disjoint
         if j.start > pos:
-            spans += split_sentences(text, pos, j.start)
-        spans += split_sentences(text, j.start, j.end)
+            pieces.append((pos, j.start))
+        pieces.append((j.start, j.end))
         pos = max(pos, j.end)
     if pos < len(text):
-        spans += split_sentences(text, pos)
-    return spans
+        pieces.append((pos, len(text)))
+    return split_pieces(text, pieces)
 
 
 def require_content(corpus: Corpus) -> None:
@@ -190,8 +190,7 @@ def _prepare(documents: Sequence[Document], counter: TokenCounter, dedup_thresho
     # Sentence strings are cut once, for counting and for dedup (which then finds their hashes
     # already computed).
     sentence_texts = [[text[a:b] for a, b in sp] for text, sp in zip(texts, spans)]
-    parts = counter.parts
-    counts = report.map(lambda st: [parts(x)[0] for x in st], sentence_texts)
+    counts = report.map(counter.counts, sentence_texts)
     done = {
         text: (junk, title, list(zip(sp, cn, _mark_junk(sp, junk))), st)
         for text, junk, title, sp, cn, st in zip(texts, junks, titles, spans, counts, sentence_texts)

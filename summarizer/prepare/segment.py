@@ -23,6 +23,7 @@ the Python work is per sentence, not per character.
 from __future__ import annotations
 
 import re
+from typing import Sequence
 
 from .newlines import as_lf, paragraph_breaks
 
@@ -49,10 +50,11 @@ _WORD_STOPS = str.maketrans({c: " " for c in "\"'“‘(["})
 _JOINERS = ",;:-–—(/&"
 
 
-def _is_abbreviation(text: str, dot: int) -> bool:
-    """True when the ``.`` at ``dot`` closes an abbreviation rather than a sentence."""
+def _is_abbreviation(text: str, dot: int, start: int = 0) -> bool:
+    """True when the ``.`` at ``dot`` closes an abbreviation rather than a sentence (``text``
+    read from ``start``)."""
     # The word is looked for in the 24 characters before the dot (a longer run is cut there).
-    before = text[max(0, dot - 24) : dot]
+    before = text[max(start, dot - 24) : dot]
     if before.endswith("\n"):
         before = before[:-1]  # "Mr\n." still ends with "Mr" (as the regex ``$`` used to allow)
     if not before or before[-1].isspace():
@@ -74,10 +76,16 @@ def _is_abbreviation(text: str, dot: int) -> bool:
 
 def sentence_boundaries(text: str) -> list[int]:
     """Positions (exclusive ends) where a sentence stops, before trimming."""
-    paragraphs, text = paragraph_breaks(text), as_lf(text)
+    return _boundaries(as_lf(text), paragraph_breaks(text), 0, len(text))
+
+
+def _boundaries(text: str, paragraphs: frozenset[int], start: int, end: int) -> list[int]:
+    """``sentence_boundaries(text[start:end])``, as absolute offsets, for ``text`` already
+    ``as_lf`` (``paragraphs``: its paragraph separators). The regex runs between ``start`` and
+    ``end`` as if the piece were the whole text (its lookaheads stop at ``end``)."""
     cuts: list[int] = []
     append = cuts.append
-    for m in _CANDIDATE.finditer(text):
+    for m in _CANDIDATE.finditer(text, start, end):
         s, e = m.span()
         nxt = m.group(1)
         if text[s] == "\n":
@@ -86,15 +94,22 @@ def sentence_boundaries(text: str) -> list[int]:
                 continue
             if not nxt:
                 continue
-            prev = text[s - 1] if s > 0 else ""
+            prev = text[s - 1] if s > start else ""
             if nxt.islower() or (prev and prev in _JOINERS):
                 continue  # hard-wrapped line that runs on
             append(s)
             continue
         if not nxt or nxt.islower():
             continue  # "e.g. this", "Mr. smith" typo, ellipsis inside a sentence
-        if e - s == 1 and text[s] == "." and _is_abbreviation(text, s):
-            continue
+        if e - s == 1 and text[s] == ".":
+            # ``_is_abbreviation`` inlined for its common case, a word of letters and digits.
+            before = text[max(start, s - 24) : s]
+            word = before.rsplit(None, 1)[-1] if before and not before[-1].isspace() else ""
+            if word.isalnum():
+                if len(word) == 1 and word.isalpha() or word.lower() in ABBREVIATIONS:
+                    continue
+            elif _is_abbreviation(text, s, start):
+                continue
         append(e)  # the match ends in terminal punctuation or a closing quote
     return cuts
 
@@ -102,14 +117,32 @@ def sentence_boundaries(text: str) -> list[int]:
 def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
     """Trimmed sentence spans of ``text[start:end]``, as absolute offsets into ``text``."""
     end = len(text) if end is None else end
-    piece = text[start:end]
+    return split_pieces(text, [(start, end)])
+
+
+def split_pieces(text: str, pieces: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    """``split_sentences(text, a, b)`` of each piece ``(a, b)``, one after the other.
+
+    The text's newlines are normalised once, not once per piece. ``as_lf`` maps each character
+    to one that is whitespace exactly when it is, and the slice of the normalised text is the
+    normalised slice except at a piece starting inside a CRLF (its first character, LF, is
+    read there as the CR it became): leading whitespace, before any sentence of the piece, where
+    a cut or none gives the same trimmed sentences."""
+    lf, paragraphs = as_lf(text), paragraph_breaks(text)
     spans: list[tuple[int, int]] = []
-    prev = 0
-    for cut in sentence_boundaries(piece) + [len(piece)]:
-        seg = piece[prev:cut]
-        body = seg.lstrip()  # str.strip and str.isspace agree on what whitespace is
-        if body:
-            a = start + prev + len(seg) - len(body)
-            spans.append((a, a + len(body.rstrip())))
-        prev = cut
+    append = spans.append
+    for start, end in pieces:
+        start, end, _ = slice(start, end).indices(len(text))
+        if start >= end:
+            continue
+        cuts = _boundaries(lf, paragraphs, start, end)
+        prev = start
+        cuts.append(end)
+        for cut in cuts:
+            seg = text[prev:cut]
+            body = seg.lstrip()  # str.strip and str.isspace agree on what whitespace is
+            if body:
+                a = prev + len(seg) - len(body)
+                append((a, a + len(body.rstrip())))
+            prev = cut
     return spans
