@@ -28,9 +28,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Collection, Hashable, Iterable, Mapping, Optional, Sequence, Union
 
-from .analysis import Analysis, Tok, alias_of, analyse
+from .analysis import Analysis, LazyAnalyses, Tok, alias_of, analyse, norm_of, word_profile
 from .vocabulary import Vocabulary, may_support, overlap
-from .checks import Problem, check_names, check_polarity, check_quotes, check_roles, claim_names
+from .checks import Problem, check_names, check_polarity, check_roles, claim_names, quote_missing
 from .numbers import Quantity, figure_in
 
 SUPPORTED, UNSUPPORTED, CONTRADICTED = "supported", "unsupported", "contradicted"
@@ -128,28 +128,34 @@ class Grounder:
         the sources' sentences when checking a claim against its few cited spans; a
         ``Vocabulary`` also gives the collection's name lists."""
         self.passages = list(passages)
-        self.an = [analyse(p.text) for p in self.passages]
+        texts = [p.text for p in self.passages]
+        # A check reads the analyses of a few passages only (most passages of a large collection
+        # are never ranked high for any claim): each is analysed when first read. What the index,
+        # the weights and the verbatim checks need of every passage is far cheaper to get exactly.
+        self.an = LazyAnalyses(texts)
+        profiles = [word_profile(t) for t in texts]  # analyse's bag, lower_words and names
         if rarity is not None:
             self.max_idf, self.idf = rarity.max_idf, rarity.idf
         else:
             df: Counter = Counter()
-            for a in self.an:
-                df.update(a.bag)
+            for bag, _, _ in profiles:
+                df.update(bag)
             n = len(self.passages)
             self.max_idf = math.log((n + 1) / 0.5)
             self.idf = {s: math.log((n + 1) / (c + 0.5)) for s, c in df.items()}
         self.index: dict[str, list[int]] = {}
-        for i, a in enumerate(self.an):
-            for s in a.bag:
+        for i, (bag, _, _) in enumerate(profiles):
+            for s in bag:
                 self.index.setdefault(s, []).append(i)
         if isinstance(rarity, Vocabulary):
             self.lower_words, self.names = rarity.lower_words, rarity.names
         else:
-            self.lower_words = frozenset().union(*(a.lower_words for a in self.an)) if self.an else frozenset()
-            self.names = frozenset().union(*(a.names for a in self.an)) if self.an else frozenset()
-        self.dates = {sid: [analyse(line) for line in lines] for sid, lines in (dates or {}).items()}
+            self.lower_words = frozenset().union(*(p[1] for p in profiles))
+            self.names = frozenset().union(*(p[2] for p in profiles))
+        self._date_texts = {sid: list(lines) for sid, lines in (dates or {}).items()}
+        self._dates: dict[str, list[Analysis]] = {}
         self.neighbours = self._neighbours()
-        self._norms = [a.norm for a in self.an]
+        self._norms = [norm_of(t) for t in texts]  # analyse's norm
         self._only: Optional[Collection[int]] = None
         self.by_source: dict[str, list[int]] = {}
         for i, p in enumerate(self.passages):
@@ -193,7 +199,7 @@ class Grounder:
             for i in (range(len(self._norms)) if self._only is None else sorted(self._only)):
                 if a.norm in self._norms[i]:
                     return Verdict(SUPPORTED, "verbatim", (i,), 1.0)
-        made_up = check_quotes(a, self.an)  # a quotation no source has cannot be supported
+        made_up = quote_missing(a, self._norms)  # a quotation no source has cannot be supported
         if made_up:
             return Verdict(UNSUPPORTED, made_up.reason, (), 0.0, made_up.detail)
         weights = [self.weight(t.stem) for t in units]
@@ -299,7 +305,7 @@ class Grounder:
         if problem is None and cov >= needed:
             problem = self._names(c, chosen, assign)
         if problem is None and cov >= needed:
-            problem = check_quotes(c.analysis, [self.an[i] for i in chosen])
+            problem = quote_missing(c.analysis, [self._norms[i] for i in chosen])
         if problem:
             status = CONTRADICTED if problem.contradiction else UNSUPPORTED
             return Verdict(status, problem.reason, tuple(chosen), cov, problem.detail)
@@ -308,7 +314,11 @@ class Grounder:
         return Verdict(SUPPORTED, "entailed", tuple(chosen), cov)
 
     def _date_lines(self, i: int) -> list[Analysis]:
-        return self.dates.get(self.passages[i].source_id, [])
+        sid = self.passages[i].source_id
+        got = self._dates.get(sid)
+        if got is None:
+            got = self._dates[sid] = [analyse(line) for line in self._date_texts.get(sid, ())]
+        return got
 
     def _segment_share(self, c: _Claim, seg: int, i: int) -> float:
         """How much of what a clause asserts (its words other than names) passage ``i`` states."""

@@ -15,7 +15,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from itertools import chain
-from typing import Callable, Collection, Mapping, Sequence
+from typing import Callable, Collection, Mapping, Optional, Sequence
 
 from .analysis import Tok, alias_of, analyse, chunk_profile, stem_probes, word_profile
 
@@ -114,25 +114,49 @@ def chunks_holding(texts: Sequence[str], stems: set[str], lows: set[str]
                    ) -> dict[str, tuple[frozenset[str], frozenset[str], bool]]:
     """The distinct whitespace chunks of ``texts`` holding one of ``stems`` in their bag or a word
     whose lower-cased form is in ``lows``: those stems, the lows written in lower case, and
-    whether one may be a name (``chunk_profile``). An ASCII chunk without any of the words'
-    probes (``stem_probes``, the lows themselves) in it, its hyphens or its dots cannot hold
-    one, so only the others are read."""
-    probes = set(lows).union(*map(stem_probes, stems))
-    if not probes:
+    whether one may be a name (``chunk_profile``). Only the chunks ``may_hold`` lets through
+    are read."""
+    may = may_hold(stems, lows)
+    if may is None:
         return {}
-    probe_re = re.compile("|".join(map(re.escape, sorted(probes, key=len, reverse=True))))
     out = {}
     for chunk in set(chain.from_iterable(map(str.split, texts))):
-        x = chunk.lower()
-        if chunk.isascii() and "n't" not in x and not (
-                probe_re.search(x) or "-" in x and probe_re.search(x.replace("-", ""))
-                or "." in x and probe_re.search(x.replace(".", ""))):
+        if not may(chunk):
             continue
         bag, low, names, first, _, _ = chunk_profile(chunk)
         held = (bag & stems, low & lows, not lows.isdisjoint(names) or first in lows)
         if held[0] or held[1] or held[2]:
             out[chunk] = held
     return out
+
+
+_ACRONYM = re.compile(r"[A-Za-z]\.[A-Za-z]\.")  # where an acronym token ("U.S.") may be
+
+
+def may_hold(stems: set[str], lows: set[str]) -> Optional[Callable[[str], bool]]:
+    """A test false only for chunks that cannot hold one of ``stems`` in their bag nor a token
+    whose low form is in ``lows`` (None: no chunk can). An ASCII chunk without "n't" holds a stem
+    only where one of its probes (``stem_probes``) is in it, lower-cased, its hyphens or its dots
+    left out; and a token whose low form is L only where L stands in it between characters that
+    are not letters (a word token is a whole run of letters, its low form that run lower-cased,
+    less a trailing "'s" or "'"), or, letters of an acronym, with its dots left out."""
+    probes = set().union(*map(stem_probes, stems))
+    if not probes and not lows:
+        return None
+    never = re.compile(r"(?!)")
+    stem_re = re.compile("|".join(map(re.escape, sorted(probes, key=len, reverse=True)))) if probes else never
+    alternatives = "|".join(map(re.escape, sorted(lows, key=len, reverse=True)))
+    word_re = re.compile(f"(?<![a-z])(?:{alternatives})(?![a-z])") if lows else never
+    letters_re = re.compile(alternatives) if lows else never
+
+    def may(chunk: str) -> bool:
+        x = chunk.lower()
+        return (not chunk.isascii() or "n't" in x or bool(
+            stem_re.search(x) or "-" in x and stem_re.search(x.replace("-", ""))
+            or "." in x and stem_re.search(x.replace(".", "")) or word_re.search(x)
+            or _ACRONYM.search(chunk) and letters_re.search(x.replace(".", ""))))
+
+    return may
 
 
 def overlap(index: Mapping[str, list[int]], units: Sequence[Tok], weights: Sequence[float]) -> Counter:

@@ -137,3 +137,69 @@ def test_names_among_looks_past_chunks_without_tokens(text):
     from summarizer.evidence.vocabulary import names_among
 
     assert names_among(text.split(), {"Smith"}, {"smith"}) == word_profile(text)[2] & {"smith"}
+
+
+# Lows the chunk filter must find however they are written: acronyms with dots, "'s", hyphens,
+# words glued to digits, symbols or other acronyms.
+LOW_PIECES = PIECES + ["I", "I'm", "if", "If", "it's", "It's", "Britain's", "Jesus'", "U.S.x", "a.U.S.", "5km", "_Paris",
+                       "North-East", "O'Brien's", "Iif", "ifI", "(I)", "i.e.", "E.U.", "EU's"]
+low_glued = st.lists(st.tuples(st.sampled_from(LOW_PIECES), st.sampled_from(GLUES)), min_size=1, max_size=20).map(
+    lambda ps: "".join(p + g for p, g in ps))
+
+
+@given(st.one_of(low_glued, glued, phrases, messy_text), st.data())
+@settings(max_examples=600, deadline=None)
+def test_chunks_the_filter_skips_hold_none_of_the_words(text, data):
+    from summarizer.evidence.analysis import chunk_profile
+    from summarizer.evidence.vocabulary import chunks_holding, may_hold
+
+    chunks = sorted(set(text.split()))
+    profiles = [chunk_profile(c) for c in chunks]
+    stems_seen = sorted(set().union(*(p[0] for p in profiles)) | {"citi", "x"})
+    lows_seen = sorted(set().union(*(p[1] | p[2] for p in profiles)) | {p[3] for p in profiles if p[3]} | {"i", "us"})
+    stems = set(data.draw(st.lists(st.sampled_from(stems_seen), max_size=3)))
+    lows = set(data.draw(st.lists(st.sampled_from(lows_seen), max_size=3)))
+    may = may_hold(stems, lows)
+    for chunk, (bag, low, names, first, _, _) in zip(chunks, profiles):
+        if bag & stems or low & lows or names & lows or first in lows:
+            assert may is not None and may(chunk), chunk
+    # chunks_holding is the definition that reads every chunk.
+    every = {}
+    for chunk, (bag, low, names, first, _, _) in zip(chunks, profiles):
+        held = (bag & stems, low & lows, not lows.isdisjoint(names) or first in lows)
+        if any(held):
+            every[chunk] = held
+    assert chunks_holding([text], stems, lows) == every
+
+
+@given(st.one_of(low_glued, glued, phrases, messy_text, st.text(max_size=80)))
+@settings(max_examples=800, deadline=None)
+def test_norm_of_is_analyses_norm(text):
+    from summarizer.evidence.analysis import norm_of
+
+    assert norm_of(text) == analyse(text).norm
+
+
+@given(st.lists(st.one_of(phrases, low_glued, documents_text()), min_size=1, max_size=6), st.data())
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+def test_a_grounder_reads_what_every_passages_analysis_would_give(texts, data):
+    """The grounder analyses a passage when a check first reads it; its index, weights, name
+    lists and norms are those of every passage's analysis."""
+    from collections import Counter
+    import math
+
+    from summarizer.evidence.grounding import Grounder, Passage
+
+    passages = [Passage(t, f"d{i % 2}", i * 1000) for i, t in enumerate(texts)]
+    g = Grounder(passages)
+    an = [analyse(t) for t in texts]
+    df = Counter(s for a in an for s in a.bag)
+    n = len(texts)
+    assert g.idf == {s: math.log((n + 1) / (c + 0.5)) for s, c in df.items()}
+    assert g.index == {s: [i for i, a in enumerate(an) if s in a.bag] for s in df}
+    assert g.lower_words == frozenset().union(*(a.lower_words for a in an))
+    assert g.names == frozenset().union(*(a.names for a in an))
+    assert [g.in_pool(a.norm) for a in an] == [True] * n
+    assert [g.an[i] for i in range(n)] == an and len(g.an) == n
+    claim = data.draw(st.one_of(st.sampled_from(texts), phrases, low_glued))
+    assert g.check(claim) == Grounder(passages).check(claim)
