@@ -346,6 +346,7 @@ def chunk_lows(chunk: str) -> tuple[str, ...]:
                  if m.lastgroup in ("word", "acr", "num"))
 
 
+@lru_cache(maxsize=1 << 14)  # as ``word_profile``: a server sees the same sources again
 def norm_of(text: str) -> str:
     """``analyse(text).norm``, exactly, without the rest of the analysis: the low forms of the
     text's whitespace chunks joined (a token spans whitespace only in a number with a digit on
