@@ -29,6 +29,7 @@ from ..evidence.textstats import TfIdf, centroid, content_words_many, cosine
 from ..prepare.corpus import Corpus
 from ..prepare.gcpause import gc_paused
 from ..evidence.periods import off_period_sources, period_split
+from ..evidence.sentence_scan import content_scan
 from ..prepare.spans import SourceSentence, Unit
 from ..progress import Progress
 from .arrange import SPARE_PICKS, Pick, fit_words, per_source_words, rounds_for, source_dates
@@ -371,12 +372,13 @@ class ExtractiveBackend(Backend):
             source_words = per_source_words(options.words, options.per_source_sentences, options.consolidated_sentences)
             per_source, leads = source_summaries(corpus, m, options.per_source_sentences, progress, eligible, focus,
                                                  source_words)
-            periods = period_split(corpus)
+            scan = content_scan(corpus)  # the content sentences joined once, for periods and conflicts
+            periods = period_split(corpus, scan)
             skip = off_period_sources(corpus, periods)
             consolidated = consolidated_summary(corpus, m, units, options.consolidated_sentences, eligible,
                                                 pointing_back, focus, options.words, skip, leads)
             progress("consolidate", {"sentences": len(consolidated)})
-            conflicts = find_conflicts(corpus, periods) if options.find_conflicts else []
+            conflicts = find_conflicts(corpus, periods, scan) if options.find_conflicts else []
         return Draft(per_source, consolidated, conflicts, {"model": None, **length_stats(consolidated, options.words)})
 
 

@@ -208,14 +208,14 @@ def test_number_sentences_and_year_mentions_are_the_per_sentence_definitions(tex
     texts_of = corpus.texts
     content = [s for ss in corpus.sentences.values() for s in ss if s.junk is None]
     with_numbers = [s for s in content if textstats.numbers(texts_of[s.source_id][s.start : s.end])]
-    sents, words = conflicts._sentences_with_numbers(corpus)
+    sents, words = conflicts._sentences_with_numbers(corpus, sentence_scan.content_scan(corpus))
     assert sents == with_numbers
     cut = [texts_of[s.source_id][s.start : s.end] for s in sents]
     assert [list(w) for w in words] == [list(set(textstats.content_words(t))) for t in cut]
     years = Counter()
     for s in content:
         years.update({int(m.group(0)) for m in conflicts._YEAR.finditer(texts_of[s.source_id][s.start : s.end])})
-    assert conflicts._year_mentions(corpus) == years
+    assert conflicts._year_mentions(corpus, sentence_scan.content_scan(corpus)) == years
 
 
 # --- conflicts found without analysing every candidate -----------------------------------------
@@ -243,7 +243,7 @@ def figure_stories(draw):
 def _figure_conflicts_by_definition(corpus):
     """Every cross-source pair analysed, sorted by similarity, the first three (the code as first written)."""
     texts = corpus.texts
-    sents, words = conflicts._sentences_with_numbers(corpus)
+    sents, words = conflicts._sentences_with_numbers(corpus, sentence_scan.content_scan(corpus))
     cap = max(3, min(len(corpus.documents) * 2, conflicts.MAX_POSTING))
     scored = []
     for i, j, sim in textstats.similar_pairs(words, cap, 0.3):
@@ -274,7 +274,7 @@ def test_figure_and_direction_conflicts_are_the_definitions(texts):
     if corpus is None:
         return
     want = _figure_conflicts_by_definition(corpus)
-    got = [s for s in conflicts._number_conflicts(corpus)]
+    got = [s for s in conflicts._number_conflicts(corpus, sentence_scan.content_scan(corpus))]
     assert [[(c.source_id, c.start, c.end) for c in s.citations] for s in got] == [
         [(a.source_id, a.start, a.end), (b.source_id, b.start, b.end)] for a, b in want]
     texts_of = corpus.texts
