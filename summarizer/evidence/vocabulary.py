@@ -62,14 +62,22 @@ class Vocabulary:
         bag_of: dict[str, frozenset[str]] = {}
         lower: set[str] = set()
         names: set[str] = set()
+        held = holding.keys()
+        unnamed = set(capitalised)  # the words not yet found written as a name
         for t in distinct:
             chunks = t.split()
-            found = holding.keys() & chunks
-            if found:
-                bag_of[t] = frozenset().union(*(holding[c][0] for c in found))
-                lower.update(*(holding[c][1] for c in found))
-                if any(holding[c][2] for c in found):  # whether it is a name depends on the token before
-                    names |= names_among(chunks, {c for c in found if holding[c][2]}, capitalised)
+            if held.isdisjoint(chunks):  # most texts (a test that stops at the first chunk held)
+                continue
+            found = held & chunks
+            bag_of[t] = frozenset().union(*(holding[c][0] for c in found))
+            lower.update(*(holding[c][1] for c in found))
+            # Whether a word is a name depends on the token before: read the text around the
+            # chunks that may write one of the words not yet found as one.
+            flagged = {c for c in found if holding[c][2] and not unnamed.isdisjoint(may_name(c))} if unnamed else ()
+            if flagged:
+                got = names_among(chunks, flagged, unnamed)
+                names |= got
+                unnamed -= got
         df: Counter = Counter()
         index: dict[str, list[int]] = {}
         for i, t in enumerate(texts):
@@ -86,6 +94,13 @@ class Vocabulary:
     def may_support(self, claim: str, lowest_coverage: float) -> set[int]:
         """Indices of the texts that might support ``claim`` alone (``may_support``)."""
         return may_support(self.index, self.weight, claim, lowest_coverage)
+
+
+def may_name(chunk: str) -> frozenset[str]:
+    """The words a chunk may write as a name: its names, and its first word (a name unless the
+    token before opens a sentence)."""
+    _, _, names, first, _, _ = chunk_profile(chunk)
+    return names if first is None else names | {first}
 
 
 def names_among(chunks: Sequence[str], flagged: Collection[str], wanted: frozenset[str] | set[str]) -> set[str]:
