@@ -344,3 +344,18 @@ def test_alias_keys_are_every_phrase_looked_up(lows):
 @settings(max_examples=500, deadline=None)
 def test_direction_starts_are_the_regex_matches(text):
     assert places.direction_starts(text) == [m.span() for m in places._MAY_START_DIRECTION.finditer(text)]
+
+
+def _first_disagreement_by_loops(hits):
+    for i, (source, where) in enumerate(hits):
+        for j in range(i + 1, len(hits)):
+            if hits[j][0] != source and not places.compatible(where, hits[j][1]):
+                return i, j
+    return None
+
+
+@given(st.lists(st.tuples(st.sampled_from("abc"), st.sampled_from(["N", "S", "E", "W", "NE", "NW", "SE", "SW"])),
+                max_size=30))
+@settings(max_examples=1000, deadline=None)
+def test_first_disagreement_is_the_pairwise_search(hits):
+    assert places.first_disagreement(hits) == _first_disagreement_by_loops(hits)
