@@ -29,7 +29,7 @@ from .analysis import Analysis, analyse
 from .periods import PeriodSplit, period_conflicts, period_split
 from .places import direction_conflicts, figures_conflict
 from .sentence_scan import Scan, content_scan
-from .textstats import content_word_ids, similar_pairs
+from .textstats import content_word_ids, most_similar_pairs
 
 _YEAR = re.compile(r"\b(19|20)\d{2}\b")
 _MAX_PAIRS = 3
@@ -60,6 +60,19 @@ def _year_mentions(corpus: Corpus, scan: Scan) -> Counter:
     return years
 
 
+MIN_SIMILARITY = 0.3  # of two sentences to compare their figures
+
+
+def _figures_differ(sents: list[SourceSentence], text: list[str], i: int, j: int, figures: dict[str, Analysis]) -> bool:
+    # Equal texts give equal figures: never a conflict.
+    if sents[i].source_id == sents[j].source_id or text[i] == text[j]:
+        return False
+    for k in (i, j):
+        if text[k] not in figures:
+            figures[text[k]] = analyse(text[k])
+    return figures_conflict(figures[text[i]], figures[text[j]])
+
+
 def _number_conflicts(corpus: Corpus, scan: Scan) -> list[Sentence]:
     """The ``_MAX_PAIRS`` most similar pairs of sentences from different sources that give
     different figures (ties in the order ``similar_pairs`` proposes them)."""
@@ -67,23 +80,12 @@ def _number_conflicts(corpus: Corpus, scan: Scan) -> list[Sentence]:
     sents, words = _sentences_with_numbers(corpus, scan)
     cap = max(3, min(len(corpus.documents) * 2, MAX_POSTING))
     text = [texts[s.source_id][s.start : s.end] for s in sents]
-    # Most similar first (a stable sort keeps the proposal order among equals), so the search
-    # stops at the third conflict: analysing the sentences of every pair took most of a large run.
-    pairs = sorted(similar_pairs(words, cap, 0.3), key=lambda p: -p[2])
+    # Most similar first (ties in proposal order), so the search stops at the third conflict:
+    # analysing the sentences of every pair, then computing every pair's similarity, took most
+    # of a large run.
     figures: dict[str, Analysis] = {}  # each text once, however many pairs it is in
-    found: list[tuple[SourceSentence, SourceSentence]] = []
-    for i, j, _ in pairs:
-        a, b = sents[i], sents[j]
-        # Equal texts give equal figures: never a conflict.
-        if a.source_id == b.source_id or text[i] == text[j]:
-            continue
-        for k in (i, j):
-            if text[k] not in figures:
-                figures[text[k]] = analyse(text[k])
-        if figures_conflict(figures[text[i]], figures[text[j]]):
-            found.append((a, b))
-            if len(found) == _MAX_PAIRS:
-                break
+    found = [(sents[i], sents[j]) for i, j in most_similar_pairs(
+        words, cap, MIN_SIMILARITY, lambda i, j: _figures_differ(sents, text, i, j, figures), _MAX_PAIRS)]
     out = []
     for a, b in found:
         ta, tb = texts[a.source_id][a.start : a.end], texts[b.source_id][b.start : b.end]

@@ -109,6 +109,24 @@ def test_similar_pairs_are_the_index_loops_in_the_same_order(seed):
     assert list(textstats.similar_pairs(sets, cap, floor)) == list(_similar_pairs_by_loops(sets, cap, floor))
 
 
+@pytest.mark.parametrize("seed", range(300))
+def test_most_similar_pairs_are_the_first_accepted_of_all_pairs_sorted(seed):
+    rnd = random.Random(seed)
+    vocab, n = rnd.randint(1, 30), rnd.randint(0, 25)
+    sets = [set(f"w{rnd.randrange(vocab)}" for _ in range(rnd.randint(0, 8))) for _ in range(n)]
+    for k in range(1, n):
+        if rnd.random() < 0.3:
+            sets[k] = sets[rnd.randrange(k)]
+    cap, floor, limit = rnd.randint(0, 10), rnd.choice([0.0, 0.2, 0.3, 0.5, 1.0]), rnd.randint(1, 4)
+    accepted = {(i, j) for i in range(n) for j in range(i + 1, n) if rnd.random() < rnd.choice([0.05, 0.3, 1.0])}
+    every = sorted(_similar_pairs_by_loops(sets, cap, floor), key=lambda p: -p[2])
+    want = [(i, j) for i, j, _ in every if (i, j) in accepted][:limit]
+    asked = []
+    got = textstats.most_similar_pairs(sets, cap, floor, lambda i, j: asked.append((i, j)) or (i, j) in accepted, limit)
+    assert got == want
+    assert len(asked) == len(set(asked))  # each pair judged once
+
+
 @given(texts_strategy)
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 def test_content_word_ids_are_content_words_with_or_without_dedup_words(texts):
