@@ -82,8 +82,11 @@ def source_markers(corpus: Corpus, scan: Optional[Scan] = None) -> dict[str, lis
     for doc in corpus.documents:
         for _, t, named, _ in raw[doc.id]:
             m = _START_RE.search(t) if named else None
-            if m and start_month is None:
+            if m:  # the first sentence to give the start of the story gives it
                 start_month = MONTHS.index(m.group(1)) + 1
+                break
+        if start_month is not None:
+            break
     out: dict[str, list[Marker]] = {}
     for sid, sents in raw.items():
         markers = []
