@@ -229,6 +229,7 @@ def similar_pairs(word_sets: Sequence[set[str]], cap: int, min_similarity: float
 
 # Similarity levels ``most_similar_pairs`` descends: most pairs are far below the first.
 LEVELS = (1.0, 0.9, 0.8, 0.7, 0.6, 0.5, 0.4, 0.3, 0.2, 0.1, 0.0)
+ALL_AT_ONCE = 2048  # up to this many pairs, one level: numpy's per-call cost outweighs the saving
 
 
 def most_similar_pairs(word_sets: Sequence[set[str]], cap: int, min_similarity: float,
@@ -245,7 +246,8 @@ def most_similar_pairs(word_sets: Sequence[set[str]], cap: int, min_similarity: 
     first, second = proposed.first.tolist(), proposed.second.tolist()
     verdict: dict[int, bool] = {}
     found: list[int] = []
-    for level in [x for x in LEVELS if x > min_similarity] + [min_similarity]:
+    levels = [x for x in LEVELS if x > min_similarity] if len(first) > ALL_AT_ONCE else []
+    for level in levels + [min_similarity]:
         new = np.flatnonzero((sim < 0) & (proposed.bound >= level))
         if len(new):
             sim[new] = proposed.similarity(new)

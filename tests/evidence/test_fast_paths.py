@@ -121,10 +121,16 @@ def test_most_similar_pairs_are_the_first_accepted_of_all_pairs_sorted(seed):
     accepted = {(i, j) for i in range(n) for j in range(i + 1, n) if rnd.random() < rnd.choice([0.05, 0.3, 1.0])}
     every = sorted(_similar_pairs_by_loops(sets, cap, floor), key=lambda p: -p[2])
     want = [(i, j) for i, j, _ in every if (i, j) in accepted][:limit]
-    asked = []
-    got = textstats.most_similar_pairs(sets, cap, floor, lambda i, j: asked.append((i, j)) or (i, j) in accepted, limit)
-    assert got == want
-    assert len(asked) == len(set(asked))  # each pair judged once
+    for at_once in (0, textstats.ALL_AT_ONCE):  # level by level, and all pairs at once
+        asked = []
+        saved, textstats.ALL_AT_ONCE = textstats.ALL_AT_ONCE, at_once
+        try:
+            got = textstats.most_similar_pairs(sets, cap, floor, lambda i, j: asked.append((i, j)) or (i, j) in accepted,
+                                               limit)
+        finally:
+            textstats.ALL_AT_ONCE = saved
+        assert got == want
+        assert len(asked) == len(set(asked))  # each pair judged once
 
 
 @given(texts_strategy)
