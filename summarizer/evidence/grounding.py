@@ -26,7 +26,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Collection, Hashable, Iterable, Mapping, Optional, Sequence, Union
+from typing import Collection, Hashable, Iterable, Iterator, Mapping, Optional, Sequence, Union
 
 from .analysis import Analysis, LazyAnalyses, Tok, alias_of, analyse, norm_of, word_profile
 from .vocabulary import Vocabulary, may_support, overlap
@@ -88,6 +88,7 @@ class _Claim:
     matched: dict[int, list[bool]] = field(default_factory=dict)  # passage -> which units it has
     clause_keys: dict[int, list[tuple[float, float]]] = field(default_factory=dict)  # passage -> ``_clause_keys``
     aliases: list[Optional[str]] = field(default_factory=list)  # per unit: its alias group ("=united states")
+    score: Optional[Counter] = None  # ``overlap`` with every passage, once worked out
 
     def segment_at(self, offset: int) -> int:
         for i, t in enumerate(self.analysis.toks):
@@ -129,9 +130,8 @@ class Grounder:
         ``Vocabulary`` also gives the collection's name lists."""
         self.passages = list(passages)
         texts = [p.text for p in self.passages]
-        # A check reads the analyses of a few passages only (most passages of a large collection
-        # are never ranked high for any claim): each is analysed when first read. What the index,
-        # the weights and the verbatim checks need of every passage is far cheaper to get exactly.
+        # Analysed when first read (a check reads few passages); the index, weights and verbatim
+        # checks take what they need of every passage exactly, far more cheaply.
         self.an = LazyAnalyses(texts)
         profiles = [word_profile(t) for t in texts]  # analyse's bag, lower_words and names
         if rarity is not None:
@@ -184,34 +184,37 @@ class Grounder:
     def check(self, claim: str, prefer: Iterable[int] = (), only: Optional[Collection[int]] = None) -> Verdict:
         """The verdict on ``claim``; ``prefer`` wins ties (cited passages), ``only`` restricts
         the passages considered (one source's, for attribution)."""
-        self._only = only
-        try:
-            return self._check(claim, prefer)
-        finally:
-            self._only = None
+        return next(self.check_each(claim, [only], prefer))
 
-    def _check(self, claim: str, prefer: Iterable[int]) -> Verdict:
+    def check_each(self, claim: str, groups: Iterable[Optional[Collection[int]]],
+                   prefer: Iterable[int] = ()) -> Iterator[Verdict]:
+        """``check(claim, prefer, only)`` for each ``only`` of ``groups``, lazily: the claim read,
+        and its overlap with the passages weighed, once for all of them (attribution checks one
+        sentence against each source in turn)."""
         a = analyse(" ".join(str(claim).split()))
         units = [t for t in a.toks if t.content]
-        if not units:
-            return Verdict(UNSUPPORTED, "no_claim")
+        preferred = set(prefer)
+        read: list = []  # whether a quotation is made up, then the claim: worked out when first needed
+        for only in groups:
+            self._only = only
+            try:
+                verdict = self._check(a, units, preferred, read) if units else Verdict(UNSUPPORTED, "no_claim")
+            finally:
+                self._only = None
+            yield verdict
+
+    def _check(self, a: Analysis, units: list[Tok], prefer: set[int], read: list) -> Verdict:
         if len(a.norm.split()) >= 3:
             for i in (range(len(self._norms)) if self._only is None else sorted(self._only)):
                 if a.norm in self._norms[i]:
                     return Verdict(SUPPORTED, "verbatim", (i,), 1.0)
-        made_up = quote_missing(a, self._norms)  # a quotation no source has cannot be supported
+        if not read:
+            made_up = quote_missing(a, self._norms)  # a quotation no source has cannot be supported
+            read += [made_up, None if made_up else self._claim(a, units)]
+        made_up, c = read
         if made_up:
             return Verdict(UNSUPPORTED, made_up.reason, (), 0.0, made_up.detail)
-        weights = [self.weight(t.stem) for t in units]
-        unit_index = {i: k for k, i in enumerate(i for i, t in enumerate(a.toks) if t.content)}
-        segs, seg_of_token = _segments(a, unit_index)
-        c = _Claim(a, units, weights, sum(weights), segs, seg_of_token, claim_names(a, self.lower_words, self.names),
-                   [q for q in a.quantities if not q.soft])
-        name_starts = {t.start for g in c.names for t in g}
-        c.is_name = [t.start in name_starts for t in units]
-        c.aliases = [alias_of(t.low) for t in units]
-        c.seg_figures = [[q for q in c.figures if c.segment_at(q.start) == k] for k in range(len(segs))]
-        ranked = self._rank(c, set(prefer))
+        ranked = self._rank(c, prefer)
         if not ranked:
             return Verdict(UNSUPPORTED, "low_coverage")
         best: Optional[Verdict] = None
@@ -223,6 +226,18 @@ class Grounder:
                 break
         assert best is not None
         return best
+
+    def _claim(self, a: Analysis, units: list[Tok]) -> _Claim:
+        weights = [self.weight(t.stem) for t in units]
+        unit_index = {i: k for k, i in enumerate(i for i, t in enumerate(a.toks) if t.content)}
+        segs, seg_of_token = _segments(a, unit_index)
+        c = _Claim(a, units, weights, sum(weights), segs, seg_of_token, claim_names(a, self.lower_words, self.names),
+                   [q for q in a.quantities if not q.soft])
+        name_starts = {t.start for g in c.names for t in g}
+        c.is_name = [t.start in name_starts for t in units]
+        c.aliases = [alias_of(t.low) for t in units]
+        c.seg_figures = [[q for q in c.figures if c.segment_at(q.start) == k] for k in range(len(segs))]
+        return c
 
     def sources_that_may_support(self, claim: str) -> set[str]:
         """Sources with a passage that might support ``claim`` alone (``may_support``): a cheap
@@ -238,9 +253,13 @@ class Grounder:
         return got
 
     def _rank(self, c: _Claim, prefer: set[int]) -> list[int]:
-        score = overlap(self.index, c.units, c.weights)
+        if c.score is None:
+            c.score = overlap(self.index, c.units, c.weights)
+        score = c.score
         if self._only is not None:
             score = Counter({i: v for i, v in score.items() if i in self._only})
+        elif prefer:
+            score = Counter(score)  # the claim's own stays as ``overlap`` gave it
         for i in prefer:
             if i in score:
                 score[i] *= 1.02  # ties go to the passages the writer cited
@@ -315,10 +334,9 @@ class Grounder:
 
     def _date_lines(self, i: int) -> list[Analysis]:
         sid = self.passages[i].source_id
-        got = self._dates.get(sid)
-        if got is None:
-            got = self._dates[sid] = [analyse(line) for line in self._date_texts.get(sid, ())]
-        return got
+        if sid not in self._dates:  # analysed when first read, as the passages are
+            self._dates[sid] = [analyse(line) for line in self._date_texts.get(sid, ())]
+        return self._dates[sid]
 
     def _segment_share(self, c: _Claim, seg: int, i: int) -> float:
         """How much of what a clause asserts (its words other than names) passage ``i`` states."""
@@ -387,8 +405,6 @@ class Grounder:
             if problem:
                 return problem
         return None
-
-
 
 
 def _better(a: Verdict, b: Verdict) -> bool:

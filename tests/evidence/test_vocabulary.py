@@ -203,3 +203,31 @@ def test_a_grounder_reads_what_every_passages_analysis_would_give(texts, data):
     assert [g.an[i] for i in range(n)] == an and len(g.an) == n
     claim = data.draw(st.one_of(st.sampled_from(texts), phrases, low_glued))
     assert g.check(claim) == Grounder(passages).check(claim)
+
+
+@given(st.lists(st.one_of(phrases, low_glued, documents_text()), min_size=1, max_size=8), st.data())
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+def test_checking_a_claim_against_groups_is_checking_it_against_each(texts, data):
+    """``check_each`` reads the claim once for all the groups: each verdict is the one a check
+    of the claim alone against that group gives."""
+    from summarizer.evidence.grounding import Grounder, Passage
+
+    passages = [Passage(t, f"d{i % 3}", i * 1000) for i, t in enumerate(texts)]
+    claim = data.draw(st.one_of(st.sampled_from(texts), phrases, low_glued))
+    indices = st.lists(st.integers(0, len(texts) - 1), max_size=len(texts)).map(set)
+    groups = data.draw(st.lists(st.one_of(st.none(), indices), min_size=1, max_size=4))
+    prefer = data.draw(indices)
+    shared = Grounder(passages)
+    assert list(shared.check_each(claim, groups, prefer)) == [Grounder(passages).check(claim, prefer, g) for g in groups]
+    # Checks after it are as on a grounder that made none.
+    assert [shared.check(claim, prefer, g) for g in groups] == [Grounder(passages).check(claim, prefer, g) for g in groups]
+
+
+def test_ranking_with_preferred_passages_leaves_the_claims_overlap_alone():
+    from summarizer.evidence.grounding import Grounder, Passage
+
+    g = Grounder([Passage("alpha beta gamma", "a", 0), Passage("alpha beta gamma", "b", 0)])
+    a = analyse("alpha beta gamma delta")
+    c = g._claim(a, [t for t in a.toks if t.content])
+    assert g._rank(c, {1}) == [1, 0]  # the tie goes to the preferred passage
+    assert g._rank(c, set()) == [0, 1]  # and only while it is preferred
