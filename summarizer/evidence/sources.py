@@ -55,7 +55,7 @@ def attribution_grounder(corpus: Corpus, claims: Sequence[str]) -> Grounder:
     texts = [source[s.source_id][s.start : s.end] for s in content]
     # The two give the same answers about the claims; a few passages are read whole faster (and
     # a server reads repeated sources from word_profile's cache), many only as far as the claims go.
-    vocab = Vocabulary.of(texts) if len(texts) <= READ_WHOLE else Vocabulary.for_claims(texts, claims)
+    vocab = Vocabulary.of_claims(texts, claims) if len(texts) <= READ_WHOLE else Vocabulary.for_claims(texts, claims)
     hits = {i for claim in claims for i in vocab.may_support(claim, LOWEST_COVERAGE)}
     # Each source's passages are listed in order: a neighbour is the one before or after.
     keep = sorted({j for i in hits for j in (i - 1, i, i + 1)

@@ -48,15 +48,30 @@ class Vocabulary:
                    frozenset().union(*(p[1] for p in profiles)), frozenset().union(*(p[2] for p in profiles)), index)
 
     @classmethod
+    def of_claims(cls, texts: Sequence[str], claims: Sequence[str]) -> "Vocabulary":
+        """``for_claims``, read with ``word_profile`` (every text whole, each distinct one once):
+        faster for a few texts, and a server reads repeated sources from its cache."""
+        stems, capitalised = claim_words(claims)
+        profile_of = {t: word_profile(t) for t in set(texts)}
+        df: Counter = Counter()
+        index: dict[str, list[int]] = {}
+        for i, t in enumerate(texts):
+            for s in profile_of[t][0] & stems:
+                df[s] += 1
+                index.setdefault(s, []).append(i)
+        n = len(texts)
+        return cls(math.log((n + 1) / 0.5), {s: math.log((n + 1) / (c + 0.5)) for s, c in df.items()},
+                   frozenset().union(*(p[1] & capitalised for p in profile_of.values())),
+                   frozenset().union(*(p[2] & capitalised for p in profile_of.values())), index)
+
+    @classmethod
     def for_claims(cls, texts: Sequence[str], claims: Sequence[str]) -> "Vocabulary":
         """``of(texts)`` as far as checking ``claims`` asks: the weights and postings of the
         claims' words, and whether the collection writes the claims' capitalised words in lower
         case or as names (``claim_names`` depends on nothing else). Read from the few distinct
         chunks that might hold one of those words (``chunks_holding``); a grounder with this
         vocabulary must check these claims only: another word would weigh as an unseen one."""
-        units = [t for c in claims for t in analyse(" ".join(str(c).split())).toks]
-        stems = {x for t in units if t.content for x in (t.stem, *t.parts)}
-        capitalised = {t.low for t in units if t.cap}
+        stems, capitalised = claim_words(claims)
         distinct = list(dict.fromkeys(texts))
         holding = chunks_holding(distinct, stems, capitalised)
         bag_of: dict[str, frozenset[str]] = {}
@@ -94,6 +109,13 @@ class Vocabulary:
     def may_support(self, claim: str, lowest_coverage: float) -> set[int]:
         """Indices of the texts that might support ``claim`` alone (``may_support``)."""
         return may_support(self.index, self.weight, claim, lowest_coverage)
+
+
+def claim_words(claims: Sequence[str]) -> tuple[set[str], set[str]]:
+    """What a vocabulary for ``claims`` must know about: their content words' stems (and parts),
+    and the low forms of their capitalised words."""
+    units = [t for c in claims for t in analyse(" ".join(str(c).split())).toks]
+    return {x for t in units if t.content for x in (t.stem, *t.parts)}, {t.low for t in units if t.cap}
 
 
 def may_name(chunk: str) -> frozenset[str]:

@@ -88,6 +88,7 @@ def test_a_vocabulary_for_claims_answers_as_the_whole_one_about_them(texts, data
     claims = data.draw(st.lists(st.one_of(st.sampled_from(texts), phrases, glued, st.text(max_size=30)),
                                 min_size=1, max_size=3))
     whole, mine = Vocabulary.of(texts), Vocabulary.for_claims(texts, claims)
+    assert Vocabulary.of_claims(texts, claims) == mine  # read whole, as far as the claims go
     assert mine.max_idf == whole.max_idf
     for claim in claims:
         for t in analyse(" ".join(claim.split())).toks:
@@ -110,6 +111,7 @@ def test_a_vocabulary_for_claims_finds_words_written_otherwise(claim_word, writt
     texts = [written, "nothing here", f"Then {written} again", written]
     for claim in (claim_word, f"Then {claim_word} again", claim_word.capitalize()):
         whole, mine = Vocabulary.of(texts), Vocabulary.for_claims(texts, [claim])
+        assert Vocabulary.of_claims(texts, [claim]) == mine
         for t in analyse(claim).toks:
             for s in (t.stem, *t.parts) if t.content else ():
                 assert mine.weight(s) == whole.weight(s) and mine.index.get(s) == whole.index.get(s)
