@@ -25,10 +25,11 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Collection, Hashable, Iterable, Iterator, Mapping, Optional, Sequence, Union
 
-from .analysis import Analysis, LazyAnalyses, Tok, alias_of, analyse, norm_of, word_profile
+from .analysis import Analysis, LazyAnalyses, Tok, analyse, norm_of, word_profile
+from .claim import Claim, read_claim
 from .vocabulary import Vocabulary, may_support, overlap
 from .checks import Problem, check_names, check_polarity, check_roles, claim_names, quote_missing
 from .numbers import Quantity, figure_in
@@ -42,7 +43,6 @@ MAX_SPANS = 3
 MIN_GAIN = 0.08  # a second or third passage must add this much weighted coverage
 FIRST_CHOICES = 3
 SHORTLIST = 8
-SEGMENT_UNITS = 3
 RELATED = 0.4  # a passage sharing this much of the claim may supply a missing figure
 
 
@@ -71,55 +71,6 @@ class Verdict:
     @property
     def supported(self) -> bool:
         return self.status == SUPPORTED
-
-
-@dataclass
-class _Claim:
-    analysis: Analysis
-    units: list[Tok]  # content words
-    weights: list[float]
-    total: float
-    segments: list[list[int]]  # unit indices of each clause (short clauses merged)
-    seg_of_token: dict[int, int]  # token index -> segment
-    names: list[list[Tok]]
-    figures: list[Quantity]
-    is_name: list[bool] = field(default_factory=list)  # per unit
-    seg_figures: list[list[Quantity]] = field(default_factory=list)
-    matched: dict[int, list[bool]] = field(default_factory=dict)  # passage -> which units it has
-    clause_keys: dict[int, list[tuple[float, float]]] = field(default_factory=dict)  # passage -> ``_clause_keys``
-    aliases: list[Optional[str]] = field(default_factory=list)  # per unit: its alias group ("=united states")
-    score: Optional[Counter] = None  # ``overlap`` with every passage, once worked out
-
-    def segment_at(self, offset: int) -> int:
-        for i, t in enumerate(self.analysis.toks):
-            if t.start >= offset:
-                return self.seg_of_token.get(i, 0)
-        return 0
-
-
-def _segments(a: Analysis, unit_index: dict[int, int]) -> tuple[list[list[int]], dict[int, int]]:
-    """Clauses as groups of unit indices, a clause with fewer than ``SEGMENT_UNITS`` content
-    words joined to the next one (the last to the one before)."""
-    segs: list[list[int]] = []
-    ranges: list[list[tuple[int, int]]] = []
-    current: list[int] = []
-    spans: list[tuple[int, int]] = []
-    for cl in a.clauses:
-        current += [unit_index[i] for i in range(cl.first, cl.last) if i in unit_index]
-        spans.append((cl.first, cl.last))
-        if len(current) >= SEGMENT_UNITS:
-            segs.append(current)
-            ranges.append(spans)
-            current, spans = [], []
-    if current or not segs:
-        if segs:
-            segs[-1] += current
-            ranges[-1] += spans
-        else:
-            segs.append(current)
-            ranges.append(spans)
-    seg_of_token = {i: k for k, rs in enumerate(ranges) for first, last in rs for i in range(first, last)}
-    return segs, seg_of_token
 
 
 class Grounder:
@@ -227,24 +178,15 @@ class Grounder:
         assert best is not None
         return best
 
-    def _claim(self, a: Analysis, units: list[Tok]) -> _Claim:
-        weights = [self.weight(t.stem) for t in units]
-        unit_index = {i: k for k, i in enumerate(i for i, t in enumerate(a.toks) if t.content)}
-        segs, seg_of_token = _segments(a, unit_index)
-        c = _Claim(a, units, weights, sum(weights), segs, seg_of_token, claim_names(a, self.lower_words, self.names),
-                   [q for q in a.quantities if not q.soft])
-        name_starts = {t.start for g in c.names for t in g}
-        c.is_name = [t.start in name_starts for t in units]
-        c.aliases = [alias_of(t.low) for t in units]
-        c.seg_figures = [[q for q in c.figures if c.segment_at(q.start) == k] for k in range(len(segs))]
-        return c
+    def _claim(self, a: Analysis, units: list[Tok]) -> Claim:
+        return read_claim(a, units, [self.weight(t.stem) for t in units], claim_names(a, self.lower_words, self.names))
 
     def sources_that_may_support(self, claim: str) -> set[str]:
         """Sources with a passage that might support ``claim`` alone (``may_support``): a cheap
         filter before checking sources one by one (attribution)."""
         return {self.passages[i].source_id for i in may_support(self.index, self.weight, claim, LOWEST_COVERAGE)}
 
-    def _matched(self, c: _Claim, i: int) -> list[bool]:
+    def _matched(self, c: Claim, i: int) -> list[bool]:
         got = c.matched.get(i)
         if got is None:
             bag, keys = self.an[i].bag, self.an[i].keys
@@ -252,7 +194,7 @@ class Grounder:
                                   or (alias is not None and alias in keys) for t, alias in zip(c.units, c.aliases)]
         return got
 
-    def _rank(self, c: _Claim, prefer: set[int]) -> list[int]:
+    def _rank(self, c: Claim, prefer: set[int]) -> list[int]:
         if c.score is None:
             c.score = overlap(self.index, c.units, c.weights)
         score = c.score
@@ -265,7 +207,7 @@ class Grounder:
                 score[i] *= 1.02  # ties go to the passages the writer cited
         return [i for i, _ in score.most_common(SHORTLIST)]
 
-    def _coverage(self, c: _Claim, chosen: Sequence[int]) -> tuple[float, list[int]]:
+    def _coverage(self, c: Claim, chosen: Sequence[int]) -> tuple[float, list[int]]:
         """Weighted share of the claim matched, each clause by its best chosen passage (a word
         counts only in the passage that supports its clause), and that passage per clause."""
         keys = [self._clause_keys(c, i) for i in chosen]
@@ -280,7 +222,20 @@ class Grounder:
             assign.append(best_i)
         return got / c.total, assign
 
-    def _clause_keys(self, c: _Claim, i: int) -> list[tuple[float, float]]:
+    def coverages_adding(self, c: Claim, chosen: Sequence[int], others: Sequence[int]) -> list[float]:
+        """``[_coverage(c, chosen + [i])[0] for i in others]``, the chosen passages' best per
+        clause worked out once: an added passage wins a clause only by stating it better."""
+        keys = [self._clause_keys(c, i) for i in chosen]
+        base = [max(key[k] for key in keys) for k in range(len(c.segments))]
+        out = []
+        for i in others:
+            got = 0.0
+            for mine, best in zip(self._clause_keys(c, i), base):
+                got += (mine if mine > best else best)[1]
+            out.append(got / c.total)
+        return out
+
+    def _clause_keys(self, c: Claim, i: int) -> list[tuple[float, float]]:
         """Per clause, how well passage ``i`` states it: the weight of its matched words that are
         not names plus its figures', then of all its matched words. Worked out once per passage
         (``_select`` weighs each passage again with every combination it tries)."""
@@ -294,11 +249,12 @@ class Grounder:
                 for k, seg in enumerate(c.segments)]
         return got
 
-    def _select(self, c: _Claim, first: int, ranked: list[int]) -> list[int]:
+    def _select(self, c: Claim, first: int, ranked: list[int]) -> list[int]:
         chosen = [first]
         cov, _ = self._coverage(c, chosen)
         while len(chosen) < MAX_SPANS and cov < 0.95:
-            gains = [(self._coverage(c, chosen + [i])[0], i) for i in ranked if i not in chosen]
+            others = [i for i in ranked if i not in chosen]
+            gains = list(zip(self.coverages_adding(c, chosen, others), others))
             if not gains:
                 break
             new, i = max(gains)
@@ -310,7 +266,7 @@ class Grounder:
 
     # ------------------------------------------------------------------------------------------
 
-    def _judge(self, c: _Claim, chosen: list[int]) -> Verdict:
+    def _judge(self, c: Claim, chosen: list[int]) -> Verdict:
         cov, assign = self._coverage(c, chosen)
         if cov < CONTRA_COVERAGE:
             return Verdict(UNSUPPORTED, "low_coverage", tuple(chosen), cov)
@@ -338,14 +294,14 @@ class Grounder:
             self._dates[sid] = [analyse(line) for line in self._date_texts.get(sid, ())]
         return self._dates[sid]
 
-    def _segment_share(self, c: _Claim, seg: int, i: int) -> float:
+    def _segment_share(self, c: Claim, seg: int, i: int) -> float:
         """How much of what a clause asserts (its words other than names) passage ``i`` states."""
         units = [u for u in c.segments[seg] if not c.is_name[u]]
         total = sum(c.weights[u] for u in units)
         m = self._matched(c, i)
         return sum(c.weights[u] for u in units if m[u]) / total if total else 0.0
 
-    def _partners(self, c: _Claim, seg: int, assign: list[int]) -> list[int]:
+    def _partners(self, c: Claim, seg: int, assign: list[int]) -> list[int]:
         """The passages of the claim's other clauses that also state something of this clause."""
         home = assign[min(seg, len(assign) - 1)]
         out = []
@@ -355,7 +311,7 @@ class Grounder:
                 out.append(i)
         return out
 
-    def _helpers(self, c: _Claim, seg: int, home: int, chosen: list[int], related: bool) -> list[int]:
+    def _helpers(self, c: Claim, seg: int, home: int, chosen: list[int], related: bool) -> list[int]:
         """Passages that may lend a clause what its passage lacks: the sentences before and
         after it, and (``related``) passages that support the same clause about as well."""
         near = [j for j in self.neighbours[home] if j not in chosen]
@@ -364,7 +320,7 @@ class Grounder:
         return near + [j for j in self._rank(c, set()) if j not in chosen and j not in near
                        and self._segment_share(c, seg, j) >= RELATED]
 
-    def _figures(self, c: _Claim, chosen: list[int], assign: list[int]) -> Optional[Problem]:
+    def _figures(self, c: Claim, chosen: list[int], assign: list[int]) -> Optional[Problem]:
         for q in c.figures:
             seg = c.segment_at(q.start)
             home = assign[min(seg, len(assign) - 1)]
@@ -389,7 +345,7 @@ class Grounder:
             return Problem("number_missing", c.analysis.text[q.start : q.end])
         return None
 
-    def _names(self, c: _Claim, chosen: list[int], assign: list[int]) -> Optional[Problem]:
+    def _names(self, c: Claim, chosen: list[int], assign: list[int]) -> Optional[Problem]:
         for group in c.names:
             seg = c.segment_at(group[0].start)
             home = assign[min(seg, len(assign) - 1)]

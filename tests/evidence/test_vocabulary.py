@@ -233,3 +233,19 @@ def test_ranking_with_preferred_passages_leaves_the_claims_overlap_alone():
     c = g._claim(a, [t for t in a.toks if t.content])
     assert g._rank(c, {1}) == [1, 0]  # the tie goes to the preferred passage
     assert g._rank(c, set()) == [0, 1]  # and only while it is preferred
+
+
+@given(st.lists(st.one_of(phrases, low_glued, documents_text()), min_size=2, max_size=8), st.data())
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+def test_coverages_adding_a_passage_are_the_coverages_of_the_longer_choice(texts, data):
+    from summarizer.evidence.grounding import Grounder, Passage
+
+    g = Grounder([Passage(t, f"d{i % 3}", i * 1000) for i, t in enumerate(texts)])
+    a = analyse(" ".join(data.draw(st.one_of(st.sampled_from(texts), phrases)).split()))
+    units = [t for t in a.toks if t.content]
+    if not units:
+        return
+    c = g._claim(a, units)
+    chosen = data.draw(st.lists(st.integers(0, len(texts) - 1), min_size=1, max_size=3, unique=True))
+    others = [i for i in range(len(texts)) if i not in chosen]
+    assert g.coverages_adding(c, chosen, others) == [g._coverage(c, chosen + [i])[0] for i in others]
