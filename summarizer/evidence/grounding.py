@@ -75,16 +75,19 @@ class Verdict:
 
 class Grounder:
     def __init__(self, passages: Sequence[Passage], dates: Optional[Mapping[str, Iterable[str]]] = None,
-                 rarity: Union["Grounder", Vocabulary, None] = None) -> None:
+                 rarity: Union["Grounder", Vocabulary, None] = None,
+                 index: Optional[Mapping[str, list[int]]] = None) -> None:
         """``rarity``: take word weights from another grounder's (larger) collection, e.g. all
         the sources' sentences when checking a claim against its few cited spans; a
-        ``Vocabulary`` also gives the collection's name lists."""
+        ``Vocabulary`` also gives the collection's name lists. ``index``: which passages hold
+        each word, as far as the claims to check go (then only those claims may be checked)."""
         self.passages = list(passages)
         texts = [p.text for p in self.passages]
         # Analysed when first read (a check reads few passages); the index, weights and verbatim
         # checks take what they need of every passage exactly, far more cheaply.
         self.an = LazyAnalyses(texts)
-        profiles = [word_profile(t) for t in texts]  # analyse's bag, lower_words and names
+        read = index is None or not isinstance(rarity, Vocabulary)  # else nothing to read words for
+        profiles = [word_profile(t) for t in texts] if read else []  # analyse's bag, lower_words, names
         if rarity is not None:
             self.max_idf, self.idf = rarity.max_idf, rarity.idf
         else:
@@ -94,8 +97,8 @@ class Grounder:
             n = len(self.passages)
             self.max_idf = math.log((n + 1) / 0.5)
             self.idf = {s: math.log((n + 1) / (c + 0.5)) for s, c in df.items()}
-        self.index: dict[str, list[int]] = {}
-        for i, (bag, _, _) in enumerate(profiles):
+        self.index: dict[str, list[int]] = dict(index or {})
+        for i, (bag, _, _) in enumerate(profiles if index is None else ()):
             for s in bag:
                 self.index.setdefault(s, []).append(i)
         if isinstance(rarity, Vocabulary):

@@ -62,7 +62,11 @@ def attribution_grounder(corpus: Corpus, claims: Sequence[str]) -> Grounder:
                    if 0 <= j < len(content) and content[j].source_id == content[i].source_id})
     wanted = {content[i].source_id for i in hits}
     dates = {sid: lines for sid, lines in corpus_dates(corpus).items() if sid in wanted}
-    return Grounder([passage_of(content[i], texts[i]) for i in keep], dates, rarity=vocab)
+    # The vocabulary's index, renumbered to the passages kept: all a grounder for the claims needs.
+    at = {i: k for k, i in enumerate(keep)}
+    index = {s: [at[i] for i in ids if i in at] for s, ids in vocab.index.items()}
+    return Grounder([passage_of(content[i], texts[i]) for i in keep], dates, rarity=vocab,
+                    index={s: ids for s, ids in index.items() if ids})
 
 
 def text_dates(texts: Mapping[str, str]) -> dict[str, list[str]]:

@@ -16,6 +16,7 @@ from summarizer.contract.result import Citation
 from summarizer.evidence.analysis import analyse, word_profile
 from summarizer.evidence.attribution import attribute
 from summarizer.evidence import sources
+from summarizer.evidence.grounding import Grounder
 from summarizer.evidence.sources import attribution_grounder, corpus_grounder
 from summarizer.evidence.vocabulary import Vocabulary
 from summarizer.prepare.corpus import prepare
@@ -59,6 +60,12 @@ def test_attribution_grounder_attributes_as_the_full_grounder(texts, data):
             fast = attribution_grounder(corpus, [p.text for p in claims])
         finally:
             sources.READ_WHOLE = kept
+        # Its index is the one its passages' words give, as far as the claims' words go.
+        whole = Grounder(fast.passages)
+        for p in claims:
+            for t in analyse(" ".join(p.text.split())).toks:
+                for s in (t.stem, *t.parts) if t.content else ():
+                    assert fast.index.get(s, []) == whole.index.get(s, [])
         # Its passages are the corpus' own, in the corpus' order (each source's in text order).
         order = {p: k for k, p in enumerate(full.passages)}
         assert all(p in order for p in fast.passages)
