@@ -325,7 +325,8 @@ def source_summaries(corpus: Corpus, m: UnitMatrix, k: int, progress: Progress, 
         else:
             ranked = [i - int(first[n]) for i in picks[n]]
             mine, mine_units = sents[first[n] : first[n + 1]], units[first[n] : first[n + 1]]
-            kept = fit_source(ranked, [texts[s.source_id][s.start : s.end] for s in mine], words)
+            kept = fit_source(ranked, [texts[s.source_id][s.start : s.end] for s in mine]
+                              if words is not None else [], words)  # the texts only to count words
             out[doc.id] = [_sentence(texts, mine[i], mine_units[i], lead=True) for i in sorted(kept)]
         leads[doc.id] = [(mine[i], mine_units[i]) for i in ranked[:MAX_OFFERS]]
         progress("summarize_source", {"source_id": doc.id, "done": n + 1, "total": len(corpus.documents)})
