@@ -29,6 +29,7 @@ from ..evidence.textstats import TfIdf, centroid, content_words_many, cosine
 from ..prepare.corpus import Corpus
 from ..prepare.gcpause import gc_paused
 from ..evidence.periods import off_period_sources, period_split
+from ..evidence.sentence_scan import content_scan
 from ..prepare.spans import SourceSentence, Unit
 from ..progress import Progress
 from .arrange import SPARE_PICKS, Pick, fit_words, per_source_words, rounds_for, source_dates
@@ -324,7 +325,8 @@ def source_summaries(corpus: Corpus, m: UnitMatrix, k: int, progress: Progress, 
         else:
             ranked = [i - int(first[n]) for i in picks[n]]
             mine, mine_units = sents[first[n] : first[n + 1]], units[first[n] : first[n + 1]]
-            kept = fit_source(ranked, [texts[s.source_id][s.start : s.end] for s in mine], words)
+            kept = fit_source(ranked, [texts[s.source_id][s.start : s.end] for s in mine]
+                              if words is not None else [], words)  # the texts only to count words
             out[doc.id] = [_sentence(texts, mine[i], mine_units[i], lead=True) for i in sorted(kept)]
         leads[doc.id] = [(mine[i], mine_units[i]) for i in ranked[:MAX_OFFERS]]
         progress("summarize_source", {"source_id": doc.id, "done": n + 1, "total": len(corpus.documents)})
@@ -371,12 +373,13 @@ class ExtractiveBackend(Backend):
             source_words = per_source_words(options.words, options.per_source_sentences, options.consolidated_sentences)
             per_source, leads = source_summaries(corpus, m, options.per_source_sentences, progress, eligible, focus,
                                                  source_words)
-            periods = period_split(corpus)
+            scan = content_scan(corpus)  # the content sentences joined once, for periods and conflicts
+            periods = period_split(corpus, scan)
             skip = off_period_sources(corpus, periods)
             consolidated = consolidated_summary(corpus, m, units, options.consolidated_sentences, eligible,
                                                 pointing_back, focus, options.words, skip, leads)
             progress("consolidate", {"sentences": len(consolidated)})
-            conflicts = find_conflicts(corpus, periods) if options.find_conflicts else []
+            conflicts = find_conflicts(corpus, periods, scan) if options.find_conflicts else []
         return Draft(per_source, consolidated, conflicts, {"model": None, **length_stats(consolidated, options.words)})
 
 

@@ -22,8 +22,8 @@ _DEMONSTRATIVE_USE = (
     r"|suggests|suggested|prompted|caused|marks|marked|brings|brought|remains|remained|also|not|all|alone"
     r"|appears|seems|seemed|happened|happens|prompts|raises|raised)\b)"
 )
-_DANGLING = re.compile(
-    rf"""(?x)[\s“"‘'(\[«]*(?:
+_OPENING = r"""[\s“"‘'(\[«]*"""  # quotes and brackets before the first word
+_POINTING_BACK = rf"""
         (?:He|She|It|They|We|His|Her|Its|Their|Them|Him|Hers|Theirs)\b(?!-)
       | (?:But|And|Also|However|Then|Yet|Still|Meanwhile|Moreover|Furthermore|Besides|Instead|Thus
           |Therefore|Nevertheless|Nonetheless|Otherwise|Hence|Consequently|Additionally|Likewise
@@ -33,14 +33,21 @@ _DANGLING = re.compile(
           |After\s+that|For\s+this\s+reason|By\s+contrast|In\s+contrast|In\s+turn|Despite\s+this
           |Because\s+of\s+this|The\s+former|The\s+latter|Such\s+a|Both\s+of\s+them|The\s+two\s+men)\b
       | (?:This|That|These|Those|Such)\b(?=\s*{_DEMONSTRATIVE_USE})
-      | [A-Z][\w'’.-]*(?:\s+[\w'’.-]+){{0,3}}?\s+then\s+(?!the\b)[a-z]   # "The government then stated"
-    )"""
-)
+"""
+_THEN = r"""[A-Z][\w'’.-]*(?:\s+[\w'’.-]+){0,3}?\s+then\s+(?!the\b)[a-z]"""  # "The government then stated"
+_DANGLING = re.compile(f"{_OPENING}(?:{_POINTING_BACK}|{_THEN})", re.X)
+# The same, in two parts: the second, the costly one, can only match where "then" is.
+_DANGLING_WORD = re.compile(f"{_OPENING}(?:{_POINTING_BACK})", re.X)
+_DANGLING_THEN = re.compile(f"{_OPENING}{_THEN}", re.X)
 
 
 def stands_alone(text: str, start: int = 0, end: Optional[int] = None) -> bool:
-    """Whether ``text[start:end]`` opens with nothing that refers back to an earlier sentence."""
-    return _DANGLING.match(text, start, len(text) if end is None else end) is None
+    """Whether ``text[start:end]`` opens with nothing that refers back to an earlier sentence
+    (``_DANGLING.match(text, start, end) is None``, its costly alternative tried only when the
+    sentence holds "then")."""
+    end = len(text) if end is None else end
+    return _DANGLING_WORD.match(text, start, end) is None and (
+        text.find("then", start, end) < 0 or _DANGLING_THEN.match(text, start, end) is None)
 
 
 def cut_off(text: str) -> bool:

@@ -18,7 +18,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Iterator, Optional
+from itertools import chain
+from typing import Iterator, Optional, Sequence
 
 from .lexicon import ALIAS_GROUPS, DISCOURSE, IRREGULAR, NEGATION_WORDS, REPORTING
 from .numbers import NUMBER_WORDS, Quantity, quantities
@@ -253,6 +254,23 @@ def analyse(text: str) -> Analysis:
                     tuple(quantities(toks, text)), tuple(_clauses(toks)), norm, _negated(toks))
 
 
+class LazyAnalyses(Sequence[Analysis]):
+    """``[analyse(t) for t in texts]``, each text analysed when its analysis is first read."""
+
+    def __init__(self, texts: Sequence[str]) -> None:
+        self._texts = texts
+        self._got: list[Optional[Analysis]] = [None] * len(texts)
+
+    def __len__(self) -> int:
+        return len(self._got)
+
+    def __getitem__(self, i):  # type: ignore[override]  # an index, not a slice
+        got = self._got[i]
+        if got is None:
+            got = self._got[i] = analyse(self._texts[i])
+        return got
+
+
 @lru_cache(maxsize=1 << 17)
 def _token_facts(kind: str, raw: str) -> tuple[tuple[str, ...], Optional[str], Optional[str], str]:
     """What one token adds to ``analyse``'s bag, lower_words and names (before context), and its
@@ -315,6 +333,28 @@ def word_profile(text: str) -> tuple[frozenset[str], frozenset[str], frozenset[s
         if has_tokens:
             started, opened = True, opens
     return frozenset(bag), frozenset(lower), frozenset(names)
+
+
+# Where a number may run across whitespace ("5, 000", "1 234"): the one way a token spans it.
+_SPANNING_NUMBER = re.compile(r"\d(?:[ \u00a0\u202f]|, )\d")
+
+
+@lru_cache(maxsize=1 << 16)
+def chunk_lows(chunk: str) -> tuple[str, ...]:
+    """The low forms of one whitespace-free chunk's words and numbers (what ``norm`` joins)."""
+    return tuple(_tok_fields(m.lastgroup or "sym", m.group(0))[1] for m in TOKEN_RE.finditer(chunk)
+                 if m.lastgroup in ("word", "acr", "num"))
+
+
+@lru_cache(maxsize=1 << 14)  # as ``word_profile``: a server sees the same sources again
+def norm_of(text: str) -> str:
+    """``analyse(text).norm``, exactly, without the rest of the analysis: the low forms of the
+    text's whitespace chunks joined (a token spans whitespace only in a number with a digit on
+    both sides, which ``_SPANNING_NUMBER`` finds; such a text is analysed). What a grounder's
+    verbatim and quotation checks need of every passage, at a fraction of ``analyse``'s cost."""
+    if _SPANNING_NUMBER.search(text):
+        return analyse(text).norm
+    return " ".join(chain.from_iterable(map(chunk_lows, text.split())))
 
 
 _GROWN_ENDINGS = ("ate", "ize", "at", "iz", "y")  # what a suffix's replacement may add after the word's own letters

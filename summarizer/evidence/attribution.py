@@ -39,10 +39,12 @@ def attribute(grounder: Grounder, text: str, citations: Sequence[Citation]) -> A
         supporting.setdefault(c.source_id, set()).add(analyse(c.text).norm)
     added = 0
     maybe = grounder.sources_that_may_support(text)  # one pass over the index, not one per source
-    for sid, ids in grounder.by_source.items():
-        if sid in cited_sources or sid not in maybe or added >= MAX_SOURCES:
-            continue
-        verdict = grounder.check(text, only=set(ids))
+    candidates = [(sid, ids) for sid, ids in grounder.by_source.items() if sid not in cited_sources and sid in maybe]
+    verdicts = grounder.check_each(text, (set(ids) for _, ids in candidates))  # lazily: the claim read once
+    for sid, _ in candidates:
+        if added >= MAX_SOURCES:
+            break
+        verdict = next(verdicts)
         if verdict.supported and len(verdict.passages) == 1:  # one span that supports it by itself
             for i in verdict.passages:
                 out.append(_cite(grounder, i))

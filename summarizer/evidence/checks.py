@@ -272,10 +272,15 @@ def _binding_swap(claim: Analysis, passage: Analysis, name_starts: set[int]) -> 
 
 def check_quotes(claim: Analysis, support: Sequence[Analysis]) -> Optional[Problem]:
     """A quoted phrase of three words or more must be in one supporting passage, word for word."""
+    return quote_missing(claim, [a.norm for a in support])
+
+
+def quote_missing(claim: Analysis, norms: Sequence[str]) -> Optional[Problem]:
+    """``check_quotes`` given the supporting passages' norms only."""
     from .analysis import analyse
 
     for q in _QUOTE_RE.findall(claim.text):
         norm = analyse(q).norm
-        if len(norm.split()) >= 3 and not any(norm in a.norm for a in support):
+        if len(norm.split()) >= 3 and not any(norm in x for x in norms):
             return Problem("quote_missing", q[:60])
     return None

@@ -26,10 +26,10 @@ from ..prepare.corpus import Corpus
 from ..prepare.spans import SourceSentence
 from .citations import cite, cite_sentence
 from .analysis import Analysis, analyse
-from .periods import PeriodSplit, period_conflicts
+from .periods import PeriodSplit, period_conflicts, period_split
 from .places import direction_conflicts, figures_conflict
-from .sentence_scan import holding_digit, holding_year_digits
-from .textstats import content_word_ids, similar_pairs
+from .sentence_scan import Scan, content_scan
+from .textstats import content_word_ids, most_similar_pairs
 
 _YEAR = re.compile(r"\b(19|20)\d{2}\b")
 _MAX_PAIRS = 3
@@ -41,50 +41,51 @@ def _short(text: str, n: int = 140) -> str:
     return text if len(text) <= n else text[: n - 1].rstrip() + "…"
 
 
-def _sentences_with_numbers(corpus: Corpus) -> tuple[list[SourceSentence], list[set[str]]]:
+def _sentences_with_numbers(corpus: Corpus, scan: Scan) -> tuple[list[SourceSentence], list[set[str]]]:
     """Content sentences stating a number, with their content words (performance only:
     a sentence states a number exactly when it holds a digit, found for all sentences at once,
-    and the words are the ones dedup found)."""
-    content = [s for ss in corpus.sentences.values() for s in ss if s.junk is None]
-    sents = list(compress(content, holding_digit(corpus, content).tolist()))
+    and the words are the ones dedup found). ``scan``: ``content_scan(corpus)``."""
+    sents = list(compress(scan.sentences, scan.digits()[0].tolist()))
     return sents, content_word_ids(corpus, sents).sets()
 
 
-def _year_mentions(corpus: Corpus) -> Counter:
+def _year_mentions(corpus: Corpus, scan: Scan) -> Counter:
     """In how many content sentences each year is mentioned (performance only: only sentences
-    with "19" or "20" and two digits can mention one, found for all sentences at once)."""
+    with "19" or "20" and two digits can mention one, found for all sentences at once).
+    ``scan``: ``content_scan(corpus)``."""
     years: Counter = Counter()
-    content = [s for doc in corpus.documents for s in corpus.sentences[doc.id] if s.junk is None]
     texts = corpus.texts
-    for s in compress(content, holding_year_digits(corpus, content).tolist()):
+    for s in compress(scan.sentences, scan.digits()[1].tolist()):
         years.update({int(m.group(0)) for m in _YEAR.finditer(texts[s.source_id][s.start : s.end])})
     return years
 
 
-def _number_conflicts(corpus: Corpus) -> list[Sentence]:
+MIN_SIMILARITY = 0.3  # of two sentences to compare their figures
+
+
+def _figures_differ(sents: list[SourceSentence], text: list[str], i: int, j: int, figures: dict[str, Analysis]) -> bool:
+    # Equal texts give equal figures: never a conflict.
+    if sents[i].source_id == sents[j].source_id or text[i] == text[j]:
+        return False
+    for k in (i, j):
+        if text[k] not in figures:
+            figures[text[k]] = analyse(text[k])
+    return figures_conflict(figures[text[i]], figures[text[j]])
+
+
+def _number_conflicts(corpus: Corpus, scan: Scan) -> list[Sentence]:
     """The ``_MAX_PAIRS`` most similar pairs of sentences from different sources that give
     different figures (ties in the order ``similar_pairs`` proposes them)."""
     texts = corpus.texts
-    sents, words = _sentences_with_numbers(corpus)
+    sents, words = _sentences_with_numbers(corpus, scan)
     cap = max(3, min(len(corpus.documents) * 2, MAX_POSTING))
     text = [texts[s.source_id][s.start : s.end] for s in sents]
-    # Most similar first (a stable sort keeps the proposal order among equals), so the search
-    # stops at the third conflict: analysing the sentences of every pair took most of a large run.
-    pairs = sorted(similar_pairs(words, cap, 0.3), key=lambda p: -p[2])
+    # Most similar first (ties in proposal order), so the search stops at the third conflict:
+    # analysing the sentences of every pair, then computing every pair's similarity, took most
+    # of a large run.
     figures: dict[str, Analysis] = {}  # each text once, however many pairs it is in
-    found: list[tuple[SourceSentence, SourceSentence]] = []
-    for i, j, _ in pairs:
-        a, b = sents[i], sents[j]
-        # Equal texts give equal figures: never a conflict.
-        if a.source_id == b.source_id or text[i] == text[j]:
-            continue
-        for k in (i, j):
-            if text[k] not in figures:
-                figures[text[k]] = analyse(text[k])
-        if figures_conflict(figures[text[i]], figures[text[j]]):
-            found.append((a, b))
-            if len(found) == _MAX_PAIRS:
-                break
+    found = [(sents[i], sents[j]) for i, j in most_similar_pairs(
+        words, cap, MIN_SIMILARITY, lambda i, j: _figures_differ(sents, text, i, j, figures), _MAX_PAIRS)]
     out = []
     for a, b in found:
         ta, tb = texts[a.source_id][a.start : a.end], texts[b.source_id][b.start : b.end]
@@ -97,7 +98,7 @@ def _number_conflicts(corpus: Corpus) -> list[Sentence]:
     return out
 
 
-def _page_date_conflicts(corpus: Corpus) -> list[Sentence]:
+def _page_date_conflicts(corpus: Corpus, scan: Scan) -> list[Sentence]:
     """Page-date lines that disagree, and which of them cannot be the date of the events.
 
     The events' year is the one the content sentences mention most; when they mention none,
@@ -114,7 +115,7 @@ def _page_date_conflicts(corpus: Corpus) -> list[Sentence]:
                 dated.append((doc.id, j.start, j.end, line, year))
     if not dated:
         return []
-    years = _year_mentions(corpus)
+    years = _year_mentions(corpus, scan)
     page_years = [d[4] for d in dated if d[4]]
     event_year = years.most_common(1)[0][0] if years else min(page_years, default=0)
     late = [d for d in dated if event_year and d[4] > event_year]
@@ -135,8 +136,10 @@ def _page_date_conflicts(corpus: Corpus) -> list[Sentence]:
                      citations=citations)]
 
 
-def find_conflicts(corpus: Corpus, periods: Optional[PeriodSplit] = None) -> list[Sentence]:
+def find_conflicts(corpus: Corpus, periods: Optional[PeriodSplit] = None, scan: Optional[Scan] = None) -> list[Sentence]:
     """Every deterministic conflict: a source about another period (``periods``: the run's
-    ``period_split``, if already made), page dates, figures, places."""
-    return (period_conflicts(corpus, periods) + _page_date_conflicts(corpus) + _number_conflicts(corpus)
-            + direction_conflicts(corpus))
+    ``period_split``, if already made), page dates, figures, places. ``scan``: the run's
+    ``content_scan``, if already made (``period_split`` reads the same sentences)."""
+    scan = scan or content_scan(corpus)
+    return (period_conflicts(corpus, periods or period_split(corpus, scan)) + _page_date_conflicts(corpus, scan)
+            + _number_conflicts(corpus, scan) + direction_conflicts(corpus))

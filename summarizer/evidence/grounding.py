@@ -25,12 +25,13 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from dataclasses import dataclass, field
-from typing import Collection, Hashable, Iterable, Mapping, Optional, Sequence, Union
+from dataclasses import dataclass
+from typing import Collection, Hashable, Iterable, Iterator, Mapping, Optional, Sequence, Union
 
-from .analysis import Analysis, Tok, alias_of, analyse
+from .analysis import Analysis, LazyAnalyses, Tok, analyse, norm_of, word_profile
+from .claim import Claim, read_claim
 from .vocabulary import Vocabulary, may_support, overlap
-from .checks import Problem, check_names, check_polarity, check_quotes, check_roles, claim_names
+from .checks import Problem, check_names, check_polarity, check_roles, claim_names, quote_missing
 from .numbers import Quantity, figure_in
 
 SUPPORTED, UNSUPPORTED, CONTRADICTED = "supported", "unsupported", "contradicted"
@@ -42,7 +43,6 @@ MAX_SPANS = 3
 MIN_GAIN = 0.08  # a second or third passage must add this much weighted coverage
 FIRST_CHOICES = 3
 SHORTLIST = 8
-SEGMENT_UNITS = 3
 RELATED = 0.4  # a passage sharing this much of the claim may supply a missing figure
 
 
@@ -73,83 +73,43 @@ class Verdict:
         return self.status == SUPPORTED
 
 
-@dataclass
-class _Claim:
-    analysis: Analysis
-    units: list[Tok]  # content words
-    weights: list[float]
-    total: float
-    segments: list[list[int]]  # unit indices of each clause (short clauses merged)
-    seg_of_token: dict[int, int]  # token index -> segment
-    names: list[list[Tok]]
-    figures: list[Quantity]
-    is_name: list[bool] = field(default_factory=list)  # per unit
-    seg_figures: list[list[Quantity]] = field(default_factory=list)
-    matched: dict[int, list[bool]] = field(default_factory=dict)  # passage -> which units it has
-    clause_keys: dict[int, list[tuple[float, float]]] = field(default_factory=dict)  # passage -> ``_clause_keys``
-    aliases: list[Optional[str]] = field(default_factory=list)  # per unit: its alias group ("=united states")
-
-    def segment_at(self, offset: int) -> int:
-        for i, t in enumerate(self.analysis.toks):
-            if t.start >= offset:
-                return self.seg_of_token.get(i, 0)
-        return 0
-
-
-def _segments(a: Analysis, unit_index: dict[int, int]) -> tuple[list[list[int]], dict[int, int]]:
-    """Clauses as groups of unit indices, a clause with fewer than ``SEGMENT_UNITS`` content
-    words joined to the next one (the last to the one before)."""
-    segs: list[list[int]] = []
-    ranges: list[list[tuple[int, int]]] = []
-    current: list[int] = []
-    spans: list[tuple[int, int]] = []
-    for cl in a.clauses:
-        current += [unit_index[i] for i in range(cl.first, cl.last) if i in unit_index]
-        spans.append((cl.first, cl.last))
-        if len(current) >= SEGMENT_UNITS:
-            segs.append(current)
-            ranges.append(spans)
-            current, spans = [], []
-    if current or not segs:
-        if segs:
-            segs[-1] += current
-            ranges[-1] += spans
-        else:
-            segs.append(current)
-            ranges.append(spans)
-    seg_of_token = {i: k for k, rs in enumerate(ranges) for first, last in rs for i in range(first, last)}
-    return segs, seg_of_token
-
-
 class Grounder:
     def __init__(self, passages: Sequence[Passage], dates: Optional[Mapping[str, Iterable[str]]] = None,
-                 rarity: Union["Grounder", Vocabulary, None] = None) -> None:
+                 rarity: Union["Grounder", Vocabulary, None] = None,
+                 index: Optional[Mapping[str, list[int]]] = None) -> None:
         """``rarity``: take word weights from another grounder's (larger) collection, e.g. all
         the sources' sentences when checking a claim against its few cited spans; a
-        ``Vocabulary`` also gives the collection's name lists."""
+        ``Vocabulary`` also gives the collection's name lists. ``index``: which passages hold
+        each word, as far as the claims to check go (then only those claims may be checked)."""
         self.passages = list(passages)
-        self.an = [analyse(p.text) for p in self.passages]
+        texts = [p.text for p in self.passages]
+        # Analysed when first read (a check reads few passages); the index, weights and verbatim
+        # checks take what they need of every passage exactly, far more cheaply.
+        self.an = LazyAnalyses(texts)
+        read = index is None or not isinstance(rarity, Vocabulary)  # else nothing to read words for
+        profiles = [word_profile(t) for t in texts] if read else []  # analyse's bag, lower_words, names
         if rarity is not None:
             self.max_idf, self.idf = rarity.max_idf, rarity.idf
         else:
             df: Counter = Counter()
-            for a in self.an:
-                df.update(a.bag)
+            for bag, _, _ in profiles:
+                df.update(bag)
             n = len(self.passages)
             self.max_idf = math.log((n + 1) / 0.5)
             self.idf = {s: math.log((n + 1) / (c + 0.5)) for s, c in df.items()}
-        self.index: dict[str, list[int]] = {}
-        for i, a in enumerate(self.an):
-            for s in a.bag:
+        self.index: dict[str, list[int]] = dict(index or {})
+        for i, (bag, _, _) in enumerate(profiles if index is None else ()):
+            for s in bag:
                 self.index.setdefault(s, []).append(i)
         if isinstance(rarity, Vocabulary):
             self.lower_words, self.names = rarity.lower_words, rarity.names
         else:
-            self.lower_words = frozenset().union(*(a.lower_words for a in self.an)) if self.an else frozenset()
-            self.names = frozenset().union(*(a.names for a in self.an)) if self.an else frozenset()
-        self.dates = {sid: [analyse(line) for line in lines] for sid, lines in (dates or {}).items()}
+            self.lower_words = frozenset().union(*(p[1] for p in profiles))
+            self.names = frozenset().union(*(p[2] for p in profiles))
+        self._date_texts = {sid: list(lines) for sid, lines in (dates or {}).items()}
+        self._dates: dict[str, list[Analysis]] = {}
         self.neighbours = self._neighbours()
-        self._norms = [a.norm for a in self.an]
+        self._norms = [norm_of(t) for t in texts]  # analyse's norm
         self._only: Optional[Collection[int]] = None
         self.by_source: dict[str, list[int]] = {}
         for i, p in enumerate(self.passages):
@@ -178,34 +138,37 @@ class Grounder:
     def check(self, claim: str, prefer: Iterable[int] = (), only: Optional[Collection[int]] = None) -> Verdict:
         """The verdict on ``claim``; ``prefer`` wins ties (cited passages), ``only`` restricts
         the passages considered (one source's, for attribution)."""
-        self._only = only
-        try:
-            return self._check(claim, prefer)
-        finally:
-            self._only = None
+        return next(self.check_each(claim, [only], prefer))
 
-    def _check(self, claim: str, prefer: Iterable[int]) -> Verdict:
+    def check_each(self, claim: str, groups: Iterable[Optional[Collection[int]]],
+                   prefer: Iterable[int] = ()) -> Iterator[Verdict]:
+        """``check(claim, prefer, only)`` for each ``only`` of ``groups``, lazily: the claim read,
+        and its overlap with the passages weighed, once for all of them (attribution checks one
+        sentence against each source in turn)."""
         a = analyse(" ".join(str(claim).split()))
         units = [t for t in a.toks if t.content]
-        if not units:
-            return Verdict(UNSUPPORTED, "no_claim")
+        preferred = set(prefer)
+        read: list = []  # whether a quotation is made up, then the claim: worked out when first needed
+        for only in groups:
+            self._only = only
+            try:
+                verdict = self._check(a, units, preferred, read) if units else Verdict(UNSUPPORTED, "no_claim")
+            finally:
+                self._only = None
+            yield verdict
+
+    def _check(self, a: Analysis, units: list[Tok], prefer: set[int], read: list) -> Verdict:
         if len(a.norm.split()) >= 3:
             for i in (range(len(self._norms)) if self._only is None else sorted(self._only)):
                 if a.norm in self._norms[i]:
                     return Verdict(SUPPORTED, "verbatim", (i,), 1.0)
-        made_up = check_quotes(a, self.an)  # a quotation no source has cannot be supported
+        if not read:
+            made_up = quote_missing(a, self._norms)  # a quotation no source has cannot be supported
+            read += [made_up, None if made_up else self._claim(a, units)]
+        made_up, c = read
         if made_up:
             return Verdict(UNSUPPORTED, made_up.reason, (), 0.0, made_up.detail)
-        weights = [self.weight(t.stem) for t in units]
-        unit_index = {i: k for k, i in enumerate(i for i, t in enumerate(a.toks) if t.content)}
-        segs, seg_of_token = _segments(a, unit_index)
-        c = _Claim(a, units, weights, sum(weights), segs, seg_of_token, claim_names(a, self.lower_words, self.names),
-                   [q for q in a.quantities if not q.soft])
-        name_starts = {t.start for g in c.names for t in g}
-        c.is_name = [t.start in name_starts for t in units]
-        c.aliases = [alias_of(t.low) for t in units]
-        c.seg_figures = [[q for q in c.figures if c.segment_at(q.start) == k] for k in range(len(segs))]
-        ranked = self._rank(c, set(prefer))
+        ranked = self._rank(c, prefer)
         if not ranked:
             return Verdict(UNSUPPORTED, "low_coverage")
         best: Optional[Verdict] = None
@@ -218,12 +181,15 @@ class Grounder:
         assert best is not None
         return best
 
+    def _claim(self, a: Analysis, units: list[Tok]) -> Claim:
+        return read_claim(a, units, [self.weight(t.stem) for t in units], claim_names(a, self.lower_words, self.names))
+
     def sources_that_may_support(self, claim: str) -> set[str]:
         """Sources with a passage that might support ``claim`` alone (``may_support``): a cheap
         filter before checking sources one by one (attribution)."""
         return {self.passages[i].source_id for i in may_support(self.index, self.weight, claim, LOWEST_COVERAGE)}
 
-    def _matched(self, c: _Claim, i: int) -> list[bool]:
+    def _matched(self, c: Claim, i: int) -> list[bool]:
         got = c.matched.get(i)
         if got is None:
             bag, keys = self.an[i].bag, self.an[i].keys
@@ -231,16 +197,20 @@ class Grounder:
                                   or (alias is not None and alias in keys) for t, alias in zip(c.units, c.aliases)]
         return got
 
-    def _rank(self, c: _Claim, prefer: set[int]) -> list[int]:
-        score = overlap(self.index, c.units, c.weights)
+    def _rank(self, c: Claim, prefer: set[int]) -> list[int]:
+        if c.score is None:
+            c.score = overlap(self.index, c.units, c.weights)
+        score = c.score
         if self._only is not None:
             score = Counter({i: v for i, v in score.items() if i in self._only})
+        elif prefer:
+            score = Counter(score)  # the claim's own stays as ``overlap`` gave it
         for i in prefer:
             if i in score:
                 score[i] *= 1.02  # ties go to the passages the writer cited
         return [i for i, _ in score.most_common(SHORTLIST)]
 
-    def _coverage(self, c: _Claim, chosen: Sequence[int]) -> tuple[float, list[int]]:
+    def _coverage(self, c: Claim, chosen: Sequence[int]) -> tuple[float, list[int]]:
         """Weighted share of the claim matched, each clause by its best chosen passage (a word
         counts only in the passage that supports its clause), and that passage per clause."""
         keys = [self._clause_keys(c, i) for i in chosen]
@@ -255,7 +225,20 @@ class Grounder:
             assign.append(best_i)
         return got / c.total, assign
 
-    def _clause_keys(self, c: _Claim, i: int) -> list[tuple[float, float]]:
+    def coverages_adding(self, c: Claim, chosen: Sequence[int], others: Sequence[int]) -> list[float]:
+        """``[_coverage(c, chosen + [i])[0] for i in others]``, the chosen passages' best per
+        clause worked out once: an added passage wins a clause only by stating it better."""
+        keys = [self._clause_keys(c, i) for i in chosen]
+        base = [max(key[k] for key in keys) for k in range(len(c.segments))]
+        out = []
+        for i in others:
+            got = 0.0
+            for mine, best in zip(self._clause_keys(c, i), base):
+                got += (mine if mine > best else best)[1]
+            out.append(got / c.total)
+        return out
+
+    def _clause_keys(self, c: Claim, i: int) -> list[tuple[float, float]]:
         """Per clause, how well passage ``i`` states it: the weight of its matched words that are
         not names plus its figures', then of all its matched words. Worked out once per passage
         (``_select`` weighs each passage again with every combination it tries)."""
@@ -269,11 +252,12 @@ class Grounder:
                 for k, seg in enumerate(c.segments)]
         return got
 
-    def _select(self, c: _Claim, first: int, ranked: list[int]) -> list[int]:
+    def _select(self, c: Claim, first: int, ranked: list[int]) -> list[int]:
         chosen = [first]
         cov, _ = self._coverage(c, chosen)
         while len(chosen) < MAX_SPANS and cov < 0.95:
-            gains = [(self._coverage(c, chosen + [i])[0], i) for i in ranked if i not in chosen]
+            others = [i for i in ranked if i not in chosen]
+            gains = list(zip(self.coverages_adding(c, chosen, others), others))
             if not gains:
                 break
             new, i = max(gains)
@@ -285,7 +269,7 @@ class Grounder:
 
     # ------------------------------------------------------------------------------------------
 
-    def _judge(self, c: _Claim, chosen: list[int]) -> Verdict:
+    def _judge(self, c: Claim, chosen: list[int]) -> Verdict:
         cov, assign = self._coverage(c, chosen)
         if cov < CONTRA_COVERAGE:
             return Verdict(UNSUPPORTED, "low_coverage", tuple(chosen), cov)
@@ -299,7 +283,7 @@ class Grounder:
         if problem is None and cov >= needed:
             problem = self._names(c, chosen, assign)
         if problem is None and cov >= needed:
-            problem = check_quotes(c.analysis, [self.an[i] for i in chosen])
+            problem = quote_missing(c.analysis, [self._norms[i] for i in chosen])
         if problem:
             status = CONTRADICTED if problem.contradiction else UNSUPPORTED
             return Verdict(status, problem.reason, tuple(chosen), cov, problem.detail)
@@ -308,16 +292,19 @@ class Grounder:
         return Verdict(SUPPORTED, "entailed", tuple(chosen), cov)
 
     def _date_lines(self, i: int) -> list[Analysis]:
-        return self.dates.get(self.passages[i].source_id, [])
+        sid = self.passages[i].source_id
+        if sid not in self._dates:  # analysed when first read, as the passages are
+            self._dates[sid] = [analyse(line) for line in self._date_texts.get(sid, ())]
+        return self._dates[sid]
 
-    def _segment_share(self, c: _Claim, seg: int, i: int) -> float:
+    def _segment_share(self, c: Claim, seg: int, i: int) -> float:
         """How much of what a clause asserts (its words other than names) passage ``i`` states."""
         units = [u for u in c.segments[seg] if not c.is_name[u]]
         total = sum(c.weights[u] for u in units)
         m = self._matched(c, i)
         return sum(c.weights[u] for u in units if m[u]) / total if total else 0.0
 
-    def _partners(self, c: _Claim, seg: int, assign: list[int]) -> list[int]:
+    def _partners(self, c: Claim, seg: int, assign: list[int]) -> list[int]:
         """The passages of the claim's other clauses that also state something of this clause."""
         home = assign[min(seg, len(assign) - 1)]
         out = []
@@ -327,7 +314,7 @@ class Grounder:
                 out.append(i)
         return out
 
-    def _helpers(self, c: _Claim, seg: int, home: int, chosen: list[int], related: bool) -> list[int]:
+    def _helpers(self, c: Claim, seg: int, home: int, chosen: list[int], related: bool) -> list[int]:
         """Passages that may lend a clause what its passage lacks: the sentences before and
         after it, and (``related``) passages that support the same clause about as well."""
         near = [j for j in self.neighbours[home] if j not in chosen]
@@ -336,7 +323,7 @@ class Grounder:
         return near + [j for j in self._rank(c, set()) if j not in chosen and j not in near
                        and self._segment_share(c, seg, j) >= RELATED]
 
-    def _figures(self, c: _Claim, chosen: list[int], assign: list[int]) -> Optional[Problem]:
+    def _figures(self, c: Claim, chosen: list[int], assign: list[int]) -> Optional[Problem]:
         for q in c.figures:
             seg = c.segment_at(q.start)
             home = assign[min(seg, len(assign) - 1)]
@@ -361,7 +348,7 @@ class Grounder:
             return Problem("number_missing", c.analysis.text[q.start : q.end])
         return None
 
-    def _names(self, c: _Claim, chosen: list[int], assign: list[int]) -> Optional[Problem]:
+    def _names(self, c: Claim, chosen: list[int], assign: list[int]) -> Optional[Problem]:
         for group in c.names:
             seg = c.segment_at(group[0].start)
             home = assign[min(seg, len(assign) - 1)]
@@ -377,8 +364,6 @@ class Grounder:
             if problem:
                 return problem
         return None
-
-
 
 
 def _better(a: Verdict, b: Verdict) -> bool:

@@ -26,7 +26,7 @@ from ..contract.result import Sentence
 from ..prepare.corpus import Corpus
 from ..prepare.spans import SourceSentence
 from .citations import cite_sentence
-from .sentence_scan import holding
+from .sentence_scan import Scan, content_scan
 
 MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
           "November", "December"]
@@ -62,29 +62,31 @@ def months_in(text: str) -> list[tuple[int, str]]:
     return out
 
 
-def _marked_sentences(corpus: Corpus) -> dict[str, list[tuple[SourceSentence, str, bool, bool]]]:
+def _marked_sentences(corpus: Corpus, scan: Scan) -> dict[str, list[tuple[SourceSentence, str, bool, bool]]]:
     """Per source, the content sentences that can hold a time marker: ``(sentence, text, has a
     month name, has "month")``. Month markers and the start of the story need a month name,
-    ages need "month"; sentences with neither are left out."""
-    content = [s for doc in corpus.documents for s in corpus.sentences[doc.id] if s.junk is None]
+    ages need "month"; sentences with neither are left out. ``scan``: ``content_scan(corpus)``."""
     out: dict[str, list[tuple[SourceSentence, str, bool, bool]]] = {doc.id: [] for doc in corpus.documents}
     texts = corpus.texts
-    named = holding(corpus, content, _MONTH_NAME).tolist()
-    worded = holding(corpus, content, _MONTH_WORD).tolist()
-    for s, name, word in zip(content, named, worded):
+    named = scan.holding(_MONTH_NAME).tolist()
+    worded = scan.holding(_MONTH_WORD).tolist()
+    for s, name, word in zip(scan.sentences, named, worded):
         if name or word:
             out[s.source_id].append((s, texts[s.source_id][s.start : s.end], name, word))
     return out
 
 
-def source_markers(corpus: Corpus) -> dict[str, list[Marker]]:
+def source_markers(corpus: Corpus, scan: Optional[Scan] = None) -> dict[str, list[Marker]]:
     start_month: Optional[int] = None
-    raw = _marked_sentences(corpus)
+    raw = _marked_sentences(corpus, scan or content_scan(corpus))
     for doc in corpus.documents:
         for _, t, named, _ in raw[doc.id]:
             m = _START_RE.search(t) if named else None
-            if m and start_month is None:
+            if m:  # the first sentence to give the start of the story gives it
                 start_month = MONTHS.index(m.group(1)) + 1
+                break
+        if start_month is not None:
+            break
     out: dict[str, list[Marker]] = {}
     for sid, sents in raw.items():
         markers = []
@@ -115,11 +117,12 @@ def _nearest_other(latest: dict[str, Marker]) -> dict[str, int]:
 PeriodSplit = tuple[dict[str, Marker], list[str]]
 
 
-def period_split(corpus: Corpus) -> PeriodSplit:
+def period_split(corpus: Corpus, scan: Optional[Scan] = None) -> PeriodSplit:
     """Each source's latest marker, and the sources whose latest month is ``GAP_MONTHS`` or more
     from every other's (none unless at least three sources have markers). Computed once per run
-    and handed to ``off_period_sources`` and ``period_conflicts``."""
-    markers = source_markers(corpus)
+    and handed to ``off_period_sources`` and ``period_conflicts``. ``scan``: the run's
+    ``content_scan``, if already made."""
+    markers = source_markers(corpus, scan)
     latest = {sid: max(ms, key=lambda m: m.month) for sid, ms in markers.items() if ms}
     if len(latest) < 3:  # a source needs two others with markers to stand apart from
         return latest, []

@@ -178,12 +178,42 @@ def direction_conflicts(corpus: Corpus) -> list[Sentence]:
                 found.setdefault(place, []).append((s, where, phrase, name))
     out: list[Sentence] = []
     for place, hits in found.items():
-        for i, (a, wa, pa, name) in enumerate(hits):
-            others = [(b, pb) for b, wb, pb, _ in hits[i + 1 :] if b.source_id != a.source_id and not compatible(wa, wb)]
-            if others and len(out) < MAX_CONFLICTS:
-                b, pb = others[0]
-                out.append(Sentence(
-                    text=f"{a.source_id} and {b.source_id} disagree on where {name} is: “{pa}” versus “{pb}”.",
-                    citations=[cite_sentence(texts, a), cite_sentence(texts, b)]))
-                break
+        if len(out) == MAX_CONFLICTS:
+            break
+        pair = first_disagreement([(a.source_id, where) for a, where, _, _ in hits])
+        if pair is not None:
+            (a, _, pa, name), (b, _, pb, _) = hits[pair[0]], hits[pair[1]]
+            out.append(Sentence(
+                text=f"{a.source_id} and {b.source_id} disagree on where {name} is: “{pa}” versus “{pb}”.",
+                citations=[cite_sentence(texts, a), cite_sentence(texts, b)]))
     return out
+
+
+def first_disagreement(hits: Sequence[tuple[str, str]]) -> Optional[tuple[int, int]]:
+    """For hits ``(source, compass)`` in order, the first ``i`` with a later hit from another
+    source in a direction not ``compatible`` with its own, and the first such later hit ``j``;
+    None if there is none. Found per direction (there are eight), from each direction's list of
+    hits, jumping over a run of one source's hits at once: linear in the hits, not quadratic."""
+    lists: dict[str, list[int]] = {}
+    for k, (_, where) in enumerate(hits):
+        lists.setdefault(where, []).append(k)
+    # Per list position, the next position holding another source than this one's.
+    other_after = {}
+    for where, ks in lists.items():
+        nxt = [len(ks)] * len(ks)
+        for y in range(len(ks) - 2, -1, -1):
+            nxt[y] = y + 1 if hits[ks[y + 1]][0] != hits[ks[y]][0] else nxt[y + 1]
+        other_after[where] = nxt
+    for i, (source, where) in enumerate(hits):
+        best = None
+        for other, ks in lists.items():
+            if compatible(where, other):
+                continue
+            x = bisect_right(ks, i)
+            if x < len(ks) and hits[ks[x]][0] == source:
+                x = other_after[other][x]
+            if x < len(ks) and (best is None or ks[x] < best):
+                best = ks[x]
+        if best is not None:
+            return i, best
+    return None

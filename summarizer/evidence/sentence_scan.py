@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from operator import attrgetter
-from typing import Iterator, Sequence
+from typing import Iterator, Optional, Sequence
 
 import numpy as np
 
@@ -53,9 +53,9 @@ def code_points(text: str) -> np.ndarray:
     return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
 
 
-def _decimal_mask(joined: str) -> np.ndarray:
-    """Per character of ``joined``, whether ``\\d`` matches it (a Unicode decimal digit)."""
-    cp = code_points(joined)
+def _decimal_mask(joined: str, cp: np.ndarray) -> np.ndarray:
+    """Per character of ``joined`` (``cp``: its ``code_points``), whether ``\\d`` matches it (a
+    Unicode decimal digit)."""
     digit = (cp - 48) < 10  # unsigned: only "0".."9" land below 10
     if cp.dtype != np.uint8:
         wide = np.unique(cp[cp > 127]).tolist()
@@ -70,25 +70,63 @@ def _inside(marks: np.ndarray, starts: np.ndarray, ends: np.ndarray, width: int)
     return seen[last] > seen[starts]
 
 
+class Scan:
+    """Sentences of a corpus joined in blocks once (``blocks``), for every question a run asks
+    about them: which hold a digit, a year, a month... Each answer then costs a scan of the
+    joined text, not a join as well; the digit answers share one pass over the code points."""
+
+    def __init__(self, corpus: Corpus, sentences: Sequence[SourceSentence]) -> None:
+        self.sentences = sentences
+        self.blocks = list(blocks(corpus, sentences))
+        self._digits: Optional[tuple[np.ndarray, np.ndarray]] = None
+
+    def digits(self) -> tuple[np.ndarray, np.ndarray]:
+        """For each sentence, whether it holds a character ``\\d`` matches (a Unicode decimal
+        digit), and whether ``(?:19|20)\\d\\d`` matches somewhere in it."""
+        if self._digits is None:
+            digit_in = np.zeros(len(self.sentences), dtype=bool)
+            year_in = np.zeros(len(self.sentences), dtype=bool)
+            for joined, starts, ends, which in self.blocks:
+                code = code_points(joined)
+                digit = _decimal_mask(joined, code)
+                digit_in[which] = _inside(digit, starts, ends, 1)
+                marks = np.zeros(len(digit), dtype=bool)
+                if len(digit) >= 4:
+                    head = ((code[:-3] == 49) & (code[1:-2] == 57)) | ((code[:-3] == 50) & (code[1:-2] == 48))  # "19", "20"
+                    marks[:-3] = head & digit[2:-1] & digit[3:]
+                year_in[which] = _inside(marks, starts, ends, 4)
+            self._digits = digit_in, year_in
+        return self._digits
+
+    def holding(self, *patterns: re.Pattern) -> np.ndarray:
+        """For each sentence, whether ``p.search(sentence's text)`` finds a match for some
+        pattern p (on the conditions ``holding`` states)."""
+        out = np.zeros(len(self.sentences), dtype=bool)
+        for joined, starts, ends, which in self.blocks:
+            spans = sorted(m.span() for p in patterns for m in p.finditer(joined))
+            if not spans:
+                continue
+            hits = np.array(spans, dtype=np.int64)
+            # Matches are ordered and disjoint, so those inside [start, end) are a contiguous run.
+            first = np.searchsorted(hits[:, 0], starts, side="left")
+            past = np.searchsorted(hits[:, 1], ends, side="right")
+            out[which] = past > first
+        return out
+
+
+def content_scan(corpus: Corpus) -> Scan:
+    """A ``Scan`` of every content sentence (not junk), source by source, in order."""
+    return Scan(corpus, [s for d in corpus.documents for s in corpus.sentences[d.id] if s.junk is None])
+
+
 def holding_digit(corpus: Corpus, sentences: Sequence[SourceSentence]) -> np.ndarray:
     """For each sentence, whether it holds a character ``\\d`` matches (a Unicode decimal digit)."""
-    out = np.zeros(len(sentences), dtype=bool)
-    for joined, starts, ends, which in blocks(corpus, sentences):
-        out[which] = _inside(_decimal_mask(joined), starts, ends, 1)
-    return out
+    return Scan(corpus, sentences).digits()[0]
 
 
 def holding_year_digits(corpus: Corpus, sentences: Sequence[SourceSentence]) -> np.ndarray:
     """For each sentence, whether ``(?:19|20)\\d\\d`` matches somewhere in it."""
-    out = np.zeros(len(sentences), dtype=bool)
-    for joined, starts, ends, which in blocks(corpus, sentences):
-        digit, code = _decimal_mask(joined), code_points(joined)
-        marks = np.zeros(len(digit), dtype=bool)
-        if len(digit) >= 4:
-            head = ((code[:-3] == 49) & (code[1:-2] == 57)) | ((code[:-3] == 50) & (code[1:-2] == 48))  # "19", "20"
-            marks[:-3] = head & digit[2:-1] & digit[3:]
-        out[which] = _inside(marks, starts, ends, 4)
-    return out
+    return Scan(corpus, sentences).digits()[1]
 
 
 def holding(corpus: Corpus, sentences: Sequence[SourceSentence], *patterns: re.Pattern) -> np.ndarray:
@@ -100,14 +138,4 @@ def holding(corpus: Corpus, sentences: Sequence[SourceSentence], *patterns: re.P
     then finds every place they match, and a sentence holds a match when one lies wholly inside.
     Scanning for several simple patterns is faster than for their alternation.
     """
-    out = np.zeros(len(sentences), dtype=bool)
-    for joined, starts, ends, which in blocks(corpus, sentences):
-        spans = sorted(m.span() for p in patterns for m in p.finditer(joined))
-        if not spans:
-            continue
-        hits = np.array(spans, dtype=np.int64)
-        # Matches are ordered and disjoint, so those inside [start, end) are a contiguous run.
-        first = np.searchsorted(hits[:, 0], starts, side="left")
-        past = np.searchsorted(hits[:, 1], ends, side="right")
-        out[which] = past > first
-    return out
+    return Scan(corpus, sentences).holding(*patterns)

@@ -55,14 +55,18 @@ def attribution_grounder(corpus: Corpus, claims: Sequence[str]) -> Grounder:
     texts = [source[s.source_id][s.start : s.end] for s in content]
     # The two give the same answers about the claims; a few passages are read whole faster (and
     # a server reads repeated sources from word_profile's cache), many only as far as the claims go.
-    vocab = Vocabulary.of(texts) if len(texts) <= READ_WHOLE else Vocabulary.for_claims(texts, claims)
+    vocab = Vocabulary.of_claims(texts, claims) if len(texts) <= READ_WHOLE else Vocabulary.for_claims(texts, claims)
     hits = {i for claim in claims for i in vocab.may_support(claim, LOWEST_COVERAGE)}
     # Each source's passages are listed in order: a neighbour is the one before or after.
     keep = sorted({j for i in hits for j in (i - 1, i, i + 1)
                    if 0 <= j < len(content) and content[j].source_id == content[i].source_id})
     wanted = {content[i].source_id for i in hits}
     dates = {sid: lines for sid, lines in corpus_dates(corpus).items() if sid in wanted}
-    return Grounder([passage_of(content[i], texts[i]) for i in keep], dates, rarity=vocab)
+    # The vocabulary's index, renumbered to the passages kept: all a grounder for the claims needs.
+    at = {i: k for k, i in enumerate(keep)}
+    index = {s: [at[i] for i in ids if i in at] for s, ids in vocab.index.items()}
+    return Grounder([passage_of(content[i], texts[i]) for i in keep], dates, rarity=vocab,
+                    index={s: ids for s, ids in index.items() if ids})
 
 
 def text_dates(texts: Mapping[str, str]) -> dict[str, list[str]]:

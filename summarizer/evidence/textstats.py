@@ -164,6 +164,50 @@ def jaccard(a: set, b: set) -> float:
     return inter / (len(a) + len(b) - inter)
 
 
+class PairProposals:
+    """The pairs ``similar_pairs`` proposes, before their similarities: ``first[k] < second[k]``
+    in proposal order, and ``bound[k]``, the similarity pair k would have if the smaller set
+    were inside the larger (its Jaccard can be no higher; the same float when it is). A caller
+    after the most similar pairs computes ``similarity`` only for pairs whose bound can still
+    rank among them."""
+
+    def __init__(self, word_sets: Sequence[set[str]], cap: int) -> None:
+        n = len(word_sets)
+        self.word_sets = word_sets
+        first_holder: dict[int, int] = {}  # id of a set object -> first position holding it
+        self.rep = rep = np.fromiter(map(first_holder.setdefault, map(id, word_sets), count()), dtype=np.int64, count=n)
+        distinct = np.flatnonzero(rep == np.arange(n))
+        flat = list(chain.from_iterable(map(word_sets.__getitem__, distinct.tolist())))
+        self.sizes = sizes = np.fromiter(map(len, word_sets), dtype=np.int64, count=n)
+        if not flat:
+            self.first = self.second = np.zeros(0, dtype=np.int64)
+            self.bound = np.zeros(0)
+            return
+        first_at: dict[str, int] = {}
+        at = np.fromiter(map(first_at.setdefault, flat, count()), dtype=np.int64, count=len(flat))
+        ids = (np.cumsum(at == np.arange(len(flat))) - 1)[at]  # ids by first appearance
+        # Every position's words: those of the first position holding its set.
+        start = np.zeros(n, dtype=np.int64)
+        start[distinct] = np.cumsum(sizes[distinct]) - sizes[distinct]
+        owner = np.repeat(np.arange(n, dtype=np.int64), sizes)
+        word = ids[np.arange(len(owner)) + np.repeat(start[rep] - (np.cumsum(sizes) - sizes), sizes)]
+        rare = np.bincount(word)[word] <= cap
+        self.first, self.second = _proposals(word[rare], owner[rare], n)
+        small = np.minimum(sizes[self.first], sizes[self.second])
+        self.bound = small / (sizes[self.first] + sizes[self.second] - small)
+
+    def similarity(self, which: np.ndarray) -> np.ndarray:
+        """``jaccard`` of the pairs ``which`` (indices into ``first``/``second``), computed once
+        for pairs of the same two set objects."""
+        first, second, rep, n = self.first[which], self.second[which], self.rep, len(self.rep)
+        a, b = np.minimum(rep[first], rep[second]), np.maximum(rep[first], rep[second])
+        pairs, inverse = np.unique(a * n + b, return_inverse=True)
+        sets_a = list(map(self.word_sets.__getitem__, (pairs // n).tolist()))
+        sets_b = list(map(self.word_sets.__getitem__, (pairs % n).tolist()))
+        inter = np.fromiter(map(len, map(and_, sets_a, sets_b)), dtype=np.int64, count=len(pairs))[inverse]
+        return inter / (self.sizes[first] + self.sizes[second] - inter)  # ``jaccard``: int / int, rounded once
+
+
 def similar_pairs(word_sets: Sequence[set[str]], cap: int, min_similarity: float) -> Iterator[tuple[int, int, float]]:
     """``(i, j, jaccard)`` for pairs sharing a rare word (in at most ``cap`` sets) and similar enough.
 
@@ -172,35 +216,52 @@ def similar_pairs(word_sets: Sequence[set[str]], cap: int, min_similarity: float
     ``i < j``, in the order the index proposes it first: rare words in order of first appearance
     (sets in order, each set's words in its iteration order), and within a word's posting list
     ``(members[x], members[y])`` for x < y. The proposals of every word are listed at once in
-    numpy, repeats dropped; only the similarities are computed pair by pair, and once for pairs
-    of the same two set objects (callers may pass one object for equal sets).
+    numpy, repeats dropped (``PairProposals``); only the similarities are computed pair by pair,
+    and once for pairs of the same two set objects (callers may pass one object for equal sets).
     """
-    n = len(word_sets)
-    first_holder: dict[int, int] = {}  # id of a set object -> first position holding it
-    rep = np.fromiter(map(first_holder.setdefault, map(id, word_sets), count()), dtype=np.int64, count=n)
-    distinct = np.flatnonzero(rep == np.arange(n))
-    flat = list(chain.from_iterable(map(word_sets.__getitem__, distinct.tolist())))
-    if not flat:
+    proposed = PairProposals(word_sets, cap)
+    if not len(proposed.first):
         return
-    first_at: dict[str, int] = {}
-    at = np.fromiter(map(first_at.setdefault, flat, count()), dtype=np.int64, count=len(flat))
-    ids = (np.cumsum(at == np.arange(len(flat))) - 1)[at]  # ids by first appearance
-    # Every position's words: those of the first position holding its set.
-    sizes = np.fromiter(map(len, word_sets), dtype=np.int64, count=n)
-    start = np.zeros(n, dtype=np.int64)
-    start[distinct] = np.cumsum(sizes[distinct]) - sizes[distinct]
-    owner = np.repeat(np.arange(n, dtype=np.int64), sizes)
-    word = ids[np.arange(len(owner)) + np.repeat(start[rep] - (np.cumsum(sizes) - sizes), sizes)]
-    rare = np.bincount(word)[word] <= cap
-    first, second = _proposals(word[rare], owner[rare], n)
-    a, b = np.minimum(rep[first], rep[second]), np.maximum(rep[first], rep[second])
-    pairs, which = np.unique(a * n + b, return_inverse=True)
-    sets_a = list(map(word_sets.__getitem__, (pairs // n).tolist()))
-    sets_b = list(map(word_sets.__getitem__, (pairs % n).tolist()))
-    inter = np.fromiter(map(len, map(and_, sets_a, sets_b)), dtype=np.int64, count=len(pairs))[which]
-    sim = inter / (sizes[first] + sizes[second] - inter)  # ``jaccard``: int / int, rounded once
+    sim = proposed.similarity(np.arange(len(proposed.first)))
     keep = np.flatnonzero(sim >= min_similarity)
-    yield from zip(first[keep].tolist(), second[keep].tolist(), sim[keep].tolist())
+    yield from zip(proposed.first[keep].tolist(), proposed.second[keep].tolist(), sim[keep].tolist())
+
+
+# Similarity levels ``most_similar_pairs`` descends: most pairs are far below the first.
+LEVELS = (1.0, 0.9, 0.8, 0.7, 0.6, 0.5, 0.4, 0.3, 0.2, 0.1, 0.0)
+ALL_AT_ONCE = 2048  # up to this many pairs, one level: numpy's per-call cost outweighs the saving
+
+
+def most_similar_pairs(word_sets: Sequence[set[str]], cap: int, min_similarity: float,
+                       accept: Callable[[int, int], bool], limit: int) -> list[tuple[int, int]]:
+    """The first ``limit`` pairs ``(i, j)`` that ``accept`` of ``similar_pairs(word_sets, cap,
+    min_similarity)`` sorted by similarity, most similar first (stably: ties in proposal order).
+
+    The similarities are computed level by level (``LEVELS``), for the pairs whose bound
+    (``PairProposals``) reaches the level: a pair at least as similar as the level is then in
+    its final place, since every pair not computed yet is less similar than the level. A search
+    that stops at the first few accepted pairs computes few similarities."""
+    proposed = PairProposals(word_sets, cap)
+    sim = np.full(len(proposed.first), -1.0)  # -1: not computed yet
+    first, second = proposed.first.tolist(), proposed.second.tolist()
+    verdict: dict[int, bool] = {}
+    found: list[int] = []
+    levels = [x for x in LEVELS if x > min_similarity] if len(first) > ALL_AT_ONCE else []
+    for level in levels + [min_similarity]:
+        new = np.flatnonzero((sim < 0) & (proposed.bound >= level))
+        if len(new):
+            sim[new] = proposed.similarity(new)
+        ranked = np.flatnonzero(sim >= min_similarity)
+        ranked = ranked[np.argsort(-sim[ranked], kind="stable")]
+        found = []
+        for k in ranked[: np.count_nonzero(sim[ranked] >= level)].tolist():
+            if k not in verdict:
+                verdict[k] = accept(first[k], second[k])
+            if verdict[k]:
+                found.append(k)
+                if len(found) == limit:
+                    return [(first[k], second[k]) for k in found]
+    return [(first[k], second[k]) for k in found]
 
 
 def _proposals(word: np.ndarray, owner: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:

@@ -15,7 +15,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from itertools import chain
-from typing import Callable, Collection, Mapping, Sequence
+from typing import Callable, Collection, Mapping, Optional, Sequence
 
 from .analysis import Tok, alias_of, analyse, chunk_profile, stem_probes, word_profile
 
@@ -48,28 +48,51 @@ class Vocabulary:
                    frozenset().union(*(p[1] for p in profiles)), frozenset().union(*(p[2] for p in profiles)), index)
 
     @classmethod
+    def of_claims(cls, texts: Sequence[str], claims: Sequence[str]) -> "Vocabulary":
+        """``for_claims``, read with ``word_profile`` (every text whole, each distinct one once):
+        faster for a few texts, and a server reads repeated sources from its cache."""
+        stems, capitalised = claim_words(claims)
+        profile_of = {t: word_profile(t) for t in set(texts)}
+        df: Counter = Counter()
+        index: dict[str, list[int]] = {}
+        for i, t in enumerate(texts):
+            for s in profile_of[t][0] & stems:
+                df[s] += 1
+                index.setdefault(s, []).append(i)
+        n = len(texts)
+        return cls(math.log((n + 1) / 0.5), {s: math.log((n + 1) / (c + 0.5)) for s, c in df.items()},
+                   frozenset().union(*(p[1] & capitalised for p in profile_of.values())),
+                   frozenset().union(*(p[2] & capitalised for p in profile_of.values())), index)
+
+    @classmethod
     def for_claims(cls, texts: Sequence[str], claims: Sequence[str]) -> "Vocabulary":
         """``of(texts)`` as far as checking ``claims`` asks: the weights and postings of the
         claims' words, and whether the collection writes the claims' capitalised words in lower
         case or as names (``claim_names`` depends on nothing else). Read from the few distinct
         chunks that might hold one of those words (``chunks_holding``); a grounder with this
         vocabulary must check these claims only: another word would weigh as an unseen one."""
-        units = [t for c in claims for t in analyse(" ".join(str(c).split())).toks]
-        stems = {x for t in units if t.content for x in (t.stem, *t.parts)}
-        capitalised = {t.low for t in units if t.cap}
+        stems, capitalised = claim_words(claims)
         distinct = list(dict.fromkeys(texts))
         holding = chunks_holding(distinct, stems, capitalised)
         bag_of: dict[str, frozenset[str]] = {}
         lower: set[str] = set()
         names: set[str] = set()
+        held = holding.keys()
+        unnamed = set(capitalised)  # the words not yet found written as a name
         for t in distinct:
             chunks = t.split()
-            found = holding.keys() & chunks
-            if found:
-                bag_of[t] = frozenset().union(*(holding[c][0] for c in found))
-                lower.update(*(holding[c][1] for c in found))
-                if any(holding[c][2] for c in found):  # whether it is a name depends on the token before
-                    names |= names_among(chunks, {c for c in found if holding[c][2]}, capitalised)
+            if held.isdisjoint(chunks):  # most texts (a test that stops at the first chunk held)
+                continue
+            found = held & chunks
+            bag_of[t] = frozenset().union(*(holding[c][0] for c in found))
+            lower.update(*(holding[c][1] for c in found))
+            # Whether a word is a name depends on the token before: read the text around the
+            # chunks that may write one of the words not yet found as one.
+            flagged = {c for c in found if holding[c][2] and not unnamed.isdisjoint(may_name(c))} if unnamed else ()
+            if flagged:
+                got = names_among(chunks, flagged, unnamed)
+                names |= got
+                unnamed -= got
         df: Counter = Counter()
         index: dict[str, list[int]] = {}
         for i, t in enumerate(texts):
@@ -86,6 +109,20 @@ class Vocabulary:
     def may_support(self, claim: str, lowest_coverage: float) -> set[int]:
         """Indices of the texts that might support ``claim`` alone (``may_support``)."""
         return may_support(self.index, self.weight, claim, lowest_coverage)
+
+
+def claim_words(claims: Sequence[str]) -> tuple[set[str], set[str]]:
+    """What a vocabulary for ``claims`` must know about: their content words' stems (and parts),
+    and the low forms of their capitalised words."""
+    units = [t for c in claims for t in analyse(" ".join(str(c).split())).toks]
+    return {x for t in units if t.content for x in (t.stem, *t.parts)}, {t.low for t in units if t.cap}
+
+
+def may_name(chunk: str) -> frozenset[str]:
+    """The words a chunk may write as a name: its names, and its first word (a name unless the
+    token before opens a sentence)."""
+    _, _, names, first, _, _ = chunk_profile(chunk)
+    return names if first is None else names | {first}
 
 
 def names_among(chunks: Sequence[str], flagged: Collection[str], wanted: frozenset[str] | set[str]) -> set[str]:
@@ -114,25 +151,49 @@ def chunks_holding(texts: Sequence[str], stems: set[str], lows: set[str]
                    ) -> dict[str, tuple[frozenset[str], frozenset[str], bool]]:
     """The distinct whitespace chunks of ``texts`` holding one of ``stems`` in their bag or a word
     whose lower-cased form is in ``lows``: those stems, the lows written in lower case, and
-    whether one may be a name (``chunk_profile``). An ASCII chunk without any of the words'
-    probes (``stem_probes``, the lows themselves) in it, its hyphens or its dots cannot hold
-    one, so only the others are read."""
-    probes = set(lows).union(*map(stem_probes, stems))
-    if not probes:
+    whether one may be a name (``chunk_profile``). Only the chunks ``may_hold`` lets through
+    are read."""
+    may = may_hold(stems, lows)
+    if may is None:
         return {}
-    probe_re = re.compile("|".join(map(re.escape, sorted(probes, key=len, reverse=True))))
     out = {}
     for chunk in set(chain.from_iterable(map(str.split, texts))):
-        x = chunk.lower()
-        if chunk.isascii() and "n't" not in x and not (
-                probe_re.search(x) or "-" in x and probe_re.search(x.replace("-", ""))
-                or "." in x and probe_re.search(x.replace(".", ""))):
+        if not may(chunk):
             continue
         bag, low, names, first, _, _ = chunk_profile(chunk)
         held = (bag & stems, low & lows, not lows.isdisjoint(names) or first in lows)
         if held[0] or held[1] or held[2]:
             out[chunk] = held
     return out
+
+
+_ACRONYM = re.compile(r"[A-Za-z]\.[A-Za-z]\.")  # where an acronym token ("U.S.") may be
+
+
+def may_hold(stems: set[str], lows: set[str]) -> Optional[Callable[[str], bool]]:
+    """A test false only for chunks that cannot hold one of ``stems`` in their bag nor a token
+    whose low form is in ``lows`` (None: no chunk can). An ASCII chunk without "n't" holds a stem
+    only where one of its probes (``stem_probes``) is in it, lower-cased, its hyphens or its dots
+    left out; and a token whose low form is L only where L stands in it between characters that
+    are not letters (a word token is a whole run of letters, its low form that run lower-cased,
+    less a trailing "'s" or "'"), or, letters of an acronym, with its dots left out."""
+    probes = set().union(*map(stem_probes, stems))
+    if not probes and not lows:
+        return None
+    never = re.compile(r"(?!)")
+    stem_re = re.compile("|".join(map(re.escape, sorted(probes, key=len, reverse=True)))) if probes else never
+    alternatives = "|".join(map(re.escape, sorted(lows, key=len, reverse=True)))
+    word_re = re.compile(f"(?<![a-z])(?:{alternatives})(?![a-z])") if lows else never
+    letters_re = re.compile(alternatives) if lows else never
+
+    def may(chunk: str) -> bool:
+        x = chunk.lower()
+        return (not chunk.isascii() or "n't" in x or bool(
+            stem_re.search(x) or "-" in x and stem_re.search(x.replace("-", ""))
+            or "." in x and stem_re.search(x.replace(".", "")) or word_re.search(x)
+            or _ACRONYM.search(chunk) and letters_re.search(x.replace(".", ""))))
+
+    return may
 
 
 def overlap(index: Mapping[str, list[int]], units: Sequence[Tok], weights: Sequence[float]) -> Counter:

@@ -109,6 +109,30 @@ def test_similar_pairs_are_the_index_loops_in_the_same_order(seed):
     assert list(textstats.similar_pairs(sets, cap, floor)) == list(_similar_pairs_by_loops(sets, cap, floor))
 
 
+@pytest.mark.parametrize("seed", range(300))
+def test_most_similar_pairs_are_the_first_accepted_of_all_pairs_sorted(seed):
+    rnd = random.Random(seed)
+    vocab, n = rnd.randint(1, 30), rnd.randint(0, 25)
+    sets = [set(f"w{rnd.randrange(vocab)}" for _ in range(rnd.randint(0, 8))) for _ in range(n)]
+    for k in range(1, n):
+        if rnd.random() < 0.3:
+            sets[k] = sets[rnd.randrange(k)]
+    cap, floor, limit = rnd.randint(0, 10), rnd.choice([0.0, 0.2, 0.3, 0.5, 1.0]), rnd.randint(1, 4)
+    accepted = {(i, j) for i in range(n) for j in range(i + 1, n) if rnd.random() < rnd.choice([0.05, 0.3, 1.0])}
+    every = sorted(_similar_pairs_by_loops(sets, cap, floor), key=lambda p: -p[2])
+    want = [(i, j) for i, j, _ in every if (i, j) in accepted][:limit]
+    for at_once in (0, textstats.ALL_AT_ONCE):  # level by level, and all pairs at once
+        asked = []
+        saved, textstats.ALL_AT_ONCE = textstats.ALL_AT_ONCE, at_once
+        try:
+            got = textstats.most_similar_pairs(sets, cap, floor, lambda i, j: asked.append((i, j)) or (i, j) in accepted,
+                                               limit)
+        finally:
+            textstats.ALL_AT_ONCE = saved
+        assert got == want
+        assert len(asked) == len(set(asked))  # each pair judged once
+
+
 @given(texts_strategy)
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 def test_content_word_ids_are_content_words_with_or_without_dedup_words(texts):
@@ -208,14 +232,14 @@ def test_number_sentences_and_year_mentions_are_the_per_sentence_definitions(tex
     texts_of = corpus.texts
     content = [s for ss in corpus.sentences.values() for s in ss if s.junk is None]
     with_numbers = [s for s in content if textstats.numbers(texts_of[s.source_id][s.start : s.end])]
-    sents, words = conflicts._sentences_with_numbers(corpus)
+    sents, words = conflicts._sentences_with_numbers(corpus, sentence_scan.content_scan(corpus))
     assert sents == with_numbers
     cut = [texts_of[s.source_id][s.start : s.end] for s in sents]
     assert [list(w) for w in words] == [list(set(textstats.content_words(t))) for t in cut]
     years = Counter()
     for s in content:
         years.update({int(m.group(0)) for m in conflicts._YEAR.finditer(texts_of[s.source_id][s.start : s.end])})
-    assert conflicts._year_mentions(corpus) == years
+    assert conflicts._year_mentions(corpus, sentence_scan.content_scan(corpus)) == years
 
 
 # --- conflicts found without analysing every candidate -----------------------------------------
@@ -243,7 +267,7 @@ def figure_stories(draw):
 def _figure_conflicts_by_definition(corpus):
     """Every cross-source pair analysed, sorted by similarity, the first three (the code as first written)."""
     texts = corpus.texts
-    sents, words = conflicts._sentences_with_numbers(corpus)
+    sents, words = conflicts._sentences_with_numbers(corpus, sentence_scan.content_scan(corpus))
     cap = max(3, min(len(corpus.documents) * 2, conflicts.MAX_POSTING))
     scored = []
     for i, j, sim in textstats.similar_pairs(words, cap, 0.3):
@@ -274,7 +298,7 @@ def test_figure_and_direction_conflicts_are_the_definitions(texts):
     if corpus is None:
         return
     want = _figure_conflicts_by_definition(corpus)
-    got = [s for s in conflicts._number_conflicts(corpus)]
+    got = [s for s in conflicts._number_conflicts(corpus, sentence_scan.content_scan(corpus))]
     assert [[(c.source_id, c.start, c.end) for c in s.citations] for s in got] == [
         [(a.source_id, a.start, a.end), (b.source_id, b.start, b.end)] for a, b in want]
     texts_of = corpus.texts
@@ -344,3 +368,18 @@ def test_alias_keys_are_every_phrase_looked_up(lows):
 @settings(max_examples=500, deadline=None)
 def test_direction_starts_are_the_regex_matches(text):
     assert places.direction_starts(text) == [m.span() for m in places._MAY_START_DIRECTION.finditer(text)]
+
+
+def _first_disagreement_by_loops(hits):
+    for i, (source, where) in enumerate(hits):
+        for j in range(i + 1, len(hits)):
+            if hits[j][0] != source and not places.compatible(where, hits[j][1]):
+                return i, j
+    return None
+
+
+@given(st.lists(st.tuples(st.sampled_from("abc"), st.sampled_from(["N", "S", "E", "W", "NE", "NW", "SE", "SW"])),
+                max_size=30))
+@settings(max_examples=1000, deadline=None)
+def test_first_disagreement_is_the_pairwise_search(hits):
+    assert places.first_disagreement(hits) == _first_disagreement_by_loops(hits)

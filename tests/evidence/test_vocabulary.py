@@ -16,6 +16,7 @@ from summarizer.contract.result import Citation
 from summarizer.evidence.analysis import analyse, word_profile
 from summarizer.evidence.attribution import attribute
 from summarizer.evidence import sources
+from summarizer.evidence.grounding import Grounder
 from summarizer.evidence.sources import attribution_grounder, corpus_grounder
 from summarizer.evidence.vocabulary import Vocabulary
 from summarizer.prepare.corpus import prepare
@@ -59,6 +60,12 @@ def test_attribution_grounder_attributes_as_the_full_grounder(texts, data):
             fast = attribution_grounder(corpus, [p.text for p in claims])
         finally:
             sources.READ_WHOLE = kept
+        # Its index is the one its passages' words give, as far as the claims' words go.
+        whole = Grounder(fast.passages)
+        for p in claims:
+            for t in analyse(" ".join(p.text.split())).toks:
+                for s in (t.stem, *t.parts) if t.content else ():
+                    assert fast.index.get(s, []) == whole.index.get(s, [])
         # Its passages are the corpus' own, in the corpus' order (each source's in text order).
         order = {p: k for k, p in enumerate(full.passages)}
         assert all(p in order for p in fast.passages)
@@ -88,6 +95,7 @@ def test_a_vocabulary_for_claims_answers_as_the_whole_one_about_them(texts, data
     claims = data.draw(st.lists(st.one_of(st.sampled_from(texts), phrases, glued, st.text(max_size=30)),
                                 min_size=1, max_size=3))
     whole, mine = Vocabulary.of(texts), Vocabulary.for_claims(texts, claims)
+    assert Vocabulary.of_claims(texts, claims) == mine  # read whole, as far as the claims go
     assert mine.max_idf == whole.max_idf
     for claim in claims:
         for t in analyse(" ".join(claim.split())).toks:
@@ -110,6 +118,7 @@ def test_a_vocabulary_for_claims_finds_words_written_otherwise(claim_word, writt
     texts = [written, "nothing here", f"Then {written} again", written]
     for claim in (claim_word, f"Then {claim_word} again", claim_word.capitalize()):
         whole, mine = Vocabulary.of(texts), Vocabulary.for_claims(texts, [claim])
+        assert Vocabulary.of_claims(texts, [claim]) == mine
         for t in analyse(claim).toks:
             for s in (t.stem, *t.parts) if t.content else ():
                 assert mine.weight(s) == whole.weight(s) and mine.index.get(s) == whole.index.get(s)
@@ -137,3 +146,113 @@ def test_names_among_looks_past_chunks_without_tokens(text):
     from summarizer.evidence.vocabulary import names_among
 
     assert names_among(text.split(), {"Smith"}, {"smith"}) == word_profile(text)[2] & {"smith"}
+
+
+# Lows the chunk filter must find however they are written: acronyms with dots, "'s", hyphens,
+# words glued to digits, symbols or other acronyms.
+LOW_PIECES = PIECES + ["I", "I'm", "if", "If", "it's", "It's", "Britain's", "Jesus'", "U.S.x", "a.U.S.", "5km", "_Paris",
+                       "North-East", "O'Brien's", "Iif", "ifI", "(I)", "i.e.", "E.U.", "EU's"]
+low_glued = st.lists(st.tuples(st.sampled_from(LOW_PIECES), st.sampled_from(GLUES)), min_size=1, max_size=20).map(
+    lambda ps: "".join(p + g for p, g in ps))
+
+
+@given(st.one_of(low_glued, glued, phrases, messy_text), st.data())
+@settings(max_examples=600, deadline=None)
+def test_chunks_the_filter_skips_hold_none_of_the_words(text, data):
+    from summarizer.evidence.analysis import chunk_profile
+    from summarizer.evidence.vocabulary import chunks_holding, may_hold
+
+    chunks = sorted(set(text.split()))
+    profiles = [chunk_profile(c) for c in chunks]
+    stems_seen = sorted(set().union(*(p[0] for p in profiles)) | {"citi", "x"})
+    lows_seen = sorted(set().union(*(p[1] | p[2] for p in profiles)) | {p[3] for p in profiles if p[3]} | {"i", "us"})
+    stems = set(data.draw(st.lists(st.sampled_from(stems_seen), max_size=3)))
+    lows = set(data.draw(st.lists(st.sampled_from(lows_seen), max_size=3)))
+    may = may_hold(stems, lows)
+    for chunk, (bag, low, names, first, _, _) in zip(chunks, profiles):
+        if bag & stems or low & lows or names & lows or first in lows:
+            assert may is not None and may(chunk), chunk
+    # chunks_holding is the definition that reads every chunk.
+    every = {}
+    for chunk, (bag, low, names, first, _, _) in zip(chunks, profiles):
+        held = (bag & stems, low & lows, not lows.isdisjoint(names) or first in lows)
+        if any(held):
+            every[chunk] = held
+    assert chunks_holding([text], stems, lows) == every
+
+
+@given(st.one_of(low_glued, glued, phrases, messy_text, st.text(max_size=80)))
+@settings(max_examples=800, deadline=None)
+def test_norm_of_is_analyses_norm(text):
+    from summarizer.evidence.analysis import norm_of
+
+    assert norm_of(text) == analyse(text).norm
+
+
+@given(st.lists(st.one_of(phrases, low_glued, documents_text()), min_size=1, max_size=6), st.data())
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+def test_a_grounder_reads_what_every_passages_analysis_would_give(texts, data):
+    """The grounder analyses a passage when a check first reads it; its index, weights, name
+    lists and norms are those of every passage's analysis."""
+    from collections import Counter
+    import math
+
+    from summarizer.evidence.grounding import Grounder, Passage
+
+    passages = [Passage(t, f"d{i % 2}", i * 1000) for i, t in enumerate(texts)]
+    g = Grounder(passages)
+    an = [analyse(t) for t in texts]
+    df = Counter(s for a in an for s in a.bag)
+    n = len(texts)
+    assert g.idf == {s: math.log((n + 1) / (c + 0.5)) for s, c in df.items()}
+    assert g.index == {s: [i for i, a in enumerate(an) if s in a.bag] for s in df}
+    assert g.lower_words == frozenset().union(*(a.lower_words for a in an))
+    assert g.names == frozenset().union(*(a.names for a in an))
+    assert [g.in_pool(a.norm) for a in an] == [True] * n
+    assert [g.an[i] for i in range(n)] == an and len(g.an) == n
+    claim = data.draw(st.one_of(st.sampled_from(texts), phrases, low_glued))
+    assert g.check(claim) == Grounder(passages).check(claim)
+
+
+@given(st.lists(st.one_of(phrases, low_glued, documents_text()), min_size=1, max_size=8), st.data())
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+def test_checking_a_claim_against_groups_is_checking_it_against_each(texts, data):
+    """``check_each`` reads the claim once for all the groups: each verdict is the one a check
+    of the claim alone against that group gives."""
+    from summarizer.evidence.grounding import Grounder, Passage
+
+    passages = [Passage(t, f"d{i % 3}", i * 1000) for i, t in enumerate(texts)]
+    claim = data.draw(st.one_of(st.sampled_from(texts), phrases, low_glued))
+    indices = st.lists(st.integers(0, len(texts) - 1), max_size=len(texts)).map(set)
+    groups = data.draw(st.lists(st.one_of(st.none(), indices), min_size=1, max_size=4))
+    prefer = data.draw(indices)
+    shared = Grounder(passages)
+    assert list(shared.check_each(claim, groups, prefer)) == [Grounder(passages).check(claim, prefer, g) for g in groups]
+    # Checks after it are as on a grounder that made none.
+    assert [shared.check(claim, prefer, g) for g in groups] == [Grounder(passages).check(claim, prefer, g) for g in groups]
+
+
+def test_ranking_with_preferred_passages_leaves_the_claims_overlap_alone():
+    from summarizer.evidence.grounding import Grounder, Passage
+
+    g = Grounder([Passage("alpha beta gamma", "a", 0), Passage("alpha beta gamma", "b", 0)])
+    a = analyse("alpha beta gamma delta")
+    c = g._claim(a, [t for t in a.toks if t.content])
+    assert g._rank(c, {1}) == [1, 0]  # the tie goes to the preferred passage
+    assert g._rank(c, set()) == [0, 1]  # and only while it is preferred
+
+
+@given(st.lists(st.one_of(phrases, low_glued, documents_text()), min_size=2, max_size=8), st.data())
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+def test_coverages_adding_a_passage_are_the_coverages_of_the_longer_choice(texts, data):
+    from summarizer.evidence.grounding import Grounder, Passage
+
+    g = Grounder([Passage(t, f"d{i % 3}", i * 1000) for i, t in enumerate(texts)])
+    a = analyse(" ".join(data.draw(st.one_of(st.sampled_from(texts), phrases)).split()))
+    units = [t for t in a.toks if t.content]
+    if not units:
+        return
+    c = g._claim(a, units)
+    chosen = data.draw(st.lists(st.integers(0, len(texts) - 1), min_size=1, max_size=3, unique=True))
+    others = [i for i in range(len(texts)) if i not in chosen]
+    assert g.coverages_adding(c, chosen, others) == [g._coverage(c, chosen + [i])[0] for i in others]
