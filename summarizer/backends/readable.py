@@ -35,16 +35,15 @@ _POINTING_BACK = rf"""
       | (?:This|That|These|Those|Such)\b(?=\s*{_DEMONSTRATIVE_USE})
 """
 _THEN = r"""[A-Z][\w'’.-]*(?:\s+[\w'’.-]+){0,3}?\s+then\s+(?!the\b)[a-z]"""  # "The government then stated"
-_DANGLING = re.compile(f"{_OPENING}(?:{_POINTING_BACK}|{_THEN})", re.X)
-# The same, in two parts: the second, the costly one, can only match where "then" is.
+# What refers back, ``{_OPENING}(?:{_POINTING_BACK}|{_THEN})``, as two patterns: the second, the
+# costly one, can only match where "then" is.
 _DANGLING_WORD = re.compile(f"{_OPENING}(?:{_POINTING_BACK})", re.X)
 _DANGLING_THEN = re.compile(f"{_OPENING}{_THEN}", re.X)
 
 
 def stands_alone(text: str, start: int = 0, end: Optional[int] = None) -> bool:
     """Whether ``text[start:end]`` opens with nothing that refers back to an earlier sentence
-    (``_DANGLING.match(text, start, end) is None``, its costly alternative tried only when the
-    sentence holds "then")."""
+    (its costly "... then ..." pattern tried only when the sentence holds "then")."""
     end = len(text) if end is None else end
     return _DANGLING_WORD.match(text, start, end) is None and (
         text.find("then", start, end) < 0 or _DANGLING_THEN.match(text, start, end) is None)
