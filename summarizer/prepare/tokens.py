@@ -150,43 +150,32 @@ class TokenCounter:
         got = self._parts.get(sentence)
         if got is None:
             self._trim_memo()
-            words = _words_of(sentence)
-            head = words[0]
-            if len(words) == 1:
-                got = (self._first_words[head], head, 0, None)
-            else:
-                inner = sum(map(self._words.__getitem__, words[1:-1])) if len(words) > 2 else 0
-                tail = words[-1]
-                got = (self._first_words[head] + inner + self._words[tail], head, inner, tail)
-            self._parts[sentence] = got
+            got = self._parts[sentence] = self._parts_of(sentence)
         return got
 
     def counts(self, sentences: Sequence[str]) -> list[int]:
-        """``[self.parts(s)[0] for s in sentences]``: the same memo and the same steps, with the
-        per-sentence method calls inlined (this loop runs once per sentence of the corpus)."""
+        """``[self.parts(s)[0] for s in sentences]``, the memo trimmed once for the whole list
+        (this loop runs once per sentence of the corpus)."""
         self._trim_memo()
-        memo, first_words, words = self._parts, self._first_words, self._words
-        get, lookup, odd_space = memo.get, words.__getitem__, _SPACE_AFTER_SPACE.search
+        memo, parts_of = self._parts, self._parts_of
+        get = memo.get
         out: list[int] = []
         append = out.append
         for sentence in sentences:
             got = get(sentence)
             if got is None:
-                if sentence.isascii():  # ``_words_of``, inlined
-                    odd = "  " in sentence or not sentence.isprintable() and _ascii_odd(sentence)
-                else:
-                    odd = odd_space(sentence) is not None
-                pieces = _SURE_SPACE.split(sentence) if odd else sentence.split(" ")
-                head = pieces[0]
-                if len(pieces) == 1:
-                    got = (first_words[head], head, 0, None)
-                else:
-                    inner = sum(map(lookup, pieces[1:-1])) if len(pieces) > 2 else 0
-                    tail = pieces[-1]
-                    got = (first_words[head] + inner + words[tail], head, inner, tail)
-                memo[sentence] = got
+                got = memo[sentence] = parts_of(sentence)
             append(got[0])
         return out
+
+    def _parts_of(self, sentence: str) -> Parts:
+        words = _words_of(sentence)
+        head = words[0]
+        if len(words) == 1:
+            return (self._first_words[head], head, 0, None)
+        inner = sum(map(self._words.__getitem__, words[1:-1])) if len(words) > 2 else 0
+        tail = words[-1]
+        return (self._first_words[head] + inner + self._words[tail], head, inner, tail)
 
     def count_joined(self, text: str, spans: Sequence[tuple[int, int]]) -> int:
         """``count(text[spans[0][0]:spans[-1][1]])`` from the spans' memoised parts.
