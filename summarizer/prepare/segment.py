@@ -101,15 +101,8 @@ def _boundaries(text: str, paragraphs: frozenset[int], start: int, end: int) -> 
             continue
         if not nxt or nxt.islower():
             continue  # "e.g. this", "Mr. smith" typo, ellipsis inside a sentence
-        if e - s == 1 and text[s] == ".":
-            # ``_is_abbreviation`` inlined for its common case, a word of letters and digits.
-            before = text[max(start, s - 24) : s]
-            word = before.rsplit(None, 1)[-1] if before and not before[-1].isspace() else ""
-            if word.isalnum():
-                if len(word) == 1 and word.isalpha() or word.lower() in ABBREVIATIONS:
-                    continue
-            elif _is_abbreviation(text, s, start):
-                continue
+        if e - s == 1 and text[s] == "." and _is_abbreviation(text, s, start):
+            continue
         append(e)  # the match ends in terminal punctuation or a closing quote
     return cuts
 
