@@ -39,6 +39,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
@@ -53,13 +54,16 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(workdir: Path, pipeline_totals: Path | None = None, tree: Path = ROOT) -> tuple[subprocess.Popen, str]:
+def start_server(workdir: Path, pipeline_totals: Path | None = None, tree: Path = ROOT,
+                 cpu_processes: int | None = None) -> tuple[subprocess.Popen, str]:
     """``summarizer serve`` of the package in ``tree``; with ``pipeline_totals``, under
     ``timed_serve.py`` writing there."""
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("SUMMARIZER_")}
     env.update(PYTHONPATH=str(tree), SUMMARIZER_DB_PATH=str(workdir / "jobs.sqlite3"),
                SUMMARIZER_DATA_DIR=str(workdir), SUMMARIZER_BACKEND="extractive")
+    if cpu_processes is not None:
+        env["SUMMARIZER_CPU_PROCESSES"] = str(cpu_processes)
     command = ([sys.executable, str(ROOT / "benchmarks" / "timed_serve.py"), str(pipeline_totals)]
                if pipeline_totals is not None else [sys.executable, "-m", "summarizer"])
     proc = subprocess.Popen(command + ["serve", "--port", str(port), "--log-level", "warning"],
@@ -74,6 +78,24 @@ def start_server(workdir: Path, pipeline_totals: Path | None = None, tree: Path 
             time.sleep(0.1)
     proc.kill()
     raise SystemExit("server did not start")
+
+
+def children(pid: int) -> list[int]:
+    """The processes whose parent is ``pid`` (the server's worker processes), from /proc."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                if int(Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                    found.append(int(entry))
+            except OSError:  # ended meanwhile
+                continue
+    return found
+
+
+def workers_cpu(pid: int) -> dict[int, float]:
+    """CPU seconds so far of each worker process of the server ``pid``."""
+    return {child: process_cpu(child) for child in children(pid)}
 
 
 def process_cpu(pid: int) -> float:
@@ -229,6 +251,13 @@ def pipeline_cpu(doc_sets: list[list[dict]], runs: int = 40, repeats: int = 5) -
     return asyncio.run(measure())
 
 
+def warm_up(url: str, body: dict, clients: int) -> None:
+    """First-use imports and caches, in every worker process the server will start."""
+    with ThreadPoolExecutor(clients) as pool:
+        for reply in pool.map(lambda _: httpx.post(f"{url}/v1/summaries", json=body, timeout=120), range(20 * clients)):
+            reply.raise_for_status()
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--requests", type=int, default=128, help="requests per concurrency level")
@@ -241,6 +270,8 @@ def main() -> None:
     ap.add_argument("--input", choices=["seeds", "stories", "sentence"], default="seeds",
                     help="seeds: the 5 seed documents (default); stories: a different set of news documents "
                          "of the seeds' size in each request; sentence: one document of one sentence")
+    ap.add_argument("--cpu-processes", type=int, metavar="N",
+                    help="SUMMARIZER_CPU_PROCESSES for the servers (default: theirs, one per core)")
     ap.add_argument("--client", choices=["raw", "httpx"], default="raw",
                     help="raw: the request encoded once, on plain asyncio streams (default); httpx: httpx.AsyncClient")
     args = ap.parse_args()
@@ -254,10 +285,9 @@ def main() -> None:
             for name, tree in trees.items():
                 workdir = Path(tmp) / str(len(servers))
                 workdir.mkdir()
-                proc, url = start_server(workdir, workdir / "pipeline.json", tree)
+                proc, url = start_server(workdir, workdir / "pipeline.json", tree, args.cpu_processes)
                 servers[name] = (proc, url, workdir / "pipeline.json")
-                for _ in range(20):  # warm-up: first-use imports, caches
-                    httpx.post(f"{url}/v1/summaries", json=bodies[0], timeout=120).raise_for_status()
+                warm_up(url, bodies[0], max(args.concurrency))
             for _ in range(args.rounds):  # alternating, so the neighbours' load falls on each alike
                 for clients in args.concurrency:
                     for name, (proc, url, totals_file) in servers.items():
@@ -272,6 +302,7 @@ def main() -> None:
     print(f"POST /v1/summaries, {len(docs)} {args.input} document(s) ({chars} chars"
           + (f"; {len(doc_sets)} different sets, cycled" if len(doc_sets) > 1 else "") + "), extractive backend, "
           f"{args.client} client, 1 uvicorn worker, {os.cpu_count()} CPUs, Python {platform.python_version()}"
+          + (f", SUMMARIZER_CPU_PROCESSES={args.cpu_processes}" if args.cpu_processes is not None else "")
           + (f"; median of {args.rounds} alternating rounds" if args.rounds > 1 else ""))
     for name, levels in runs.items():
         print(f"\n{name} ({trees[name]}):\n")
@@ -307,12 +338,15 @@ def print_table(rows: list[dict]) -> None:
 def measure_level(proc: subprocess.Popen, url: str, bodies: list[dict], clients: int, args, totals_file: Path) -> dict:
     """One level: requests/s and latencies, with the server's CPU per request and its pipeline's share."""
     runs0, pipeline0 = pipeline_totals(proc, totals_file)
-    server0, client0 = process_cpu(proc.pid), time.process_time()
+    server0, workers0, client0 = process_cpu(proc.pid), workers_cpu(proc.pid), time.process_time()
     row = asyncio.run(run_level(url, bodies, clients, max(args.requests, clients), args.seconds, args.client))
-    row["server_cpu"] = (process_cpu(proc.pid) - server0) / row["requests"]
+    workers = sum(cpu - workers0.get(pid, 0.0) for pid, cpu in workers_cpu(proc.pid).items())
+    row["server_cpu"] = (process_cpu(proc.pid) - server0 + workers) / row["requests"]
     row["client_cpu"] = (time.process_time() - client0) / row["requests"]
     runs1, pipeline1 = pipeline_totals(proc, totals_file)
-    row["pipeline_cpu"] = (pipeline1 - pipeline0) / max(1, runs1 - runs0)
+    # Runs in the server process are timed there; runs in worker processes are the workers' CPU
+    # (with their side of the hand-off), and the server process's is the service layer.
+    row["pipeline_cpu"] = (pipeline1 - pipeline0) / (runs1 - runs0) if runs1 > runs0 else workers / row["requests"]
     return row
 
 

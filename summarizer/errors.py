@@ -161,6 +161,12 @@ class IdempotencyConflict(InputError):
     http_status = 409
 
 
+class WorkerProcessDied(SummarizerError):
+    """The worker process running a summary exited before answering (killed, out of memory)."""
+
+    code = "worker_process_died"
+
+
 class Cancelled(SummarizerError):
     """The run was cancelled (job DELETE, Ctrl-C)."""
 

@@ -34,6 +34,11 @@ class Backend(abc.ABC):
 
     #: The name the result reports (``SummaryResult.stats.backend``).
     name: str
+    #: The whole run is CPU work that needs nothing outside the process (no LLM client, no model
+    #: server, no shared limit), and a fresh instance made from (name, settings) gives the same
+    #: result. A server may then run it in a worker process, to use every core
+    #: (``service/run_processes.py``). Default: no.
+    cpu_bound: bool = False
 
     @abc.abstractmethod
     async def summarize(self, corpus: "Corpus", options: "SummaryOptions", progress: "Progress") -> Draft:

@@ -356,6 +356,7 @@ def consolidated_summary(corpus: Corpus, m: UnitMatrix, units: list[Unit], k: in
 
 class ExtractiveBackend(Backend):
     name = "extractive"
+    cpu_bound = True
 
     async def summarize(self, corpus: Corpus, options: SummaryOptions, progress: Progress) -> Draft:
         # CPU-bound: off the event loop (so a server stays responsive meanwhile) unless small.

@@ -66,6 +66,9 @@ class Settings(BaseSettings):
     max_documents: int = 200
     max_document_chars: int = 2_000_000
     max_running_jobs: int = 4  # jobs run at once per process (LLM calls are bounded by max_concurrency)
+    # Worker processes for CPU-bound runs (the extractive backend) of `serve` and `worker`, so one
+    # process uses every core; unset = one per usable core (none on one core), 0 = in the process.
+    cpu_processes: Optional[int] = Field(None, ge=0)
     # /metrics needs an API key when keys are set, unless this is true (a scraper on a private network).
     metrics_public: bool = False
     max_queued_jobs: int = 100  # jobs waiting in the store (all processes): more is a 429

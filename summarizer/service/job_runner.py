@@ -19,7 +19,6 @@ from ..config.settings import Settings
 from ..contract.documents import Document
 from ..contract.result import jsonable
 from ..errors import StoreUnavailable, SummarizerError
-from ..pipeline import summarize
 from . import jobstore as js
 from .deadline import LastProgress, within_deadline
 from .deferred import DeferredWrites
@@ -222,9 +221,8 @@ async def run_summary(job: js.Job, rows: list[dict], pool: BackendPool, settings
     """Run one stored job through the pipeline on the process's shared backend; the result as JSON.
     Past ``SUMMARIZER_JOB_DEADLINE_SECONDS`` it is stopped: DeadlineExceeded, saying how far it got."""
     options = SummaryOptions.model_validate(job.options)
-    backend = await pool.get(options)
     last = LastProgress(sink)
-    work = summarize(documents_from(rows), options, settings, forward_progress(last), backend=backend)
+    work = pool.summarize(documents_from(rows), options, forward_progress(last))
     result = await within_deadline(work, settings.job_deadline_seconds, last, "SUMMARIZER_JOB_DEADLINE_SECONDS")
     return jsonable(result)
 

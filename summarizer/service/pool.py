@@ -15,7 +15,7 @@ model name (the local backend serves the one bundled model under its own alias).
 from __future__ import annotations
 
 import asyncio
-from typing import Optional
+from typing import Optional, Sequence
 
 from .. import backends
 from ..backends.llm.backend import LLMBackend
@@ -25,7 +25,12 @@ from ..config.options import SummaryOptions
 from ..config.run_config import resolve
 from ..config.settings import Settings
 from ..backends.usability import unusable_reason
+from ..contract.documents import Document
+from ..contract.result import SummaryResult
 from ..errors import ConfigError, InputError
+from ..pipeline import summarize
+from ..progress import Progress
+from .run_processes import RunProcesses, default_size
 
 #: Backends whose endpoint serves whichever model a request names.
 MODEL_BACKENDS = ("openai",)
@@ -40,6 +45,7 @@ def allowed_models(settings: Settings) -> frozenset[str]:
 class BackendPool:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
+        self.processes = RunProcesses(settings, default_size(settings))
         self.allowed = allowed_models(settings)
         self._instances: dict[tuple[str, Optional[str]], backends.Backend] = {}
         self._endpoints: dict[str, LLMBackend] = {}  # backend name -> the instance owning the client
@@ -84,6 +90,16 @@ class BackendPool:
                 backend = self._instances[key] = await self._create(*key)
             return backend
 
+    async def summarize(self, documents: Sequence[Document], options: SummaryOptions,
+                        progress: Progress) -> SummaryResult:
+        """The pipeline on the shared backend ``options`` name, in a worker process if it is CPU-bound."""
+        backend = await self.get(options)
+        if self.processes.takes(backend):
+            result = await self.processes.summarize(documents, options, backend.name, progress)
+            if result is not None:
+                return result
+        return await summarize(documents, options, self.settings, progress, backend=backend)
+
     async def _create(self, name: str, model: Optional[str]) -> backends.Backend:
         endpoint = self._endpoints.get(name)
         if endpoint is not None:  # another model of an endpoint already open: share its client
@@ -106,3 +122,4 @@ class BackendPool:
             await view.aclose()
         for backend in instances:
             await backend.aclose()
+        await self.processes.aclose()

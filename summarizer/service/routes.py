@@ -19,7 +19,7 @@ from ..citing import acite
 from ..citing import jsonable as report_json
 from ..io.render import citations_markdown, to_markdown
 from ..io.render_text import to_text
-from ..pipeline import check_options, summarize
+from ..pipeline import check_options
 from ..prepare.corpus import prepare
 from . import jobstore as js
 from .auth import owner_of
@@ -92,9 +92,8 @@ async def _unless_client_leaves(request: Request, work) -> tuple[bool, object]:
 async def create_summary(body: SummaryRequest, request: Request, format: ResultFormat = "json") -> Response:
     svc = _state(request)
     documents = check_request(body, svc.settings)
-    backend = await svc.pool.get(body.options)
     last = LastProgress()  # what the run had done, for the 504 past SUMMARIZER_SYNC_DEADLINE_SECONDS
-    work = summarize(documents, body.options, svc.settings, forward_progress(last), backend=backend)
+    work = svc.pool.summarize(documents, body.options, forward_progress(last))
     finished, result = await _unless_client_leaves(request, within_deadline(
         work, svc.settings.sync_deadline_seconds, last, "SUMMARIZER_SYNC_DEADLINE_SECONDS"))
     if not finished:

@@ -16,6 +16,7 @@ from summarizer.backends.extractive import ExtractiveBackend
 
 class SlowBackend(ExtractiveBackend):
     name = "slow"
+    cpu_bound = False  # it mostly sleeps, and tests read this instance's counters: in the server process
 
     def __init__(self) -> None:
         self.active = 0  # runs in progress on this instance right now
@@ -59,6 +60,7 @@ class BrokenBackend(ExtractiveBackend):
     """A backend whose model endpoint goes away mid-job: the job fails with llm_unavailable."""
 
     name = "broken"
+    cpu_bound = False  # it sleeps, then fails as an LLM endpoint would
 
     async def summarize(self, corpus, options, progress):
         from summarizer.errors import LLMUnavailable
@@ -69,3 +71,4 @@ class BrokenBackend(ExtractiveBackend):
 
 
 register("broken", lambda settings, options: BrokenBackend())
+
