@@ -32,7 +32,7 @@ from ..plugins import load_plugins
 
 #: A message's length, before its pickle.
 HEADER = struct.Struct("!Q")
-#: Seconds between two forwarded progress states of one stage (a new stage is always sent).
+#: Seconds between two forwarded progress states (and from the start of a run to the first).
 PROGRESS_EVERY = 0.2
 #: Seconds between two checks that the server is still there.
 ORPHAN_CHECK_SECONDS = 1.0
@@ -62,6 +62,7 @@ def _exactly(sock: socket.socket, size: int) -> memoryview:
 
 def serve_runs(sock: socket.socket) -> None:
     """Run the tasks the server sends until it sends None or goes away."""
+    from .heap import tune_for_requests
     from .middleware import setup_logging
 
     try:
@@ -70,6 +71,7 @@ def serve_runs(sock: socket.socket) -> None:
         return
     setup_logging(log_level)
     load_plugins(settings)  # SUMMARIZER_PLUGINS, as the server did
+    tune_for_requests()  # as the server process does: the default encoding loaded, start-up frozen
     loop = asyncio.new_event_loop()
     instances: dict[str, backends.Backend] = {}
 
@@ -99,17 +101,18 @@ def serve_runs(sock: socket.socket) -> None:
 
 
 class _Forward:
-    """The run's progress, sent to the server: each new stage, otherwise at most every PROGRESS_EVERY s."""
+    """The run's progress, sent to the server at most every PROGRESS_EVERY seconds (the state
+    reported then). A run on a small input, done in milliseconds, sends none: each message would
+    cost the server a wake-up for a state nobody sees."""
 
     def __init__(self, send) -> None:
-        self.send, self.stage, self.sent = send, None, 0.0
+        self.send, self.sent = send, time.monotonic()
 
     def __call__(self, stage: str, info: dict) -> None:
         now = time.monotonic()
-        if stage == self.stage and now - self.sent < PROGRESS_EVERY:
-            return
-        self.stage, self.sent = stage, now
-        self.send(("progress", (stage, info)))
+        if now - self.sent >= PROGRESS_EVERY:
+            self.sent = now
+            self.send(("progress", (stage, info)))
 
 
 def sendable(exc: Exception) -> Exception:

@@ -15,13 +15,14 @@ from summarizer.backends.extractive import ExtractiveBackend
 
 class StuckBackend(ExtractiveBackend):
     """A CPU-bound run that never ends (a worker process's lot, ``service/run_processes``): it
-    reports one progress state, then holds its process, so tests can cancel it or kill it."""
+    holds its process, reporting progress, so tests can cancel it or kill it."""
 
     name = "stuck"
 
     def summarize_sync(self, corpus, options, progress):
-        progress("summarize_source", {"source_id": corpus.documents[0].id, "done": 0, "total": len(corpus.documents)})
-        time.sleep(120)
+        for _ in range(1200):  # progress every 0.1 s, as long work reports it
+            progress("summarize_source", {"source_id": corpus.documents[0].id, "done": 0, "total": len(corpus.documents)})
+            time.sleep(0.1)
         raise AssertionError("a stuck run was left running for two minutes")
 
     async def summarize(self, corpus, options, progress):
