@@ -5,8 +5,8 @@
 FD is this process's end of a socket pair with the server. Each message either way is a pickle
 after its length (``frame``). The server first sends ``(settings, log_level)``, then tasks
 ``(backend_name, documents, options)``, or None to stop. For each task the worker sends
-``("progress", (stage, info))`` messages, then ``("result", SummaryResult)`` or ``("error",
-exception)``; or, when it cannot make that backend (registered by the server's own code, not by
+``("progress", (stage, info))`` messages, then ``("result", SummaryResult, last)`` or
+``("error", exception, last)``, ``last`` the latest progress state not sent yet (or None); or, when it cannot make that backend (registered by the server's own code, not by
 a plugin), ``("unavailable", why)``.
 """
 
@@ -22,7 +22,7 @@ import sys
 import threading
 import time
 import traceback
-from typing import Any
+from typing import Any, Optional
 
 from .. import backends
 from ..config.options import SummaryOptions
@@ -92,27 +92,32 @@ def serve_runs(sock: socket.socket) -> None:
             except ConfigError as exc:  # registered by the server's own code, say: it runs it itself
                 send(("unavailable", str(exc)))
                 continue
-        run = summarize(documents, options, settings, _Forward(send), backend=instances[name])
+        forward = _Forward(send)
+        run = summarize(documents, options, settings, forward, backend=instances[name])
         try:
-            reply = ("result", loop.run_until_complete(run))
+            reply = ("result", loop.run_until_complete(run), forward.unsent)
         except Exception as exc:  # raised in the server, where the run is awaited
-            reply = ("error", sendable(exc))
+            reply = ("error", sendable(exc), forward.unsent)
         send(reply)
 
 
 class _Forward:
     """The run's progress, sent to the server at most every PROGRESS_EVERY seconds (the state
-    reported then). A run on a small input, done in milliseconds, sends none: each message would
-    cost the server a wake-up for a state nobody sees."""
+    reported then); the last state reported goes with the result or the error (``unsent``). A
+    run of a few milliseconds sends only that one: each message would cost the server a wake-up."""
 
     def __init__(self, send) -> None:
         self.send, self.sent = send, time.monotonic()
+        #: The latest state not sent yet, if any.
+        self.unsent: Optional[tuple[str, dict]] = None
 
     def __call__(self, stage: str, info: dict) -> None:
         now = time.monotonic()
-        if now - self.sent >= PROGRESS_EVERY:
-            self.sent = now
-            self.send(("progress", (stage, info)))
+        if now - self.sent < PROGRESS_EVERY:
+            self.unsent = (stage, info)
+            return
+        self.sent, self.unsent = now, None
+        self.send(("progress", (stage, info)))
 
 
 def sendable(exc: Exception) -> Exception:

@@ -30,7 +30,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Any, Callable, Optional, Sequence
+from typing import Callable, Optional, Sequence
 
 from .. import backends
 from ..config.options import SummaryOptions
@@ -187,11 +187,11 @@ class _Worker:
             if reply is not None and not reply.done():
                 reply.set_exception(exc)
 
-    def _handle(self, message: tuple[str, Any]) -> None:
-        kind, payload = message
+    def _handle(self, message: tuple) -> None:
+        kind, payload, *last = message  # a reply carries the last progress state not sent yet
+        if kind == "progress" or (last and last[0] is not None):
+            self._report(payload if kind == "progress" else last[0])
         if kind == "progress":
-            if self._progress is not None:
-                self._progress(*payload)
             return
         reply, self._reply, self._progress, self.busy = self._reply, None, None, False
         if reply is None or reply.done():
@@ -200,6 +200,10 @@ class _Worker:
             reply.set_result(payload)
         else:
             reply.set_exception(_Unavailable(payload) if kind == "unavailable" else payload)
+
+    def _report(self, state: tuple[str, dict]) -> None:
+        if self._progress is not None:
+            self._progress(*state)
 
     def _died(self) -> None:
         if not self.alive:

@@ -63,9 +63,10 @@ def test_a_run_in_a_worker_matches_one_in_this_process(seeds):
     expected = asyncio.run(summarize(seeds, EXTRACTIVE, SETTINGS, lambda stage, info: here.append(stage)))
     assert _without_seconds(result) == _without_seconds(expected)
     assert pids and os.getpid() not in pids
-    # Progress is thinned out (a run this short may send none), never reordered or made up.
+    # Progress is thinned out, never reordered or made up, and the last state always arrives.
     remaining = iter(here)
-    assert here and all(stage in remaining for stage in there)  # a subsequence of ``here``
+    assert all(stage in remaining for stage in there)  # a subsequence of ``here``
+    assert there[-1] == here[-1] == "done"
 
 
 def test_progress_comes_at_most_every_progress_every_seconds(seeds):
