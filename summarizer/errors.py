@@ -161,10 +161,11 @@ class IdempotencyConflict(InputError):
     http_status = 409
 
 
-class WorkerProcessDied(SummarizerError):
-    """The worker process running a summary exited before answering (killed, out of memory)."""
+class WorkerProcessError(SummarizerError):
+    """A worker process could not run a summary: it could not start, or it exited before
+    answering (killed, out of memory)."""
 
-    code = "worker_process_died"
+    code = "worker_process_error"
 
 
 class Cancelled(SummarizerError):

@@ -16,7 +16,7 @@ replies.
   result or the error, so they arrive in the order they were sent, as in one process.
 - A run that is cancelled (client gone, deadline, job cancelled) kills its worker: the CPU is free
   at once, which a worker thread could not offer. A worker that dies is replaced when next needed;
-  its run fails with ``WorkerProcessDied``.
+  its run fails with ``WorkerProcessError``.
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ from ..config.options import SummaryOptions
 from ..config.settings import Settings
 from ..contract.documents import Document
 from ..contract.result import SummaryResult
-from ..errors import WorkerProcessDied
+from ..errors import WorkerProcessError
 from ..progress import Progress
 from .cpu_worker import HEADER, frame
 
@@ -142,9 +142,13 @@ class _Worker:
             # This process's own package first on the path: the worker runs the same code.
             package_root = str(Path(__file__).resolve().parents[2])
             path = os.pathsep.join(filter(None, [package_root, os.environ.get("PYTHONPATH")]))
-            process = subprocess.Popen([sys.executable, "-m", "summarizer.service.cpu_worker", str(theirs.fileno())],
-                                       pass_fds=[theirs.fileno()], stdin=subprocess.DEVNULL,
-                                       env={**os.environ, "PYTHONPATH": path})
+            try:
+                process = subprocess.Popen([sys.executable, "-m", "summarizer.service.cpu_worker", str(theirs.fileno())],
+                                           pass_fds=[theirs.fileno()], stdin=subprocess.DEVNULL,
+                                           env={**os.environ, "PYTHONPATH": path})
+            except OSError as exc:  # out of processes, memory or file descriptors
+                ours.close()
+                raise WorkerProcessError(f"could not start a worker process: {exc}") from exc
         return cls(process, ours, settings, on_exit)
 
     def __init__(self, process: subprocess.Popen, sock: socket.socket, settings: Settings,
@@ -171,7 +175,7 @@ class _Worker:
             await self._writer.drain()
         except (ConnectionError, OSError) as exc:  # it died while idle, before its stream said so
             self._died()
-            raise WorkerProcessDied(f"the worker process exited before the run started ({exc})") from exc
+            raise WorkerProcessError(f"the worker process exited before the run started ({exc})") from exc
         return await self._reply
 
     async def _read_all(self, reader: asyncio.StreamReader) -> None:
@@ -219,7 +223,7 @@ class _Worker:
         self.on_exit(self)
         if reply is not None and not reply.done():
             how = f"signal {-code}" if code < 0 else f"exit code {code}"
-            reply.set_exception(WorkerProcessDied(f"the worker process running this summary died ({how}); "
+            reply.set_exception(WorkerProcessError(f"the worker process running this summary died ({how}); "
                                                   "it may have run out of memory"))
 
     def _close_stream(self) -> None:

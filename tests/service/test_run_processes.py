@@ -15,7 +15,7 @@ from summarizer import Settings, SummaryOptions, load_documents, summarize
 from summarizer.backends import BACKENDS, register
 from summarizer.backends.extractive import ExtractiveBackend
 from summarizer.contract.documents import Document
-from summarizer.errors import InputError, WorkerProcessDied
+from summarizer.errors import InputError, WorkerProcessError
 from summarizer.service.cpu_worker import PROGRESS_EVERY
 from summarizer.service.pool import BackendPool
 from summarizer.service.run_processes import RunProcesses
@@ -133,7 +133,7 @@ def test_a_worker_killed_mid_run_fails_that_run_only(seeds):
     async def kill(processes, task):
         [pid] = processes.pids()
         os.kill(pid, signal.SIGKILL)
-        with pytest.raises(WorkerProcessDied, match="signal 9"):
+        with pytest.raises(WorkerProcessError, match="signal 9"):
             await task
         return await processes.summarize(seeds, EXTRACTIVE, "extractive", lambda *a: None)
 
