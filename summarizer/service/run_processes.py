@@ -63,9 +63,9 @@ class RunProcesses:
         self._all: set[_Worker] = set()
         #: Backends a worker cannot make (registered in this process by code): they run here.
         self._unavailable: set[str] = set()
-        # Idle workers, in the order they became idle; None wakes a waiting run to start a worker
-        # in place of one that died.
-        self._idle: asyncio.Queue[Optional[_Worker]] = asyncio.Queue()
+        # Idle workers, the last one to become idle first: its caches (CPU's and ours) are the
+        # warmest. None wakes a waiting run to start a worker in place of one that died.
+        self._idle: asyncio.LifoQueue[Optional[_Worker]] = asyncio.LifoQueue()
 
     def takes(self, backend: backends.Backend) -> bool:
         """Whether a run on ``backend`` goes to a worker process."""
