@@ -40,7 +40,8 @@ def attribute(grounder: Grounder, text: str, citations: Sequence[Citation]) -> A
     added = 0
     maybe = grounder.sources_that_may_support(text)  # one pass over the index, not one per source
     candidates = [(sid, ids) for sid, ids in grounder.by_source.items() if sid not in cited_sources and sid in maybe]
-    verdicts = grounder.check_each(text, (set(ids) for _, ids in candidates))  # lazily: the claim read once
+    # Lazily, the claim read once; only a supporting verdict's passages are read.
+    verdicts = grounder.check_each(text, (set(ids) for _, ids in candidates), support_only=True)
     for sid, _ in candidates:
         if added >= MAX_SOURCES:
             break
