@@ -30,7 +30,7 @@ from typing import Collection, Hashable, Iterable, Iterator, Mapping, Optional, 
 
 from .analysis import Analysis, LazyAnalyses, Tok, analyse, norm_of, word_profile
 from .claim import Claim, read_claim
-from .vocabulary import Vocabulary, may_support, overlap
+from .vocabulary import Vocabulary, matchable_share, may_support, overlap
 from .checks import Problem, check_names, check_polarity, check_roles, claim_names, quote_missing
 from .numbers import Quantity, figure_in
 
@@ -169,6 +169,10 @@ class Grounder:
             for i in (range(len(self._norms)) if self._only is None else sorted(self._only)):
                 if a.norm in self._norms[i]:
                     return Verdict(SUPPORTED, "verbatim", (i,), 1.0)
+        # Before reading the claim (a margin for the rounding of sums in another order): most
+        # restatement checks end here.
+        if support_only and matchable_share(self.index, self.weight, units, self._only) < LOWEST_COVERAGE - 1e-9:
+            return Verdict(UNSUPPORTED, "low_coverage")
         if not read:
             made_up = quote_missing(a, self._norms)  # a quotation no source has cannot be supported
             read += [made_up, None if made_up else self._claim(a, units)]

@@ -221,3 +221,18 @@ def may_support(index: Mapping[str, list[int]], weight: Callable[[str], float], 
     return {i for i, v in overlap(index, units, weights).items() if v >= need}
 
 
+def matchable_share(index: Mapping[str, list[int]], weight: Callable[[str], float], units: Sequence[Tok],
+                    only: Optional[Collection[int]] = None) -> float:
+    """At least the coverage of a claim (``units``: its content words) by any passages of
+    ``only`` (None: all): the share of its weight in words some of them may match (the word's
+    stem, or each of its parts, in the bag of one; any word with an alias). Summed in another
+    order than the grounder's coverage, so compare with a margin for rounding."""
+
+    def held(s: str) -> bool:
+        ids = index.get(s, ())
+        return bool(ids) if only is None else any(i in only for i in ids)
+
+    weights = [weight(t.stem) for t in units]
+    may = sum(w for t, w in zip(units, weights) if held(t.stem) or t.parts and all(map(held, t.parts))
+              or alias_of(t.low) is not None)
+    return may / sum(weights)
