@@ -54,12 +54,16 @@ def test_attribution_grounder_attributes_as_the_full_grounder(texts, data):
         return
     picked = data.draw(st.lists(st.integers(0, len(full.passages) - 1), min_size=1, max_size=3))
     claims = [full.passages[i] for i in picked]
+    others = data.draw(st.lists(st.one_of(phrases, glued), max_size=2))  # claims written elsewhere
     for read_whole in (0, sources.READ_WHOLE):  # the vocabulary for the claims only, and the whole one
         sources.READ_WHOLE, kept = read_whole, sources.READ_WHOLE
         try:
             fast = attribution_grounder(corpus, [p.text for p in claims])
+            setup, maybe = sources.attribution_setup(corpus, [p.text for p in claims] + others)
         finally:
             sources.READ_WHOLE = kept
+        # The sources that may support each claim, found on the way, are the grounder's answers.
+        assert maybe == [setup.sources_that_may_support(t) for t in [p.text for p in claims] + others]
         # Its index is the one its passages' words give, as far as the claims' words go.
         whole = Grounder(fast.passages)
         for p in claims:
@@ -73,6 +77,9 @@ def test_attribution_grounder_attributes_as_the_full_grounder(texts, data):
         for p in claims:
             own = [Citation(source_id=p.source_id, start=p.start, end=p.start + len(p.text), text=p.text)]
             assert attribute(fast, p.text, own) == attribute(full, p.text, own)
+        for p, may in zip(claims, maybe):
+            own = [Citation(source_id=p.source_id, start=p.start, end=p.start + len(p.text), text=p.text)]
+            assert attribute(setup, p.text, own, may) == attribute(full, p.text, own)
 
 
 DIRECTION_WORDS = ["north", "northeastern", "South-West", "east", "western", "least", "5east", "x_west", "Kharkiv",
