@@ -99,11 +99,11 @@ def drop_restated(picks: Sequence[Pick], k: int) -> list[Pick]:
     for i, p in enumerate(picks):
         if len(kept) >= k:
             break
-        if kept and grounder.check(p.text, only=kept).supported:
+        if kept and grounder.supports(p.text, only=kept):
             continue
         for slot, j in enumerate(kept):
             q = picks[j].vector
-            if q and sum(1 for w in q if w in p.vector) * 2 >= len(q) and grounder.check(picks[j].text, only=[i]).supported:
+            if q and sum(1 for w in q if w in p.vector) * 2 >= len(q) and grounder.supports(picks[j].text, only=[i]):
                 kept[slot] = i  # p says all that q says, and more
                 break
         else:

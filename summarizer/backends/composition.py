@@ -136,7 +136,7 @@ def _unrestated(c: Candidates, grounder: Grounder, k: Optional[int]) -> list[lis
         kept = list(placed)
         if k is not None and len(kept) >= k:
             break
-        if i in placed or (kept and grounder.check(c.picks[i].text, only=kept).supported):
+        if i in placed or (kept and grounder.supports(c.picks[i].text, only=kept)):
             continue
         a = c.antecedent.get(i)
         if a is not None:
@@ -144,7 +144,7 @@ def _unrestated(c: Candidates, grounder: Grounder, k: Optional[int]) -> list[lis
                 if len(placed[a]) == 1 and placed[a][0] == a:
                     placed[a].append(i)
                     placed[i] = placed[a]
-            elif (k is None or len(kept) + 2 <= k) and not (kept and grounder.check(c.picks[a].text, only=kept).supported):
+            elif (k is None or len(kept) + 2 <= k) and not (kept and grounder.supports(c.picks[a].text, only=kept)):
                 blocks.append([a, i])
                 placed[a] = placed[i] = blocks[-1]
             continue
@@ -162,7 +162,7 @@ def _replaces(c: Candidates, grounder: Grounder, i: int, blocks: list[list[int]]
         if len(b) != 1:
             continue
         q = c.picks[b[0]].vector
-        if q and sum(1 for w in q if w in p.vector) * 2 >= len(q) and grounder.check(c.picks[b[0]].text, only=[i]).supported:
+        if q and sum(1 for w in q if w in p.vector) * 2 >= len(q) and grounder.supports(c.picks[b[0]].text, only=[i]):
             del placed[b[0]]
             b[0] = i
             placed[i] = b
@@ -185,7 +185,7 @@ def cover(c: Candidates, blocks: Sequence[list[int]], k: int, words: Optional[in
             continue
         kept = [i for b in blocks for i in b]
         new = next((j for j in offered[:MAX_OFFERS] if j not in kept
-                    and not grounder.check(c.picks[j].text, only=[at[i] for i in kept]).supported
+                    and not grounder.supports(c.picks[j].text, only=[at[i] for i in kept])
                     and all(cosine(c.picks[j].vector, c.picks[i].vector) < MAX_SIMILAR for i in kept)), None)
         if new is None:
             continue  # everything it says best, the summary says already

@@ -17,8 +17,8 @@ import math
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from itertools import chain, count
-from typing import Callable, Iterator, Optional, Sequence
+from itertools import chain
+from typing import Iterator, Optional, Sequence
 
 import numpy as np
 
@@ -84,22 +84,21 @@ class ExactVectors(Mapping):
 
     def __init__(self, m: UnitMatrix) -> None:
         self.m = m
-        n = max(1, len(m.row_of))
-        vocab = dict(zip(m.words.vocab, count()))
+        self._n = max(1, len(m.row_of))
         self._idf: dict[str, float] = {}
-        self._idf_of: Callable[[str], float] = lambda w: math.log((1 + n) / (1 + int(m.df[vocab[w]]))) + 1.0
-
-    def _idf_get(self, w: str, default: float) -> float:
-        idf = self._idf.get(w)
-        if idf is None:
-            idf = self._idf[w] = self._idf_of(w)
-        return idf
 
     def __getitem__(self, unit_id: int) -> dict[str, float]:
         vec = self.m._exact.get(unit_id)
         if vec is None:
-            bag = Counter(self.m.words.words(self.m.row_of[unit_id]))
-            vec = self.m._exact[unit_id] = tfidf_vector(bag, self._idf_get)
+            words, row = self.m.words, self.m.row_of[unit_id]
+            ids = words.ids[words.start[row] : words.start[row + 1]].tolist()
+            # Each word's idf from its id (the vocabulary's words are distinct): a map of every
+            # word to its id cost more than the few vectors asked for.
+            for i in ids:
+                if words.vocab[i] not in self._idf:
+                    self._idf[words.vocab[i]] = math.log((1 + self._n) / (1 + int(self.m.df[i]))) + 1.0
+            bag = Counter(map(words.vocab.__getitem__, ids))
+            vec = self.m._exact[unit_id] = tfidf_vector(bag, self._idf.get)
         return vec
 
     def __iter__(self) -> Iterator[int]:

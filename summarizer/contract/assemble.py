@@ -8,7 +8,7 @@ from __future__ import annotations
 from .. import backends
 from ..evidence.attribution import attribute_sentences
 from ..evidence.citations import enforce, sha256_text
-from ..evidence.sources import attribution_grounder
+from ..evidence.sources import attribution_setup
 from ..prepare.corpus import Corpus
 from .documents import Document
 from .result import PerSourceSummary, Sentence, SourceInfo, Stats, SummaryResult
@@ -31,8 +31,8 @@ def assemble(corpus: Corpus, draft: backends.Draft, backend_name: str, seconds: 
     ]
     consolidated = enforce(draft.consolidated, texts, counts)
     # Every source that supports a consolidated sentence is cited; stats say how many agree.
-    grounder = attribution_grounder(corpus, [s.text for s in consolidated])
-    consolidated, corroboration, added = attribute_sentences(grounder, consolidated)
+    grounder, maybe = attribution_setup(corpus, [s.text for s in consolidated])
+    consolidated, corroboration, added = attribute_sentences(grounder, consolidated, maybe)
     conflicts = enforce(draft.conflicts, texts, counts)
     paged = {d.id: d for d in corpus.documents if d.page_starts}
     if paged:

@@ -10,7 +10,7 @@ are cited but count once: ``independent`` is the number of distinct supporting t
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Optional, Sequence
 
 from ..contract.result import Citation, Sentence
 from .analysis import analyse
@@ -31,16 +31,20 @@ def _cite(grounder: Grounder, i: int) -> Citation:
     return Citation(source_id=p.source_id, start=p.start, end=p.end, text=p.text)
 
 
-def attribute(grounder: Grounder, text: str, citations: Sequence[Citation]) -> Attribution:
+def attribute(grounder: Grounder, text: str, citations: Sequence[Citation],
+              maybe: Optional[set[str]] = None) -> Attribution:
+    """``maybe``: ``grounder.sources_that_may_support(text)`` when the caller has it already."""
     cited_sources = {c.source_id for c in citations}
     out = list(citations)
     supporting: dict[str, set[str]] = {}  # source -> normalized texts of its supporting spans
     for c in citations:
         supporting.setdefault(c.source_id, set()).add(analyse(c.text).norm)
     added = 0
-    maybe = grounder.sources_that_may_support(text)  # one pass over the index, not one per source
+    if maybe is None:
+        maybe = grounder.sources_that_may_support(text)  # one pass over the index, not one per source
     candidates = [(sid, ids) for sid, ids in grounder.by_source.items() if sid not in cited_sources and sid in maybe]
-    verdicts = grounder.check_each(text, (set(ids) for _, ids in candidates))  # lazily: the claim read once
+    # Lazily, the claim read once; only a supporting verdict's passages are read.
+    verdicts = grounder.check_each(text, (set(ids) for _, ids in candidates), support_only=True)
     for sid, _ in candidates:
         if added >= MAX_SOURCES:
             break
@@ -54,12 +58,13 @@ def attribute(grounder: Grounder, text: str, citations: Sequence[Citation]) -> A
     return Attribution(out, added, len(distinct))
 
 
-def attribute_sentences(grounder: Grounder, sentences: Sequence[Sentence]) -> tuple[list[Sentence], list[int], int]:
+def attribute_sentences(grounder: Grounder, sentences: Sequence[Sentence], maybe: Optional[Sequence[set[str]]] = None,
+                        ) -> tuple[list[Sentence], list[int], int]:
     """Sentences with every supporting source cited, the independent-source count of each, and
-    how many citations were added in all."""
+    how many citations were added in all (``maybe``: per sentence, ``attribute``'s)."""
     out, counts, added = [], [], 0
-    for s in sentences:
-        a = attribute(grounder, s.text, s.citations)
+    for k, s in enumerate(sentences):
+        a = attribute(grounder, s.text, s.citations, None if maybe is None else maybe[k])
         out.append(Sentence(text=s.text, citations=a.citations))
         counts.append(a.independent)
         added += len(a.citations) - len(s.citations)

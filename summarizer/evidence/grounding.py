@@ -30,7 +30,7 @@ from typing import Collection, Hashable, Iterable, Iterator, Mapping, Optional, 
 
 from .analysis import Analysis, LazyAnalyses, Tok, analyse, norm_of, word_profile
 from .claim import Claim, read_claim
-from .vocabulary import Vocabulary, may_support, overlap
+from .vocabulary import Vocabulary, matchable_share, may_support, overlap
 from .checks import Problem, check_names, check_polarity, check_roles, claim_names, quote_missing
 from .numbers import Quantity, figure_in
 
@@ -140,11 +140,18 @@ class Grounder:
         the passages considered (one source's, for attribution)."""
         return next(self.check_each(claim, [only], prefer))
 
+    def supports(self, claim: str, only: Optional[Collection[int]] = None) -> bool:
+        """``check(claim, only=only).supported``, for callers that ask nothing more: cheaper, a
+        claim that no choice of passages could cover enough is not judged (``support_only``)."""
+        return next(self.check_each(claim, [only], support_only=True)).supported
+
     def check_each(self, claim: str, groups: Iterable[Optional[Collection[int]]],
-                   prefer: Iterable[int] = ()) -> Iterator[Verdict]:
+                   prefer: Iterable[int] = (), support_only: bool = False) -> Iterator[Verdict]:
         """``check(claim, prefer, only)`` for each ``only`` of ``groups``, lazily: the claim read,
         and its overlap with the passages weighed, once for all of them (attribution checks one
-        sentence against each source in turn)."""
+        sentence against each source in turn). ``support_only``: a verdict that cannot be
+        SUPPORTED may be a bare UNSUPPORTED "low_coverage" (no passages, no coverage); a
+        supported one is the same."""
         a = analyse(" ".join(str(claim).split()))
         units = [t for t in a.toks if t.content]
         preferred = set(prefer)
@@ -152,16 +159,20 @@ class Grounder:
         for only in groups:
             self._only = only
             try:
-                verdict = self._check(a, units, preferred, read) if units else Verdict(UNSUPPORTED, "no_claim")
+                verdict = self._check(a, units, preferred, read, support_only) if units else Verdict(UNSUPPORTED, "no_claim")
             finally:
                 self._only = None
             yield verdict
 
-    def _check(self, a: Analysis, units: list[Tok], prefer: set[int], read: list) -> Verdict:
+    def _check(self, a: Analysis, units: list[Tok], prefer: set[int], read: list, support_only: bool = False) -> Verdict:
         if len(a.norm.split()) >= 3:
             for i in (range(len(self._norms)) if self._only is None else sorted(self._only)):
                 if a.norm in self._norms[i]:
                     return Verdict(SUPPORTED, "verbatim", (i,), 1.0)
+        # Before reading the claim (a margin for the rounding of sums in another order): most
+        # restatement checks end here.
+        if support_only and matchable_share(self.index, self.weight, units, self._only) < LOWEST_COVERAGE - 1e-9:
+            return Verdict(UNSUPPORTED, "low_coverage")
         if not read:
             made_up = quote_missing(a, self._norms)  # a quotation no source has cannot be supported
             read += [made_up, None if made_up else self._claim(a, units)]
@@ -171,6 +182,8 @@ class Grounder:
         ranked = self._rank(c, prefer)
         if not ranked:
             return Verdict(UNSUPPORTED, "low_coverage")
+        if support_only and self._coverage_bound(c, ranked) < LOWEST_COVERAGE:
+            return Verdict(UNSUPPORTED, "low_coverage")  # what most restatement checks find
         best: Optional[Verdict] = None
         for first in ranked[:FIRST_CHOICES]:
             verdict = self._judge(c, self._select(c, first, ranked))
@@ -237,6 +250,17 @@ class Grounder:
                 got += (mine if mine > best else best)[1]
             out.append(got / c.total)
         return out
+
+    def _coverage_bound(self, c: Claim, ranked: Sequence[int]) -> float:
+        """At least ``_coverage(c, chosen)[0]`` for every ``chosen`` drawn from ``ranked``: each
+        clause's most matched weight among them (float rounding is monotone, so summed in the
+        same order these terms stay at least the ones ``_coverage`` adds). A verdict is SUPPORTED
+        only with that coverage at ``LOWEST_COVERAGE`` or more (``_judge``)."""
+        keys = [self._clause_keys(c, i) for i in ranked]
+        got = 0.0
+        for k in range(len(c.segments)):
+            got += max(key[k][1] for key in keys)
+        return got / c.total
 
     def _clause_keys(self, c: Claim, i: int) -> list[tuple[float, float]]:
         """Per clause, how well passage ``i`` states it: the weight of its matched words that are

@@ -43,8 +43,16 @@ def corpus_grounder(corpus: Corpus) -> Grounder:
 
 
 def attribution_grounder(corpus: Corpus, claims: Sequence[str]) -> Grounder:
-    """A grounder for attributing ``claims``: over the passages that might support one of them
-    alone and their neighbours in their source (a neighbour may lend a figure), weighing words and
+    """``attribution_setup``'s grounder."""
+    return attribution_setup(corpus, claims)[0]
+
+
+def attribution_setup(corpus: Corpus, claims: Sequence[str]) -> tuple[Grounder, list[set[str]]]:
+    """A grounder for attributing ``claims``, and per claim the sources with a passage that
+    might support it alone (the grounder's ``sources_that_may_support``, found on the way).
+
+    The grounder is over the passages that might support one of the claims alone and their
+    neighbours in their source (a neighbour may lend a figure), weighing words and
     reading names as ``corpus_grounder`` does (the whole corpus' ``Vocabulary`` as far as the
     claims' words go: reading every passage's words was most of attributing on a large corpus).
     Analysing every passage of a large corpus, most of which cannot support a few summary
@@ -56,7 +64,8 @@ def attribution_grounder(corpus: Corpus, claims: Sequence[str]) -> Grounder:
     # The two give the same answers about the claims; a few passages are read whole faster (and
     # a server reads repeated sources from word_profile's cache), many only as far as the claims go.
     vocab = Vocabulary.of_claims(texts, claims) if len(texts) <= READ_WHOLE else Vocabulary.for_claims(texts, claims)
-    hits = {i for claim in claims for i in vocab.may_support(claim, LOWEST_COVERAGE)}
+    hits_of = [vocab.may_support(claim, LOWEST_COVERAGE) for claim in claims]
+    hits = set().union(*hits_of)
     # Each source's passages are listed in order: a neighbour is the one before or after.
     keep = sorted({j for i in hits for j in (i - 1, i, i + 1)
                    if 0 <= j < len(content) and content[j].source_id == content[i].source_id})
@@ -65,8 +74,11 @@ def attribution_grounder(corpus: Corpus, claims: Sequence[str]) -> Grounder:
     # The vocabulary's index, renumbered to the passages kept: all a grounder for the claims needs.
     at = {i: k for k, i in enumerate(keep)}
     index = {s: [at[i] for i in ids if i in at] for s, ids in vocab.index.items()}
-    return Grounder([passage_of(content[i], texts[i]) for i in keep], dates, rarity=vocab,
-                    index={s: ids for s, ids in index.items() if ids})
+    grounder = Grounder([passage_of(content[i], texts[i]) for i in keep], dates, rarity=vocab,
+                        index={s: ids for s, ids in index.items() if ids})
+    # The grounder's index is the vocabulary's renumbered, its weights the vocabulary's: the
+    # passages that may support a claim are the same ones.
+    return grounder, [{content[i].source_id for i in found} for found in hits_of]
 
 
 def text_dates(texts: Mapping[str, str]) -> dict[str, list[str]]:

@@ -36,15 +36,12 @@ class Vocabulary:
     def of(cls, texts: Sequence[str]) -> "Vocabulary":
         profile_of = {t: word_profile(t) for t in set(texts)}  # copies of a text are read once
         profiles = profile_of.values()
-        df: Counter = Counter()
         index: dict[str, list[int]] = {}
         for i, t in enumerate(texts):
-            bag = profile_of[t][0]
-            df.update(bag)
-            for s in bag:
+            for s in profile_of[t][0]:
                 index.setdefault(s, []).append(i)
         n = len(texts)
-        return cls(math.log((n + 1) / 0.5), {s: math.log((n + 1) / (c + 0.5)) for s, c in df.items()},
+        return cls(math.log((n + 1) / 0.5), idf_of(index, n),
                    frozenset().union(*(p[1] for p in profiles)), frozenset().union(*(p[2] for p in profiles)), index)
 
     @classmethod
@@ -53,14 +50,12 @@ class Vocabulary:
         faster for a few texts, and a server reads repeated sources from its cache."""
         stems, capitalised = claim_words(claims)
         profile_of = {t: word_profile(t) for t in set(texts)}
-        df: Counter = Counter()
         index: dict[str, list[int]] = {}
         for i, t in enumerate(texts):
             for s in profile_of[t][0] & stems:
-                df[s] += 1
                 index.setdefault(s, []).append(i)
         n = len(texts)
-        return cls(math.log((n + 1) / 0.5), {s: math.log((n + 1) / (c + 0.5)) for s, c in df.items()},
+        return cls(math.log((n + 1) / 0.5), idf_of(index, n),
                    frozenset().union(*(p[1] & capitalised for p in profile_of.values())),
                    frozenset().union(*(p[2] & capitalised for p in profile_of.values())), index)
 
@@ -93,15 +88,12 @@ class Vocabulary:
                 got = names_among(chunks, flagged, unnamed)
                 names |= got
                 unnamed -= got
-        df: Counter = Counter()
         index: dict[str, list[int]] = {}
         for i, t in enumerate(texts):
             for s in bag_of.get(t, ()):
-                df[s] += 1
                 index.setdefault(s, []).append(i)
         n = len(texts)
-        return cls(math.log((n + 1) / 0.5), {s: math.log((n + 1) / (c + 0.5)) for s, c in df.items()},
-                   frozenset(lower), frozenset(names), index)
+        return cls(math.log((n + 1) / 0.5), idf_of(index, n), frozenset(lower), frozenset(names), index)
 
     def weight(self, s: str) -> float:
         return self.idf.get(s, self.max_idf)
@@ -109,6 +101,12 @@ class Vocabulary:
     def may_support(self, claim: str, lowest_coverage: float) -> set[int]:
         """Indices of the texts that might support ``claim`` alone (``may_support``)."""
         return may_support(self.index, self.weight, claim, lowest_coverage)
+
+
+def idf_of(index: Mapping[str, list[int]], n: int) -> dict[str, float]:
+    """Each word's weight ``log((n + 1) / (df + 0.5))`` over ``n`` texts, its document frequency
+    the length of its posting list (a text is listed once per word: no separate count is kept)."""
+    return {s: math.log((n + 1) / (len(ids) + 0.5)) for s, ids in index.items()}
 
 
 def claim_words(claims: Sequence[str]) -> tuple[set[str], set[str]]:
@@ -198,14 +196,16 @@ def may_hold(stems: set[str], lows: set[str]) -> Optional[Callable[[str], bool]]
 
 def overlap(index: Mapping[str, list[int]], units: Sequence[Tok], weights: Sequence[float]) -> Counter:
     """Per passage, the weight of the claim's words it holds (a split word's parts pro rata)."""
-    score: Counter = Counter()
+    # Summed in a plain dict: a Counter's += calls its Python ``__missing__`` for each new key.
+    score: dict[int, float] = {}
+    get = score.get
     for t, w in zip(units, weights):
         for i in index.get(t.stem, ()):
-            score[i] += w
+            score[i] = get(i, 0) + w
         for p in t.parts:
             for i in index.get(p, ()):
-                score[i] += w / len(t.parts)
-    return score
+                score[i] = get(i, 0) + w / len(t.parts)
+    return Counter(score)
 
 
 def may_support(index: Mapping[str, list[int]], weight: Callable[[str], float], claim: str,
@@ -221,3 +221,18 @@ def may_support(index: Mapping[str, list[int]], weight: Callable[[str], float], 
     return {i for i, v in overlap(index, units, weights).items() if v >= need}
 
 
+def matchable_share(index: Mapping[str, list[int]], weight: Callable[[str], float], units: Sequence[Tok],
+                    only: Optional[Collection[int]] = None) -> float:
+    """At least the coverage of a claim (``units``: its content words) by any passages of
+    ``only`` (None: all): the share of its weight in words some of them may match (the word's
+    stem, or each of its parts, in the bag of one; any word with an alias). Summed in another
+    order than the grounder's coverage, so compare with a margin for rounding."""
+
+    def held(s: str) -> bool:
+        ids = index.get(s, ())
+        return bool(ids) if only is None else any(i in only for i in ids)
+
+    weights = [weight(t.stem) for t in units]
+    may = sum(w for t, w in zip(units, weights) if held(t.stem) or t.parts and all(map(held, t.parts))
+              or alias_of(t.low) is not None)
+    return may / sum(weights)

@@ -194,3 +194,16 @@ def test_pruned_mmr_keeps_the_earlier_of_two_equal_values():
     scores = [s0, 2.0, 1.0]
     assert ref.mmr(scores, vectors, 2) == [1, 0]
     assert extractive.mmr(scores, vectors, 2) == [1, 0]
+
+
+@given(corpora)
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_exact_vectors_are_the_definitions_bit_for_bit(texts):
+    """``ExactVectors`` takes each word's idf from its id: every vector is ``unit_vectors``'
+    (same words in the same order, same floats)."""
+    corpus = prepare([Document(f"d{i}", t) for i, t in enumerate(texts)])
+    units = [u for u in corpus.units if u.content_occurrences]
+    exact = extractive_batch.unit_matrix(corpus, units).exact()
+    want = extractive.unit_vectors(corpus)
+    for u in reversed(units):  # in any order: the idfs worked out for one unit serve the next
+        assert list(exact[u.id].items()) == list(want[u.id].items())

@@ -383,3 +383,72 @@ def _first_disagreement_by_loops(hits):
 @settings(max_examples=1000, deadline=None)
 def test_first_disagreement_is_the_pairwise_search(hits):
     assert places.first_disagreement(hits) == _first_disagreement_by_loops(hits)
+
+
+# --- grounding: support-only checks ------------------------------------------------------------
+
+CLAIM_WORDS = ("the army city border forces said Monday Kharkiv Russian Ukraine troops river bridge mayor "
+               "people returning battle over war region officials report shows new not never 5 five 2022 "
+               "Kyiv Kiev Kharkov America US United States Zelensky retook retaken well-known well known north-east "
+               "northeast , and but .").split()
+claim_like = st.lists(st.sampled_from(CLAIM_WORDS), min_size=1, max_size=16).map(" ".join)
+
+
+pseudo_words = st.lists(st.text("bcdfgklmnprstvz", min_size=3, max_size=4).map(lambda w: w[:2] + "a" + w[2:]),
+                        min_size=3, max_size=9).map(" ".join)
+
+
+@given(st.lists(st.one_of(claim_like, pseudo_words, documents_text()), min_size=1, max_size=8), st.data())
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+def test_support_only_checks_say_supported_exactly_when_the_full_check_does(texts, data):
+    """``supports`` and ``check_each(support_only=True)`` skip judging a claim that no choice of
+    passages could cover enough: whether a claim is supported is the full check's answer, and a
+    supported verdict is the full one."""
+    from summarizer.evidence.grounding import Grounder, Passage
+
+    passages = [Passage(t, f"d{i % 3}", i * 1000) for i, t in enumerate(texts)]
+    # A claim from the passages' own words: half of one passage and half of another, reordered.
+    mixed = st.tuples(st.sampled_from(texts), st.sampled_from(texts), st.randoms(use_true_random=False)).map(
+        lambda x: " ".join(x[2].sample(x[0].split(), len(x[0].split()) // 2 + 1) + x[1].split()[: len(x[1].split()) // 2]))
+    # A claim whose clauses come from different passages: supported by several together only.
+    clauses = st.lists(st.sampled_from(texts).flatmap(lambda t: st.lists(st.sampled_from(t.split() or ["x"]), min_size=1,
+                                                                          max_size=6)), min_size=2, max_size=3)
+    spliced = clauses.map(lambda cs: " ; ".join(" ".join(c) for c in cs))
+    claim = data.draw(st.one_of(claim_like, mixed, spliced, st.sampled_from(texts)))
+    indices = st.lists(st.integers(0, len(texts) - 1), max_size=len(texts)).map(set)
+    groups = data.draw(st.lists(st.one_of(st.none(), indices), min_size=1, max_size=4))
+    full = [Grounder(passages).check(claim, only=g) for g in groups]
+    fast = list(Grounder(passages).check_each(claim, groups, support_only=True))
+    assert [v.supported for v in fast] == [v.supported for v in full]
+    assert [v for v in fast if v.supported] == [v for v in full if v.supported]
+    shared = Grounder(passages)
+    assert [shared.supports(claim, g) for g in groups] == [v.supported for v in full]
+
+
+@pytest.mark.parametrize("claim", ["zarp kalt mabs ; dask pelm tarv", "zarp mabs vorn ; pelm tarv gosk ; vask tilb",
+                                   "zarp kalt mabs ; dask pelm tarv ; gorn vask tilb",
+                                   "zarp kalt mabs ; dask pelm tarv ; gorn vask tilb ; lorp nisk farb ; brun selk dorm"])
+def test_support_only_checks_see_support_shared_by_several_passages(claim):
+    """Each clause from another passage, the best of them not covering half of the claim alone
+    (a third of it, a fifth)."""
+    from summarizer.evidence.grounding import Grounder, Passage
+
+    passages = [Passage(t, sid) for t, sid in [("The zarp kalt mabs vorn.", "a"), ("The dask pelm tarv gosk.", "b"),
+                                                ("The gorn vask tilb.", "c"), ("The lorp nisk farb.", "d"),
+                                                ("The brun selk dorm.", "e"), ("Other words here.", "c")]]
+    full = Grounder(passages).check(claim)
+    assert full.supported and len(full.passages) >= 2
+    assert Grounder(passages).supports(claim)
+    assert next(Grounder(passages).check_each(claim, [None], support_only=True)) == full
+
+
+@pytest.mark.parametrize("claim", ["Kharkiv kalt", "The kalt in Kharkiv", "zarp-kalt vorn", "The zarp-kalt mabs"])
+def test_support_only_checks_count_words_matched_by_alias_or_by_parts(claim):
+    """A word no passage holds as such may match by its alias ("Kharkov") or its parts ("zarp
+    kalt"): the bound taken before reading the claim counts it."""
+    from summarizer.evidence.grounding import Grounder, Passage
+
+    passages = [Passage(t, sid) for t, sid in [("The Kharkov kalt vorn.", "a"), ("The zarp kalt mabs vorn.", "b"),
+                                                ("Other words here.", "c")]]
+    assert Grounder(passages).check(claim).supported
+    assert Grounder(passages).supports(claim) and Grounder(passages).supports(claim, [0, 1])

@@ -54,12 +54,16 @@ def test_attribution_grounder_attributes_as_the_full_grounder(texts, data):
         return
     picked = data.draw(st.lists(st.integers(0, len(full.passages) - 1), min_size=1, max_size=3))
     claims = [full.passages[i] for i in picked]
+    others = data.draw(st.lists(st.one_of(phrases, glued), max_size=2))  # claims written elsewhere
     for read_whole in (0, sources.READ_WHOLE):  # the vocabulary for the claims only, and the whole one
         sources.READ_WHOLE, kept = read_whole, sources.READ_WHOLE
         try:
             fast = attribution_grounder(corpus, [p.text for p in claims])
+            setup, maybe = sources.attribution_setup(corpus, [p.text for p in claims] + others)
         finally:
             sources.READ_WHOLE = kept
+        # The sources that may support each claim, found on the way, are the grounder's answers.
+        assert maybe == [setup.sources_that_may_support(t) for t in [p.text for p in claims] + others]
         # Its index is the one its passages' words give, as far as the claims' words go.
         whole = Grounder(fast.passages)
         for p in claims:
@@ -73,6 +77,9 @@ def test_attribution_grounder_attributes_as_the_full_grounder(texts, data):
         for p in claims:
             own = [Citation(source_id=p.source_id, start=p.start, end=p.start + len(p.text), text=p.text)]
             assert attribute(fast, p.text, own) == attribute(full, p.text, own)
+        for p, may in zip(claims, maybe):
+            own = [Citation(source_id=p.source_id, start=p.start, end=p.start + len(p.text), text=p.text)]
+            assert attribute(setup, p.text, own, may) == attribute(full, p.text, own)
 
 
 DIRECTION_WORDS = ["north", "northeastern", "South-West", "east", "western", "least", "5east", "x_west", "Kharkiv",
@@ -256,3 +263,44 @@ def test_coverages_adding_a_passage_are_the_coverages_of_the_longer_choice(texts
     chosen = data.draw(st.lists(st.integers(0, len(texts) - 1), min_size=1, max_size=3, unique=True))
     others = [i for i in range(len(texts)) if i not in chosen]
     assert g.coverages_adding(c, chosen, others) == [g._coverage(c, chosen + [i])[0] for i in others]
+
+
+def _overlap_by_counter(index, units, weights):
+    """``vocabulary.overlap`` as first written: a Counter summed with ``+=``."""
+    from collections import Counter
+
+    score = Counter()
+    for t, w in zip(units, weights):
+        for i in index.get(t.stem, ()):
+            score[i] += w
+        for p in t.parts:
+            for i in index.get(p, ()):
+                score[i] += w / len(t.parts)
+    return score
+
+
+@given(st.lists(st.one_of(phrases, glued, documents_text(), st.text(max_size=40)), min_size=1, max_size=8), st.data())
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+def test_weights_and_overlaps_are_the_counting_definitions(texts, data):
+    """Document frequencies are the posting lists' lengths, and ``overlap`` sums in a dict: the
+    same weights and scores bit for bit, in the same order, as counting with Counters."""
+    from collections import Counter
+    import math
+
+    from summarizer.evidence.vocabulary import overlap
+
+    claims = data.draw(st.lists(st.one_of(st.sampled_from(texts), phrases, glued), min_size=1, max_size=3))
+    df = Counter()
+    for t in texts:
+        df.update(word_profile(t)[0])
+    n = len(texts)
+    whole = Vocabulary.of(texts)
+    assert list(whole.idf.items()) == [(s, math.log((n + 1) / (c + 0.5))) for s, c in df.items()]
+    for vocab in (whole, Vocabulary.of_claims(texts, claims), Vocabulary.for_claims(texts, claims)):
+        assert list(vocab.idf.items()) == [(s, math.log((n + 1) / (len(ids) + 0.5))) for s, ids in vocab.index.items()]
+        assert all(vocab.idf[s] == whole.idf[s] for s in vocab.idf)
+        for claim in claims:
+            units = [t for t in analyse(" ".join(claim.split())).toks if t.content]
+            weights = [vocab.weight(t.stem) for t in units]
+            got, want = overlap(vocab.index, units, weights), _overlap_by_counter(vocab.index, units, weights)
+            assert list(got.items()) == list(want.items()) and type(got) is type(want)
