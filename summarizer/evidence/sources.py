@@ -42,11 +42,6 @@ def corpus_grounder(corpus: Corpus) -> Grounder:
     return Grounder(corpus_passages(corpus), corpus_dates(corpus))
 
 
-def attribution_grounder(corpus: Corpus, claims: Sequence[str]) -> Grounder:
-    """``attribution_setup``'s grounder."""
-    return attribution_setup(corpus, claims)[0]
-
-
 def attribution_setup(corpus: Corpus, claims: Sequence[str]) -> tuple[Grounder, list[set[str]]]:
     """A grounder for attributing ``claims``, and per claim the sources with a passage that
     might support it alone (the grounder's ``sources_that_may_support``, found on the way).

@@ -5,7 +5,7 @@ might support a claim. Pure.
 index, at a fraction of its cost), so a grounder over a few passages of a large collection can
 weigh and read words as one over the whole collection would. ``Vocabulary.for_claims`` gives
 the same answers about the words of a few claims, reading only the distinct whitespace chunks
-that might hold one of them (``sources.attribution_grounder``).
+that might hold one of them (``sources.attribution_setup``).
 """
 
 from __future__ import annotations

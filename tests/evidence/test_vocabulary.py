@@ -17,7 +17,7 @@ from summarizer.evidence.analysis import analyse, word_profile
 from summarizer.evidence.attribution import attribute
 from summarizer.evidence import sources
 from summarizer.evidence.grounding import Grounder
-from summarizer.evidence.sources import attribution_grounder, corpus_grounder
+from summarizer.evidence.sources import attribution_setup, corpus_grounder
 from summarizer.evidence.vocabulary import Vocabulary
 from summarizer.prepare.corpus import prepare
 
@@ -47,7 +47,7 @@ def test_word_profile_is_analyses_words(text):
 
 @given(st.lists(st.one_of(phrases, documents_text()), min_size=2, max_size=6), st.data())
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
-def test_attribution_grounder_attributes_as_the_full_grounder(texts, data):
+def test_the_attribution_grounder_attributes_as_the_full_grounder(texts, data):
     corpus = prepare([Document(f"d{i}", t) for i, t in enumerate(texts) if t.strip()] or [Document("d0", "x")])
     full = corpus_grounder(corpus)
     if not full.passages:
@@ -58,7 +58,7 @@ def test_attribution_grounder_attributes_as_the_full_grounder(texts, data):
     for read_whole in (0, sources.READ_WHOLE):  # the vocabulary for the claims only, and the whole one
         sources.READ_WHOLE, kept = read_whole, sources.READ_WHOLE
         try:
-            fast = attribution_grounder(corpus, [p.text for p in claims])
+            fast, _ = attribution_setup(corpus, [p.text for p in claims])
             setup, maybe = sources.attribution_setup(corpus, [p.text for p in claims] + others)
         finally:
             sources.READ_WHOLE = kept
