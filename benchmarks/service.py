@@ -337,16 +337,17 @@ def print_table(rows: list[dict]) -> None:
 
 def measure_level(proc: subprocess.Popen, url: str, bodies: list[dict], clients: int, args, totals_file: Path) -> dict:
     """One level: requests/s and latencies, with the server's CPU per request and its pipeline's share."""
-    runs0, pipeline0 = pipeline_totals(proc, totals_file)
+    _, pipeline0 = pipeline_totals(proc, totals_file)
     server0, workers0, client0 = process_cpu(proc.pid), workers_cpu(proc.pid), time.process_time()
     row = asyncio.run(run_level(url, bodies, clients, max(args.requests, clients), args.seconds, args.client))
     workers = sum(cpu - workers0.get(pid, 0.0) for pid, cpu in workers_cpu(proc.pid).items())
     row["server_cpu"] = (process_cpu(proc.pid) - server0 + workers) / row["requests"]
     row["client_cpu"] = (time.process_time() - client0) / row["requests"]
-    runs1, pipeline1 = pipeline_totals(proc, totals_file)
-    # Runs in the server process are timed there; runs in worker processes are the workers' CPU
-    # (with their side of the hand-off), and the server process's is the service layer.
-    row["pipeline_cpu"] = (pipeline1 - pipeline0) / (runs1 - runs0) if runs1 > runs0 else workers / row["requests"]
+    _, pipeline1 = pipeline_totals(proc, totals_file)
+    # Runs in the server process (a request handled alone) are timed there; runs in worker
+    # processes are the workers' CPU, with their side of the hand-off. The rest of the server
+    # process's CPU is the service layer.
+    row["pipeline_cpu"] = (pipeline1 - pipeline0 + workers) / row["requests"]
     return row
 
 

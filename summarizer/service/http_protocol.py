@@ -8,6 +8,9 @@ and is woken again for the body. Joining the writes made within one turn of the 
 one (the headers and body of a plain response always come in the same turn) halves that. A
 reply is sent as soon as it is complete; a streamed one (server-sent events) as it is produced:
 whatever was written in a turn is sent at the end of that turn.
+
+It also tells the application how many requests the server is handling (``requests_in_flight``):
+a request handled alone need not hand its run to a worker process (``pool.BackendPool``).
 """
 
 from __future__ import annotations
@@ -19,6 +22,16 @@ from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 #: A write at least this large is sent at once (with what is pending): joining saves nothing then.
 SEND_NOW_BYTES = 256 * 1024
+
+#: uvicorn's state of the server using this protocol in this process (None: another server).
+_server_state: Optional[Any] = None
+
+
+def requests_in_flight() -> Optional[int]:
+    """HTTP requests this process has begun and not answered yet (uvicorn's own count of request
+    tasks: a request is counted as soon as its headers are read, before its handler first runs);
+    None when the process is not served through ``JoinedWritesProtocol``."""
+    return None if _server_state is None else len(_server_state.tasks)
 
 
 class JoinedWrites:
@@ -94,6 +107,8 @@ class JoinedWritesProtocol(HttpToolsProtocol):
     """uvicorn's httptools protocol on a ``JoinedWrites`` transport (``uvicorn.run(http=...)``)."""
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        global _server_state
+        _server_state = self.server_state  # one server per process: `summarizer serve`
         super().connection_made(JoinedWrites(transport, self.loop))  # type: ignore[arg-type]
 
     def on_response_complete(self) -> None:

@@ -24,6 +24,7 @@ from ..prepare.corpus import prepare
 from . import jobstore as js
 from .auth import owner_of
 from .deadline import LastProgress, within_deadline
+from .http_protocol import requests_in_flight
 from .job_runner import documents_from, forward_progress
 from .middleware import error_body
 from .idempotency import REPLAYED_HEADER, idempotency_key, request_hash
@@ -93,7 +94,7 @@ async def create_summary(body: SummaryRequest, request: Request, format: ResultF
     svc = _state(request)
     documents = check_request(body, svc.settings)
     last = LastProgress()  # what the run had done, for the 504 past SUMMARIZER_SYNC_DEADLINE_SECONDS
-    work = svc.pool.summarize(documents, body.options, forward_progress(last))
+    work = svc.pool.summarize(documents, body.options, forward_progress(last), alone=requests_in_flight() == 1)
     finished, result = await _unless_client_leaves(request, within_deadline(
         work, svc.settings.sync_deadline_seconds, last, "SUMMARIZER_SYNC_DEADLINE_SECONDS"))
     if not finished:

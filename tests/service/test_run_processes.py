@@ -19,7 +19,7 @@ from summarizer.errors import InputError, WorkerProcessError
 from summarizer.service.cpu_worker import PROGRESS_EVERY
 from summarizer.service.pool import BackendPool
 from summarizer.service.run_processes import RunProcesses
-from tests.service.api_helpers import ROOT
+from tests.service.api_helpers import ROOT, wait_status
 
 SETTINGS = Settings(plugins="tests.service.stuck_backend", cpu_processes=2)
 EXTRACTIVE = SummaryOptions(backend="extractive")
@@ -204,11 +204,15 @@ def _workers_of(pid: int) -> list[int]:
     return found
 
 
-def test_the_server_runs_summaries_in_its_workers_and_ends_them_on_exit(make_server, seed_docs):
+def test_a_request_alone_runs_in_the_server_and_concurrent_ones_in_its_workers(make_server, seed_docs):
     srv = make_server(SUMMARIZER_CPU_PROCESSES="2").start()
-    with srv.client() as client, ThreadPoolExecutor(4) as pool:
-        replies = list(pool.map(lambda _: client.post("/v1/summaries", json={"documents": seed_docs}), range(4)))
-    assert [r.status_code for r in replies] == [200] * 4
+    with srv.client() as client:
+        alone = [client.post("/v1/summaries", json={"documents": seed_docs}) for _ in range(3)]
+        assert _workers_of(srv.proc.pid) == []  # no hand-off while nothing else is in hand
+        with ThreadPoolExecutor(8) as pool:
+            together = list(pool.map(lambda _: client.post("/v1/summaries", json={"documents": seed_docs}), range(24)))
+    replies = alone + together
+    assert [r.status_code for r in replies] == [200] * len(replies)
     assert len({r.json()["consolidated"][0]["text"] for r in replies}) == 1
     workers = _workers_of(srv.proc.pid)
     assert 1 <= len(workers) <= 2
@@ -218,8 +222,9 @@ def test_the_server_runs_summaries_in_its_workers_and_ends_them_on_exit(make_ser
 
 def test_workers_end_when_their_server_is_killed(make_server, seed_docs):
     srv = make_server(SUMMARIZER_CPU_PROCESSES="1").start()
-    with srv.client() as client:
-        assert client.post("/v1/summaries", json={"documents": seed_docs}).status_code == 200
+    with srv.client() as client:  # a job always runs in a worker
+        job = client.post("/v1/jobs", json={"documents": seed_docs}).json()
+        assert wait_status(client, job["id"], {"succeeded", "failed"})["status"] == "succeeded"
     [worker] = _workers_of(srv.proc.pid)
     srv.kill9()
     deadline = time.monotonic() + 10
