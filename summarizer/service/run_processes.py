@@ -173,7 +173,7 @@ class _Worker:
             await self._ready
             self._writer.write(frame(task))
             await self._writer.drain()
-        except (ConnectionError, OSError) as exc:  # it died while idle, before its stream said so
+        except OSError as exc:  # it died while idle, before its stream said so
             self._died()
             raise WorkerProcessError(f"the worker process exited before the run started ({exc})") from exc
         return await self._reply
@@ -183,7 +183,7 @@ class _Worker:
             while True:
                 (size,) = HEADER.unpack(await reader.readexactly(HEADER.size))
                 self._handle(pickle.loads(await reader.readexactly(size)))
-        except (asyncio.IncompleteReadError, ConnectionError, OSError):
+        except (asyncio.IncompleteReadError, OSError):
             self._died()
         except Exception as exc:  # a message that does not unpickle: what the worker does now is unknown
             reply, self._reply = self._reply, None
@@ -192,11 +192,12 @@ class _Worker:
                 reply.set_exception(exc)
 
     def _handle(self, message: tuple) -> None:
-        kind, payload, *last = message  # a reply carries the last progress state not sent yet
-        if kind == "progress" or (last and last[0] is not None):
-            self._report(payload if kind == "progress" else last[0])
+        kind, payload, *last = message
         if kind == "progress":
+            self._report(payload)
             return
+        if last and last[0] is not None:  # the latest progress state, sent with the reply
+            self._report(last[0])
         reply, self._reply, self._progress, self.busy = self._reply, None, None, False
         if reply is None or reply.done():
             return
@@ -215,7 +216,7 @@ class _Worker:
         self.alive = False
         self._close_stream()
         try:
-            code = self.process.wait(0.5)
+            code = self.process.wait(0.5)  # its stream is closed: it is exiting, if not gone
         except subprocess.TimeoutExpired:  # its stream closed but it lives on: no use to us
             self.process.kill()
             code = self.process.wait()
@@ -231,6 +232,8 @@ class _Worker:
             self._writer.close()
 
     def kill(self) -> None:
+        if not self.alive:
+            return
         self.alive = self.busy = False
         self.process.kill()
         self.process.wait()
@@ -242,6 +245,7 @@ class _Worker:
         if not self.alive:
             return
         self.alive = False
+        self._ready.cancel()  # still connecting: it never will now (a no-op once connected)
         if self._writer is not None and not self._writer.is_closing():
             self._writer.write(frame(None))
         self._close_stream()
