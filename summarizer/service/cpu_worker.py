@@ -22,7 +22,7 @@ import sys
 import threading
 import time
 import traceback
-from typing import Any, Optional
+from typing import Any, Coroutine, Optional
 
 from .. import backends
 from ..config.options import SummaryOptions
@@ -93,12 +93,16 @@ def serve_runs(sock: socket.socket) -> None:
                 send(("unavailable", str(exc)))
                 continue
         forward = _Forward(send)
-        run = summarize(documents, options, settings, forward, backend=instances[name])
-        try:
-            reply = ("result", loop.run_until_complete(run), forward.unsent)
-        except Exception as exc:  # raised in the server, where the run is awaited
-            reply = ("error", sendable(exc), forward.unsent)
-        send(reply)
+        send(_reply(loop, summarize(documents, options, settings, forward, backend=instances[name]), forward))
+
+
+def _reply(loop: asyncio.AbstractEventLoop, run: Coroutine, forward: "_Forward") -> tuple:
+    """What the server gets for one run: its result or its error, with the last progress state
+    not sent yet."""
+    try:
+        return ("result", loop.run_until_complete(run), forward.unsent)
+    except Exception as exc:  # raised in the server, where the run is awaited
+        return ("error", sendable(exc), forward.unsent)
 
 
 class _Forward:
