@@ -107,15 +107,15 @@ def process_cpu(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def pipeline_totals(proc: subprocess.Popen, path: Path) -> tuple[int, float]:
-    """(runs, CPU seconds) of the server's pipeline so far (``timed_serve.py``)."""
+def pipeline_totals(proc: subprocess.Popen, path: Path) -> float:
+    """CPU seconds of the server's pipeline runs in its own process so far (``timed_serve.py``)."""
     path.unlink(missing_ok=True)
     proc.send_signal(signal.SIGUSR1)
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline:
         try:
             totals = json.loads(path.read_text())
-            return totals["runs"], totals["cpu_seconds"]
+            return totals["cpu_seconds"]
         except (OSError, ValueError):
             time.sleep(0.01)
     raise SystemExit("the server did not report its pipeline time")
@@ -337,13 +337,13 @@ def print_table(rows: list[dict]) -> None:
 
 def measure_level(proc: subprocess.Popen, url: str, bodies: list[dict], clients: int, args, totals_file: Path) -> dict:
     """One level: requests/s and latencies, with the server's CPU per request and its pipeline's share."""
-    _, pipeline0 = pipeline_totals(proc, totals_file)
+    pipeline0 = pipeline_totals(proc, totals_file)
     server0, workers0, client0 = process_cpu(proc.pid), workers_cpu(proc.pid), time.process_time()
     row = asyncio.run(run_level(url, bodies, clients, max(args.requests, clients), args.seconds, args.client))
     workers = sum(cpu - workers0.get(pid, 0.0) for pid, cpu in workers_cpu(proc.pid).items())
     row["server_cpu"] = (process_cpu(proc.pid) - server0 + workers) / row["requests"]
     row["client_cpu"] = (time.process_time() - client0) / row["requests"]
-    _, pipeline1 = pipeline_totals(proc, totals_file)
+    pipeline1 = pipeline_totals(proc, totals_file)
     # Runs in the server process (a request handled alone) are timed there; runs in worker
     # processes are the workers' CPU, with their side of the hand-off. The rest of the server
     # process's CPU is the service layer.

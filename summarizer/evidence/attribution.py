@@ -58,13 +58,14 @@ def attribute(grounder: Grounder, text: str, citations: Sequence[Citation],
     return Attribution(out, added, len(distinct))
 
 
-def attribute_sentences(grounder: Grounder, sentences: Sequence[Sentence], maybe: Optional[Sequence[set[str]]] = None,
+def attribute_sentences(grounder: Grounder, sentences: Sequence[Sentence], maybe: Sequence[set[str]],
                         ) -> tuple[list[Sentence], list[int], int]:
     """Sentences with every supporting source cited, the independent-source count of each, and
-    how many citations were added in all (``maybe``: per sentence, ``attribute``'s)."""
+    how many citations were added in all (``maybe``: per sentence, ``attribute``'s, as
+    ``sources.attribution_setup`` gives them)."""
     out, counts, added = [], [], 0
-    for k, s in enumerate(sentences):
-        a = attribute(grounder, s.text, s.citations, None if maybe is None else maybe[k])
+    for s, may in zip(sentences, maybe):
+        a = attribute(grounder, s.text, s.citations, may)
         out.append(Sentence(text=s.text, citations=a.citations))
         counts.append(a.independent)
         added += len(a.citations) - len(s.citations)
