@@ -158,9 +158,11 @@ def near_duplicate_groups(
 
 
 def duplicate_groups(
-    texts: Sequence[str], threshold: float = 0.7, num_perm: int = 64, bands: int = 16
+    texts: Sequence[str], threshold: float = 0.7, num_perm: int = 64, bands: int = 16,
+    keys: Optional[Sequence[str]] = None,
 ) -> tuple[list[int], PassageWords]:
-    """``near_duplicate_groups``, and the passages' words found on the way."""
+    """``near_duplicate_groups``, and the passages' words found on the way. ``keys``: the texts'
+    ``normalized_key``s when the caller has them already (same order)."""
     n = len(texts)
     if not n:
         empty = np.zeros(0, dtype=np.int64)
@@ -170,7 +172,8 @@ def duplicate_groups(
     number = dict.fromkeys(texts)
     number = dict(zip(number, range(len(number))))
     text_no = np.fromiter(map(number.__getitem__, texts), dtype=np.int64, count=n)
-    keys = normalized_keys(list(number))
+    # The key of each distinct text: equal texts have equal keys, so the last one's is the first's.
+    keys = normalized_keys(list(number)) if keys is None else list(dict(zip(texts, keys)).values())
     # Exact pass: each passage points at the first one with its key. That is the first occurrence
     # of the first distinct text with the key (first appearances are in order).
     first_with: dict[str, int] = {}
@@ -228,14 +231,15 @@ def build_units(
 
 def deduplicate(
     sentences: Sequence[SourceSentence], texts: dict[str, str], threshold: float = 0.7,
-    passages: Optional[Sequence[str]] = None,
+    passages: Optional[Sequence[str]] = None, keys: Optional[Sequence[str]] = None,
 ) -> tuple[list[Unit], PassageWords]:
-    """``build_units``, and the sentences' words (passage k is ``sentences[k]``)."""
+    """``build_units``, and the sentences' words (passage k is ``sentences[k]``; ``keys``: the
+    passages' ``normalized_key``s, when the caller has them)."""
     if not sentences:
         return [], duplicate_groups([])[1]
     if passages is None:
         passages = [texts[s.source_id][s.start : s.end] for s in sentences]
-    roots, words = duplicate_groups(passages, threshold=threshold)
+    roots, words = duplicate_groups(passages, threshold=threshold, keys=keys)
     roots = np.array(roots, dtype=np.int64)
     # A root is its group's first sentence (its own root, and no earlier sentence's), so units
     # in order of first appearance are the roots ascending: group sentences by root, stably.

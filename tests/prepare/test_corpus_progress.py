@@ -2,13 +2,15 @@
 
 from summarizer.contract.documents import Document
 from summarizer.prepare.corpus import prepare
+from summarizer.prepare.text_memo import TextMemo
 
 
 def test_prepare_progress_moves_through_every_pass_and_ends_full():
     docs = [Document(f"d{i}", f"Report {i}. Officials said {i} things.\n\nMore text {i}.") for i in range(120)]
     docs += [Document("copy", docs[0].text)]  # an exact copy is prepared once
     events = []
-    prepare(docs, progress=lambda stage, info: events.append((stage, dict(info))))
+    # A memo of its own: texts another test prepared in this process would be taken from the shared one.
+    prepare(docs, progress=lambda stage, info: events.append((stage, dict(info))), memo=TextMemo())
     steps = [info for stage, info in events if stage == "prepare"]
     assert len(steps) > 3 * 2  # several reports in each of the three passes
     done = [s["done"] for s in steps]
