@@ -7,8 +7,8 @@ of sentences (with junk marks and token counts) and deduplicated ``Unit``s.
 from __future__ import annotations
 
 import dataclasses
-from itertools import islice
 from dataclasses import dataclass
+from itertools import islice
 from types import MappingProxyType
 from typing import Callable, Mapping, Optional, Sequence
 
