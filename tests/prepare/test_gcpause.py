@@ -90,3 +90,21 @@ def test_prepare_restores_the_collector_when_it_fails_midway():
     with pytest.raises(InputError):
         prepare([Document("a", "Some text. More text.")], progress=cancel)
     assert gc.isenabled()
+
+
+def test_the_summarize_command_runs_with_the_collector_paused_and_restores_it(monkeypatch):
+    from summarizer.cli import summarize as command
+
+    seen = []
+    monkeypatch.setattr(command, "_run", lambda args: seen.append(gc.isenabled()) or 0)
+    assert command.run(None) == 0
+    assert seen == [False]
+    assert gc.isenabled()
+
+    def fail(args):
+        raise InputError("no such file")
+
+    monkeypatch.setattr(command, "_run", fail)
+    with pytest.raises(InputError):
+        command.run(None)
+    assert gc.isenabled()
