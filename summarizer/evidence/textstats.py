@@ -243,10 +243,15 @@ def most_similar_pairs(word_sets: Sequence[set[str]], cap: int, min_similarity: 
     that stops at the first few accepted pairs computes few similarities."""
     proposed = PairProposals(word_sets, cap)
     sim = np.full(len(proposed.first), -1.0)  # -1: not computed yet
-    first, second = proposed.first.tolist(), proposed.second.tolist()
     verdict: dict[int, bool] = {}
+
+    def pair(k: int) -> tuple[int, int]:
+        # Read from the arrays pair by pair: few pairs are ever looked at, and lists of all of
+        # them as Python ints were the run's peak memory (45 MB for 566,000 pairs at 10 MB).
+        return int(proposed.first[k]), int(proposed.second[k])
+
     found: list[int] = []
-    levels = [x for x in LEVELS if x > min_similarity] if len(first) > ALL_AT_ONCE else []
+    levels = [x for x in LEVELS if x > min_similarity] if len(sim) > ALL_AT_ONCE else []
     for level in levels + [min_similarity]:
         new = np.flatnonzero((sim < 0) & (proposed.bound >= level))
         if len(new):
@@ -256,12 +261,12 @@ def most_similar_pairs(word_sets: Sequence[set[str]], cap: int, min_similarity: 
         found = []
         for k in ranked[: np.count_nonzero(sim[ranked] >= level)].tolist():
             if k not in verdict:
-                verdict[k] = accept(first[k], second[k])
+                verdict[k] = accept(*pair(k))
             if verdict[k]:
                 found.append(k)
                 if len(found) == limit:
-                    return [(first[k], second[k]) for k in found]
-    return [(first[k], second[k]) for k in found]
+                    return list(map(pair, found))
+    return list(map(pair, found))
 
 
 def _proposals(word: np.ndarray, owner: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:

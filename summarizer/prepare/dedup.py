@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from itertools import count, repeat
+from itertools import chain, count, repeat
 from typing import Optional, Sequence
 
 import numpy as np
@@ -167,36 +167,14 @@ def duplicate_groups(
     if not n:
         empty = np.zeros(0, dtype=np.int64)
         return [], PassageWords([], empty, np.zeros(1, dtype=np.int64), empty)
-    # Equal texts have equal keys: normalize each distinct text once. Distinct texts are
-    # numbered in order of first appearance.
-    number = dict.fromkeys(texts)
-    number = dict(zip(number, range(len(number))))
-    text_no = np.fromiter(map(number.__getitem__, texts), dtype=np.int64, count=n)
-    # The key of each distinct text: equal texts have equal keys, so the last one's is the first's.
-    keys = normalized_keys(list(number)) if keys is None else list(dict(zip(texts, keys)).values())
-    # Exact pass: each passage points at the first one with its key. That is the first occurrence
-    # of the first distinct text with the key (first appearances are in order).
-    first_with: dict[str, int] = {}
-    first_text = np.array([first_with.setdefault(k, d) for d, k in enumerate(keys)], dtype=np.int64)
-    seen = np.maximum.accumulate(text_no)
-    first_occurrence = np.flatnonzero(np.concatenate(([True], seen[1:] > seen[:-1])))
-    first = first_occurrence[first_text[text_no]]
-    uniq = np.flatnonzero(first == np.arange(n))
+    # Each step's tables (keys, dicts, position arrays: ~30 MB at 10 MB) are gone before MinHash
+    # and LSH, the peak of ``prepare``.
+    first, uniq, uniq_keys = _exact_groups(texts, keys)
+    vocab, flat, lengths = _numbered_words(uniq_keys)
+    del uniq_keys  # their strings too
     labels = np.arange(len(uniq))
-    uniq_keys = [keys[d] for d in text_no[uniq].tolist()]
-    m = len(uniq_keys)  # word counts: spaces + 1, or 0 for an empty key
-    lengths = np.fromiter(map(str.count, uniq_keys, repeat(" ")), dtype=np.int64, count=m)
-    lengths += np.fromiter(map(bool, uniq_keys), dtype=np.int64, count=m)
-    # Word ids numbered 1.. in order of first appearance, built at C speed: setdefault maps
-    # each word to its first position, and first positions in order are the ids.
-    all_words = " ".join(k for k in uniq_keys if k).split(" ") if any(uniq_keys) else []
-    first_at: dict[str, int] = {}
-    at = map(first_at.setdefault, all_words, count())
-    at = np.fromiter(at, dtype=np.int64, count=len(all_words))
-    new_word = at == np.arange(len(at))
-    flat = np.cumsum(new_word, dtype=np.uint64)[at]
     group = np.searchsorted(uniq, first)
-    words = PassageWords(list(first_at), group, np.concatenate(([0], np.cumsum(lengths))), flat.astype(np.int64) - 1)
+    words = PassageWords(vocab, group, np.concatenate(([0], np.cumsum(lengths))), flat.astype(np.int64) - 1)
     # Near pass over distinct passages only.
     if len(uniq) > 1:
         bigrams, starts = word_bigrams(flat, lengths)
@@ -204,7 +182,7 @@ def duplicate_groups(
         pairs = lsh_candidates(sig, bands)
         # The bigrams themselves number the shingles (mixing is a bijection), so the exact sets
         # need no renumbering pass: ``a * (V + 1) + b`` for word ids ``a, b <= V``.
-        span = len(first_at) + 1
+        span = len(vocab) + 1
         if len(starts) * span * span <= _MAX_KEY:
             codes = (bigrams >> np.uint64(32)).astype(np.int64) * span + (
                 bigrams & np.uint64(0xFFFFFFFF)
@@ -217,6 +195,47 @@ def duplicate_groups(
         labels = verified_components(sets, pairs, threshold)
     # uniq is ascending, so a component's smallest local index is its first passage.
     return uniq[labels[group]].tolist(), words
+
+
+def _exact_groups(texts: Sequence[str], keys: Optional[Sequence[str]] = None
+                  ) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """Exact pass: each passage's first passage with its normalized key, the passages that are
+    their own (ascending), and those passages' keys (``keys``: the texts' keys, when the caller
+    has them already)."""
+    n = len(texts)
+    # Equal texts have equal keys: normalize each distinct text once. Distinct texts are
+    # numbered in order of first appearance.
+    number = dict.fromkeys(texts)
+    number = dict(zip(number, range(len(number))))
+    text_no = np.fromiter(map(number.__getitem__, texts), dtype=np.int64, count=n)
+    # The key of each distinct text: equal texts have equal keys, so the last one's is the first's.
+    keys = normalized_keys(list(number)) if keys is None else list(dict(zip(texts, keys)).values())
+    # Each passage points at the first one with its key. That is the first occurrence of the
+    # first distinct text with the key (first appearances are in order).
+    first_with: dict[str, int] = {}
+    first_text = np.array([first_with.setdefault(k, d) for d, k in enumerate(keys)], dtype=np.int64)
+    seen = np.maximum.accumulate(text_no)
+    first_occurrence = np.flatnonzero(np.concatenate(([True], seen[1:] > seen[:-1])))
+    first = first_occurrence[first_text[text_no]]
+    uniq = np.flatnonzero(first == np.arange(n))
+    return first, uniq, [keys[d] for d in text_no[uniq].tolist()]
+
+
+def _numbered_words(keys: Sequence[str]) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """The words of ``keys`` (normalized keys) numbered from 1 in order of first appearance:
+    the words by number less one, every key's word numbers one after the other (uint64), and
+    each key's word count."""
+    m = len(keys)  # word counts: spaces + 1, or 0 for an empty key
+    lengths = np.fromiter(map(str.count, keys, repeat(" ")), dtype=np.int64, count=m)
+    lengths += np.fromiter(map(bool, keys), dtype=np.int64, count=m)
+    # Built at C speed: setdefault maps each word to its first position, and first positions in
+    # order are the numbers. The words are split key by key as they are numbered: a list of
+    # them all (1.2 million strings at 10 MB) would be ~70 MB of the peak.
+    all_words = chain.from_iterable(k.split(" ") for k in keys if k)
+    first_at: dict[str, int] = {}
+    at = map(first_at.setdefault, all_words, count())
+    at = np.fromiter(at, dtype=np.int64, count=int(lengths.sum()))
+    return list(first_at), np.cumsum(at == np.arange(len(at)), dtype=np.uint64)[at], lengths
 
 
 def build_units(

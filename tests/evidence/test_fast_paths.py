@@ -130,6 +130,7 @@ def test_most_similar_pairs_are_the_first_accepted_of_all_pairs_sorted(seed):
         finally:
             textstats.ALL_AT_ONCE = saved
         assert got == want
+        assert all(type(x) is int for p in got + asked for x in p)  # positions as Python ints
         assert len(asked) == len(set(asked))  # each pair judged once
 
 

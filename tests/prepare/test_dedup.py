@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from summarizer.contract.documents import Document
 from summarizer.io.ingest import load_documents
 from summarizer.prepare.corpus import prepare
-from summarizer.prepare.dedup import near_duplicate_groups, normalized_words
+from summarizer.prepare.dedup import duplicate_groups, near_duplicate_groups, normalized_words
 
-from ..conftest import SEEDS
+from ..conftest import SEEDS, messy_text
 
 
 def _units_by_text(corpus):
@@ -81,3 +84,13 @@ def test_threshold_controls_merging():
 def test_glued_words_split_at_case_change():
     assert normalized_words("was now overCredit: Rex") == ["was", "now", "over", "credit", "rex"]
     assert normalized_words("U.S. NATO-led") == ["u", "s", "nato", "led"]
+
+
+@given(st.lists(st.one_of(messy_text, st.sampled_from(["", "  ", "A b", "x", "overCredit 2G5 ÉTÉ été"])), max_size=40))
+@settings(max_examples=300, deadline=None)
+def test_passage_words_are_each_passages_normalized_words(texts):
+    """The word ids dedup numbers (every distinct passage's words in one stream) spell each
+    passage's ``normalized_words``, repeats and empty passages included."""
+    words = duplicate_groups(texts)[1]
+    assert [words.words(k) for k in range(len(texts))] == [normalized_words(t) for t in texts]
+    assert len(set(words.vocab)) == len(words.vocab)

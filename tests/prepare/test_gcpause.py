@@ -90,3 +90,32 @@ def test_prepare_restores_the_collector_when_it_fails_midway():
     with pytest.raises(InputError):
         prepare([Document("a", "Some text. More text.")], progress=cancel)
     assert gc.isenabled()
+
+
+def test_the_summarize_command_runs_with_the_collector_paused_and_restores_it(monkeypatch):
+    from summarizer.cli import summarize as command
+
+    seen = []
+    gc.unfreeze()
+    monkeypatch.setattr(command, "_run", lambda args: seen.append(gc.isenabled()) or 0)
+    try:
+        assert command.run(None) == 0
+        assert seen == [False]
+        assert gc.isenabled()
+        assert gc.get_freeze_count() > 0  # what outlives the command is left out of the exit's collections
+    finally:
+        gc.unfreeze()
+
+
+def test_a_failing_summarize_command_restores_the_collector_and_freezes_nothing(monkeypatch):
+    from summarizer.cli import summarize as command
+
+    def fail(args):
+        raise InputError("no such file")
+
+    gc.unfreeze()
+    monkeypatch.setattr(command, "_run", fail)
+    with pytest.raises(InputError):
+        command.run(None)
+    assert gc.isenabled()
+    assert gc.get_freeze_count() == 0

@@ -9,6 +9,7 @@ from summarizer.prepare.minhash import (
     _windowed_search,
     band_key_order,
     code_sets,
+    lsh_candidates,
     verified_components,
 )
 
@@ -84,3 +85,15 @@ def test_band_key_order_is_lexsort_by_band_then_key(bands, n, key_range, seed):
     keys = np.random.default_rng(seed).integers(0, key_range, size=(bands, n), dtype=np.uint64, endpoint=True)
     want = np.lexsort((keys.ravel(), np.repeat(np.arange(bands), n)))
     assert band_key_order(keys).tolist() == want.tolist()
+
+
+@given(st.integers(1, 40), st.integers(1, 4), st.integers(1, 4), st.integers(1, 5), st.data())
+@settings(max_examples=200, deadline=None)
+def test_lsh_candidates_are_the_same_whatever_the_batch_of_bands(n, bands, rows, values, data):
+    """Bucketing the bands a few at a time gives the pairs of bucketing them all at once."""
+    cells = data.draw(st.lists(st.integers(0, values), min_size=n * bands * rows, max_size=n * bands * rows))
+    sig = np.array(cells, dtype=np.uint64).reshape(n, bands * rows)
+    small = data.draw(st.integers(2, 8))
+    every = lsh_candidates(sig, bands, small, batch_keys=n * bands)
+    for batch in (1, n, 2 * n + 1):
+        assert np.array_equal(lsh_candidates(sig, bands, small, batch_keys=batch), every)
