@@ -8,8 +8,9 @@ import asyncio
 import gc
 import sys
 import time
+from contextlib import nullcontext
 from pathlib import Path
-from typing import Callable
+from typing import Callable, ContextManager, Optional
 
 from pydantic import ValidationError
 
@@ -110,18 +111,22 @@ def _finish(result: SummaryResult, args: argparse.Namespace, config: CliRun, rec
 
 
 def run(args: argparse.Namespace) -> int:
-    """The command, with the cyclic collector paused for all of it: a one-shot process that keeps
-    nearly everything it makes until it writes the result, so each collection would only re-scan
-    live objects (0.15 s of collections at 10 MB). Its locals, the corpus and the result among
-    them, are gone by the time the pause ends. Not for a long-lived process (``service/heap.py``).
-
-    The command is the process's last work, so what is still alive after it (modules, caches) is
-    frozen: the collections of the interpreter's exit then skip it (they cost ~0.25 s at 10 MB,
-    walking objects spread over the run's memory). An error leaves the heap as it is."""
-    with gc_paused():
-        code = _run(args)
-        gc.freeze()
+    """The command. It is the process's last work, so what is still alive after it (modules,
+    caches) is frozen: the collections of the interpreter's exit then skip it (they cost ~0.25 s
+    at 10 MB, walking objects spread over the run's memory). An error leaves the heap as it is."""
+    code = _run(args)
+    gc.freeze()
     return code
+
+
+def collector_pause(backend: backends.Backend) -> ContextManager[None]:
+    """The cyclic collector paused for the rest of a CPU-bound command: a one-shot run keeps
+    nearly everything it makes until it writes the result, so each collection would only re-scan
+    live objects (0.15 s of collections at 10 MB); its locals, the corpus and the result among
+    them, are gone by the time the pause ends. Not for a run that waits on a model for minutes:
+    the cyclic garbage of its calls (a retried call's exception holds its frames) must not pile
+    up meanwhile. Not for a long-lived process either (``service/heap.py``)."""
+    return gc_paused() if backend.cpu_bound else nullcontext()
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -143,9 +148,11 @@ def _run(args: argparse.Namespace) -> int:
             record.documents = len(documents)
             return documents
 
-        with TerminalProgress(enabled=not args.quiet) as progress:
-            result = run_summary(check_and_read, options, config.settings, progress)
-        _finish(result, args, config, record)
+        backend = backends.create(resolve(config.settings, options).backend, config.settings, options)
+        with collector_pause(backend):
+            with TerminalProgress(enabled=not args.quiet) as progress:
+                result = run_summary(check_and_read, options, config.settings, progress, backend)
+            _finish(result, args, config, record)
     except BaseException as exc:
         record.status = exc.code if isinstance(exc, SummarizerError) else (
             "interrupted" if isinstance(exc, KeyboardInterrupt) else type(exc).__name__)
@@ -158,8 +165,9 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def run_summary(read: Callable[[], list[Document]], options: SummaryOptions, settings: Settings,
-                progress: Progress) -> SummaryResult:
-    """Summarize what ``read`` returns. The backend opens meanwhile: the bundled model's server
+                progress: Progress, backend: Optional[backends.Backend] = None) -> SummaryResult:
+    """Summarize what ``read`` returns with ``backend`` (default: the one the options and
+    settings name), closed at the end. The backend opens meanwhile: the bundled model's server
     starts while ``read`` (in a thread) checks the options, loading the tokenizer, and reads the
     files; it is stopped at once if they are refused.
 
@@ -169,12 +177,13 @@ def run_summary(read: Callable[[], list[Document]], options: SummaryOptions, set
     results: list[SummaryResult] = []
 
     async def run() -> None:
-        backend = backends.create(resolve(settings, options).backend, settings, options)
+        chosen = backend if backend is not None else backends.create(
+            resolve(settings, options).backend, settings, options)
         try:
-            documents = await while_opening(backend, lambda: asyncio.to_thread(read))
-            results.append(await summarize(documents, options, settings, progress, backend=backend))
+            documents = await while_opening(chosen, lambda: asyncio.to_thread(read))
+            results.append(await summarize(documents, options, settings, progress, backend=chosen))
         finally:
-            await backend.aclose()
+            await chosen.aclose()
 
     asyncio.run(run())
     return results[0]

@@ -5,10 +5,13 @@ import threading
 
 import pytest
 
+from summarizer.backends.base import Backend, Draft
 from summarizer.contract.documents import Document
 from summarizer.errors import InputError
 from summarizer.prepare.corpus import prepare
 from summarizer.prepare.gcpause import gc_paused
+
+from ..conftest import SEEDS
 
 
 @pytest.fixture(autouse=True)
@@ -92,22 +95,19 @@ def test_prepare_restores_the_collector_when_it_fails_midway():
     assert gc.isenabled()
 
 
-def test_the_summarize_command_runs_with_the_collector_paused_and_restores_it(monkeypatch):
+def test_the_summarize_command_freezes_what_outlives_it(monkeypatch):
     from summarizer.cli import summarize as command
 
-    seen = []
     gc.unfreeze()
-    monkeypatch.setattr(command, "_run", lambda args: seen.append(gc.isenabled()) or 0)
+    monkeypatch.setattr(command, "_run", lambda args: 0)
     try:
         assert command.run(None) == 0
-        assert seen == [False]
-        assert gc.isenabled()
         assert gc.get_freeze_count() > 0  # what outlives the command is left out of the exit's collections
     finally:
         gc.unfreeze()
 
 
-def test_a_failing_summarize_command_restores_the_collector_and_freezes_nothing(monkeypatch):
+def test_a_failing_summarize_command_freezes_nothing(monkeypatch):
     from summarizer.cli import summarize as command
 
     def fail(args):
@@ -117,5 +117,40 @@ def test_a_failing_summarize_command_restores_the_collector_and_freezes_nothing(
     monkeypatch.setattr(command, "_run", fail)
     with pytest.raises(InputError):
         command.run(None)
-    assert gc.isenabled()
     assert gc.get_freeze_count() == 0
+
+
+class _Stub(Backend):
+    name = "stub"
+
+    def __init__(self, cpu_bound: bool) -> None:
+        self.cpu_bound = cpu_bound
+
+    async def summarize(self, corpus, options, progress) -> Draft:
+        raise AssertionError("not reached")
+
+
+@pytest.mark.parametrize("cpu_bound", [True, False])
+def test_the_collector_is_paused_for_a_cpu_bound_command_only_and_restored(monkeypatch, tmp_path, cpu_bound):
+    """A run that waits on a model keeps collecting its cyclic garbage."""
+    from summarizer.cli import summarize as command
+    from summarizer.cli.main import build_parser
+
+    seen = []
+
+    def run_summary(read, options, settings, progress, backend):
+        seen.append(gc.isenabled())
+        raise InputError("stop here")
+
+    monkeypatch.setattr(command.backends, "create", lambda *a, **k: _Stub(cpu_bound))
+    monkeypatch.setattr(command, "run_summary", run_summary)
+    monkeypatch.setenv("SUMMARIZER_DATA_DIR", str(tmp_path))
+    args = build_parser().parse_args(["summarize", str(SEEDS), "--backend", "extractive", "--quiet",
+                                      "-o", str(tmp_path / "out.json")])
+    try:
+        with pytest.raises(InputError):
+            command.run(args)
+    finally:
+        gc.unfreeze()
+    assert seen == [not cpu_bound]
+    assert gc.isenabled()
