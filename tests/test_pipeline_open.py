@@ -67,38 +67,36 @@ class ClosingOpening(Opening):
         self.events.append("closed")
 
 
-def test_cli_starts_the_backend_before_checking_options_and_reading(monkeypatch):
+def test_cli_starts_the_backend_before_checking_options_and_reading():
     from summarizer import Settings
     from summarizer.cli import summarize as cli_summarize
     from summarizer.progress import no_progress
 
     backend = ClosingOpening(open_seconds=0.3)
-    monkeypatch.setattr(cli_summarize.backends, "create", lambda *a, **k: backend)
     documents = [Document(id=p.stem, text=p.read_text()) for p in sorted(SEEDS.glob("*"))[:2]]
 
     def read():
         backend.events.append("read")
         return documents
 
-    cli_summarize.run_summary(read, SummaryOptions(backend="extractive"), Settings(), no_progress)
+    cli_summarize.run_summary(read, SummaryOptions(backend="extractive"), Settings(), no_progress, backend)
     events = backend.events
     assert events.index("open started") < events.index("read") < events.index("open done") < events.index("summarize")
     assert events[-1] == "closed"
 
 
-def test_cli_refused_input_stops_the_opening_backend(monkeypatch):
+def test_cli_refused_input_stops_the_opening_backend():
     from summarizer import Settings
     from summarizer.cli import summarize as cli_summarize
     from summarizer.progress import no_progress
 
     backend = ClosingOpening(open_seconds=60)
-    monkeypatch.setattr(cli_summarize.backends, "create", lambda *a, **k: backend)
 
     def read():
         raise InputError("refused")
 
     with pytest.raises(InputError):
-        cli_summarize.run_summary(read, SummaryOptions(backend="extractive"), Settings(), no_progress)
+        cli_summarize.run_summary(read, SummaryOptions(backend="extractive"), Settings(), no_progress, backend)
     assert backend.events == ["open started", "open cancelled", "closed"]
 
 

@@ -10,7 +10,7 @@ import sys
 import time
 from contextlib import nullcontext
 from pathlib import Path
-from typing import Callable, ContextManager, Optional
+from typing import Callable, ContextManager
 
 from pydantic import ValidationError
 
@@ -165,9 +165,9 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def run_summary(read: Callable[[], list[Document]], options: SummaryOptions, settings: Settings,
-                progress: Progress, backend: Optional[backends.Backend] = None) -> SummaryResult:
-    """Summarize what ``read`` returns with ``backend`` (default: the one the options and
-    settings name), closed at the end. The backend opens meanwhile: the bundled model's server
+                progress: Progress, backend: backends.Backend) -> SummaryResult:
+    """Summarize what ``read`` returns with ``backend``, closed at the end. The backend opens
+    meanwhile: the bundled model's server
     starts while ``read`` (in a thread) checks the options, loading the tokenizer, and reads the
     files; it is stopped at once if they are refused.
 
@@ -177,13 +177,11 @@ def run_summary(read: Callable[[], list[Document]], options: SummaryOptions, set
     results: list[SummaryResult] = []
 
     async def run() -> None:
-        chosen = backend if backend is not None else backends.create(
-            resolve(settings, options).backend, settings, options)
         try:
-            documents = await while_opening(chosen, lambda: asyncio.to_thread(read))
-            results.append(await summarize(documents, options, settings, progress, backend=chosen))
+            documents = await while_opening(backend, lambda: asyncio.to_thread(read))
+            results.append(await summarize(documents, options, settings, progress, backend=backend))
         finally:
-            await chosen.aclose()
+            await backend.aclose()
 
     asyncio.run(run())
     return results[0]
