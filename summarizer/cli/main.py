@@ -22,13 +22,16 @@ from .flags import add_verbose_flag
 COMMANDS = ["summarize", "verify", "cite", "cache", "runs", "serve", "worker", "db", "eval"]
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(only: Optional[str] = None) -> argparse.ArgumentParser:
+    """The parser of every command, or of command ``only`` alone: each command's module imports
+    what the command needs (the pipeline, the eval harness, the web server...), and a run of one
+    command need not import the others' (``runs`` and ``cache`` answer in a fraction of the time)."""
     parser = argparse.ArgumentParser(prog="summarizer", description="Multi-document summaries with verified citations.",
                                      epilog=HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--version", action="version", version=f"summarizer {__version__}")
     add_verbose_flag(parser, top_level=True)
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for name in COMMANDS:
+    for name in [only] if only else COMMANDS:
         try:
             module = importlib.import_module(f".{name}", __package__)
         except ModuleNotFoundError as exc:
@@ -42,6 +45,14 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def command_named(argv: Sequence[str]) -> Optional[str]:
+    """The command ``argv`` runs: its first argument not an option, when it names one (the
+    top-level options take no value). None otherwise: the full parser then answers (help, a
+    version, an unknown command)."""
+    first = next((a for a in argv if not a.startswith("-")), None)
+    return first if first in COMMANDS else None
+
+
 def parse(parser: argparse.ArgumentParser, argv: Optional[Sequence[str]]) -> argparse.Namespace:
     """Parse ``argv``; an unknown option is reported with the usage of the command it was given to."""
     args, extra = parser.parse_known_args(argv)
@@ -51,11 +62,11 @@ def parse(parser: argparse.ArgumentParser, argv: Optional[Sequence[str]]) -> arg
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
-    parser = build_parser()
     if "_ARGCOMPLETE" in os.environ:  # a shell asking for completions: import argcomplete only then
         import argcomplete
 
-        argcomplete.autocomplete(parser)
+        argcomplete.autocomplete(build_parser())
+    parser = build_parser(command_named(sys.argv[1:] if argv is None else argv))
     args = parse(parser, argv)
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING, stream=sys.stderr,
                         format="%(levelname)s %(name)s: %(message)s")

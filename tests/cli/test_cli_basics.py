@@ -171,3 +171,29 @@ def test_clean_env_drops_outside_settings(home, monkeypatch):
     monkeypatch.setenv("OPENAI_API_KEY", "leak")
     env = clean_env(home)
     assert "SUMMARIZER_MODEL" not in env and "OPENAI_API_KEY" not in env
+
+
+@pytest.mark.parametrize("argv, command", [
+    (["summarize", "runs"], "summarize"), (["-v", "cache", "stats"], "cache"), (["--verbose", "runs"], "runs"),
+    (["--help"], None), (["--version"], None), (["bogus", "runs"], None), ([], None),
+])
+def test_the_command_an_argv_names(argv, command):
+    from summarizer.cli.main import command_named
+
+    assert command_named(argv) == command
+
+
+def test_a_command_imports_only_its_own_module():
+    """`summarizer runs` builds the runs parser alone: the other commands' modules (the
+    pipeline, the eval harness, the web server) are not imported for it."""
+    import subprocess
+    import sys
+
+    from summarizer.cli.main import COMMANDS
+
+    code = ("import sys; from summarizer.cli.main import build_parser, command_named; "
+            "build_parser(command_named(['-v', 'runs', '--json'])); "
+            f"print(sorted(m for m in sys.modules if m.rpartition('.')[2] in {COMMANDS!r} "
+            "and m.startswith('summarizer.cli.')), 'summarizer.pipeline' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["['summarizer.cli.runs']", "False"]
