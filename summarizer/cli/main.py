@@ -46,10 +46,9 @@ def build_parser(only: Optional[str] = None) -> argparse.ArgumentParser:
 
 
 def command_named(argv: Sequence[str]) -> Optional[str]:
-    """The command ``argv`` runs: its first argument not an option, when it names one (the
-    top-level options take no value). None otherwise: the full parser then answers (help, a
-    version, an unknown command)."""
-    first = next((a for a in argv if not a.startswith("-")), None)
+    """The command ``argv`` runs: its first argument after any ``-v``, when it names one. None
+    otherwise: the full parser then answers (top-level help, the version, an unknown command)."""
+    first = next((a for a in argv if a not in ("-v", "--verbose")), None)
     return first if first in COMMANDS else None
 
 

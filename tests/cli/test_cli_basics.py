@@ -176,6 +176,7 @@ def test_clean_env_drops_outside_settings(home, monkeypatch):
 @pytest.mark.parametrize("argv, command", [
     (["summarize", "runs"], "summarize"), (["-v", "cache", "stats"], "cache"), (["--verbose", "runs"], "runs"),
     (["--help"], None), (["--version"], None), (["bogus", "runs"], None), ([], None),
+    (["-h", "summarize"], None), (["-v", "--version"], None), (["--debug", "runs"], None),
 ])
 def test_the_command_an_argv_names(argv, command):
     from summarizer.cli.main import command_named
