@@ -54,25 +54,5 @@ def __dir__() -> list[str]:
     return sorted(set(globals()) | set(_EXPORTS))
 
 
-__all__ = [
-    "Citation",
-    "Document",
-    "PerSourceSummary",
-    "Sentence",
-    "Settings",
-    "SourceInfo",
-    "Stats",
-    "SummarizerError",
-    "SummaryOptions",
-    "SummaryResult",
-    "check_result",
-    "CitationReport",
-    "CiteOptions",
-    "acite",
-    "cite",
-    "jsonable",
-    "load_documents",
-    "summarize",
-    "summarize_sync",
-]
+__all__ = list(_EXPORTS)
 __version__ = "0.1.0"
