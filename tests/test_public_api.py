@@ -5,6 +5,8 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
+
 import summarizer
 
 EXPECTED = {
@@ -43,8 +45,6 @@ def test_import_summarizer_is_light():
 
 
 def test_unknown_public_name_is_an_attribute_error():
-    import pytest
-
     with pytest.raises(AttributeError, match="no attribute 'nope'"):
         summarizer.nope  # noqa: B018
     assert "summarize_sync" in dir(summarizer)

