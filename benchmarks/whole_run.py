@@ -1,6 +1,6 @@
 """Whole command throughput: ``summarizer summarize DIR --backend extractive`` vs a semchunk + datasketch script.
 
-Run by hand from the repo root:  python benchmarks/whole_run.py [--sizes 10 100] [--repeat 3] [--pair-max 100]
+Run by hand from the repo root:  python benchmarks/whole_run.py [--sizes 10 100] [--repeat 3] [--pair-max 100] [--compare TREE]
 
 Times the whole CLI command, from interpreter start to the result JSON on disk: reading the files,
 the front half (clean, segment, count, dedup), the extractive backend (per-source picks,
@@ -163,9 +163,10 @@ def timed(argv: list[str], env: dict) -> dict:
             "peak_rss_mb": usage.ru_maxrss / 1024}
 
 
-def run_ours(folder: Path, out: Path) -> dict:
+def run_ours(folder: Path, out: Path, tree: Path = REPO) -> dict:
+    """The command of the package in ``tree`` (this checkout unless another is compared)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("SUMMARIZER_")}
-    env.update(THREADS_AT_ONE, PYTHONPATH=str(REPO))
+    env.update(THREADS_AT_ONE, PYTHONPATH=str(tree))
     argv = [sys.executable, "-m", "summarizer", "summarize", str(folder), "--backend", "extractive",
             "--quiet", "--out", str(out)]
     return {**timed(argv, env), "result_mb": out.stat().st_size / 1e6}
@@ -189,6 +190,8 @@ def main() -> None:
     ap.add_argument("--pair-max", type=float, default=100, help="largest size the peer runs at")
     ap.add_argument("--corpus", choices=["stories", "copies"], default="stories")
     ap.add_argument("--keep", type=Path, help="write the corpora and results here instead of a temporary folder")
+    ap.add_argument("--compare", type=Path, metavar="TREE",
+                    help="also run another checkout's command, alternating with this one's, and print the speed-up")
     args = ap.parse_args()
     base_texts()  # fail early with a clear message
     work = Path(tempfile.mkdtemp(prefix="whole_run_")) if args.keep is None else args.keep
@@ -206,14 +209,17 @@ def main() -> None:
             if folder.exists():
                 shutil.rmtree(folder)
             info = write_corpus(args.corpus, mb, folder)
-            runs, peer = [], None
+            runs, peer, compared = [], None, []
             for _ in range(max(1, args.repeat)):
                 runs.append(run_ours(folder, work / f"ours_{mb:g}.json"))
+                if args.compare:
+                    compared.append(run_ours(folder, work / f"compared_{mb:g}.json", args.compare.resolve()))
                 if peer is None and mb <= args.pair_max:  # alternate: the peer runs between ours
                     peer = run_peer(folder, work / f"peer_{mb:g}.json", script)
+            in_order = list(runs)
             runs.sort(key=lambda r: r["cpu"])
             best, median = runs[0], runs[len(runs) // 2]
-            row = {**info, "best": best, "median": median, "peer": peer}
+            row = {**info, "best": best, "median": median, "peer": peer, "compared": compared, "runs": in_order}
             rows.append(row)
             rate = info["mb"] / best["cpu"]
             p = f"{info['mb'] / peer['cpu']:.2f} | {peer['cpu']:.1f} | {peer['peak_rss_mb']:.0f} | " \
@@ -221,6 +227,11 @@ def main() -> None:
             print(f"| {info['mb']:.1f} | {info['docs']} | {rate:.2f} | {info['mb'] / median['cpu']:.2f} | "
                   f"{best['cpu']:.2f} | {max(r['peak_rss_mb'] for r in runs):.0f} | {best['result_mb']:.1f} | {p} |",
                   flush=True)
+        for row in rows if args.compare else ():
+            pairs = sorted(c["cpu"] / o["cpu"] for c, o in zip(row["compared"], row.pop("runs")))
+            print(f"\n{row['mb']:.1f} MB, {args.compare} / this tree, CPU s of alternating runs: "
+                  f"{min(c['cpu'] for c in row['compared']):.2f} / {row['best']['cpu']:.2f} best, "
+                  f"speed-up {pairs[len(pairs) // 2]:.2f}x median of pairs ({pairs[0]:.2f}-{pairs[-1]:.2f})")
         if len(rows) >= 2:
             a, b = rows[0], rows[-1]
             ra, rb = a["mb"] / a["best"]["cpu"], b["mb"] / b["best"]["cpu"]
