@@ -27,6 +27,7 @@ from typing import Any, Optional, Sequence
 
 import httpx
 
+from ..config.settings import Settings
 from ..errors import LocalModelError
 
 log = logging.getLogger(__name__)
@@ -131,18 +132,20 @@ class LocalServer:
     ``auto`` | ``on`` | ``off`` overrides the choice).
     """
 
-    def __init__(self, settings: Any = None, *, model_path: Optional[Path] = None,
+    def __init__(self, settings: Optional[Settings] = None, *, model_path: Optional[Path] = None,
                  context_window: Optional[int] = None, threads: Optional[int] = None,
                  startup_timeout: Optional[float] = None, alias: Optional[str] = None,
                  extra_buffers: Optional[str] = None, launcher: Optional[Sequence[str]] = None) -> None:
-        self.model_path_setting = model_path or getattr(settings, "local_model_path", None)
-        self.context_window = context_window or getattr(settings, "context_window", 8192)
-        self.threads = threads or getattr(settings, "local_threads", None) or os.cpu_count() or 1
-        self.startup_timeout = startup_timeout or getattr(settings, "local_startup_timeout", 120.0)
+        # Without settings, their defaults (the environment is read where settings are resolved).
+        s = settings if settings is not None else Settings.model_construct()
+        self.model_path_setting = model_path or s.local_model_path
+        self.context_window = context_window or s.context_window
+        self.threads = threads or s.local_threads or os.cpu_count() or 1
+        self.startup_timeout = startup_timeout or s.local_startup_timeout
         self.alias = alias or (f"local:{Path(self.model_path_setting).name}" if self.model_path_setting
                                else DEFAULT_ALIAS)
-        self.extra_buffers = extra_buffers or getattr(settings, "local_extra_buffers", "auto")
-        self.kept_log: Optional[Path] = getattr(settings, "local_log", None)
+        self.extra_buffers = extra_buffers or s.local_extra_buffers
+        self.kept_log: Optional[Path] = s.local_log
         if self.extra_buffers not in ("auto", "on", "off"):
             raise LocalModelError(f"SUMMARIZER_LOCAL_EXTRA_BUFFERS must be auto, on or off, "
                                   f"got {self.extra_buffers!r}")
