@@ -149,10 +149,11 @@ def pinned() -> None:
         os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})  # one core
 
 
-def timed(argv: list[str], env: dict) -> dict:
-    """Run ``argv`` as a fresh pinned process; its CPU seconds, wall seconds and peak RSS."""
+def timed(argv: list[str], env: dict, cwd: Path = REPO) -> dict:
+    """Run ``argv`` as a fresh pinned process in ``cwd``; its CPU seconds, wall seconds and peak
+    RSS. (``python -m`` puts the working directory first on the path: it picks the package.)"""
     t0 = time.perf_counter()
-    proc = subprocess.Popen(argv, cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    proc = subprocess.Popen(argv, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                             preexec_fn=pinned)
     stderr = proc.stderr.read()
     _, status, usage = os.wait4(proc.pid, 0)
@@ -169,7 +170,7 @@ def run_ours(folder: Path, out: Path, tree: Path = REPO) -> dict:
     env.update(THREADS_AT_ONE, PYTHONPATH=str(tree))
     argv = [sys.executable, "-m", "summarizer", "summarize", str(folder), "--backend", "extractive",
             "--quiet", "--out", str(out)]
-    return {**timed(argv, env), "result_mb": out.stat().st_size / 1e6}
+    return {**timed(argv, env, tree), "result_mb": out.stat().st_size / 1e6}
 
 
 def run_peer(folder: Path, out: Path, script: Path) -> dict:
