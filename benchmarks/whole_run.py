@@ -194,6 +194,8 @@ def main() -> None:
     ap.add_argument("--compare", type=Path, metavar="TREE",
                     help="also run another checkout's command, alternating with this one's, and print the speed-up")
     args = ap.parse_args()
+    if args.compare:
+        args.compare = args.compare.resolve()
     base_texts()  # fail early with a clear message
     work = Path(tempfile.mkdtemp(prefix="whole_run_")) if args.keep is None else args.keep
     script = work / "peer_semchunk_datasketch.py"
@@ -210,17 +212,18 @@ def main() -> None:
             if folder.exists():
                 shutil.rmtree(folder)
             info = write_corpus(args.corpus, mb, folder)
-            runs, peer, compared = [], None, []
+            runs, peer, compared, speedups = [], None, [], []
             for _ in range(max(1, args.repeat)):
                 runs.append(run_ours(folder, work / f"ours_{mb:g}.json"))
-                if args.compare:
-                    compared.append(run_ours(folder, work / f"compared_{mb:g}.json", args.compare.resolve()))
+                if args.compare:  # the pair's ratio: the two runs were made back to back
+                    compared.append(run_ours(folder, work / f"compared_{mb:g}.json", args.compare))
+                    speedups.append(compared[-1]["cpu"] / runs[-1]["cpu"])
                 if peer is None and mb <= args.pair_max:  # alternate: the peer runs between ours
                     peer = run_peer(folder, work / f"peer_{mb:g}.json", script)
-            in_order = list(runs)
             runs.sort(key=lambda r: r["cpu"])
             best, median = runs[0], runs[len(runs) // 2]
-            row = {**info, "best": best, "median": median, "peer": peer, "compared": compared, "runs": in_order}
+            row = {**info, "best": best, "median": median, "peer": peer, "compared": compared,
+                   "speedups": sorted(speedups)}
             rows.append(row)
             rate = info["mb"] / best["cpu"]
             p = f"{info['mb'] / peer['cpu']:.2f} | {peer['cpu']:.1f} | {peer['peak_rss_mb']:.0f} | " \
@@ -229,7 +232,7 @@ def main() -> None:
                   f"{best['cpu']:.2f} | {max(r['peak_rss_mb'] for r in runs):.0f} | {best['result_mb']:.1f} | {p} |",
                   flush=True)
         for row in rows if args.compare else ():
-            pairs = sorted(c["cpu"] / o["cpu"] for c, o in zip(row["compared"], row.pop("runs")))
+            pairs = row["speedups"]
             print(f"\n{row['mb']:.1f} MB, {args.compare} / this tree, CPU s of alternating runs: "
                   f"{min(c['cpu'] for c in row['compared']):.2f} / {row['best']['cpu']:.2f} best, "
                   f"speed-up {pairs[len(pairs) // 2]:.2f}x median of pairs ({pairs[0]:.2f}-{pairs[-1]:.2f})")
