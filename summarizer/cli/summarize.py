@@ -153,6 +153,9 @@ def _run(args: argparse.Namespace) -> int:
             with TerminalProgress(enabled=not args.quiet) as progress:
                 result = run_summary(check_and_read, options, config.settings, progress, backend)
             _finish(result, args, config, record)
+            # Frozen before the collector resumes (see ``run``): its first collection would
+            # otherwise walk every object the paused run made (~0.09 s at 10 MB), all alive.
+            gc.freeze()
     except BaseException as exc:
         record.status = exc.code if isinstance(exc, SummarizerError) else (
             "interrupted" if isinstance(exc, KeyboardInterrupt) else type(exc).__name__)
