@@ -24,6 +24,7 @@ import numpy as np
 
 from ..evidence.sentence_scan import blocks, code_points
 from ..evidence.textstats import WordLists, content_word_ids, tfidf_vector
+from ..prepare.arrays import sorted_unique
 from ..prepare.corpus import Corpus
 from ..prepare.spans import SourceSentence, Unit
 from .focus import WEIGHT as FOCUS_WEIGHT
@@ -124,12 +125,6 @@ def unit_matrix(corpus: Corpus, units: Sequence[Unit]) -> UnitMatrix:
         start=np.searchsorted(row, np.arange(len(units) + 1)),
         word=word, value=weight / norm[row], n_words=n_words, words=words, df=df,
     )
-
-
-def _distinct(x: np.ndarray) -> np.ndarray:
-    """``np.unique(x)`` by sorting (numpy 2's hash-based unique is several times slower here)."""
-    x = np.sort(x)
-    return x[np.concatenate(([True], x[1:] != x[:-1]))] if len(x) else x
 
 
 @dataclass
@@ -315,7 +310,7 @@ def consolidation_scores(m: UnitMatrix, cands: Sequence[Unit], source_index: Map
     per_ent = n_ids[owner]
     ent_of = np.repeat(np.arange(len(owner)), per_ent)
     src_at = np.arange(len(ent_of)) + np.repeat((np.cumsum(n_ids) - n_ids)[owner] - (np.cumsum(per_ent) - per_ent), per_ent)
-    pairs = _distinct(word[ent_of] * max(1, len(source_index)) + src[src_at])
+    pairs = sorted_unique(word[ent_of] * max(1, len(source_index)) + src[src_at])
     df_sources = np.bincount(pairs // max(1, len(source_index)), minlength=m.n_words)
     n_distinct = m.start[rows + 1] - m.start[rows]
     spread_sum = np.bincount(owner, weights=df_sources[word], minlength=len(rows))

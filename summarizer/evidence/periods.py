@@ -41,7 +41,7 @@ GAP_MONTHS = 3
 # What a match of the marker regexes holds: a month name (_MONTH_RE, _START_RE) or "month"
 # (_AGE_RE). Literals that never overlap one another, so ``holding`` applies.
 _MONTH_NAME = re.compile("|".join(MONTHS))
-_MONTH_WORD = re.compile("month", re.I)
+_MONTH_WORD = re.compile("[Mm][Oo][Nn][Tt][Hh]")  # "month" in any case: faster than re.I, same matches
 _START_RE = re.compile(r"(?:start|beginning|began|launch)\w*\b[^.]{0,60}?\b(?:on|in)\s+(" + "|".join(MONTHS) + r")\b")
 
 

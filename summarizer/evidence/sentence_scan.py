@@ -14,6 +14,7 @@ from typing import Iterator, Optional, Sequence
 
 import numpy as np
 
+from ..prepare.arrays import sorted_unique
 from ..prepare.corpus import Corpus
 from ..prepare.spans import SourceSentence
 
@@ -58,7 +59,7 @@ def _decimal_mask(joined: str, cp: np.ndarray) -> np.ndarray:
     Unicode decimal digit)."""
     digit = (cp - 48) < 10  # unsigned: only "0".."9" land below 10
     if cp.dtype != np.uint8:
-        wide = np.unique(cp[cp > 127]).tolist()
+        wide = sorted_unique(cp[cp > 127]).tolist()
         digit |= np.isin(cp, [c for c in wide if chr(c).isdecimal()])
     return digit
 

@@ -23,6 +23,7 @@ from typing import Optional, Sequence
 
 import numpy as np
 
+from .arrays import sorted_unique
 from .minhash import (
     code_sets,
     lsh_candidates,
@@ -84,7 +85,7 @@ def normalized_keys(texts: Sequence[str], block_chars: int = 1 << 18) -> list[st
     # caches are several times faster than over arrays of a whole large corpus.
     ends = np.cumsum(np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)) + 1)
     cuts = np.searchsorted(ends, np.arange(block_chars, ends[-1], block_chars), side="right")
-    bounds = np.unique(np.concatenate(([0], cuts, [len(texts)]))).tolist()
+    bounds = sorted_unique(np.concatenate(([0], cuts, [len(texts)]))).tolist()
     keys: list[str] = []
     for a, b in zip(bounds[:-1], bounds[1:]):
         # The newlines joining the block's texts, at block-local offsets.
@@ -102,7 +103,7 @@ def _keys_block(texts: Sequence[str], seps: np.ndarray) -> list[str]:
         others = [k for k, t in enumerate(texts) if not t.isascii()]
         chars = "".join(texts[k] for k in others).encode("utf-32-le", "surrogatepass")
         chars = np.frombuffer(chars, dtype=np.uint32)
-        letters = [ch for ch in np.unique(chars[chars > 127]).tolist() if chr(ch).isalnum()]
+        letters = [ch for ch in sorted_unique(chars[chars > 127]).tolist() if chr(ch).isalnum()]
         ends = np.cumsum(np.fromiter((len(texts[k]) for k in others), dtype=np.int64))
         holder = np.searchsorted(ends, np.flatnonzero(np.isin(chars, letters)), side="right")
         slow.update(np.asarray(others)[holder].tolist())

@@ -11,6 +11,8 @@ import functools
 
 import numpy as np
 
+from .arrays import sorted_unique
+
 _MASK64 = np.uint64(0xFFFFFFFFFFFFFFFF)
 
 
@@ -75,7 +77,7 @@ def minhash_signatures(shingles: np.ndarray, starts: np.ndarray, num_perm: int) 
         sig[nonempty] = np.minimum.reduceat(hashed, idx, axis=1).T
         return sig
     cuts = np.searchsorted(idx, np.arange(0, len(shingles), 1 << 15))
-    cuts = np.unique(np.append(cuts, len(idx))).tolist()
+    cuts = sorted_unique(np.append(cuts, len(idx))).tolist()
     bounds = np.append(idx, len(shingles))
     hashed = np.empty_like(shingles)
     block = np.empty((num_perm, len(idx)), dtype=np.uint64)
@@ -89,14 +91,6 @@ def minhash_signatures(shingles: np.ndarray, starts: np.ndarray, num_perm: int) 
                 np.minimum.reduceat(h, local, out=block[k, p:q])
     sig[nonempty] = block.T
     return sig
-
-
-def _sorted_unique(x: np.ndarray, kind: str | None = None) -> np.ndarray:
-    """``np.unique`` by sorting (numpy 2's hash-based unique is several times slower here)."""
-    x = np.sort(x, kind=kind)
-    if len(x) < 2:
-        return x
-    return x[np.concatenate(([True], x[1:] != x[:-1]))]
 
 
 def lsh_candidates(sig: np.ndarray, bands: int, small_group: int = 8, batch_keys: int = 1 << 17) -> np.ndarray:
@@ -124,7 +118,7 @@ def lsh_candidates(sig: np.ndarray, bands: int, small_group: int = 8, batch_keys
         found += _band_pairs(keys[b0 : b0 + step], n, small_group)
     if not found:
         return np.empty((0, 2), dtype=np.int64)
-    codes = _sorted_unique(np.concatenate(found).astype(np.int64))
+    codes = sorted_unique(np.concatenate(found).astype(np.int64))
     return np.stack([codes // n, codes % n], axis=1)
 
 
@@ -191,7 +185,7 @@ def code_sets(codes: np.ndarray, starts: np.ndarray, code_range: int) -> tuple[n
     owner = np.repeat(np.arange(n, dtype=np.int64), np.diff(np.append(starts, len(codes))))
     # Keys come ordered by passage, each passage's few in any order: timsort ("stable") merges
     # such runs several times faster than the default sort.
-    keys = _sorted_unique(owner * code_range + codes, kind="stable")  # distinct per passage
+    keys = sorted_unique(owner * code_range + codes, kind="stable")  # distinct per passage
     set_size = np.bincount(keys // code_range, minlength=n)
     set_start = np.cumsum(set_size) - set_size
     return keys, set_start, set_size, code_range
