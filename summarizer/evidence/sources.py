@@ -52,13 +52,18 @@ def attribution_setup(corpus: Corpus, claims: Sequence[str]) -> tuple[Grounder, 
     claims' words go: reading every passage's words was most of attributing on a large corpus).
     Analysing every passage of a large corpus, most of which cannot support a few summary
     sentences, took most of a large run."""
-    # corpus_passages' sentences and texts; a Passage is made only for the few passages kept.
+    # corpus_passages' sentences; a Passage is made only for the few passages kept.
     content = content_sentences(corpus)
     source = corpus.texts
-    texts = [source[s.source_id][s.start : s.end] for s in content]
-    # The two give the same answers about the claims; a few passages are read whole faster (and
-    # a server reads repeated sources from word_profile's cache), many only as far as the claims go.
-    vocab = Vocabulary.of_claims(texts, claims) if len(texts) <= READ_WHOLE else Vocabulary.for_claims(texts, claims)
+    # The three give the same answers about the claims; a few passages are read whole faster (and
+    # a server reads repeated sources from word_profile's cache), many only as far as the claims
+    # go, from the chunks prepare split them into when it has them.
+    if len(content) > READ_WHOLE and corpus.chunks is not None:
+        rows = corpus.chunks.row[[corpus.passage_index(s) for s in content]]
+        vocab = Vocabulary.for_claims_in(corpus.chunks, rows, claims)
+    else:
+        texts = [source[s.source_id][s.start : s.end] for s in content]
+        vocab = Vocabulary.of_claims(texts, claims) if len(texts) <= READ_WHOLE else Vocabulary.for_claims(texts, claims)
     hits_of = [vocab.may_support(claim, LOWEST_COVERAGE) for claim in claims]
     hits = set().union(*hits_of)
     # Each source's passages are listed in order: a neighbour is the one before or after.
@@ -69,7 +74,8 @@ def attribution_setup(corpus: Corpus, claims: Sequence[str]) -> tuple[Grounder, 
     # The vocabulary's index, renumbered to the passages kept: all a grounder for the claims needs.
     at = {i: k for k, i in enumerate(keep)}
     index = {s: [at[i] for i in ids if i in at] for s, ids in vocab.index.items()}
-    grounder = Grounder([passage_of(content[i], texts[i]) for i in keep], dates, rarity=vocab,
+    grounder = Grounder([passage_of(content[i], source[content[i].source_id][content[i].start : content[i].end])
+                         for i in keep], dates, rarity=vocab,
                         index={s: ids for s, ids in index.items() if ids})
     # The grounder's index is the vocabulary's renumbered, its weights the vocabulary's: the
     # passages that may support a claim are the same ones.

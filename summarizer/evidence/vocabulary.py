@@ -15,8 +15,11 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from itertools import chain
-from typing import Callable, Collection, Mapping, Optional, Sequence
+from typing import Callable, Collection, Iterable, Mapping, Optional, Sequence
 
+import numpy as np
+
+from ..prepare.chunks import SentenceChunks
 from .analysis import Tok, alias_of, analyse, chunk_profile, stem_probes, word_profile
 
 
@@ -95,6 +98,46 @@ class Vocabulary:
         n = len(texts)
         return cls(math.log((n + 1) / 0.5), idf_of(index, n), frozenset(lower), frozenset(names), index)
 
+    @classmethod
+    def for_claims_in(cls, table: SentenceChunks, rows: np.ndarray, claims: Sequence[str]) -> "Vocabulary":
+        """``for_claims`` of the texts ``table.texts[r]`` for ``r`` in ``rows``, read from the
+        run's chunk table (``prepare/chunks.py``): the chunks that may hold a claim's words are
+        looked for among its distinct chunks, and the texts holding one found in numpy, instead
+        of splitting every text twice."""
+        stems, capitalised = claim_words(claims)
+        vocab = table.vocab
+        holding = holding_among(vocab, stems, capitalised)
+        bag_of: dict[int, frozenset[str]] = {}
+        lower: set[str] = set()
+        names: set[str] = set()
+        if holding:
+            held = np.zeros(len(vocab), dtype=bool)
+            held[[i for i, c in enumerate(vocab) if c in holding]] = True
+            wanted = np.zeros(len(table.texts), dtype=bool)
+            wanted[rows] = True
+            at_row = table.row_of_positions()
+            hits = np.flatnonzero(held[table.ids] & wanted[at_row])
+            hit_rows, hit_ids = at_row[hits].tolist(), table.ids[hits].tolist()
+            cuts = [0, *(np.flatnonzero(np.diff(at_row[hits])) + 1).tolist(), len(hit_rows)]
+            unnamed = set(capitalised)  # the words not yet found written as a name
+            for a, b in zip(cuts[:-1], cuts[1:]):
+                if a == b:
+                    continue
+                r, found = hit_rows[a], {vocab[c] for c in hit_ids[a:b]}
+                bag_of[r] = frozenset().union(*(holding[c][0] for c in found))
+                lower.update(*(holding[c][1] for c in found))
+                flagged = {c for c in found if holding[c][2] and not unnamed.isdisjoint(may_name(c))} if unnamed else ()
+                if flagged:  # as in ``for_claims``
+                    got = names_among(table.chunks(r), flagged, unnamed)
+                    names |= got
+                    unnamed -= got
+        index: dict[str, list[int]] = {}
+        for i, r in enumerate(rows.tolist()):
+            for s in bag_of.get(r, ()):
+                index.setdefault(s, []).append(i)
+        n = len(rows)
+        return cls(math.log((n + 1) / 0.5), idf_of(index, n), frozenset(lower), frozenset(names), index)
+
     def weight(self, s: str) -> float:
         return self.idf.get(s, self.max_idf)
 
@@ -151,11 +194,17 @@ def chunks_holding(texts: Sequence[str], stems: set[str], lows: set[str]
     whose lower-cased form is in ``lows``: those stems, the lows written in lower case, and
     whether one may be a name (``chunk_profile``). Only the chunks ``may_hold`` lets through
     are read."""
+    return holding_among(set(chain.from_iterable(map(str.split, texts))), stems, lows)
+
+
+def holding_among(chunks: Iterable[str], stems: set[str], lows: set[str]
+                  ) -> dict[str, tuple[frozenset[str], frozenset[str], bool]]:
+    """``chunks_holding`` of texts whose distinct chunks are ``chunks``."""
     may = may_hold(stems, lows)
     if may is None:
         return {}
     out = {}
-    for chunk in set(chain.from_iterable(map(str.split, texts))):
+    for chunk in chunks:
         if not may(chunk):
             continue
         bag, low, names, first, _, _ = chunk_profile(chunk)

@@ -15,6 +15,7 @@ from typing import Callable, Mapping, Optional, Sequence
 from ..contract.documents import Document
 from ..errors import InputError
 from ..progress import Progress, no_progress
+from .chunks import SentenceChunks, sentence_chunks, token_counts
 from .cleaning import find_junk, guess_title
 from .dedup import PassageWords, deduplicate, normalized_keys
 from .gcpause import gc_paused
@@ -34,6 +35,8 @@ class Corpus:
     #: Every sentence's normalized words, from dedup; passage k is the k-th sentence of the
     #: documents in order (``passage_index``). None for a corpus built elsewhere.
     words: Optional[PassageWords] = None
+    #: Every sentence's whitespace chunks (passages as in ``words``). None for a corpus built elsewhere.
+    chunks: Optional[SentenceChunks] = None
     _unit_of: Optional[dict[tuple[str, int], Unit]] = None
     _texts: Optional[Mapping[str, str]] = None
     _first_passage: Optional[dict[str, int]] = None
@@ -139,6 +142,11 @@ class _StageProgress:
     def __init__(self, progress: Progress, total: int) -> None:
         self.progress, self.total, self.done = progress, total, 0
 
+    def advance(self, n: int) -> None:
+        """``n`` more texts done by a step that ran over all of them at once."""
+        self.done += n
+        self.progress("prepare", {"done": self.done, "total": self.total})
+
     def map(self, fn: Callable, *columns: Sequence) -> list:
         """``[fn(*row) for row in zip(*columns)]``, reporting as it goes."""
         out: list = []
@@ -185,8 +193,7 @@ def _prepare(documents: Sequence[Document], counter: TokenCounter, dedup_thresho
              progress: Progress, memo: TextMemo) -> Corpus:
     # Cleaning and segmentation are pure functions of the text, so an exact copy of an earlier
     # document (syndicated news, mirrors; in this run or, through the memo, an earlier one) reuses
-    # their results; likewise a repeated sentence reuses its token count (``parts`` is memoised,
-    # and chunking reuses it).
+    # their results; likewise a repeated sentence is split and counted once (``chunks.py``).
     texts = list(dict.fromkeys(d.text for d in documents))
     clean = {text: memo.get(text) for text in texts}
     fresh = [text for text, known in clean.items() if known is None]
@@ -194,10 +201,7 @@ def _prepare(documents: Sequence[Document], counter: TokenCounter, dedup_thresho
     for text, made in zip(fresh, _clean(fresh, report)):
         clean[text] = made
         memo.put(text, made)
-    counts = dict(zip(texts, report.map(counter.counts, [clean[text].sentences for text in texts])))
     docs: list[Document] = []
-    junk_by: dict[str, list[JunkSpan]] = {}
-    sents_by: dict[str, list[SourceSentence]] = {}
     passages: list[str] = []
     keys: list[str] = []
     for doc in documents:
@@ -206,15 +210,22 @@ def _prepare(documents: Sequence[Document], counter: TokenCounter, dedup_thresho
         keys += c.keys
         if not doc.title:
             doc = dataclasses.replace(doc, title=c.title)  # keeps every other field (pages)
+        docs.append(doc)
+    chunks = sentence_chunks(passages)
+    counts = iter(token_counts(chunks, counter))
+    report.advance(len(texts))
+    junk_by: dict[str, list[JunkSpan]] = {}
+    sents_by: dict[str, list[SourceSentence]] = {}
+    for doc in docs:
+        c = clean[doc.text]
         did = doc.id
         sents_by[did] = [SourceSentence(did, i, a, b, n, r)
-                         for i, ((a, b), n, r) in enumerate(zip(c.spans, counts[doc.text], c.marks))]
+                         for i, ((a, b), n, r) in enumerate(zip(c.spans, counts, c.marks))]
         junk_by[did] = list(c.junk)
-        docs.append(doc)
     flat = [s for d in docs for s in sents_by[d.id]]
     units, words = deduplicate(flat, {d.id: d.text for d in docs}, dedup_threshold, passages, keys)
     progress("dedup", {"units": len(units), "sentences": len(flat)})
-    return Corpus(docs, junk_by, sents_by, units, counter, words)
+    return Corpus(docs, junk_by, sents_by, units, counter, words, chunks)
 
 
 def _clean(texts: list[str], report: _StageProgress) -> list[CleanText]:

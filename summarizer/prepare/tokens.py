@@ -153,20 +153,11 @@ class TokenCounter:
             got = self._parts[sentence] = self._parts_of(sentence)
         return got
 
-    def counts(self, sentences: Sequence[str]) -> list[int]:
-        """``[self.parts(s)[0] for s in sentences]``, the memo trimmed once for the whole list
-        (this loop runs once per sentence of the corpus)."""
+    def word_counts(self, words: Sequence[str], first: bool = False) -> list[int]:
+        """Token counts of ``words`` (no whitespace in them) as words of a text: each with its
+        leading space, or (``first``) as a text's first word. Memoised, as ``count``'s are."""
         self._trim_memo()
-        memo, parts_of = self._parts, self._parts_of
-        get = memo.get
-        out: list[int] = []
-        append = out.append
-        for sentence in sentences:
-            got = get(sentence)
-            if got is None:
-                got = memo[sentence] = parts_of(sentence)
-            append(got[0])
-        return out
+        return list(map((self._first_words if first else self._words).__getitem__, words))
 
     def _parts_of(self, sentence: str) -> Parts:
         words = _words_of(sentence)

@@ -19,6 +19,7 @@ from summarizer.evidence import sources
 from summarizer.evidence.grounding import Grounder
 from summarizer.evidence.sources import attribution_setup, corpus_grounder
 from summarizer.evidence.vocabulary import Vocabulary
+from summarizer.prepare.chunks import sentence_chunks
 from summarizer.prepare.corpus import prepare
 
 from ..conftest import documents_text, messy_text
@@ -103,6 +104,8 @@ def test_a_vocabulary_for_claims_answers_as_the_whole_one_about_them(texts, data
                                 min_size=1, max_size=3))
     whole, mine = Vocabulary.of(texts), Vocabulary.for_claims(texts, claims)
     assert Vocabulary.of_claims(texts, claims) == mine  # read whole, as far as the claims go
+    table = sentence_chunks(texts)
+    assert Vocabulary.for_claims_in(table, table.row, claims) == mine  # from the run's chunk table
     assert mine.max_idf == whole.max_idf
     for claim in claims:
         for t in analyse(" ".join(claim.split())).toks:
@@ -126,6 +129,8 @@ def test_a_vocabulary_for_claims_finds_words_written_otherwise(claim_word, writt
     for claim in (claim_word, f"Then {claim_word} again", claim_word.capitalize()):
         whole, mine = Vocabulary.of(texts), Vocabulary.for_claims(texts, [claim])
         assert Vocabulary.of_claims(texts, [claim]) == mine
+        table = sentence_chunks(texts)
+        assert Vocabulary.for_claims_in(table, table.row, [claim]) == mine
         for t in analyse(claim).toks:
             for s in (t.stem, *t.parts) if t.content else ():
                 assert mine.weight(s) == whole.weight(s) and mine.index.get(s) == whole.index.get(s)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from summarizer.prepare.chunks import sentence_chunks, token_counts
 from summarizer.prepare.corpus import split_around_junk
 from summarizer.prepare.cleaning import _DENSE, _word_counts, find_junk
 from summarizer.prepare.newlines import as_lf, paragraph_breaks
@@ -76,16 +77,11 @@ def test_split_around_junk_is_its_definition(text):
 @given(st.lists(st.one_of(texts, st.sampled_from(["", " ", "a  b", "a\n b", "x\t y", "\u00a0 z", "\x1f q"])),
                 max_size=8))
 @settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
-def test_counts_are_parts_and_exact(sentences):
-    batch, single = TokenCounter(cache_limit=3), TokenCounter(cache_limit=3)
+def test_token_counts_are_exact_with_the_memo_trimmed(sentences):
+    counter = TokenCounter(cache_limit=3)
     for _ in range(2):  # the second round reads the memo
-        got = batch.counts(sentences + sentences[:2])
-        assert got == [single.parts(s)[0] for s in sentences + sentences[:2]]
+        got = token_counts(sentence_chunks(sentences + sentences[:2]), counter)
         assert got == [len(ENC.encode_ordinary(s)) for s in sentences + sentences[:2]]
-    # What ``counts`` leaves in the memo is what ``parts`` would have put there.
-    fresh = TokenCounter()
-    fresh.counts(sentences)
-    assert all(fresh.parts(s) == single.parts(s) for s in sentences)
 
 
 _WIDE = st.text(alphabet="ab \n\t\u00a0\u2018\u2019\u201c\u201d\u2013\u2014\u2026\u0103\u3000\u4e2d\u0e01", max_size=200)
