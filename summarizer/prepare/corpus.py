@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
-from itertools import islice
 from types import MappingProxyType
 from typing import Callable, Mapping, Optional, Sequence
 
@@ -17,7 +16,7 @@ from ..errors import InputError
 from ..progress import Progress, no_progress
 from .chunks import SentenceChunks, sentence_chunks, token_counts
 from .cleaning import find_junk, guess_title
-from .dedup import PassageWords, deduplicate, normalized_keys
+from .dedup import PassageWords, deduplicate
 from .gcpause import gc_paused
 from .segment import split_pieces
 from .spans import JunkSpan, SourceSentence, Unit
@@ -203,11 +202,9 @@ def _prepare(documents: Sequence[Document], counter: TokenCounter, dedup_thresho
         memo.put(text, made)
     docs: list[Document] = []
     passages: list[str] = []
-    keys: list[str] = []
     for doc in documents:
         c = clean[doc.text]
         passages += c.sentences
-        keys += c.keys
         if not doc.title:
             doc = dataclasses.replace(doc, title=c.title)  # keeps every other field (pages)
         docs.append(doc)
@@ -223,7 +220,7 @@ def _prepare(documents: Sequence[Document], counter: TokenCounter, dedup_thresho
                          for i, ((a, b), n, r) in enumerate(zip(c.spans, counts, c.marks))]
         junk_by[did] = list(c.junk)
     flat = [s for d in docs for s in sents_by[d.id]]
-    units, words = deduplicate(flat, {d.id: d.text for d in docs}, dedup_threshold, passages, keys)
+    units, words = deduplicate(flat, {d.id: d.text for d in docs}, dedup_threshold, passages, chunks)
     progress("dedup", {"units": len(units), "sentences": len(flat)})
     return Corpus(docs, junk_by, sents_by, units, counter, words, chunks)
 
@@ -234,10 +231,8 @@ def _clean(texts: list[str], report: _StageProgress) -> list[CleanText]:
     faster than running every stage per text."""
     junks = report.map(find_junk, texts)
     spans = report.map(split_around_junk, texts, junks)
-    # Sentence strings are cut once, for counting, keys and dedup (which then finds their hashes
-    # already computed); the keys of all texts' sentences are made at once.
+    # Sentence strings are cut once, for the chunk table and dedup (which then finds their
+    # hashes already computed).
     sentences = [tuple(text[a:b] for a, b in sp) for text, sp in zip(texts, spans)]
-    keys = iter(normalized_keys([s for ss in sentences for s in ss]))
-    return [CleanText(tuple(junk), guess_title(text, junk), tuple(sp), ss, tuple(_mark_junk(sp, junk)),
-                      tuple(islice(keys, len(ss))))
+    return [CleanText(tuple(junk), guess_title(text, junk), tuple(sp), ss, tuple(_mark_junk(sp, junk)))
             for text, junk, sp, ss in zip(texts, junks, spans, sentences)]

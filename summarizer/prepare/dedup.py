@@ -24,6 +24,7 @@ from typing import Optional, Sequence
 import numpy as np
 
 from .arrays import sorted_unique
+from .chunks import SentenceChunks, sentence_chunks
 from .minhash import (
     code_sets,
     lsh_candidates,
@@ -160,19 +161,15 @@ def near_duplicate_groups(
 
 def duplicate_groups(
     texts: Sequence[str], threshold: float = 0.7, num_perm: int = 64, bands: int = 16,
-    keys: Optional[Sequence[str]] = None,
+    chunks: Optional[SentenceChunks] = None,
 ) -> tuple[list[int], PassageWords]:
-    """``near_duplicate_groups``, and the passages' words found on the way. ``keys``: the texts'
-    ``normalized_key``s when the caller has them already (same order)."""
+    """``near_duplicate_groups``, and the passages' words found on the way. ``chunks``: the
+    texts' chunk table when the caller has it already (``sentence_chunks(texts)``)."""
     n = len(texts)
     if not n:
         empty = np.zeros(0, dtype=np.int64)
         return [], PassageWords([], empty, np.zeros(1, dtype=np.int64), empty)
-    # Each step's tables (keys, dicts, position arrays: ~30 MB at 10 MB) are gone before MinHash
-    # and LSH, the peak of ``prepare``.
-    first, uniq, uniq_keys = _exact_groups(texts, keys)
-    vocab, flat, lengths = _numbered_words(uniq_keys)
-    del uniq_keys  # their strings too
+    first, uniq, vocab, flat, lengths = _exact_groups(chunks if chunks is not None else sentence_chunks(texts))
     labels = np.arange(len(uniq))
     group = np.searchsorted(uniq, first)
     words = PassageWords(vocab, group, np.concatenate(([0], np.cumsum(lengths))), flat.astype(np.int64) - 1)
@@ -198,45 +195,60 @@ def duplicate_groups(
     return uniq[labels[group]].tolist(), words
 
 
-def _exact_groups(texts: Sequence[str], keys: Optional[Sequence[str]] = None
-                  ) -> tuple[np.ndarray, np.ndarray, list[str]]:
-    """Exact pass: each passage's first passage with its normalized key, the passages that are
-    their own (ascending), and those passages' keys (``keys``: the texts' keys, when the caller
-    has them already)."""
-    n = len(texts)
-    # Equal texts have equal keys: normalize each distinct text once. Distinct texts are
-    # numbered in order of first appearance.
-    number = dict.fromkeys(texts)
-    number = dict(zip(number, range(len(number))))
-    text_no = np.fromiter(map(number.__getitem__, texts), dtype=np.int64, count=n)
-    # The key of each distinct text: equal texts have equal keys, so the last one's is the first's.
-    keys = normalized_keys(list(number)) if keys is None else list(dict(zip(texts, keys)).values())
-    # Each passage points at the first one with its key. That is the first occurrence of the
-    # first distinct text with the key (first appearances are in order).
-    first_with: dict[str, int] = {}
-    first_text = np.array([first_with.setdefault(k, d) for d, k in enumerate(keys)], dtype=np.int64)
+def _exact_groups(table: SentenceChunks) -> tuple[np.ndarray, np.ndarray, list[str], np.ndarray, np.ndarray]:
+    """Exact pass over the passages of ``table``: each passage's first passage with its
+    normalized words, the passages that are their own (ascending), and those passages' words
+    numbered from 1 in order of first appearance: the words by number less one, every such
+    passage's word numbers one after the other (uint64), and each one's word count.
+
+    A text's normalized words are its chunks' (``WORD_RE``'s words never hold whitespace, and
+    what follows a word is not a lower-case letter at a chunk's end either way), so only the
+    distinct chunks are read; the texts' words are gathered from theirs in numpy."""
+    row_words, row_start, words = _row_words(table)
+    # Passages with equal word sequences share a group; distinct texts are numbered in order of
+    # first appearance (the table's rows).
+    first_with: dict[bytes, int] = {}
+    bounds = row_start.tolist()
+    first_text = np.array([first_with.setdefault(row_words[a:b].tobytes(), d)
+                           for d, (a, b) in enumerate(zip(bounds[:-1], bounds[1:]))], dtype=np.int64)
+    text_no = table.row
+    n = len(text_no)
+    # Each passage points at the first one with its words: the first occurrence of the first
+    # distinct text with them (first appearances are in order).
     seen = np.maximum.accumulate(text_no)
     first_occurrence = np.flatnonzero(np.concatenate(([True], seen[1:] > seen[:-1])))
     first = first_occurrence[first_text[text_no]]
     uniq = np.flatnonzero(first == np.arange(n))
-    return first, uniq, [keys[d] for d in text_no[uniq].tolist()]
+    # The words of those passages, one after the other, numbered in order of first appearance.
+    rows = text_no[uniq]
+    lengths = row_start[rows + 1] - row_start[rows]
+    seq = row_words[_ranges(row_start[rows], lengths)]
+    found, at = np.unique(seq, return_index=True)
+    order = found[np.argsort(at)]
+    number = np.zeros(len(words) + 1, dtype=np.uint64)
+    number[order] = np.arange(1, len(order) + 1, dtype=np.uint64)
+    return first, uniq, [words[w] for w in order.tolist()], number[seq], lengths
 
 
-def _numbered_words(keys: Sequence[str]) -> tuple[list[str], np.ndarray, np.ndarray]:
-    """The words of ``keys`` (normalized keys) numbered from 1 in order of first appearance:
-    the words by number less one, every key's word numbers one after the other (uint64), and
-    each key's word count."""
-    m = len(keys)  # word counts: spaces + 1, or 0 for an empty key
-    lengths = np.fromiter(map(str.count, keys, repeat(" ")), dtype=np.int64, count=m)
-    lengths += np.fromiter(map(bool, keys), dtype=np.int64, count=m)
-    # Built at C speed: setdefault maps each word to its first position, and first positions in
-    # order are the numbers. The words are split key by key as they are numbered: a list of
-    # them all (1.2 million strings at 10 MB) would be ~70 MB of the peak.
-    all_words = chain.from_iterable(k.split(" ") for k in keys if k)
-    first_at: dict[str, int] = {}
-    at = map(first_at.setdefault, all_words, count())
-    at = np.fromiter(at, dtype=np.int64, count=int(lengths.sum()))
-    return list(first_at), np.cumsum(at == np.arange(len(at)), dtype=np.uint64)[at], lengths
+def _ranges(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """The positions ``start, start + 1, ..., start + length - 1`` of each range, one after the other."""
+    ends = np.cumsum(lengths)
+    return np.arange(int(ends[-1]) if len(ends) else 0) + np.repeat(starts - (ends - lengths), lengths)
+
+
+def _row_words(table: SentenceChunks) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """Each row's normalized words as ids (row r's are ``ids[start[r] : start[r + 1]]``), from its
+    chunks' normalized words, and the words by id."""
+    number: dict[str, int] = {}
+    of_chunk = [[number.setdefault(w, len(number)) for w in key.split(" ")] if key else []
+                for key in normalized_keys(table.vocab)]
+    chunk_len = np.fromiter(map(len, of_chunk), dtype=np.int64, count=len(of_chunk))
+    chunk_ids = np.fromiter(chain.from_iterable(of_chunk), dtype=np.int64, count=int(chunk_len.sum()))
+    chunk_start = np.cumsum(chunk_len) - chunk_len
+    per_position = chunk_len[table.ids]
+    ids = chunk_ids[_ranges(chunk_start[table.ids], per_position)]
+    row_start = np.concatenate(([0], np.cumsum(per_position)))[table.start]
+    return ids, row_start, list(number)
 
 
 def build_units(
@@ -251,15 +263,15 @@ def build_units(
 
 def deduplicate(
     sentences: Sequence[SourceSentence], texts: dict[str, str], threshold: float = 0.7,
-    passages: Optional[Sequence[str]] = None, keys: Optional[Sequence[str]] = None,
+    passages: Optional[Sequence[str]] = None, chunks: Optional[SentenceChunks] = None,
 ) -> tuple[list[Unit], PassageWords]:
-    """``build_units``, and the sentences' words (passage k is ``sentences[k]``; ``keys``: the
-    passages' ``normalized_key``s, when the caller has them)."""
+    """``build_units``, and the sentences' words (passage k is ``sentences[k]``; ``chunks``: the
+    passages' chunk table, when the caller has it)."""
     if not sentences:
         return [], duplicate_groups([])[1]
     if passages is None:
         passages = [texts[s.source_id][s.start : s.end] for s in sentences]
-    roots, words = duplicate_groups(passages, threshold=threshold, keys=keys)
+    roots, words = duplicate_groups(passages, threshold=threshold, chunks=chunks)
     roots = np.array(roots, dtype=np.int64)
     # A root is its group's first sentence (its own root, and no earlier sentence's), so units
     # in order of first appearance are the roots ascending: group sentences by root, stably.

@@ -23,15 +23,13 @@ MAX_CHARS = 2_000_000
 
 @dataclass(frozen=True, slots=True)
 class CleanText:
-    """One text's junk spans, guessed title, sentence spans, their texts, their junk marks and
-    their ``dedup.normalized_key``s."""
+    """One text's junk spans, guessed title, sentence spans, their texts and their junk marks."""
 
     junk: tuple[JunkSpan, ...]
     title: str
     spans: tuple[tuple[int, int], ...]
     sentences: tuple[str, ...]
     marks: tuple[Optional[str], ...]
-    keys: tuple[str, ...]
 
 
 class TextMemo:

@@ -9,14 +9,15 @@ from hypothesis import strategies as st
 
 from summarizer.contract.documents import Document
 from summarizer.prepare.corpus import Corpus, prepare
-from summarizer.prepare.dedup import PassageWords, duplicate_groups, normalized_key
+from summarizer.prepare.chunks import sentence_chunks
+from summarizer.prepare.dedup import PassageWords, duplicate_groups, normalized_key, normalized_words
 from summarizer.prepare.text_memo import CleanText, TextMemo
 
 from ..conftest import documents_text, messy_text
 
 
 def _clean(n: int) -> CleanText:
-    return CleanText((), f"title {n}", ((0, 1),), ("x",), (None,), ("x",))
+    return CleanText((), f"title {n}", ((0, 1),), ("x",), (None,))
 
 
 def _words(words: PassageWords) -> tuple:
@@ -50,13 +51,17 @@ def test_a_corpus_prepared_with_remembered_texts_equals_one_prepared_from_scratc
     assert _facts(remembered) == _facts(prepare(again, memo=TextMemo(max_chars=0)))
 
 
-@given(st.lists(st.one_of(documents_text(), messy_text), min_size=1, max_size=12))
+@given(st.lists(st.one_of(documents_text(), messy_text), min_size=1, max_size=12).flatmap(
+    lambda ps: st.permutations(ps + ps[:3])))
 @settings(max_examples=100, deadline=None)
-def test_dedup_given_the_keys_groups_as_it_does_finding_them(passages):
-    given_keys = duplicate_groups(passages, keys=[normalized_key(p) for p in passages])
-    found_keys = duplicate_groups(passages)
-    assert given_keys[0] == found_keys[0]
-    assert _words(given_keys[1]) == _words(found_keys[1])
+def test_dedup_words_are_each_passages_normalized_words_numbered_as_they_first_appear(passages):
+    """Read from the chunk table, as a corpus' passages are."""
+    _, words = duplicate_groups(passages, chunks=sentence_chunks(passages))
+    assert [words.words(k) for k in range(len(passages))] == [normalized_words(p) for p in passages]
+    assert words.vocab == list(dict.fromkeys(w for p in passages for w in normalized_words(p)))
+    keys = [normalized_key(p) for p in passages]
+    group = words.group.tolist()
+    assert all((group[i] == group[j]) == (keys[i] == keys[j]) for i in range(len(keys)) for j in range(i))
 
 
 def test_the_memo_drops_the_least_recently_used_texts_past_its_characters():
