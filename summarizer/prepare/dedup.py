@@ -219,15 +219,12 @@ def _exact_groups(table: SentenceChunks) -> tuple[np.ndarray, np.ndarray, list[s
     first_occurrence = np.flatnonzero(np.concatenate(([True], seen[1:] > seen[:-1])))
     first = first_occurrence[first_text[text_no]]
     uniq = np.flatnonzero(first == np.arange(n))
-    # The words of those passages, one after the other, numbered in order of first appearance.
+    # The words of those passages, one after the other. ``_row_words`` numbered the words in
+    # order of first appearance in the rows already, which is their order in these passages: a
+    # passage left out repeats the words of one kept before it.
     rows = text_no[uniq]
     lengths = row_start[rows + 1] - row_start[rows]
-    seq = row_words[_ranges(row_start[rows], lengths)]
-    found, at = np.unique(seq, return_index=True)
-    order = found[np.argsort(at)]
-    number = np.zeros(len(words) + 1, dtype=np.uint64)
-    number[order] = np.arange(1, len(order) + 1, dtype=np.uint64)
-    return first, uniq, [words[w] for w in order.tolist()], number[seq], lengths
+    return first, uniq, words, row_words[_ranges(row_start[rows], lengths)].astype(np.uint64) + np.uint64(1), lengths
 
 
 def _ranges(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
@@ -238,7 +235,9 @@ def _ranges(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
 
 def _row_words(table: SentenceChunks) -> tuple[np.ndarray, np.ndarray, list[str]]:
     """Each row's normalized words as ids (row r's are ``ids[start[r] : start[r + 1]]``), from its
-    chunks' normalized words, and the words by id."""
+    chunks' normalized words, and the words by id. Chunks are numbered in order of first
+    appearance in the rows, and the words here in the order of the chunks they first appear in,
+    so words too are numbered in order of first appearance in the rows."""
     number: dict[str, int] = {}
     of_chunk = [[number.setdefault(w, len(number)) for w in key.split(" ")] if key else []
                 for key in normalized_keys(table.vocab)]
