@@ -39,7 +39,8 @@ _AGE_RE = re.compile(
 )
 GAP_MONTHS = 3
 # What a match of the marker regexes holds: a month name (_MONTH_RE, _START_RE) or "month"
-# (_AGE_RE). Literals that never overlap one another, so ``holding`` applies.
+# (_AGE_RE). Literals without whitespace, so ``chunk_hits`` applies (and ``holding``: they never
+# overlap one another).
 _MONTH_NAME = re.compile("|".join(MONTHS))
 _MONTH_WORD = re.compile("[Mm][Oo][Nn][Tt][Hh]")  # "month" in any case: faster than re.I, same matches
 _START_RE = re.compile(r"(?:start|beginning|began|launch)\w*\b[^.]{0,60}?\b(?:on|in)\s+(" + "|".join(MONTHS) + r")\b")
@@ -68,8 +69,8 @@ def _marked_sentences(corpus: Corpus, scan: Scan) -> dict[str, list[tuple[Source
     ages need "month"; sentences with neither are left out. ``scan``: ``content_scan(corpus)``."""
     out: dict[str, list[tuple[SourceSentence, str, bool, bool]]] = {doc.id: [] for doc in corpus.documents}
     texts = corpus.texts
-    named = scan.holding(_MONTH_NAME).tolist()
-    worded = scan.holding(_MONTH_WORD).tolist()
+    named = scan.holding_in_chunks(_MONTH_NAME).tolist()
+    worded = scan.holding_in_chunks(_MONTH_WORD).tolist()
     for s, name, word in zip(scan.sentences, named, worded):
         if name or word:
             out[s.source_id].append((s, texts[s.source_id][s.start : s.end], name, word))

@@ -12,7 +12,9 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from functools import lru_cache
-from typing import Optional, Sequence
+from typing import Iterator, Optional, Sequence
+
+import numpy as np
 
 from ..contract.result import Sentence
 from ..prepare.corpus import Corpus
@@ -20,6 +22,7 @@ from ..prepare.spans import SourceSentence
 from .analysis import ALIASES, Analysis, Tok, tokenize, tokens_from
 from .citations import cite_sentence
 from .numbers import agree
+from .sentence_scan import chunk_hits
 
 _DIRECTION_RE = re.compile(r"^(north|south)?-?(east|west)?(ern|erly)?$")
 # A direction word is a token that starts with one of these where a word starts (no letter before
@@ -169,13 +172,27 @@ def _directions_of(text: str) -> tuple[tuple[str, str, str, str], ...]:
     return tuple(directions_of_text(text))
 
 
+def _sentences_with_direction(corpus: Corpus) -> Iterator[SourceSentence]:
+    """The content sentences in whose text ``_MAY_HOLD_DIRECTION`` finds something, in order:
+    from the chunk table (the pattern's matches hold no whitespace, and its lookbehind reads
+    whitespace as it reads a text's start), else a search of each document."""
+    hits = chunk_hits(corpus, _MAY_HOLD_DIRECTION)
+    if hits is None:
+        for d in corpus.documents:
+            yield from may_hold_direction(corpus.texts[d.id], corpus.sentences[d.id])
+        return
+    every = [s for d in corpus.documents for s in corpus.sentences[d.id]]  # passage order
+    for k in np.flatnonzero(hits).tolist():
+        if every[k].junk is None:
+            yield every[k]
+
+
 def direction_conflicts(corpus: Corpus) -> list[Sentence]:
     texts = corpus.texts
     found: dict[str, list[tuple[SourceSentence, str, str, str]]] = {}
-    for d in corpus.documents:
-        for s in may_hold_direction(texts[d.id], corpus.sentences[d.id]):
-            for place, where, phrase, name in _directions_of(texts[d.id][s.start : s.end]):
-                found.setdefault(place, []).append((s, where, phrase, name))
+    for s in _sentences_with_direction(corpus):
+        for place, where, phrase, name in _directions_of(texts[s.source_id][s.start : s.end]):
+            found.setdefault(place, []).append((s, where, phrase, name))
     out: list[Sentence] = []
     for place, hits in found.items():
         if len(out) == MAX_CONFLICTS:

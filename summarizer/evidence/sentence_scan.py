@@ -88,9 +88,11 @@ class Scan:
     joined text, not a join as well; the digit answers share one pass over the code points."""
 
     def __init__(self, corpus: Corpus, sentences: Sequence[SourceSentence]) -> None:
+        self.corpus = corpus
         self.sentences = sentences
         self.blocks = list(blocks(corpus, sentences))
         self._digits: Optional[tuple[np.ndarray, np.ndarray]] = None
+        self._passages: Optional[np.ndarray] = None  # each sentence's passage in the corpus
 
     def digits(self) -> tuple[np.ndarray, np.ndarray]:
         """For each sentence, whether it holds a character ``\\d`` matches (a Unicode decimal
@@ -106,6 +108,17 @@ class Scan:
             self._digits = digit_in, year_in
         return self._digits
 
+    def holding_in_chunks(self, *patterns: re.Pattern) -> np.ndarray:
+        """``holding``, for patterns on the conditions ``chunk_hits`` states (from the corpus'
+        chunk table when it has one)."""
+        hits = chunk_hits(self.corpus, *patterns)
+        if hits is None:
+            return self.holding(*patterns)
+        if self._passages is None:
+            self._passages = np.fromiter(map(self.corpus.passage_index, self.sentences), dtype=np.int64,
+                                         count=len(self.sentences))
+        return hits[self._passages]
+
     def holding(self, *patterns: re.Pattern) -> np.ndarray:
         """For each sentence, whether ``p.search(sentence's text)`` finds a match for some
         pattern p (on the conditions ``holding`` states)."""
@@ -120,6 +133,27 @@ class Scan:
             past = np.searchsorted(hits[:, 1], ends, side="right")
             out[which] = past > first
         return out
+
+
+def chunk_hits(corpus: Corpus, *patterns: re.Pattern) -> Optional[np.ndarray]:
+    """Per passage of ``corpus`` (``Corpus.passage_index``), whether ``p.search`` finds something
+    in its text for some pattern p, read from the corpus' chunk table: each distinct chunk of the
+    run is searched once, not every sentence (None for a corpus without a table).
+
+    Exact for patterns whose matches hold no whitespace and whose lookarounds and ``\\b`` read a
+    text's ends as whitespace (``(?<!\\w)``, ``\\b``; not ``^`` or ``$``): a match in a sentence
+    then lies within one of its chunks and is a match there, and a match in a chunk is one in
+    the sentence."""
+    table = corpus.chunks
+    if table is None:
+        return None
+    searches = [p.search for p in patterns]
+    found = np.fromiter((any(search(c) for search in searches) for c in table.vocab), dtype=bool,
+                        count=len(table.vocab))
+    at = np.flatnonzero(found[table.ids])
+    rows = np.zeros(len(table.texts), dtype=bool)
+    rows[np.searchsorted(table.start, at, side="right") - 1] = True
+    return rows[table.row]
 
 
 def content_scan(corpus: Corpus) -> Scan:

@@ -169,6 +169,10 @@ def test_scans_answer_as_a_search_in_each_sentence_would(texts, block):
             assert sentence_scan.holding(corpus, sentences, p).tolist() == [bool(p.search(t)) for t in cut]
         assert sentence_scan.holding(corpus, sentences, *hints).tolist() == [
             any(p.search(t) for p in hints) for t in cut]
+        # From the chunk table: whitespace-free matches, a lookbehind reading whitespace as a start.
+        scan = sentence_scan.Scan(corpus, sentences)
+        for p in (*hints, places._MAY_HOLD_DIRECTION, re.compile(r"\b[A-Z]\w*\b")):
+            assert scan.holding_in_chunks(p).tolist() == [bool(p.search(t)) for t in cut]
     finally:
         sentence_scan.BLOCK_CHARS = saved
 
@@ -312,6 +316,9 @@ def test_figure_and_direction_conflicts_are_the_definitions(texts):
             text = texts_of[d.id][s.start : s.end]
             found += [(s, x) for x in places.directions_in(text, analysis.tokenize(text))]
     assert found == _directions_by_definition(corpus)
+    assert list(places._sentences_with_direction(corpus)) == [
+        s for d in corpus.documents for s in corpus.sentences[d.id]
+        if s.junk is None and places._MAY_HOLD_DIRECTION.search(texts_of[d.id][s.start : s.end])]
 
 
 LOCAL_PIECES = ["north", "South", "east", "west", "ern", "erly", "-", "nORTH", "Kharkiv", "Paris", "the", "city", "of",
