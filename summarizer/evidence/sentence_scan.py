@@ -147,9 +147,12 @@ def chunk_hits(corpus: Corpus, *patterns: re.Pattern) -> Optional[np.ndarray]:
     table = corpus.chunks
     if table is None:
         return None
-    searches = [p.search for p in patterns]
-    found = np.fromiter((any(search(c) for search in searches) for c in table.vocab), dtype=bool,
-                        count=len(table.vocab))
+    # The chunks joined by newlines and searched at once (a newline is whitespace to the patterns
+    # too); each match is its chunk's.
+    joined, ends = table.joined
+    found = np.zeros(len(table.vocab), dtype=bool)
+    for p in patterns:
+        found[np.searchsorted(ends, [m.start() for m in p.finditer(joined)], side="right")] = True
     at = np.flatnonzero(found[table.ids])
     rows = np.zeros(len(table.texts), dtype=bool)
     rows[np.searchsorted(table.start, at, side="right") - 1] = True

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from itertools import chain, count
+from functools import cached_property
+from itertools import chain, count, repeat
 from typing import Sequence
 
 import numpy as np
@@ -22,6 +23,7 @@ from .tokens import TokenCounter
 
 
 _SPACE_RUNS = re.compile("  +")
+SPLIT_AT_ONCE = 100_000  # chunks: up to this many, the texts are split in one call
 
 
 def spaces_only(text: str) -> bool:
@@ -48,6 +50,12 @@ class SentenceChunks:
         vocab = self.vocab
         return [vocab[i] for i in self.ids[self.start[r] : self.start[r + 1]].tolist()]
 
+    @cached_property
+    def joined(self) -> tuple[str, np.ndarray]:
+        """The chunks joined by newlines, and where each one's newline (or the end) is."""
+        ends = np.cumsum(np.fromiter(map(len, self.vocab), dtype=np.int64, count=len(self.vocab)) + 1)
+        return "\n".join(self.vocab), ends
+
     def row_of_positions(self) -> np.ndarray:
         """For each position of ``ids``, its row."""
         return np.repeat(np.arange(len(self.texts)), np.diff(self.start))
@@ -59,17 +67,21 @@ def sentence_chunks(passages: Sequence[str]) -> SentenceChunks:
     texts = list(number)
     number = dict(zip(texts, range(len(texts))))
     row = np.fromiter(map(number.__getitem__, passages), dtype=np.int64, count=len(passages))
-    spaced = np.fromiter(map(spaces_only, texts), dtype=bool, count=len(texts))
+    n = len(texts)  # ``spaces_only`` of each, with no Python call per text
+    spaced = np.fromiter(map(str.isprintable, texts), dtype=bool, count=n)
+    spaced &= np.fromiter(map(bool, texts), dtype=bool, count=n)
+    spaced &= ~np.fromiter(map(str.startswith, texts, repeat(" ")), dtype=bool, count=n)
+    spaced &= ~np.fromiter(map(str.endswith, texts, repeat(" ")), dtype=bool, count=n)
     # A text with single spaces only has a chunk more than spaces: counted without splitting it.
     lengths = [t.count(" ") + 1 if s and "  " not in t else len(t.split()) for t, s in zip(texts, spaced.tolist())]
     start = np.zeros(len(texts) + 1, dtype=np.int64)
     np.cumsum(lengths, out=start[1:])
-    # Numbered at C speed, as ``dedup._numbered_words`` does: setdefault maps each chunk to its
-    # first position, and first positions in order are the ids. The chunks are split text by
-    # text as they are numbered: a list of them all would be ~70 MB at 10 MB.
+    # Numbered at C speed: setdefault maps each chunk to its first position, and first positions
+    # in order are the ids. A large input's chunks are split text by text as they are numbered (a
+    # list of them all would be ~70 MB at 10 MB); a small one's at once, which is faster.
+    chunks = " ".join(texts).split() if start[-1] <= SPLIT_AT_ONCE else chain.from_iterable(map(str.split, texts))
     first_at: dict[str, int] = {}
-    at = np.fromiter(map(first_at.setdefault, chain.from_iterable(map(str.split, texts)), count()),
-                     dtype=np.int64, count=int(start[-1]))
+    at = np.fromiter(map(first_at.setdefault, chunks, count()), dtype=np.int64, count=int(start[-1]))
     ids = (np.cumsum(at == np.arange(len(at))) - 1)[at] if len(at) else at
     return SentenceChunks(list(first_at), start, ids.astype(np.int32), row, spaced, texts)
 

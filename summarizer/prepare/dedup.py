@@ -233,21 +233,45 @@ def _ranges(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
     return np.arange(int(ends[-1]) if len(ends) else 0) + np.repeat(starts - (ends - lengths), lengths)
 
 
+# Chunk -> normalized key, kept across runs: a server's requests share most of their chunks (the
+# words of the language), and normalizing a few hundred short strings costs more than looking
+# them up. Emptied when it holds more than ``_CHUNK_KEYS_MAX`` (a run adds its distinct chunks).
+_CHUNK_KEYS: dict[str, str] = {}
+_CHUNK_KEYS_MAX = 1_000_000
+
+
+def _chunk_keys(chunks: Sequence[str]) -> list[str]:
+    """``normalized_keys(chunks)``, those of chunks seen in earlier runs from ``_CHUNK_KEYS``."""
+    memo = _CHUNK_KEYS
+    if len(memo) > _CHUNK_KEYS_MAX:
+        memo.clear()
+    new = [c for c in chunks if c not in memo]
+    memo.update(zip(new, normalized_keys(new)))
+    return list(map(memo.__getitem__, chunks))
+
+
 def _row_words(table: SentenceChunks) -> tuple[np.ndarray, np.ndarray, list[str]]:
     """Each row's normalized words as ids (row r's are ``ids[start[r] : start[r + 1]]``), from its
     chunks' normalized words, and the words by id. Chunks are numbered in order of first
     appearance in the rows, and the words here in the order of the chunks they first appear in,
     so words too are numbered in order of first appearance in the rows."""
-    number: dict[str, int] = {}
-    of_chunk = [[number.setdefault(w, len(number)) for w in key.split(" ")] if key else []
-                for key in normalized_keys(table.vocab)]
-    chunk_len = np.fromiter(map(len, of_chunk), dtype=np.int64, count=len(of_chunk))
-    chunk_ids = np.fromiter(chain.from_iterable(of_chunk), dtype=np.int64, count=int(chunk_len.sum()))
+    keys = _chunk_keys(table.vocab)
+    m = len(keys)  # each chunk's word count: spaces + 1, or 0 for an empty key
+    chunk_len = np.fromiter(map(str.count, keys, repeat(" ")), dtype=np.int64, count=m)
+    chunk_len += np.fromiter(map(bool, keys), dtype=np.int64, count=m)
+    # Numbered at C speed: setdefault maps each word to its first position, and first positions
+    # in order are the numbers.
+    # The distinct chunks' words are few (~30,000 at 10 MB): split all at once.
+    words = " ".join(keys).split()
+    first_at: dict[str, int] = {}
+    at = np.fromiter(map(first_at.setdefault, words, count()), dtype=np.int64, count=len(words))
+    chunk_ids = np.cumsum(at == np.arange(len(at))) - 1
+    chunk_ids = chunk_ids[at] if len(at) else at
     chunk_start = np.cumsum(chunk_len) - chunk_len
     per_position = chunk_len[table.ids]
     ids = chunk_ids[_ranges(chunk_start[table.ids], per_position)]
     row_start = np.concatenate(([0], np.cumsum(per_position)))[table.start]
-    return ids, row_start, list(number)
+    return ids, row_start, list(first_at)
 
 
 def build_units(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from summarizer.prepare.chunks import sentence_chunks, token_counts
+from summarizer.prepare.chunks import sentence_chunks, spaces_only, token_counts
 from summarizer.prepare.tokens import TokenCounter
 
 from ..conftest import documents_text, messy_text
@@ -29,4 +29,8 @@ def test_each_passage_is_its_chunks_and_counts_its_tokens(texts):
     for k, text in enumerate(texts):
         assert table.texts[table.row[k]] == text
         assert table.chunks(int(table.row[k])) == text.split()
+    assert table.spaced.tolist() == [spaces_only(t) for t in table.texts]
+    joined, ends = table.joined
+    assert (joined.split("\n") if table.vocab else []) == table.vocab and ends.tolist() == [len("\n".join(table.vocab[: k + 1])) + 1
+                                                                   for k in range(len(table.vocab))]
     assert token_counts(table, counter) == [len(counter.encoding.encode_ordinary(t)) for t in texts]
