@@ -1,11 +1,12 @@
 """Every sentence's whitespace-separated chunks, split once per run and numbered. Pure.
 
-Two stages read sentences chunk by chunk: token counting (tiktoken's pieces never cross a space
-that follows a non-space, ``tokens.py``) and the vocabulary that attribution builds for the
-summary's claims (``evidence/vocabulary.py``, which reads the chunks that may hold a claim's
-words). Splitting the sentences of 10 MB makes 1.2 million strings, ~0.15 s a pass, and each
-stage split them again. Numbered once, they are ~30,000 distinct chunks, and a sentence is a run
-of chunk ids that both stages read in numpy.
+Several stages read sentences chunk by chunk: token counting (tiktoken's pieces never cross a
+space that follows a non-space, ``tokens.py``), dedup (a sentence's normalized words are its
+chunks', ``dedup.py``), the month and direction hints (``evidence/sentence_scan.chunk_hits``) and
+the vocabulary attribution builds for the summary's claims (``evidence/vocabulary.py``).
+Splitting the sentences of 10 MB makes 1.2 million strings, ~0.15 s a pass, and each stage split
+them again. Numbered once, they are ~30,000 distinct chunks, and a sentence is a run of chunk ids
+that the stages read in numpy.
 """
 
 from __future__ import annotations

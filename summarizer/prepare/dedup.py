@@ -241,13 +241,18 @@ _CHUNK_KEYS_MAX = 1_000_000
 
 
 def _chunk_keys(chunks: Sequence[str]) -> list[str]:
-    """``normalized_keys(chunks)``, those of chunks seen in earlier runs from ``_CHUNK_KEYS``."""
+    """``normalized_keys(chunks)``, those of chunks seen in earlier runs from ``_CHUNK_KEYS``
+    (read once: another thread may empty it meanwhile)."""
     memo = _CHUNK_KEYS
-    if len(memo) > _CHUNK_KEYS_MAX:
-        memo.clear()
-    new = [c for c in chunks if c not in memo]
-    memo.update(zip(new, normalized_keys(new)))
-    return list(map(memo.__getitem__, chunks))
+    keys = list(map(memo.get, chunks))
+    new = [c for c, k in zip(chunks, keys) if k is None]
+    if new:
+        made = dict(zip(new, normalized_keys(new)))
+        keys = [made[c] if k is None else k for c, k in zip(chunks, keys)]
+        if len(memo) > _CHUNK_KEYS_MAX:
+            memo.clear()
+        memo.update(made)
+    return keys
 
 
 def _row_words(table: SentenceChunks) -> tuple[np.ndarray, np.ndarray, list[str]]:

@@ -96,3 +96,13 @@ def test_the_memo_stays_within_its_bound_when_threads_share_it():
     for t in threads:
         t.join()
     assert 0 < memo.chars <= 100
+
+
+def test_chunk_keys_kept_across_runs_are_normalized_keys_even_when_the_memo_empties(monkeypatch):
+    from summarizer.prepare import dedup
+
+    monkeypatch.setattr(dedup, "_CHUNK_KEYS", {})
+    monkeypatch.setattr(dedup, "_CHUNK_KEYS_MAX", 2)  # emptied by almost every run
+    runs = [["Hello", "—", "U.S.", "Hello", "x"], ["x", "overCredit", "—", "Σ"], ["Hello", "—"]]
+    for chunks in runs + runs:
+        assert dedup._chunk_keys(chunks) == dedup.normalized_keys(chunks)
