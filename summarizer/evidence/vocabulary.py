@@ -19,7 +19,7 @@ from typing import Callable, Collection, Iterable, Mapping, Optional, Sequence
 
 import numpy as np
 
-from ..prepare.chunks import SentenceChunks
+from ..prepare.chunks import SentenceChunks, sentence_chunks
 from .analysis import Tok, alias_of, analyse, chunk_profile, stem_probes, word_profile
 
 
@@ -69,41 +69,15 @@ class Vocabulary:
         case or as names (``claim_names`` depends on nothing else). Read from the few distinct
         chunks that might hold one of those words (``chunks_holding``); a grounder with this
         vocabulary must check these claims only: another word would weigh as an unseen one."""
-        stems, capitalised = claim_words(claims)
-        distinct = list(dict.fromkeys(texts))
-        holding = chunks_holding(distinct, stems, capitalised)
-        bag_of: dict[str, frozenset[str]] = {}
-        lower: set[str] = set()
-        names: set[str] = set()
-        held = holding.keys()
-        unnamed = set(capitalised)  # the words not yet found written as a name
-        for t in distinct:
-            chunks = t.split()
-            if held.isdisjoint(chunks):  # most texts (a test that stops at the first chunk held)
-                continue
-            found = held & chunks
-            bag_of[t] = frozenset().union(*(holding[c][0] for c in found))
-            lower.update(*(holding[c][1] for c in found))
-            # Whether a word is a name depends on the token before: read the text around the
-            # chunks that may write one of the words not yet found as one.
-            flagged = {c for c in found if holding[c][2] and not unnamed.isdisjoint(may_name(c))} if unnamed else ()
-            if flagged:
-                got = names_among(chunks, flagged, unnamed)
-                names |= got
-                unnamed -= got
-        index: dict[str, list[int]] = {}
-        for i, t in enumerate(texts):
-            for s in bag_of.get(t, ()):
-                index.setdefault(s, []).append(i)
-        n = len(texts)
-        return cls(math.log((n + 1) / 0.5), idf_of(index, n), frozenset(lower), frozenset(names), index)
+        table = sentence_chunks(texts)
+        return cls.for_claims_in(table, table.row, claims)
 
     @classmethod
     def for_claims_in(cls, table: SentenceChunks, rows: np.ndarray, claims: Sequence[str]) -> "Vocabulary":
-        """``for_claims`` of the texts ``table.texts[r]`` for ``r`` in ``rows``, read from the
-        run's chunk table (``prepare/chunks.py``): the chunks that may hold a claim's words are
-        looked for among its distinct chunks, and the texts holding one found in numpy, instead
-        of splitting every text twice."""
+        """``for_claims`` of the texts ``table.texts[r]`` for ``r`` in ``rows``, read from their
+        chunk table (``prepare/chunks.py``; a run's corpus keeps one): the chunks that may hold
+        a claim's words are looked for among its distinct chunks, and the texts holding one are
+        found in numpy."""
         stems, capitalised = claim_words(claims)
         vocab = table.vocab
         holding = holding_among(vocab, stems, capitalised)
@@ -126,8 +100,10 @@ class Vocabulary:
                 r, found = hit_rows[a], {vocab[c] for c in hit_ids[a:b]}
                 bag_of[r] = frozenset().union(*(holding[c][0] for c in found))
                 lower.update(*(holding[c][1] for c in found))
+                # Whether a word is a name depends on the token before: read the text around the
+                # chunks that may write one of the words not yet found as one.
                 flagged = {c for c in found if holding[c][2] and not unnamed.isdisjoint(may_name(c))} if unnamed else ()
-                if flagged:  # as in ``for_claims``
+                if flagged:
                     got = names_among(table.chunks(r), flagged, unnamed)
                     names |= got
                     unnamed -= got

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from itertools import count
+from typing import Hashable, Iterable
+
 import numpy as np
 
 
@@ -12,3 +15,13 @@ def sorted_unique(x: np.ndarray, kind: str | None = None) -> np.ndarray:
     if len(x) < 2:
         return x
     return x[np.concatenate(([True], x[1:] != x[:-1]))]
+
+
+def first_appearance_ids(items: Iterable[Hashable], n: int) -> tuple[np.ndarray, list]:
+    """Each of the ``n`` items' number among the distinct ones in order of first appearance, and
+    the distinct ones by number. At C speed: setdefault maps each item to its first position, and
+    first positions in order are the numbers."""
+    first_at: dict = {}
+    at = np.fromiter(map(first_at.setdefault, items, count()), dtype=np.int64, count=n)
+    ids = (np.cumsum(at == np.arange(n)) - 1)[at] if n else at
+    return ids, list(first_at)

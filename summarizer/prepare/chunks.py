@@ -14,12 +14,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cached_property
-from itertools import chain, count, repeat
+from itertools import chain, repeat
 from typing import Sequence
 
 import numpy as np
 
-from .arrays import sorted_unique
+from .arrays import first_appearance_ids, sorted_unique
 from .tokens import TokenCounter
 
 
@@ -77,14 +77,11 @@ def sentence_chunks(passages: Sequence[str]) -> SentenceChunks:
     lengths = [t.count(" ") + 1 if s and "  " not in t else len(t.split()) for t, s in zip(texts, spaced.tolist())]
     start = np.zeros(len(texts) + 1, dtype=np.int64)
     np.cumsum(lengths, out=start[1:])
-    # Numbered at C speed: setdefault maps each chunk to its first position, and first positions
-    # in order are the ids. A large input's chunks are split text by text as they are numbered (a
-    # list of them all would be ~70 MB at 10 MB); a small one's at once, which is faster.
+    # A large input's chunks are split text by text as they are numbered (a list of them all
+    # would be ~70 MB at 10 MB); a small one's at once, which is faster.
     chunks = " ".join(texts).split() if start[-1] <= SPLIT_AT_ONCE else chain.from_iterable(map(str.split, texts))
-    first_at: dict[str, int] = {}
-    at = np.fromiter(map(first_at.setdefault, chunks, count()), dtype=np.int64, count=int(start[-1]))
-    ids = (np.cumsum(at == np.arange(len(at))) - 1)[at] if len(at) else at
-    return SentenceChunks(list(first_at), start, ids.astype(np.int32), row, spaced, texts)
+    ids, vocab = first_appearance_ids(chunks, int(start[-1]))
+    return SentenceChunks(vocab, start, ids.astype(np.int32), row, spaced, texts)
 
 
 def token_counts(table: SentenceChunks, counter: TokenCounter) -> list[int]:

@@ -18,12 +18,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from itertools import count, repeat
+from itertools import repeat
 from typing import Optional, Sequence
 
 import numpy as np
 
-from .arrays import sorted_unique
+from .arrays import first_appearance_ids, sorted_unique
 from .chunks import SentenceChunks, sentence_chunks
 from .minhash import (
     code_sets,
@@ -264,19 +264,14 @@ def _row_words(table: SentenceChunks) -> tuple[np.ndarray, np.ndarray, list[str]
     m = len(keys)  # each chunk's word count: spaces + 1, or 0 for an empty key
     chunk_len = np.fromiter(map(str.count, keys, repeat(" ")), dtype=np.int64, count=m)
     chunk_len += np.fromiter(map(bool, keys), dtype=np.int64, count=m)
-    # Numbered at C speed: setdefault maps each word to its first position, and first positions
-    # in order are the numbers.
     # The distinct chunks' words are few (~30,000 at 10 MB): split all at once.
     words = " ".join(keys).split()
-    first_at: dict[str, int] = {}
-    at = np.fromiter(map(first_at.setdefault, words, count()), dtype=np.int64, count=len(words))
-    chunk_ids = np.cumsum(at == np.arange(len(at))) - 1
-    chunk_ids = chunk_ids[at] if len(at) else at
+    chunk_ids, vocab = first_appearance_ids(words, len(words))
     chunk_start = np.cumsum(chunk_len) - chunk_len
     per_position = chunk_len[table.ids]
     ids = chunk_ids[_ranges(chunk_start[table.ids], per_position)]
     row_start = np.concatenate(([0], np.cumsum(per_position)))[table.start]
-    return ids, row_start, list(first_at)
+    return ids, row_start, vocab
 
 
 def build_units(
