@@ -82,6 +82,11 @@ def _year_starts(code: np.ndarray, digits: np.ndarray) -> np.ndarray:
     return at[((first == 49) & (second == 57)) | ((first == 50) & (second == 48))]  # "19", "20"
 
 
+def _is_word(ch: str) -> bool:
+    """Whether ``re``'s ``\\w`` matches ``ch``."""
+    return ch.isalnum() or ch == "_"
+
+
 class Scan:
     """Sentences of a corpus joined in blocks once (``blocks``), for every question a run asks
     about them: which hold a digit, a year, a month... Each answer then costs a scan of the
@@ -92,6 +97,7 @@ class Scan:
         self.sentences = sentences
         self.blocks = list(blocks(corpus, sentences))
         self._digits: Optional[tuple[np.ndarray, np.ndarray]] = None
+        self._year_starts: list[np.ndarray] = []  # per block, where ``_year_starts`` found one
         self._passages: Optional[np.ndarray] = None  # each sentence's passage in the corpus
 
     def digits(self) -> tuple[np.ndarray, np.ndarray]:
@@ -100,13 +106,34 @@ class Scan:
         if self._digits is None:
             digit_in = np.zeros(len(self.sentences), dtype=bool)
             year_in = np.zeros(len(self.sentences), dtype=bool)
+            self._year_starts = []
             for joined, starts, ends, which in self.blocks:
                 code = code_points(joined)
                 digits = np.flatnonzero(_decimal_mask(joined, code))
                 digit_in[which] = _inside(digits, starts, ends, 1)
-                year_in[which] = _inside(_year_starts(code, digits), starts, ends, 4)
+                years = _year_starts(code, digits)
+                year_in[which] = _inside(years, starts, ends, 4)
+                self._year_starts.append(years)
             self._digits = digit_in, year_in
         return self._digits
+
+    def years(self) -> list[tuple[int, int]]:
+        """``(sentence, year)`` for every match of ``\\b(?:19|20)\\d{2}\\b`` in each sentence's
+        text, in order, from the year digits ``digits`` found: the ``\\b`` of a match at a
+        sentence's edge is read as the sentence's own end, not the character beyond it."""
+        self.digits()
+        out: list[tuple[int, int]] = []
+        for (joined, starts, ends, which), at in zip(self.blocks, self._year_starts):
+            if not len(at):
+                continue
+            k = np.searchsorted(starts, at, side="right") - 1
+            inside = (k >= 0) & (at + 4 <= ends[np.maximum(k, 0)])
+            at, k = at[inside].tolist(), k[inside].tolist()
+            first = which.start
+            for p, s in zip(at, k):
+                if (p == starts[s] or not _is_word(joined[p - 1])) and (p + 4 == ends[s] or not _is_word(joined[p + 4])):
+                    out.append((first + s, int(joined[p : p + 4])))
+        return out
 
     def holding_in_chunks(self, *patterns: re.Pattern) -> np.ndarray:
         """``holding``, for patterns on the conditions ``chunk_hits`` states (from the corpus'

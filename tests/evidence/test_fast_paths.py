@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 from summarizer.contract.documents import Document
 from summarizer.evidence import analysis, conflicts, periods, places, sentence_scan, textstats
 from summarizer.prepare.corpus import prepare
+from summarizer.prepare.spans import SourceSentence
 
 from ..conftest import documents_text, messy_text
 
@@ -175,6 +176,32 @@ def test_scans_answer_as_a_search_in_each_sentence_would(texts, block):
             assert scan.holding_in_chunks(p).tolist() == [bool(p.search(t)) for t in cut]
     finally:
         sentence_scan.BLOCK_CHARS = saved
+
+
+YEARISH = ["2022", "1999", "20", "19", "2", "x", "_", "é", "٢٠٢٢", "20٢٢", " ", "-", "\n", ". "]
+
+
+@given(st.lists(st.lists(st.sampled_from(YEARISH), min_size=1, max_size=30).map("".join), min_size=1, max_size=3),
+       st.randoms(use_true_random=False), st.sampled_from([1, 9, 1 << 20]))
+@settings(max_examples=300, deadline=None)
+def test_scan_years_are_the_matches_in_each_sentence_cut_anywhere(texts, rnd, block):
+    # Sentences cut at random, even inside a word: a year's \b at a sentence's edge is that edge.
+    corpus = _corpus(texts)
+    if corpus is None:
+        return
+    sentences = []
+    for d in corpus.documents:
+        cuts = sorted({0, len(d.text), *(rnd.randint(0, len(d.text)) for _ in range(rnd.randint(0, 6)))})
+        spans = [(a, b) for a, b in zip(cuts, cuts[1:]) if rnd.random() < 0.8]
+        sentences += [SourceSentence(d.id, i, a, b, 0) for i, (a, b) in enumerate(spans)]
+    saved, sentence_scan.BLOCK_CHARS = sentence_scan.BLOCK_CHARS, block
+    try:
+        got = sentence_scan.Scan(corpus, sentences).years()
+    finally:
+        sentence_scan.BLOCK_CHARS = saved
+    want = [(k, int(m.group(0))) for k, s in enumerate(sentences)
+            for m in conflicts._YEAR.finditer(corpus.texts[s.source_id][s.start : s.end])]
+    assert got == want
 
 
 def test_the_month_hints_never_overlap_so_holding_applies():

@@ -119,7 +119,8 @@ def _boundaries_by_definition(text: str) -> list[int]:
 
 
 _DOTTY = st.lists(st.sampled_from(["Mr", "mr", "U.S", "e.g", "a", "B", "\u00e9", "12", "St", "x" * 30, "(", "\"",
-                                   "\u201c", ".", ". ", " ", "\n", "Word", "etc", "No", "Fig"]), max_size=30).map("".join)
+                                   "\u201c", ".", ". ", " ", "\n", "Word", "etc", "No", "Fig",
+                                   "?! ", "… ", "。", "」", "।", "؟", "۔ "]), max_size=30).map("".join)
 
 
 @given(st.one_of(texts, _DOTTY))
