@@ -98,7 +98,7 @@ class Scan:
         self.blocks = list(blocks(corpus, sentences))
         self._digits: Optional[tuple[np.ndarray, np.ndarray]] = None
         self._year_starts: list[np.ndarray] = []  # per block, where ``_year_starts`` found one
-        self._passages: Optional[np.ndarray] = None  # each sentence's passage in the corpus
+        self.passages: Optional[np.ndarray] = None  # each sentence's passage in the corpus, once needed
 
     def digits(self) -> tuple[np.ndarray, np.ndarray]:
         """For each sentence, whether it holds a character ``\\d`` matches (a Unicode decimal
@@ -141,10 +141,10 @@ class Scan:
         hits = chunk_hits(self.corpus, *patterns)
         if hits is None:
             return self.holding(*patterns)
-        if self._passages is None:
-            self._passages = np.fromiter(map(self.corpus.passage_index, self.sentences), dtype=np.int64,
-                                         count=len(self.sentences))
-        return hits[self._passages]
+        if self.passages is None:
+            self.passages = np.fromiter(map(self.corpus.passage_index, self.sentences), dtype=np.int64,
+                                        count=len(self.sentences))
+        return hits[self.passages]
 
     def holding(self, *patterns: re.Pattern) -> np.ndarray:
         """For each sentence, whether ``p.search(sentence's text)`` finds a match for some
@@ -188,7 +188,9 @@ def chunk_hits(corpus: Corpus, *patterns: re.Pattern) -> Optional[np.ndarray]:
 
 def content_scan(corpus: Corpus) -> Scan:
     """A ``Scan`` of every content sentence (not junk), source by source, in order."""
-    return Scan(corpus, [s for d in corpus.documents for s in corpus.sentences[d.id] if s.junk is None])
+    scan = Scan(corpus, [s for d in corpus.documents for s in corpus.sentences[d.id] if s.junk is None])
+    scan.passages = corpus.content_passages()
+    return scan
 
 
 def holding_digit(corpus: Corpus, sentences: Sequence[SourceSentence]) -> np.ndarray:

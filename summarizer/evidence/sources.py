@@ -59,7 +59,7 @@ def attribution_setup(corpus: Corpus, claims: Sequence[str]) -> tuple[Grounder, 
     # a server reads repeated sources from word_profile's cache), many only as far as the claims
     # go, from the chunks prepare split them into when it has them.
     if len(content) > READ_WHOLE and corpus.chunks is not None:
-        rows = corpus.chunks.row[[corpus.passage_index(s) for s in content]]
+        rows = corpus.chunks.row[corpus.content_passages()]
         vocab = Vocabulary.for_claims_in(corpus.chunks, rows, claims)
     else:
         texts = [source[s.source_id][s.start : s.end] for s in content]

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Callable, Mapping, Optional, Sequence
 
+import numpy as np
+
 from ..contract.documents import Document
 from ..errors import InputError
 from ..progress import Progress, no_progress
@@ -39,6 +41,7 @@ class Corpus:
     _unit_of: Optional[dict[tuple[str, int], Unit]] = None
     _texts: Optional[Mapping[str, str]] = None
     _first_passage: Optional[dict[str, int]] = None
+    _content_passages: Optional[np.ndarray] = None
 
     @property
     def unit_of(self) -> dict[tuple[str, int], Unit]:
@@ -65,6 +68,15 @@ class Corpus:
                 n += len(self.sentences[d.id])
             self._first_passage = firsts
         return self._first_passage[s.source_id] + s.index
+
+    def content_passages(self) -> np.ndarray:
+        """The passages (``passage_index``) of the content sentences (not junk), in order: built
+        once, without a call per sentence (several stages read them)."""
+        if self._content_passages is None:
+            n = sum(len(self.sentences[d.id]) for d in self.documents)
+            junk = (s.junk is not None for d in self.documents for s in self.sentences[d.id])
+            self._content_passages = np.flatnonzero(~np.fromiter(junk, dtype=bool, count=n))
+        return self._content_passages
 
     def document(self, source_id: str) -> Document:
         for d in self.documents:

@@ -272,6 +272,7 @@ def test_number_sentences_and_year_mentions_are_the_per_sentence_definitions(tex
     for s in content:
         years.update({int(m.group(0)) for m in conflicts._YEAR.finditer(texts_of[s.source_id][s.start : s.end])})
     assert conflicts._year_mentions(corpus, sentence_scan.content_scan(corpus)) == years
+    assert corpus.content_passages().tolist() == [corpus.passage_index(s) for s in content]
 
 
 # --- conflicts found without analysing every candidate -----------------------------------------
