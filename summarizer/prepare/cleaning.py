@@ -397,14 +397,19 @@ def _mark_fragments(lines, first_body: int, last_body: int, reasons: dict[int, s
 
 
 def _line_spans(text: str):
-    """Trimmed ``(start, end)`` of each non-blank line, lazily (same lines as ``_lines``)."""
-    pos = 0
-    for raw in as_lf(text).split("\n"):
+    """Trimmed ``(start, end)`` of each non-blank line, lazily (same lines as ``_lines``): the
+    title is in the first lines, so the text is not split whole."""
+    text = as_lf(text)
+    pos, n = 0, len(text)
+    while pos <= n:
+        stop = text.find("\n", pos)
+        stop = n if stop < 0 else stop
+        raw = text[pos:stop]
         body = raw.strip()
         if body:
             a = pos + len(raw) - len(raw.lstrip())
             yield a, a + len(body)
-        pos += len(raw) + 1
+        pos = stop + 1
 
 
 def guess_title(text: str, junk: list[JunkSpan]) -> str:

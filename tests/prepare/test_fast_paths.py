@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from summarizer.prepare.chunks import sentence_chunks, token_counts
 from summarizer.prepare.corpus import split_around_junk
-from summarizer.prepare.cleaning import _DENSE, _word_counts, find_junk
+from summarizer.prepare.cleaning import _DENSE, _line_spans, _lines, _word_counts, find_junk
 from summarizer.prepare.newlines import as_lf, paragraph_breaks
 from summarizer.prepare.segment import (
     _CANDIDATE,
@@ -82,6 +82,12 @@ def test_token_counts_are_exact_with_the_memo_trimmed(sentences):
     for _ in range(2):  # the second round reads the memo
         got = token_counts(sentence_chunks(sentences + sentences[:2]), counter)
         assert got == [len(ENC.encode_ordinary(s)) for s in sentences + sentences[:2]]
+
+
+@given(texts)
+@settings(max_examples=300)
+def test_line_spans_read_lazily_are_the_line_table_s(text):
+    assert list(_line_spans(text)) == [(line.start, line.end) for line in _lines(text)]
 
 
 def test_the_offline_encoding_loads_the_ranks_tiktoken_would():
