@@ -90,7 +90,7 @@ def text_focus(corpus: Corpus, focus: Optional[str]) -> dict[str, float]:
     if not stems:
         return {}
     texts = corpus.texts
-    units = [u for u in corpus.units if u.content_occurrences]
+    units = [u for u in corpus.units if u.has_content]
     df: dict[str, int] = {}
     for ws in content_words_many([texts[u.canonical.source_id][u.canonical.start : u.canonical.end] for u in units]):
         for w in set(ws):
@@ -101,7 +101,7 @@ def text_focus(corpus: Corpus, focus: Optional[str]) -> dict[str, float]:
 def unit_vectors(corpus: Corpus) -> dict[int, dict[str, float]]:
     """TF-IDF vector of every content unit, keyed by unit id (the collection is all units)."""
     texts = corpus.texts
-    units = [u for u in corpus.units if u.content_occurrences]
+    units = [u for u in corpus.units if u.has_content]
     words = content_words_many([texts[u.canonical.source_id][u.canonical.start : u.canonical.end] for u in units])
     return {u.id: v for u, v in zip(units, TfIdf.of_words(words).vectors)}
 
@@ -365,7 +365,7 @@ class ExtractiveBackend(Backend):
 
     def summarize_sync(self, corpus: Corpus, options: SummaryOptions, progress: Progress) -> Draft:
         with gc_paused():  # many short-lived, cycle-free objects over a large live corpus
-            units = [u for u in corpus.units if u.content_occurrences]
+            units = [u for u in corpus.units if u.has_content]
             m = unit_matrix(corpus, units)
             everything = [s for d in corpus.documents for s in corpus.sentences[d.id]]  # passage order
             pointing_back = np.zeros(len(everything), dtype=bool)

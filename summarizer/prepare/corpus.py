@@ -86,7 +86,7 @@ class Corpus:
 
     def stats(self) -> dict[str, int]:
         all_sents = [s for ss in self.sentences.values() for s in ss]
-        content_units = [u for u in self.units if u.content_occurrences]
+        content_units = [u for u in self.units if u.has_content]
         return {
             "source_tokens": sum(s.tokens for s in all_sents),
             "deduped_tokens": sum(u.content_occurrences[0].tokens for u in content_units),

@@ -60,6 +60,15 @@ class Unit:
         return [s for s in self.sentences if s.junk is None]
 
     @property
+    def has_content(self) -> bool:
+        """Whether ``content_occurrences`` is not empty, without making the list (runs ask this
+        of every unit)."""
+        for s in self.sentences:
+            if s.junk is None:
+                return True
+        return False
+
+    @property
     def source_ids(self) -> list[str]:
         seen: dict[str, None] = {}
         for s in self.content_occurrences:

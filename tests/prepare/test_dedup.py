@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -9,6 +10,7 @@ from summarizer.contract.documents import Document
 from summarizer.io.ingest import load_documents
 from summarizer.prepare.corpus import prepare
 from summarizer.prepare.dedup import duplicate_groups, near_duplicate_groups, normalized_words
+from summarizer.prepare.spans import SourceSentence, Unit
 
 from ..conftest import SEEDS, messy_text
 
@@ -94,3 +96,9 @@ def test_passage_words_are_each_passages_normalized_words(texts):
     words = duplicate_groups(texts)[1]
     assert [words.words(k) for k in range(len(texts))] == [normalized_words(t) for t in texts]
     assert len(set(words.vocab)) == len(words.vocab)
+
+
+@pytest.mark.parametrize("marks", [[], [None], ["nav"], ["nav", None], [None, "nav"], ["nav", "caption"]])
+def test_has_content_is_whether_there_are_content_occurrences(marks):
+    unit = Unit(0, [SourceSentence("d", i, i, i + 1, 1, m) for i, m in enumerate(marks)])
+    assert unit.has_content == bool(unit.content_occurrences) == (None in marks)

@@ -66,7 +66,7 @@ class _Reducer:
     def __init__(self, run: RunContext) -> None:
         self.run = run
         self.template = use_template(run, "reduce")
-        self.units = {u.id: u for u in run.corpus.units if u.content_occurrences}
+        self.units = {u.id: u for u in run.corpus.units if u.has_content}
         self.label = {d.id: f"S{i}" for i, d in enumerate(run.corpus.documents, 1)}
         words = run.options.words
         # With a length in words, room for enough sentences (news sentences: ~20 words).
