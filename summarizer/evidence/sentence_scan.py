@@ -92,13 +92,14 @@ class Scan:
     about them: which hold a digit, a year, a month... Each answer then costs a scan of the
     joined text, not a join as well; the digit answers share one pass over the code points."""
 
-    def __init__(self, corpus: Corpus, sentences: Sequence[SourceSentence]) -> None:
+    def __init__(self, corpus: Corpus, sentences: Sequence[SourceSentence],
+                 passages: Optional[np.ndarray] = None) -> None:
         self.corpus = corpus
         self.sentences = sentences
         self.blocks = list(blocks(corpus, sentences))
         self._digits: Optional[tuple[np.ndarray, np.ndarray]] = None
         self._year_starts: list[np.ndarray] = []  # per block, where ``_year_starts`` found one
-        self.passages: Optional[np.ndarray] = None  # each sentence's passage in the corpus, once needed
+        self._passages = passages  # each sentence's passage in the corpus, when known or once needed
 
     def digits(self) -> tuple[np.ndarray, np.ndarray]:
         """For each sentence, whether it holds a character ``\\d`` matches (a Unicode decimal
@@ -131,7 +132,8 @@ class Scan:
             at, k = at[inside].tolist(), k[inside].tolist()
             first = which.start
             for p, s in zip(at, k):
-                if (p == starts[s] or not _is_word(joined[p - 1])) and (p + 4 == ends[s] or not _is_word(joined[p + 4])):
+                opens = p == starts[s] or not _is_word(joined[p - 1])
+                if opens and (p + 4 == ends[s] or not _is_word(joined[p + 4])):
                     out.append((first + s, int(joined[p : p + 4])))
         return out
 
@@ -141,10 +143,10 @@ class Scan:
         hits = chunk_hits(self.corpus, *patterns)
         if hits is None:
             return self.holding(*patterns)
-        if self.passages is None:
-            self.passages = np.fromiter(map(self.corpus.passage_index, self.sentences), dtype=np.int64,
-                                        count=len(self.sentences))
-        return hits[self.passages]
+        if self._passages is None:
+            self._passages = np.fromiter(map(self.corpus.passage_index, self.sentences), dtype=np.int64,
+                                         count=len(self.sentences))
+        return hits[self._passages]
 
     def holding(self, *patterns: re.Pattern) -> np.ndarray:
         """For each sentence, whether ``p.search(sentence's text)`` finds a match for some
@@ -188,9 +190,8 @@ def chunk_hits(corpus: Corpus, *patterns: re.Pattern) -> Optional[np.ndarray]:
 
 def content_scan(corpus: Corpus) -> Scan:
     """A ``Scan`` of every content sentence (not junk), source by source, in order."""
-    scan = Scan(corpus, [s for d in corpus.documents for s in corpus.sentences[d.id] if s.junk is None])
-    scan.passages = corpus.content_passages()
-    return scan
+    content = [s for d in corpus.documents for s in corpus.sentences[d.id] if s.junk is None]
+    return Scan(corpus, content, corpus.content_passages())
 
 
 def holding_digit(corpus: Corpus, sentences: Sequence[SourceSentence]) -> np.ndarray:
