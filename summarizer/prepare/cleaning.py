@@ -394,32 +394,3 @@ def _mark_fragments(lines, first_body: int, last_body: int, reasons: dict[int, s
     for i in range(last_body + 1, n):
         if words[i] < 8 and not (punct[i] and words[i] >= 5):
             mark(i, "fragment")
-
-
-def _line_spans(text: str):
-    """Trimmed ``(start, end)`` of each non-blank line, lazily (same lines as ``_lines``): the
-    title is in the first lines, so the text is not split whole."""
-    text = as_lf(text)
-    pos, n = 0, len(text)
-    while pos <= n:
-        stop = text.find("\n", pos)
-        stop = n if stop < 0 else stop
-        raw = text[pos:stop]
-        body = raw.strip()
-        if body:
-            a = pos + len(raw) - len(raw.lstrip())
-            yield a, a + len(body)
-        pos = stop + 1
-
-
-def guess_title(text: str, junk: list[JunkSpan]) -> str:
-    """The first line that is not junk, when it looks like a headline."""
-    bad = {(j.start, j.end) for j in junk}
-    for a, b in _line_spans(text):
-        if (a, b) in bad:
-            continue
-        line = text[a:b]
-        if len(line.split()) <= 30 and not line.endswith("."):
-            return line.lstrip("# ").strip()
-        return ""
-    return ""

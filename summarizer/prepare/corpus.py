@@ -17,7 +17,8 @@ from ..contract.documents import Document
 from ..errors import InputError
 from ..progress import Progress, no_progress
 from .chunks import SentenceChunks, sentence_chunks, token_counts
-from .cleaning import find_junk, guess_title
+from .cleaning import find_junk
+from .titles import guess_title
 from .dedup import PassageWords, deduplicate
 from .gcpause import gc_paused
 from .segment import split_pieces

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from summarizer.prepare.cleaning import find_junk, guess_title, is_date_line
+from summarizer.prepare.cleaning import find_junk, is_date_line
+from summarizer.prepare.titles import guess_title
 
 from ..conftest import SEEDS
 

@@ -11,7 +11,8 @@ from hypothesis import strategies as st
 
 from summarizer.prepare.chunks import sentence_chunks, token_counts
 from summarizer.prepare.corpus import split_around_junk
-from summarizer.prepare.cleaning import _DENSE, _line_spans, _lines, _word_counts, find_junk
+from summarizer.prepare.cleaning import _DENSE, _lines, _word_counts, find_junk
+from summarizer.prepare.titles import _line_spans
 from summarizer.prepare.newlines import as_lf, paragraph_breaks
 from summarizer.prepare.segment import (
     _CANDIDATE,

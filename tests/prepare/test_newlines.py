@@ -6,7 +6,8 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from summarizer.prepare.cleaning import find_junk, guess_title
+from summarizer.prepare.cleaning import find_junk
+from summarizer.prepare.titles import guess_title
 from summarizer.prepare.corpus import split_around_junk
 from summarizer.prepare.newlines import as_lf, paragraph_breaks
 from summarizer.prepare.segment import split_sentences
