@@ -190,8 +190,7 @@ def chunk_hits(corpus: Corpus, *patterns: re.Pattern) -> Optional[np.ndarray]:
 
 def content_scan(corpus: Corpus) -> Scan:
     """A ``Scan`` of every content sentence (not junk), source by source, in order."""
-    content = [s for d in corpus.documents for s in corpus.sentences[d.id] if s.junk is None]
-    return Scan(corpus, content, corpus.content_passages())
+    return Scan(corpus, corpus.content_sentences(), corpus.content_passages())
 
 
 def holding_digit(corpus: Corpus, sentences: Sequence[SourceSentence]) -> np.ndarray:

@@ -18,11 +18,6 @@ from .vocabulary import Vocabulary
 READ_WHOLE = 500  # passages: up to this many, attribution's vocabulary reads every passage
 
 
-def content_sentences(corpus: Corpus) -> list[SourceSentence]:
-    """Every source's content sentences (not junk), source by source, in order."""
-    return [s for d in corpus.documents for s in corpus.sentences[d.id] if s.junk is None]
-
-
 def passage_of(s: SourceSentence, text: str) -> Passage:
     """Sentence ``s`` (whose text is ``text``) as a passage the grounding engine weighs."""
     return Passage(text, s.source_id, s.start, (s.source_id, s.index))
@@ -30,7 +25,7 @@ def passage_of(s: SourceSentence, text: str) -> Passage:
 
 def corpus_passages(corpus: Corpus) -> list[Passage]:
     texts = corpus.texts
-    return [passage_of(s, texts[s.source_id][s.start : s.end]) for s in content_sentences(corpus)]
+    return [passage_of(s, texts[s.source_id][s.start : s.end]) for s in corpus.content_sentences()]
 
 
 def corpus_dates(corpus: Corpus) -> dict[str, list[str]]:
@@ -53,7 +48,7 @@ def attribution_setup(corpus: Corpus, claims: Sequence[str]) -> tuple[Grounder, 
     Analysing every passage of a large corpus, most of which cannot support a few summary
     sentences, took most of a large run."""
     # corpus_passages' sentences; a Passage is made only for the few passages kept.
-    content = content_sentences(corpus)
+    content = corpus.content_sentences()
     source = corpus.texts
     # The three give the same answers about the claims; a few passages are read whole faster (and
     # a server reads repeated sources from word_profile's cache), many only as far as the claims

@@ -70,6 +70,10 @@ class Corpus:
             self._first_passage = firsts
         return self._first_passage[s.source_id] + s.index
 
+    def content_sentences(self) -> list[SourceSentence]:
+        """Every source's content sentences (not junk), source by source, in order."""
+        return [s for d in self.documents for s in self.sentences[d.id] if s.junk is None]
+
     def content_passages(self) -> np.ndarray:
         """The passages (``passage_index``) of the content sentences (not junk), in order: built
         once, without a call per sentence (several stages read them)."""

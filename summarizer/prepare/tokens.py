@@ -80,7 +80,8 @@ def load_encoding(name: str) -> tiktoken.Encoding:
     preferred so that a fresh, air-gapped machine works out of the box. Other encodings load only
     from tiktoken's cache (``TIKTOKEN_CACHE_DIR``): tiktoken has no offline switch, so its file
     reader is swapped for one that refuses URLs while the encoding loads (under a lock). Without
-    that, a request naming ``gpt2`` made the server download a tokenizer file mid-request.
+    that, a request naming ``gpt2`` made the server download a tokenizer file mid-request. An
+    offline encoding's rank file is parsed at once while it loads (``_ranks_parsed_at_once``).
     """
     names = set(tiktoken.list_encoding_names())
     offline = sorted(n.removesuffix("_offline") for n in names if n.endswith("_offline"))
