@@ -19,6 +19,7 @@ from typing import Callable, Collection, Iterable, Mapping, Optional, Sequence
 
 import numpy as np
 
+from ..prepare.arrays import ranges, sorted_unique
 from ..prepare.chunks import SentenceChunks, sentence_chunks
 from .analysis import Tok, alias_of, analyse, chunk_profile, stem_probes, word_profile
 
@@ -79,38 +80,16 @@ class Vocabulary:
         a claim's words are looked for among its distinct chunks, and the texts holding one are
         found in numpy."""
         stems, capitalised = claim_words(claims)
-        vocab = table.vocab
-        holding = holding_among(vocab, stems, capitalised)
-        bag_of: dict[int, frozenset[str]] = {}
+        holding = holding_among(table.vocab, stems, capitalised)
+        index: dict[str, list[int]] = {}
         lower: set[str] = set()
         names: set[str] = set()
         if holding:
-            held = np.zeros(len(vocab), dtype=bool)
-            held[[i for i, c in enumerate(vocab) if c in holding]] = True
-            wanted = np.zeros(len(table.texts), dtype=bool)
-            wanted[rows] = True
-            at_row = table.row_of_positions()
-            hits = np.flatnonzero(held[table.ids] & wanted[at_row])
-            hit_rows, hit_ids = at_row[hits].tolist(), table.ids[hits].tolist()
-            cuts = [0, *(np.flatnonzero(np.diff(at_row[hits])) + 1).tolist(), len(hit_rows)]
-            unnamed = set(capitalised)  # the words not yet found written as a name
-            for a, b in zip(cuts[:-1], cuts[1:]):
-                if a == b:
-                    continue
-                r, found = hit_rows[a], {vocab[c] for c in hit_ids[a:b]}
-                bag_of[r] = frozenset().union(*(holding[c][0] for c in found))
-                lower.update(*(holding[c][1] for c in found))
-                # Whether a word is a name depends on the token before: read the text around the
-                # chunks that may write one of the words not yet found as one.
-                flagged = {c for c in found if holding[c][2] and not unnamed.isdisjoint(may_name(c))} if unnamed else ()
-                if flagged:
-                    got = names_among(table.chunks(r), flagged, unnamed)
-                    names |= got
-                    unnamed -= got
-        index: dict[str, list[int]] = {}
-        for i, r in enumerate(rows.tolist()):
-            for s in bag_of.get(r, ()):
-                index.setdefault(s, []).append(i)
+            hit_rows, hit_ids = _hits(table, rows, holding)
+            held = [table.vocab[c] for c in sorted_unique(hit_ids).tolist()]
+            lower = set().union(*(holding[c][1] for c in held))
+            names = _names_in_rows(table, hit_rows, hit_ids, held, holding, capitalised)
+            index = _postings(rows, hit_rows, hit_ids, holding, table.vocab)
         n = len(rows)
         return cls(math.log((n + 1) / 0.5), idf_of(index, n), frozenset(lower), frozenset(names), index)
 
@@ -120,6 +99,70 @@ class Vocabulary:
     def may_support(self, claim: str, lowest_coverage: float) -> set[int]:
         """Indices of the texts that might support ``claim`` alone (``may_support``)."""
         return may_support(self.index, self.weight, claim, lowest_coverage)
+
+
+def _hits(table: SentenceChunks, rows: np.ndarray, holding: Mapping[str, object]) -> tuple[np.ndarray, np.ndarray]:
+    """Where the texts of ``rows`` hold a chunk of ``holding``: the row and the chunk id of each
+    such position of the table, in table order (rows ascending)."""
+    held = np.zeros(len(table.vocab), dtype=bool)
+    held[[i for i, c in enumerate(table.vocab) if c in holding]] = True
+    wanted = np.zeros(len(table.texts), dtype=bool)
+    wanted[rows] = True
+    at_row = table.row_of_positions()
+    hits = np.flatnonzero(held[table.ids] & wanted[at_row])
+    return at_row[hits], table.ids[hits].astype(np.int64)
+
+
+def _names_in_rows(table: SentenceChunks, hit_rows: np.ndarray, hit_ids: np.ndarray, held: Sequence[str],
+                   holding: Mapping[str, tuple[frozenset[str], frozenset[str], bool]],
+                   capitalised: set[str]) -> set[str]:
+    """The ``capitalised`` words some text writes as a name (``names_among``), reading the rows
+    holding a chunk that may write one, in order, while a word is still not found as one."""
+    unnamed = set(capitalised)
+    may = {c: may_name(c) for c in held if holding[c][2] and not unnamed.isdisjoint(may_name(c))}
+    if not may:
+        return set()
+    nameable = np.zeros(len(table.vocab), dtype=bool)
+    nameable[[i for i, c in enumerate(table.vocab) if c in may]] = True
+    at = np.flatnonzero(nameable[hit_ids])
+    row_at, id_at = hit_rows[at], hit_ids[at]
+    cuts = np.flatnonzero(np.diff(row_at)) + 1
+    names: set[str] = set()
+    for r, ids in zip(row_at[np.concatenate(([0], cuts))].tolist(), np.split(id_at, cuts)):
+        flagged = {c for c in map(table.vocab.__getitem__, ids.tolist()) if not unnamed.isdisjoint(may[c])}
+        if flagged:
+            got = names_among(table.chunks(r), flagged, unnamed)
+            names |= got
+            unnamed -= got
+            if not unnamed:
+                break
+    return names
+
+
+def _postings(rows: np.ndarray, hit_rows: np.ndarray, hit_ids: np.ndarray,
+              holding: Mapping[str, tuple[frozenset[str], frozenset[str], bool]], vocab: Sequence[str]) -> dict[str, list[int]]:
+    """Each stem held -> the positions ``i`` (ascending) whose text ``rows[i]`` holds it (in a
+    hit chunk's bag), in numpy: the hits' (row, stem) pairs, each row's positions."""
+    distinct = sorted_unique(hit_ids)
+    local = np.searchsorted(distinct, hit_ids)
+    bags = [holding[vocab[c]][0] for c in distinct.tolist()]
+    stems = sorted(set().union(*bags))
+    if not stems:
+        return {}
+    number = {s: k for k, s in enumerate(stems)}
+    sizes = np.fromiter(map(len, bags), dtype=np.int64, count=len(bags))
+    flat = np.fromiter((number[s] for bag in bags for s in bag), dtype=np.int64, count=int(sizes.sum()))
+    per_hit = sizes[local]
+    pairs = sorted_unique(np.repeat(hit_rows, per_hit) * len(stems) + flat[ranges((np.cumsum(sizes) - sizes)[local], per_hit)])
+    pair_row, pair_stem = pairs // len(stems), pairs % len(stems)
+    order = np.argsort(rows, kind="stable")  # each row's positions, ascending
+    first = np.searchsorted(rows[order], pair_row, side="left")
+    count = np.searchsorted(rows[order], pair_row, side="right") - first
+    n = len(rows)
+    keys = np.sort(np.repeat(pair_stem, count) * n + order[ranges(first, count)])
+    cuts = np.flatnonzero(np.diff(keys // n)) + 1
+    heads = (keys[np.concatenate(([0], cuts))] // n).tolist()
+    return {stems[h]: part.tolist() for h, part in zip(heads, np.split(keys % n, cuts))}
 
 
 def idf_of(index: Mapping[str, list[int]], n: int) -> dict[str, float]:

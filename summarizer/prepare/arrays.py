@@ -25,3 +25,9 @@ def first_appearance_ids(items: Iterable[Hashable], n: int) -> tuple[np.ndarray,
     at = np.fromiter(map(first_at.setdefault, items, count()), dtype=np.int64, count=n)
     ids = (np.cumsum(at == np.arange(n)) - 1)[at] if n else at
     return ids, list(first_at)
+
+
+def ranges(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """The positions ``start, start + 1, ..., start + length - 1`` of each range, one after the other."""
+    ends = np.cumsum(lengths)
+    return np.arange(int(ends[-1]) if len(ends) else 0) + np.repeat(starts - (ends - lengths), lengths)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
+from itertools import chain
 from types import MappingProxyType
 from typing import Callable, Mapping, Optional, Sequence
 
@@ -90,15 +91,15 @@ class Corpus:
         raise KeyError(source_id)
 
     def stats(self) -> dict[str, int]:
-        all_sents = [s for ss in self.sentences.values() for s in ss]
-        content_units = [u for u in self.units if u.has_content]
+        all_sents = list(chain.from_iterable(self.sentences.values()))
+        firsts = [s for s in map(Unit.first_content, self.units) if s is not None]
         return {
             "source_tokens": sum(s.tokens for s in all_sents),
-            "deduped_tokens": sum(u.content_occurrences[0].tokens for u in content_units),
+            "deduped_tokens": sum(s.tokens for s in firsts),
             "sentences": len(all_sents),
-            "content_sentences": sum(1 for s in all_sents if s.junk is None),
+            "content_sentences": sum(s.junk is None for s in all_sents),
             "units": len(self.units),
-            "content_units": len(content_units),
+            "content_units": len(firsts),
             "junk_spans": sum(len(j) for j in self.junk.values()),
         }
 

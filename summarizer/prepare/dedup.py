@@ -23,7 +23,7 @@ from typing import Optional, Sequence
 
 import numpy as np
 
-from .arrays import first_appearance_ids, sorted_unique
+from .arrays import first_appearance_ids, ranges, sorted_unique
 from .chunks import SentenceChunks, sentence_chunks
 from .minhash import (
     code_sets,
@@ -224,13 +224,7 @@ def _exact_groups(table: SentenceChunks) -> tuple[np.ndarray, np.ndarray, list[s
     # passage left out repeats the words of one kept before it.
     rows = text_no[uniq]
     lengths = row_start[rows + 1] - row_start[rows]
-    return first, uniq, words, row_words[_ranges(row_start[rows], lengths)].astype(np.uint64) + np.uint64(1), lengths
-
-
-def _ranges(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
-    """The positions ``start, start + 1, ..., start + length - 1`` of each range, one after the other."""
-    ends = np.cumsum(lengths)
-    return np.arange(int(ends[-1]) if len(ends) else 0) + np.repeat(starts - (ends - lengths), lengths)
+    return first, uniq, words, row_words[ranges(row_start[rows], lengths)].astype(np.uint64) + np.uint64(1), lengths
 
 
 # Chunk -> normalized key, kept across runs: a server's requests share most of their chunks (the
@@ -269,7 +263,7 @@ def _row_words(table: SentenceChunks) -> tuple[np.ndarray, np.ndarray, list[str]
     chunk_ids, vocab = first_appearance_ids(words, len(words))
     chunk_start = np.cumsum(chunk_len) - chunk_len
     per_position = chunk_len[table.ids]
-    ids = chunk_ids[_ranges(chunk_start[table.ids], per_position)]
+    ids = chunk_ids[ranges(chunk_start[table.ids], per_position)]
     row_start = np.concatenate(([0], np.cumsum(per_position)))[table.start]
     return ids, row_start, vocab
 

@@ -59,6 +59,13 @@ class Unit:
     def content_occurrences(self) -> list[SourceSentence]:
         return [s for s in self.sentences if s.junk is None]
 
+    def first_content(self) -> Optional[SourceSentence]:
+        """The first of ``content_occurrences``, None if there is none (without making the list)."""
+        for s in self.sentences:
+            if s.junk is None:
+                return s
+        return None
+
     @property
     def has_content(self) -> bool:
         """Whether ``content_occurrences`` is not empty, without making the list (runs ask this

@@ -99,6 +99,7 @@ def test_passage_words_are_each_passages_normalized_words(texts):
 
 
 @pytest.mark.parametrize("marks", [[], [None], ["nav"], ["nav", None], [None, "nav"], ["nav", "caption"]])
-def test_has_content_is_whether_there_are_content_occurrences(marks):
+def test_has_content_and_first_content_agree_with_content_occurrences(marks):
     unit = Unit(0, [SourceSentence("d", i, i, i + 1, 1, m) for i, m in enumerate(marks)])
     assert unit.has_content == bool(unit.content_occurrences) == (None in marks)
+    assert unit.first_content() == (unit.content_occurrences[0] if unit.has_content else None)
