@@ -26,7 +26,7 @@ from ..pipeline import check_options, summarize, while_opening
 from ..plugins import load_plugins
 from ..prepare.gcpause import gc_paused
 from ..progress import Progress
-from .arenas import use_one_malloc_arena
+from .malloc import tune_malloc_for_one_run
 from .configure import CliRun, resolve_run
 from .exit_codes import HELP, exit_code_for
 from .output import FORMATS, check_out, choose_format, out_target, render, terminal_width, write_result
@@ -115,8 +115,8 @@ def run(args: argparse.Namespace) -> int:
     """The command. It is the process's last work, so what is still alive after it (modules,
     caches) is frozen: the collections of the interpreter's exit then skip it (they cost ~0.25 s
     at 10 MB, walking objects spread over the run's memory). An error leaves the heap as it is.
-    Its threads share one malloc arena (``arenas.py``)."""
-    use_one_malloc_arena()
+    The C library's allocator is set for one run first (``malloc.py``)."""
+    tune_malloc_for_one_run()
     code = _run(args)
     gc.freeze()
     return code

@@ -1,0 +1,45 @@
+"""glibc's allocator set for a one-shot run: one arena, and freed memory kept for reuse.
+
+A 10 MB run allocates ~3 GB over its life in blocks up to tens of MB (numpy arrays), and glibc
+returned much of it to the kernel only to be handed fresh pages, each first touch a page fault,
+moments later:
+
+* Every thread that allocates gets an arena of its own. A CLI run hands its CPU-bound steps to
+  a worker thread (``cpu.run_cpu_bound``), whose heap glibc grew with ``mprotect`` a few pages
+  at a time (~4,100 calls) and whose free memory the main thread never reused.
+* Blocks above the mmap threshold are mapped for each allocation and unmapped when freed; the
+  threshold starts at 128 KiB and rises only as such blocks are freed.
+* The top of the heap is given back once more than the trim threshold of it is free.
+
+So: one arena (``M_ARENA_MAX``), blocks up to 32 MiB (the highest threshold glibc accepts) from
+the heap, and no trimming. At 10 MB: 56,000 page faults instead of 75,000 (83,000 before the
+single arena), system time 0.38 -> 0.35 s and CPU time 1.02x less (median of 6 alternating
+pairs, every pair in favour), peak RSS the same (~300 MB: freed memory is reused, not
+returned). Threads then share the arena's lock, which costs a one-shot run nothing (one worker
+at a time, and the GIL); a server keeps glibc's defaults, its threads allocating at once and
+its memory given back between requests.
+"""
+
+from __future__ import annotations
+
+import ctypes
+
+# mallopt parameters (glibc's malloc.h)
+M_TRIM_THRESHOLD = -1
+M_MMAP_THRESHOLD = -3
+M_ARENA_MAX = -8
+MMAP_THRESHOLD = 32 * 2**20  # glibc refuses more than half its 64 MiB heap size on 64-bit
+NEVER_TRIM = 2**31 - 1  # mallopt takes an int
+
+
+def tune_malloc_for_one_run() -> bool:
+    """Set glibc's allocator as the module doc says; False where the C library is not glibc
+    (musl's ``mallopt`` does nothing, macOS and Windows have none). Threads that already have
+    an arena keep it: call this before starting any."""
+    try:
+        mallopt = ctypes.CDLL(None).mallopt
+    except (OSError, TypeError, AttributeError):  # no C library to open by name, or no mallopt
+        return False
+    mallopt.argtypes, mallopt.restype = [ctypes.c_int, ctypes.c_int], ctypes.c_int
+    return all([mallopt(M_ARENA_MAX, 1) == 1, mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD) == 1,
+                mallopt(M_TRIM_THRESHOLD, NEVER_TRIM) == 1])
