@@ -8,6 +8,7 @@ Shell completion: ``eval "$(register-python-argcomplete summarizer)"`` (argcompl
 from __future__ import annotations
 
 import argparse
+import gc
 import importlib
 import logging
 import os
@@ -16,6 +17,7 @@ from typing import Optional, Sequence
 
 from .. import __version__
 from ..errors import LLMUnavailable, SummarizerError
+from ..prepare.gcpause import gc_paused
 from .exit_codes import HELP, exit_code_for
 from .flags import add_verbose_flag
 
@@ -65,7 +67,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         import argcomplete
 
         argcomplete.autocomplete(build_parser())
-    parser = build_parser(command_named(sys.argv[1:] if argv is None else argv))
+    with gc_paused():  # the imports: ~90 collections (~28 ms) of objects that all live on
+        parser = build_parser(command_named(sys.argv[1:] if argv is None else argv))
+        gc.freeze()  # and are never scanned again (as ``service/heap.py`` does for a server)
     args = parse(parser, argv)
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING, stream=sys.stderr,
                         format="%(levelname)s %(name)s: %(message)s")
