@@ -15,9 +15,10 @@ So: one arena (``M_ARENA_MAX``), blocks up to 32 MiB (the highest threshold glib
 the heap, and no trimming. At 10 MB: 56,000 page faults instead of 75,000 (83,000 before the
 single arena), system time 0.38 -> 0.35 s and CPU time 1.02x less (median of 6 alternating
 pairs, every pair in favour; all three settings 1.12x when this VM's page faults cost 3-4 times
-as much), peak RSS the same (~300 MB: freed memory is reused, not returned). Threads then share the arena's lock, which costs a one-shot run nothing (one worker
-at a time, and the GIL); a server keeps glibc's defaults, its threads allocating at once and
-its memory given back between requests.
+as much), peak RSS the same (~300 MB: freed memory is reused, not returned). Threads then share
+the arena's lock, which costs a one-shot run nothing (one worker at a time, and the GIL); a
+server keeps glibc's defaults, its threads allocating at once and its memory given back between
+requests.
 """
 
 from __future__ import annotations

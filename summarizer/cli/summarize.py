@@ -26,9 +26,9 @@ from ..pipeline import check_options, summarize, while_opening
 from ..plugins import load_plugins
 from ..prepare.gcpause import gc_paused
 from ..progress import Progress
-from .malloc import tune_malloc_for_one_run
 from .configure import CliRun, resolve_run
 from .exit_codes import HELP, exit_code_for
+from .malloc import tune_malloc_for_one_run
 from .output import FORMATS, check_out, choose_format, out_target, render, terminal_width, write_result
 from .progress_bar import TerminalProgress
 from .run_report import run_cost, run_line

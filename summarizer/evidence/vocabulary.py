@@ -119,7 +119,8 @@ def _names_in_rows(table: SentenceChunks, hit_rows: np.ndarray, hit_ids: np.ndar
     """The ``capitalised`` words some text writes as a name (``names_among``), reading the rows
     holding a chunk that may write one, in order, while a word is still not found as one."""
     unnamed = set(capitalised)
-    may = {c: may_name(c) for c in held if holding[c][2] and not unnamed.isdisjoint(may_name(c))}
+    may = {c: may_name(c) for c in held if holding[c][2]}
+    may = {c: words for c, words in may.items() if not unnamed.isdisjoint(words)}
     if not may:
         return set()
     nameable = np.zeros(len(table.vocab), dtype=bool)
@@ -152,8 +153,9 @@ def _postings(rows: np.ndarray, hit_rows: np.ndarray, hit_ids: np.ndarray,
     number = {s: k for k, s in enumerate(stems)}
     sizes = np.fromiter(map(len, bags), dtype=np.int64, count=len(bags))
     flat = np.fromiter((number[s] for bag in bags for s in bag), dtype=np.int64, count=int(sizes.sum()))
-    per_hit = sizes[local]
-    pairs = sorted_unique(np.repeat(hit_rows, per_hit) * len(stems) + flat[ranges((np.cumsum(sizes) - sizes)[local], per_hit)])
+    per_hit = sizes[local]  # each hit's stems: its chunk's bag
+    hit_stems = flat[ranges((np.cumsum(sizes) - sizes)[local], per_hit)]
+    pairs = sorted_unique(np.repeat(hit_rows, per_hit) * len(stems) + hit_stems)
     pair_row, pair_stem = pairs // len(stems), pairs % len(stems)
     order = np.argsort(rows, kind="stable")  # each row's positions, ascending
     first = np.searchsorted(rows[order], pair_row, side="left")
