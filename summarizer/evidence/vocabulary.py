@@ -86,10 +86,10 @@ class Vocabulary:
         names: set[str] = set()
         if holding:
             hit_rows, hit_ids = _hits(table, rows, holding)
-            held = [table.vocab[c] for c in sorted_unique(hit_ids).tolist()]
-            lower = set().union(*(holding[c][1] for c in held))
-            names = _names_in_rows(table, hit_rows, hit_ids, held, holding, capitalised)
-            index = _postings(rows, hit_rows, hit_ids, holding, table.vocab)
+            distinct = sorted_unique(hit_ids)  # the chunks hit, by id
+            lower = set().union(*(holding[table.vocab[c]][1] for c in distinct.tolist()))
+            names = _names_in_rows(table, hit_rows, hit_ids, distinct, holding, capitalised)
+            index = _postings(rows, hit_rows, hit_ids, distinct, holding, table.vocab)
         n = len(rows)
         return cls(math.log((n + 1) / 0.5), idf_of(index, n), frozenset(lower), frozenset(names), index)
 
@@ -113,24 +113,25 @@ def _hits(table: SentenceChunks, rows: np.ndarray, holding: Mapping[str, object]
     return at_row[hits], table.ids[hits].astype(np.int64)
 
 
-def _names_in_rows(table: SentenceChunks, hit_rows: np.ndarray, hit_ids: np.ndarray, held: Sequence[str],
+def _names_in_rows(table: SentenceChunks, hit_rows: np.ndarray, hit_ids: np.ndarray, distinct: np.ndarray,
                    holding: Mapping[str, tuple[frozenset[str], frozenset[str], bool]],
                    capitalised: set[str]) -> set[str]:
     """The ``capitalised`` words some text writes as a name (``names_among``), reading the rows
-    holding a chunk that may write one, in order, while a word is still not found as one."""
+    holding a chunk that may write one, in order, while a word is still not found as one
+    (``distinct``: the ids of the chunks hit)."""
     unnamed = set(capitalised)
-    may = {c: may_name(c) for c in held if holding[c][2]}
-    may = {c: words for c, words in may.items() if not unnamed.isdisjoint(words)}
+    may = {i: may_name(table.vocab[i]) for i in distinct.tolist() if holding[table.vocab[i]][2]}
+    may = {i: words for i, words in may.items() if not unnamed.isdisjoint(words)}
     if not may:
         return set()
     nameable = np.zeros(len(table.vocab), dtype=bool)
-    nameable[[i for i, c in enumerate(table.vocab) if c in may]] = True
+    nameable[list(may)] = True
     at = np.flatnonzero(nameable[hit_ids])
     row_at, id_at = hit_rows[at], hit_ids[at]
     cuts = np.flatnonzero(np.diff(row_at)) + 1
     names: set[str] = set()
     for r, ids in zip(row_at[np.concatenate(([0], cuts))].tolist(), np.split(id_at, cuts)):
-        flagged = {c for c in map(table.vocab.__getitem__, ids.tolist()) if not unnamed.isdisjoint(may[c])}
+        flagged = {table.vocab[i] for i in ids.tolist() if not unnamed.isdisjoint(may[i])}
         if flagged:
             got = names_among(table.chunks(r), flagged, unnamed)
             names |= got
@@ -140,11 +141,11 @@ def _names_in_rows(table: SentenceChunks, hit_rows: np.ndarray, hit_ids: np.ndar
     return names
 
 
-def _postings(rows: np.ndarray, hit_rows: np.ndarray, hit_ids: np.ndarray,
+def _postings(rows: np.ndarray, hit_rows: np.ndarray, hit_ids: np.ndarray, distinct: np.ndarray,
               holding: Mapping[str, tuple[frozenset[str], frozenset[str], bool]], vocab: Sequence[str]) -> dict[str, list[int]]:
     """Each stem held -> the positions ``i`` (ascending) whose text ``rows[i]`` holds it (in a
-    hit chunk's bag), in numpy: the hits' (row, stem) pairs, each row's positions."""
-    distinct = sorted_unique(hit_ids)
+    hit chunk's bag), in numpy: the hits' (row, stem) pairs, each row's positions (``distinct``:
+    the ids of the chunks hit)."""
     local = np.searchsorted(distinct, hit_ids)
     bags = [holding[vocab[c]][0] for c in distinct.tolist()]
     stems = sorted(set().union(*bags))

@@ -44,6 +44,7 @@ class Corpus:
     _texts: Optional[Mapping[str, str]] = None
     _first_passage: Optional[dict[str, int]] = None
     _content_passages: Optional[np.ndarray] = None
+    _content_sentences: Optional[tuple[SourceSentence, ...]] = None
 
     @property
     def unit_of(self) -> dict[tuple[str, int], Unit]:
@@ -71,9 +72,12 @@ class Corpus:
             self._first_passage = firsts
         return self._first_passage[s.source_id] + s.index
 
-    def content_sentences(self) -> list[SourceSentence]:
-        """Every source's content sentences (not junk), source by source, in order."""
-        return [s for d in self.documents for s in self.sentences[d.id] if s.junk is None]
+    def content_sentences(self) -> tuple[SourceSentence, ...]:
+        """Every source's content sentences (not junk), source by source, in order: listed once
+        (the conflict scan and attribution both read them)."""
+        if self._content_sentences is None:
+            self._content_sentences = tuple(s for d in self.documents for s in self.sentences[d.id] if s.junk is None)
+        return self._content_sentences
 
     def content_passages(self) -> np.ndarray:
         """The passages (``passage_index``) of the content sentences (not junk), in order: built

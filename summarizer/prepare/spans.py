@@ -70,10 +70,7 @@ class Unit:
     def has_content(self) -> bool:
         """Whether ``content_occurrences`` is not empty, without making the list (runs ask this
         of every unit)."""
-        for s in self.sentences:
-            if s.junk is None:
-                return True
-        return False
+        return self.first_content() is not None
 
     @property
     def source_ids(self) -> list[str]:
