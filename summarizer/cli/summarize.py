@@ -28,7 +28,7 @@ from ..prepare.gcpause import gc_paused
 from ..progress import Progress
 from .configure import CliRun, resolve_run
 from .exit_codes import HELP, exit_code_for
-from .malloc import tune_malloc_for_one_run
+from .malloc import small_pages_for_arrays, tune_malloc_for_one_run
 from .output import FORMATS, check_out, choose_format, out_target, render, terminal_width, write_result
 from .progress_bar import TerminalProgress
 from .run_report import run_cost, run_line
@@ -115,8 +115,9 @@ def run(args: argparse.Namespace) -> int:
     """The command. It is the process's last work, so what is still alive after it (modules,
     caches) is frozen: the collections of the interpreter's exit then skip it (they cost ~0.25 s
     at 10 MB, walking objects spread over the run's memory). An error leaves the heap as it is.
-    The C library's allocator is set for one run first (``malloc.py``)."""
+    The C library's allocator and numpy's pages are set for one run first (``malloc.py``)."""
     tune_malloc_for_one_run()
+    small_pages_for_arrays()
     code = _run(args)
     gc.freeze()
     return code
