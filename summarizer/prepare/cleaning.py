@@ -168,39 +168,45 @@ class _LineTable:
         return " ".join(self.mapped_lines[self.keep[k]].split())
 
 
-def _mapped(low: str) -> tuple[str, str] | tuple[bytes, bytes]:
-    """The lower-cased text ``low`` with every non-word character but the newline made a space,
-    and the same without the spaces. Per line, squeezing the spaces of the first gives what
-    ``_NORM`` makes of it (lower-casing never adds or removes a newline, so the lines are the
-    text's). Text within Latin-1 (after dropping common non-word punctuation, which becomes a
-    space anyway) maps non-word bytes to spaces with ``bytes.translate``, several times faster
-    than the regex (which leaves a run as one space), and stays in Latin-1 bytes."""
+def _latin1(low: str) -> bytes | None:
+    """The lower-cased text ``low`` in Latin-1, the common wide punctuation (``_WIDE_PUNCT``)
+    made ``\x01``, a byte that is neither a word character nor whitespace, as they are; None for
+    text beyond Latin-1 after that. Both ``_word_counts`` and ``_mapped`` read lines from it:
+    lower-casing keeps every character's whitespace-ness and every newline."""
     if not low.isascii():
         for ch in _WIDE_PUNCT:
             if ch in low:
-                low = low.replace(ch, " ")
+                low = low.replace(ch, "\x01")
     try:
-        raw = low.encode("latin-1")
+        return low.encode("latin-1")
     except UnicodeEncodeError:
+        return None
+
+
+def _mapped(low: str, latin1: bytes | None) -> tuple[str, str] | tuple[bytes, bytes]:
+    """The lower-cased text ``low`` with every non-word character but the newline made a space,
+    and the same without the spaces. Per line, squeezing the spaces of the first gives what
+    ``_NORM`` makes of it (lower-casing never adds or removes a newline, so the lines are the
+    text's). Text within Latin-1 (``latin1``: ``_latin1(low)``) maps non-word bytes to spaces
+    with ``bytes.translate``, several times faster than the regex (which leaves a run as one
+    space), and stays in Latin-1 bytes."""
+    if latin1 is None:
         mapped = _NORM_LINES.sub(" ", low)
         return mapped, mapped.replace(" ", "")
-    mapped_bytes = raw.translate(_LATIN1_NONWORD)
+    mapped_bytes = latin1.translate(_LATIN1_NONWORD)
     return mapped_bytes, mapped_bytes.translate(None, b" ")
 
 
-def _word_counts(text: str, keep: list[int], texts: list[str]) -> list[int]:
+def _word_counts(text: str, keep: list[int], texts: list[str], latin1: bytes | None) -> list[int]:
     """Whitespace-separated words of each line (raw line numbers ``keep``, trimmed ``texts``).
     Every threshold on a line's word count is <= 40, so counts above 41 need not be exact. Text
-    within Latin-1 is first mapped to spaces and "x"s, where a word is an "x" opening the line
-    or following a space; curly quotes and dashes, word characters outside Latin-1, first become "x"s."""
-    for ch in _WIDE_PUNCT if not text.isascii() else ():  # most news text is then within Latin-1
-        text = text.replace(ch, "x")
-    try:
-        marks = text.encode("latin-1").translate(_LATIN1_SPACES).split(b"\n")
-    except UnicodeEncodeError:
+    within Latin-1 (``latin1``: ``_latin1(text.lower())``) is first mapped to spaces and "x"s,
+    where a word is an "x" opening the line or following a space."""
+    if latin1 is None:
         if _DENSE.search(text) is None:
             return [len(body.split(None, 41)) for body in texts]
         return [len(body.split(None, 41)) + len(_DENSE.findall(body)) // 2 for body in texts]
+    marks = latin1.translate(_LATIN1_SPACES).split(b"\n")
     return [marks[k].count(b" x") + marks[k].startswith(b"x") for k in keep]
 
 
@@ -217,9 +223,10 @@ def _line_table(text: str, low: str, paragraphs: frozenset[int] = frozenset()) -
     # A new block starts after each run of blank lines (not before the first line).
     blocks = list(accumulate([k - prev > 1 or offsets[k] + k - 1 in paragraphs for prev, k in zip(keep, keep[1:])],
                              initial=0)) if keep else []
-    words = _word_counts(text, keep, texts)
+    latin1 = _latin1(low)
+    words = _word_counts(text, keep, texts, latin1)
     punct = [body.endswith(_TERMINAL) for body in texts]
-    mapped, squeezed_text = _mapped(low)
+    mapped, squeezed_text = _mapped(low, latin1)
     squeezed = squeezed_text.split(b"\n" if isinstance(squeezed_text, bytes) else "\n")
     return _LineTable(starts, ends, texts, blocks, words, punct, [squeezed[k] for k in keep], keep, mapped)
 

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from summarizer.prepare.chunks import sentence_chunks, token_counts
 from summarizer.prepare.corpus import split_around_junk
-from summarizer.prepare.cleaning import _DENSE, _lines, _word_counts, find_junk
+from summarizer.prepare.cleaning import _DENSE, _latin1, _lines, _word_counts, find_junk
 from summarizer.prepare.titles import _line_spans
 from summarizer.prepare.newlines import as_lf, paragraph_breaks
 from summarizer.prepare.segment import (
@@ -127,7 +127,7 @@ def test_line_word_counts_are_whitespace_words(text):
     bodies = [raws[k].strip() for k in keep]
     dense = _DENSE.search(text) is not None
     expected = [len(b.split()) + (len(_DENSE.findall(b)) // 2 if dense else 0) for b in bodies]
-    got = _word_counts(text, keep, bodies)
+    got = _word_counts(text, keep, bodies, _latin1(text.lower()))
     assert [min(n, 42) for n in got] == [min(n, 42) for n in expected]
 
 
