@@ -177,7 +177,9 @@ def _cosines_with(c: Candidates, keys: np.ndarray, chosen: np.ndarray) -> np.nda
     mask[chosen] = True
     sel = mask[c.ent_owner]
     ckeys, cvals = keys[sel], c.ent_value[sel]
-    order = np.argsort(ckeys)
+    # Sorted already (candidates by group, each one's words ascending; one chosen per group):
+    # timsort ("stable") checks that in one pass, where the default sort sorts again.
+    order = np.argsort(ckeys, kind="stable")
     ckeys, cvals = ckeys[order], cvals[order]
     if not len(ckeys):
         return np.zeros(len(c.score))

@@ -37,11 +37,13 @@ def cited_occurrences(unit: Unit, first: Optional[SourceSentence] = None) -> lis
     report: 0.5 MB in, 29 MB out). How many sources share a passage stays countable: the
     consolidated citations name each of them, and the analysis lists every occurrence.
     """
-    occ = unit.content_occurrences
-    if first is not None and first in occ:
+    if first is not None and first.junk is None and any(
+        s is first or (s.index == first.index and s.source_id == first.source_id and s == first)
+        for s in unit.sentences
+    ):  # ``first in content_occurrences``, without the list or a field-by-field ``==`` per occurrence
         return [first]
     seen: set[str] = set()
-    return [s for s in occ if not (s.source_id in seen or seen.add(s.source_id))]
+    return [s for s in unit.content_occurrences if not (s.source_id in seen or seen.add(s.source_id))]
 
 
 def cite_unit(texts: Mapping[str, str], unit: Unit, first: Optional[SourceSentence] = None) -> list[Citation]:
