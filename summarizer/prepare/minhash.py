@@ -17,11 +17,23 @@ _MASK64 = np.uint64(0xFFFFFFFFFFFFFFFF)
 
 
 def mix64(x: np.ndarray) -> np.ndarray:
-    """splitmix64 finalizer: spreads ids over all 64 bits."""
+    """splitmix64 finalizer: spreads ids over all 64 bits (a new uint64 array)."""
+    out = np.array(x, dtype=np.uint64)
+    return mix64_in_place(out, np.empty_like(out))
+
+
+def mix64_in_place(x: np.ndarray, scratch: np.ndarray) -> np.ndarray:
+    """``mix64`` of the uint64 array ``x`` written into ``x`` itself, with ``scratch`` (its shape)
+    the only other memory: the expression form made nine temporaries of the input's size (at
+    100 MB, LSH's band keys are 58 MB each, and every one was mapped and faulted in afresh)."""
     with np.errstate(over="ignore"):
-        x = (x ^ (x >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
-        x = (x ^ (x >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
-        return x ^ (x >> np.uint64(31))
+        for shift, mult in ((30, 0xBF58476D1CE4E5B9), (27, 0x94D049BB133111EB)):
+            np.right_shift(x, np.uint64(shift), out=scratch)
+            x ^= scratch
+            x *= np.uint64(mult)
+        np.right_shift(x, np.uint64(31), out=scratch)
+        x ^= scratch
+    return x
 
 
 def word_bigrams(flat: np.ndarray, lengths: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -104,10 +116,11 @@ def lsh_candidates(sig: np.ndarray, bands: int, small_group: int = 8, batch_keys
     rows = num_perm // bands
     # Every band's bucket key at once, one row per band.
     band = sig[:, : bands * rows].reshape(n, bands, rows)
-    with np.errstate(over="ignore"):
-        keys = mix64(band[:, :, 0])
-        for r in range(1, rows):
-            keys = mix64(keys ^ band[:, :, r])
+    keys, scratch = band[:, :, 0].copy(), np.empty((n, bands), dtype=np.uint64)
+    mix64_in_place(keys, scratch)
+    for r in range(1, rows):
+        keys ^= band[:, :, r]
+        mix64_in_place(keys, scratch)
     keys = np.ascontiguousarray(keys.T)
     # Bands are bucketed a batch of about ``batch_keys`` keys at a time (all of them for a small
     # input, where the per-call cost of numpy dominates). Batches of 130,000 keys are as fast as

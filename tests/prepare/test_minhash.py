@@ -10,6 +10,7 @@ from summarizer.prepare.minhash import (
     band_key_order,
     code_sets,
     lsh_candidates,
+    mix64,
     verified_components,
 )
 
@@ -97,3 +98,17 @@ def test_lsh_candidates_are_the_same_whatever_the_batch_of_bands(n, bands, rows,
     every = lsh_candidates(sig, bands, small, batch_keys=n * bands)
     for batch in (1, n, 2 * n + 1):
         assert np.array_equal(lsh_candidates(sig, bands, small, batch_keys=batch), every)
+
+
+@given(st.lists(st.integers(0, 2**64 - 1), max_size=50))
+def test_mix64_is_the_splitmix64_finalizer(values):
+    """``mix64`` (in place, with one scratch array) equals the finalizer as written in Python's
+    integers, mod 2**64."""
+    def finalize(z: int) -> int:
+        z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) % 2**64
+        z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) % 2**64
+        return z ^ (z >> 31)
+
+    x = np.array(values, dtype=np.uint64)
+    assert mix64(x).tolist() == [finalize(v) for v in values]
+    assert x.tolist() == values  # the input is left as it was
