@@ -21,13 +21,15 @@ the arena's lock, which costs a one-shot run nothing (one worker at a time, and 
 server keeps glibc's defaults, its threads allocating at once and its memory given back between
 requests.
 
-Numpy asks for transparent huge pages (``madvise``) for every array of 4 MB and more. On the
-cloud VMs this runs on (Firecracker guests that hand free 2 MB blocks back to the host), each
-huge page fault cost ~17 ms of system time: the first touch of memory the host had to back again.
-At 10 MB a run took 41 of them, ~0.7 s, while the same memory in 4 KiB pages (21,000 more faults)
-cost ~0.3 s less than that in all. CPU time 0.88x (median of 5 alternating pairs, 0.81-0.93,
-every pair in favour). Numpy reads its own switch, ``NUMPY_MADVISE_HUGEPAGE``, at import only;
-the run turns it off through the function numpy's import calls with it.
+Numpy asks for transparent huge pages (``madvise``) for every array of 4 MB and more. The VMs
+this is measured on report free memory to the host (the kernel's free page reporting, in blocks
+of 2 MB and more), so a huge page is likely to be memory the host must back again: zeroing one
+took ~17 ms, and a 10 MB run spent 16 % of its CPU time in the kernel's page clearing for 41 of
+them. In 4 KiB pages the same arrays take 21,000 more faults but ~0.3 s of system time in all,
+against ~1.0-1.3 s. CPU time 0.88x and 0.81x at 10 MB (medians of 5 alternating pairs in two
+runs, every pair in favour), the same at 100 MB (1.005, 2 pairs). Numpy reads its switch,
+``NUMPY_MADVISE_HUGEPAGE``, only at import; the run turns huge pages off through the function
+numpy's import sets them with. A server or a library caller keeps numpy's default.
 """
 
 from __future__ import annotations
