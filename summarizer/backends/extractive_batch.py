@@ -24,7 +24,7 @@ import numpy as np
 
 from ..evidence.sentence_scan import blocks, code_points
 from ..evidence.textstats import WordLists, content_word_ids, tfidf_vector
-from ..prepare.arrays import sorted_unique
+from ..prepare.arrays import ranges, sorted_unique
 from ..prepare.corpus import Corpus
 from ..prepare.spans import SourceSentence, Unit
 from .focus import WEIGHT as FOCUS_WEIGHT
@@ -307,16 +307,40 @@ def consolidation_scores(m: UnitMatrix, cands: Sequence[Unit], source_index: Map
     ids = [[source_index[s] for s in u.source_ids] for u in cands]
     n_ids = np.fromiter(map(len, ids), dtype=np.int64, count=len(ids))
     src = np.fromiter(chain.from_iterable(ids), dtype=np.int64, count=int(n_ids.sum()))
-    # (word, source) pairs over every candidate's words and sources; a word's spread is how many
-    # distinct sources it comes from.
-    per_ent = n_ids[owner]
-    ent_of = np.repeat(np.arange(len(owner)), per_ent)
-    src_at = np.arange(len(ent_of)) + np.repeat((np.cumsum(n_ids) - n_ids)[owner] - (np.cumsum(per_ent) - per_ent), per_ent)
-    pairs = sorted_unique(word[ent_of] * max(1, len(source_index)) + src[src_at])
-    df_sources = np.bincount(pairs // max(1, len(source_index)), minlength=m.n_words)
     n_distinct = m.start[rows + 1] - m.start[rows]
+    df_sources = source_spread(word, n_distinct, n_ids, src, m.n_words)
     spread_sum = np.bincount(owner, weights=df_sources[word], minlength=len(rows))
     spread = np.divide(spread_sum, n_distinct * max(1, len(source_index)), out=np.zeros(len(rows)), where=n_distinct > 0)
     lead = np.fromiter((0.1 / (1 + u.canonical.index) for u in cands), dtype=np.float64, count=len(cands))
     score = _with_focus(cos + 0.3 * spread + 0.2 * (n_ids - 1) + lead, owner, word, value, focus)
     return Candidates(np.zeros(len(rows), dtype=np.int64), 1, score, owner, word, value, m.n_words)
+
+
+def source_spread(word: np.ndarray, n_words_of: np.ndarray, n_sources_of: np.ndarray, src: np.ndarray,
+                  n_words: int, block: int = 1 << 20) -> np.ndarray:
+    """For each word id, how many distinct sources state a candidate holding it. Candidate ``c``'s
+    words are its run of ``word`` (``n_words_of[c]`` of them, candidate after candidate), its
+    sources its run of ``src`` (``n_sources_of[c]``).
+
+    The (source, word) pairs of every candidate are made and de-duplicated a block of sources at
+    a time (about ``block`` pairs): a source's pairs all fall in one block, so the blocks' distinct
+    pairs are distinct overall. Made at once, the pairs of 100 MB were eight arrays of 15 million
+    entries and a sort of all of them."""
+    df = np.zeros(n_words, dtype=np.int64)
+    if not len(src):
+        return df
+    # Each (candidate, source) incidence, by source.
+    owner = np.repeat(np.arange(len(n_sources_of)), n_sources_of)
+    order = np.argsort(src, kind="stable")
+    owner, source = owner[order], src[order]
+    word_start = np.cumsum(n_words_of) - n_words_of
+    sizes = n_words_of[owner]
+    done = np.cumsum(sizes) - sizes  # pairs before each incidence
+    first = np.flatnonzero(np.concatenate(([True], source[1:] != source[:-1])))  # a source's first incidence
+    cuts = first[np.searchsorted(done[first], np.arange(0, int(done[-1] + sizes[-1]), block), side="right") - 1]
+    cuts = sorted_unique(np.concatenate(([0], cuts, [len(source)]))).tolist()
+    for a, b in zip(cuts[:-1], cuts[1:]):
+        words = word[ranges(word_start[owner[a:b]], sizes[a:b])]
+        keys = sorted_unique(np.repeat(source[a:b], sizes[a:b]) * n_words + words)
+        df += np.bincount(keys % n_words, minlength=n_words)
+    return df

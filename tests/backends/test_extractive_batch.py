@@ -12,12 +12,14 @@ from __future__ import annotations
 import math
 import random
 
+import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from summarizer.backends import extractive, extractive_batch
 from summarizer.backends.arrange import per_source_words
+from summarizer.backends.extractive_batch import source_spread
 from summarizer.evidence.periods import off_period_sources
 from summarizer.config.options import SummaryOptions
 from summarizer.contract.documents import Document
@@ -207,3 +209,19 @@ def test_exact_vectors_are_the_definitions_bit_for_bit(texts):
     want = extractive.unit_vectors(corpus)
     for u in reversed(units):  # in any order: the idfs worked out for one unit serve the next
         assert list(exact[u.id].items()) == list(want[u.id].items())
+
+
+@given(st.lists(st.tuples(st.sets(st.integers(0, 9), max_size=5), st.sets(st.integers(0, 5), min_size=1, max_size=4)),
+                max_size=25),
+       st.integers(1, 40))
+@settings(max_examples=300, deadline=None)
+def test_source_spread_counts_each_words_distinct_sources(cands, block):
+    """Per word, the distinct sources of the candidates holding it, however the pairs are blocked."""
+    words = [sorted(w) for w, _ in cands]
+    sources = [sorted(s) for _, s in cands]
+    expected = [len({s for ws, ss in zip(words, sources) if w in ws for s in ss}) for w in range(10)]
+    got = source_spread(np.array([w for ws in words for w in ws], dtype=np.int64),
+                        np.array([len(ws) for ws in words], dtype=np.int64),
+                        np.array([len(ss) for ss in sources], dtype=np.int64),
+                        np.array([s for ss in sources for s in ss], dtype=np.int64), 10, block)
+    assert got.tolist() == expected
