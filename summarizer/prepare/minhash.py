@@ -71,28 +71,31 @@ def minhash_signatures(shingles: np.ndarray, starts: np.ndarray, num_perm: int) 
     """``(passages, num_perm)`` MinHash matrix; each permutation is ``(x ^ m) * a`` mod 2**64."""
     masks, mults = _permutations(num_perm)
     n = len(starts)
-    sig = np.full((n, num_perm), _MASK64, dtype=np.uint64)
     if not len(shingles):
-        return sig
+        return np.full((n, num_perm), _MASK64, dtype=np.uint64)
     nonempty = np.ones(n, dtype=bool)
     nonempty[:-1] = starts[1:] > starts[:-1]
     nonempty[-1] = starts[-1] < len(shingles)
     idx = starts[nonempty]
-    # Chunks of whole passages, about 256 KB of shingles each, go through all permutations while
-    # in cache; results fill rows of a permutation-major block, transposed into place once.
     if len(shingles) * num_perm <= 1 << 18:
         # Few shingles (a request of a few documents): every permutation at once, one row each,
         # instead of a loop of three small numpy calls per permutation.
+        sig = np.full((n, num_perm), _MASK64, dtype=np.uint64)
         with np.errstate(over="ignore"):
             hashed = shingles[None, :] ^ masks[:, None]
             hashed *= mults[:, None]
         sig[nonempty] = np.minimum.reduceat(hashed, idx, axis=1).T
         return sig
+    # Chunks of whole passages, about 256 KB of shingles each, go through all permutations while
+    # in cache; their minima fill a permutation-major block that is transposed into the chunk's
+    # rows while still in cache too (a block of every passage, transposed at the end, was a
+    # second matrix as large as the result: 230 MB at 100 MB, read across rows).
     cuts = np.searchsorted(idx, np.arange(0, len(shingles), 1 << 15))
     cuts = sorted_unique(np.append(cuts, len(idx))).tolist()
     bounds = np.append(idx, len(shingles))
     hashed = np.empty_like(shingles)
-    block = np.empty((num_perm, len(idx)), dtype=np.uint64)
+    rows = np.empty((len(idx), num_perm), dtype=np.uint64)  # the non-empty passages' signatures
+    block = np.empty((num_perm, max(q - p for p, q in zip(cuts[:-1], cuts[1:]))), dtype=np.uint64)
     with np.errstate(over="ignore"):
         for p, q in zip(cuts[:-1], cuts[1:]):
             part, h = shingles[bounds[p] : bounds[q]], hashed[: bounds[q] - bounds[p]]
@@ -100,8 +103,12 @@ def minhash_signatures(shingles: np.ndarray, starts: np.ndarray, num_perm: int) 
             for k in range(num_perm):
                 np.bitwise_xor(part, masks[k], out=h)
                 np.multiply(h, mults[k], out=h)
-                np.minimum.reduceat(h, local, out=block[k, p:q])
-    sig[nonempty] = block.T
+                np.minimum.reduceat(h, local, out=block[k, : q - p])
+            rows[p:q] = block[:, : q - p].T
+    if len(idx) == n:
+        return rows
+    sig = np.full((n, num_perm), _MASK64, dtype=np.uint64)
+    sig[nonempty] = rows
     return sig
 
 

@@ -6,10 +6,12 @@ from hypothesis import strategies as st
 
 from summarizer.prepare.minhash import (
     _jaccard_at_least,
+    _permutations,
     _windowed_search,
     band_key_order,
     code_sets,
     lsh_candidates,
+    minhash_signatures,
     mix64,
     verified_components,
 )
@@ -112,3 +114,21 @@ def test_mix64_is_the_splitmix64_finalizer(values):
     x = np.array(values, dtype=np.uint64)
     assert mix64(x).tolist() == [finalize(v) for v in values]
     assert x.tolist() == values  # the input is left as it was
+
+
+@given(st.lists(st.integers(0, 40), min_size=1, max_size=400), st.integers(0, 2**32))
+@settings(max_examples=20, deadline=None)
+def test_minhash_in_chunks_equals_every_permutation_at_once(sizes, seed):
+    """The chunked path (inputs over 4,096 shingles at 64 permutations) gives each passage the
+    minimum of ``(x ^ m) * a`` over its shingles, as computing every permutation at once does;
+    empty passages keep the all-ones row."""
+    sizes = [*sizes, 5000]  # enough shingles for the chunked path
+    shingles = np.random.default_rng(seed).integers(0, 2**64, size=sum(sizes), dtype=np.uint64)
+    starts = np.cumsum([0, *sizes[:-1]]).astype(np.int64)
+    masks, mults = _permutations(64)
+    expected = np.full((len(sizes), 64), np.uint64(2**64 - 1), dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for i, (a, n) in enumerate(zip(starts.tolist(), sizes)):
+            if n:
+                expected[i] = ((shingles[a : a + n, None] ^ masks[None, :]) * mults[None, :]).min(axis=0)
+    assert np.array_equal(minhash_signatures(shingles, starts, 64), expected)
