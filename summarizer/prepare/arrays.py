@@ -27,20 +27,32 @@ def first_appearance_ids(items: Iterable[Hashable], n: int) -> tuple[np.ndarray,
     return ids, list(first_at)
 
 
-def ranges(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+def ranges(starts: np.ndarray, lengths: np.ndarray, block: int = 1 << 20, at_once: int = 1 << 22) -> np.ndarray:
     """The positions ``start, start + 1, ..., start + length - 1`` of each range, one after the other.
 
-    One array of the output's size: ones, with each range's first slot holding the step from the
-    previous range's last position, summed in place (``arange + repeat`` made three of that size
-    and three of the ranges', ~600 MB of temporaries for dedup's words at 100 MB)."""
+    Up to ``at_once`` positions (32 MiB), ``arange + repeat``. Beyond, their temporaries (three of
+    the output's size, three of the ranges') were ~600 MB for dedup's words at 100 MB, each
+    mapped and faulted in afresh: then one array of the output's size, ones with each range's
+    first slot holding the step from the previous range's last position, summed in place; the
+    steps are made ``block`` ranges at a time."""
     starts, lengths = np.asarray(starts, dtype=np.int64), np.asarray(lengths, dtype=np.int64)
-    keep = lengths > 0
-    if not keep.all():  # an empty range has no slot to hold its step
-        starts, lengths = starts[keep], lengths[keep]
-    if not len(lengths):
-        return np.zeros(0, dtype=np.int64)
-    ends = np.cumsum(lengths)
-    out = np.ones(int(ends[-1]), dtype=np.int64)
-    out[0] = starts[0]
-    out[ends[:-1]] = starts[1:] - (starts[:-1] + lengths[:-1] - 1)
+    total = int(lengths.sum())
+    if total <= at_once:
+        ends = np.cumsum(lengths)
+        return np.arange(total) + np.repeat(starts - (ends - lengths), lengths)
+    out = np.ones(total, dtype=np.int64)
+    at, last = 0, 0  # slots filled so far; the last position of the last range with any
+    for a in range(0, len(lengths), block):
+        s, n = starts[a : a + block], lengths[a : a + block]
+        keep = n > 0
+        if not keep.all():  # an empty range has no slot to hold its step
+            s, n = s[keep], n[keep]
+        if not len(n):
+            continue
+        ends = np.cumsum(n)
+        steps = np.empty(len(n), dtype=np.int64)
+        steps[0] = s[0] - last if at else s[0]
+        steps[1:] = s[1:] - (s[:-1] + n[:-1] - 1)
+        out[at + ends - n] = steps
+        at, last = at + int(ends[-1]), int(s[-1] + n[-1] - 1)
     return np.cumsum(out, out=out)

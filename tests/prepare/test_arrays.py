@@ -9,11 +9,12 @@ from summarizer.prepare.arrays import first_appearance_ids, ranges, sorted_uniqu
 _ranges = st.lists(st.tuples(st.integers(-5, 60), st.integers(0, 4)), max_size=30)
 
 
-@given(_ranges)
-def test_ranges_lists_each_range_in_turn(spans):
+@given(_ranges, st.integers(1, 8), st.sampled_from([0, 1 << 22]))
+def test_ranges_lists_each_range_in_turn(spans, block, at_once):
+    """Both ways: at once (small outputs), and summed steps made a block of ranges at a time."""
     starts = np.array([s for s, _ in spans], dtype=np.int64)
     lengths = np.array([n for _, n in spans], dtype=np.int64)
-    got = ranges(starts, lengths)
+    got = ranges(starts, lengths, block, at_once)
     assert got.dtype == np.int64
     assert got.tolist() == [s + k for s, n in spans for k in range(n)]
 
