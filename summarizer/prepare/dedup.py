@@ -176,8 +176,8 @@ def duplicate_groups(
     # Near pass over distinct passages only.
     if len(uniq) > 1:
         bigrams, starts = word_bigrams(flat, lengths)
-        sig = minhash_signatures(mix64(bigrams), starts, num_perm)
-        pairs = lsh_candidates(sig, bands)
+        # The signatures only propose pairs: gone before the exact sets are made (230 MB at 100 MB).
+        pairs = lsh_candidates(minhash_signatures(mix64(bigrams), starts, num_perm), bands)
         # The bigrams themselves number the shingles (mixing is a bijection), so the exact sets
         # need no renumbering pass: ``a * (V + 1) + b`` for word ids ``a, b <= V``.
         span = len(vocab) + 1
