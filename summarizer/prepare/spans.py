@@ -74,7 +74,9 @@ class Unit:
 
     @property
     def source_ids(self) -> list[str]:
-        seen: dict[str, None] = {}
-        for s in self.content_occurrences:
-            seen.setdefault(s.source_id, None)
-        return list(seen)
+        """The sources of ``content_occurrences``, each once, in order (runs ask this of every
+        candidate unit; most have one occurrence)."""
+        if len(self.sentences) == 1:
+            s = self.sentences[0]
+            return [s.source_id] if s.junk is None else []
+        return list(dict.fromkeys(s.source_id for s in self.sentences if s.junk is None))
