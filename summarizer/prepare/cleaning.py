@@ -170,7 +170,7 @@ class _LineTable:
 
 def _latin1(low: str) -> bytes | None:
     """The lower-cased text ``low`` in Latin-1, the common wide punctuation (``_WIDE_PUNCT``)
-    made ``\x01``, a byte that is neither a word character nor whitespace, as they are; None for
+    made the byte 0x01, which is neither a word character nor whitespace, as they are; None for
     text beyond Latin-1 after that. Both ``_word_counts`` and ``_mapped`` read lines from it:
     lower-casing keeps every character's whitespace-ness and every newline."""
     if not low.isascii():
