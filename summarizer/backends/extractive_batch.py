@@ -24,7 +24,7 @@ import numpy as np
 
 from ..evidence.sentence_scan import blocks, code_points
 from ..evidence.textstats import WordLists, content_word_ids, tfidf_vector
-from ..prepare.arrays import ranges, sorted_unique
+from ..prepare.arrays import ranges, run_bounds, sorted_unique
 from ..prepare.corpus import Corpus
 from ..prepare.spans import SourceSentence, Unit
 from .focus import WEIGHT as FOCUS_WEIGHT
@@ -337,8 +337,8 @@ def source_spread(word: np.ndarray, n_words_of: np.ndarray, n_sources_of: np.nda
     sizes = n_words_of[owner]
     done = np.cumsum(sizes) - sizes  # pairs before each incidence
     first = np.flatnonzero(np.concatenate(([True], source[1:] != source[:-1])))  # a source's first incidence
-    cuts = first[np.searchsorted(done[first], np.arange(0, int(done[-1] + sizes[-1]), block), side="right") - 1]
-    cuts = sorted_unique(np.concatenate(([0], cuts, [len(source)]))).tolist()
+    runs = run_bounds(done[first], int(done[-1] + sizes[-1]), block)  # in sources
+    cuts = np.append(first, len(source))[runs].tolist()  # in incidences
     for a, b in zip(cuts[:-1], cuts[1:]):
         words = word[ranges(word_start[owner[a:b]], sizes[a:b])]
         keys = sorted_unique(np.repeat(source[a:b], sizes[a:b]) * n_words + words)

@@ -17,6 +17,15 @@ def sorted_unique(x: np.ndarray, kind: str | None = None) -> np.ndarray:
     return x[np.concatenate(([True], x[1:] != x[:-1]))]
 
 
+def run_bounds(offsets: np.ndarray, total: int, size: int) -> list[int]:
+    """Item indices ``0 = b0 < b1 < ... = len(offsets)`` cutting items into runs of about ``size``
+    elements: item ``k`` starts at element ``offsets[k]`` (ascending) of ``total``, and a run
+    starts at the first item starting at or after each multiple of ``size``. Stages that make one
+    large array's worth of work in cache-sized runs of whole items (passages, texts, sources)."""
+    cuts = np.searchsorted(offsets, np.arange(0, total, size))
+    return sorted_unique(np.concatenate(([0], cuts, [len(offsets)]))).tolist()
+
+
 def first_appearance_ids(items: Iterable[Hashable], n: int) -> tuple[np.ndarray, list]:
     """Each of the ``n`` items' number among the distinct ones in order of first appearance, and
     the distinct ones by number. At C speed: setdefault maps each item to its first position, and

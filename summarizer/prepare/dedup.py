@@ -23,7 +23,7 @@ from typing import Optional, Sequence
 
 import numpy as np
 
-from .arrays import first_appearance_ids, ranges, sorted_unique
+from .arrays import first_appearance_ids, ranges, run_bounds, sorted_unique
 from .chunks import SentenceChunks, sentence_chunks
 from .minhash import (
     code_sets,
@@ -84,9 +84,9 @@ def normalized_keys(texts: Sequence[str], block_chars: int = 1 << 18) -> list[st
         return []
     # In blocks of about ``block_chars``: the dozen passes below over arrays that stay in the CPU
     # caches are several times faster than over arrays of a whole large corpus.
-    ends = np.cumsum(np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)) + 1)
-    cuts = np.searchsorted(ends, np.arange(block_chars, ends[-1], block_chars), side="right")
-    bounds = sorted_unique(np.concatenate(([0], cuts, [len(texts)]))).tolist()
+    sizes = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)) + 1  # each with its newline
+    ends = np.cumsum(sizes)
+    bounds = run_bounds(ends - sizes, int(ends[-1]), block_chars)
     keys: list[str] = []
     for a, b in zip(bounds[:-1], bounds[1:]):
         # The newlines joining the block's texts, at block-local offsets.

@@ -11,7 +11,7 @@ import functools
 
 import numpy as np
 
-from .arrays import sorted_unique
+from .arrays import run_bounds, sorted_unique
 
 _MASK64 = np.uint64(0xFFFFFFFFFFFFFFFF)
 
@@ -90,8 +90,7 @@ def minhash_signatures(shingles: np.ndarray, starts: np.ndarray, num_perm: int) 
     # in cache; their minima fill a permutation-major block that is transposed into the chunk's
     # rows while still in cache too (a block of every passage, transposed at the end, was a
     # second matrix as large as the result: 230 MB at 100 MB, read across rows).
-    cuts = np.searchsorted(idx, np.arange(0, len(shingles), 1 << 15))
-    cuts = sorted_unique(np.append(cuts, len(idx))).tolist()
+    cuts = run_bounds(idx, len(shingles), 1 << 15)
     bounds = np.append(idx, len(shingles))
     hashed = np.empty_like(shingles)
     rows = np.empty((len(idx), num_perm), dtype=np.uint64)  # the non-empty passages' signatures

@@ -4,7 +4,7 @@ import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
 
-from summarizer.prepare.arrays import first_appearance_ids, ranges, sorted_unique
+from summarizer.prepare.arrays import first_appearance_ids, ranges, run_bounds, sorted_unique
 
 _ranges = st.lists(st.tuples(st.integers(-5, 60), st.integers(0, 4)), max_size=30)
 
@@ -29,3 +29,11 @@ def test_first_appearance_ids_number_items_as_they_first_appear(items):
     ids, distinct = first_appearance_ids(iter(items), len(items))
     assert distinct == list(dict.fromkeys(items))
     assert ids.tolist() == [distinct.index(x) for x in items]
+
+
+@given(st.lists(st.integers(0, 9), max_size=30), st.integers(1, 12))
+def test_run_bounds_start_a_run_at_the_first_item_past_each_multiple(sizes, size):
+    offsets = np.cumsum([0, *sizes[:-1]]).astype(np.int64) if sizes else np.zeros(0, dtype=np.int64)
+    total = sum(sizes)
+    firsts = {next((k for k, o in enumerate(offsets.tolist()) if o >= m), len(sizes)) for m in range(0, total, size)}
+    assert run_bounds(offsets, total, size) == sorted({0, len(sizes)} | firsts)
