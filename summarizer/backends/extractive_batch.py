@@ -134,10 +134,10 @@ class Candidates:
     group: np.ndarray  # candidate -> group, ascending
     n_groups: int
     score: np.ndarray
-    ent_owner: np.ndarray  # vector entries: candidate, word id, weight
-    ent_word: np.ndarray
+    ent_owner: np.ndarray  # vector entries: candidate, weight, and the entry's (group, word) slot
     ent_value: np.ndarray
-    n_words: int
+    ent_slot: np.ndarray  # numbered 0 .. n_slots - 1; entries of one group and word share one
+    n_slots: int
 
 
 def batched_mmr(c: Candidates, k: int, lam: float, max_similar: float) -> tuple[list[list[int]], np.ndarray]:
@@ -148,44 +148,51 @@ def batched_mmr(c: Candidates, k: int, lam: float, max_similar: float) -> tuple[
     red = np.zeros(n)
     unsure = np.zeros(c.n_groups, dtype=bool)
     picks: list[list[int]] = [[] for _ in range(c.n_groups)]
-    keys = c.group[c.ent_owner] * c.n_words + c.ent_word
+    chosen_at = np.zeros(c.n_slots)  # the weights of the candidates just chosen, by slot
     for _ in range(k):
         unsure[c.group[alive & (np.abs(red - max_similar) <= TOL)]] = True
         live = np.flatnonzero(alive & (red < max_similar))
         if not len(live):
             break
         val = lam * c.score[live] - (1 - lam) * red[live]
-        order = np.lexsort((live, -val, c.group[live]))
-        grp = c.group[live][order]
-        first = np.flatnonzero(np.concatenate(([True], grp[1:] != grp[:-1])))
-        second = first + 1
-        has_second = second < len(order)
-        has_second[has_second] = grp[second[has_second]] == grp[first[has_second]]
-        gap = val[order[first[has_second]]] - val[order[second[has_second]]]
-        unsure[grp[first[has_second]][gap <= TOL]] = True
-        best = live[order[first]]
+        best, grp = _best_of_groups(val, c.group[live], unsure)
+        best = live[best]
         alive[best] = False
-        for g, b in zip(grp[first].tolist(), best.tolist()):
+        for g, b in zip(grp.tolist(), best.tolist()):
             picks[g].append(b)
-        red = np.maximum(red, _cosines_with(c, keys, best))
+        red = np.maximum(red, _cosines_with(c, best, chosen_at))
     return picks, unsure
 
 
-def _cosines_with(c: Candidates, keys: np.ndarray, chosen: np.ndarray) -> np.ndarray:
-    """Each candidate's cosine with the candidate just chosen in its group (0 if none)."""
+def _best_of_groups(val: np.ndarray, grp: np.ndarray, unsure: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each group's best position (highest ``val``, the first of equals) and the groups, ``grp``
+    ascending; a group whose best is within ``TOL`` of its second best is marked ``unsure``. A
+    maximum per group (``reduceat``) rather than a sort of every value."""
+    first = np.flatnonzero(np.concatenate(([True], grp[1:] != grp[:-1])))
+    top = np.maximum.reduceat(val, first)
+    counts = np.diff(np.append(first, len(val)))
+    at_top = np.flatnonzero(val == np.repeat(top, counts))
+    best = at_top[np.concatenate(([True], grp[at_top[1:]] != grp[at_top[:-1]]))]
+    others = val.copy()
+    others[best] = -np.inf
+    second = np.maximum.reduceat(others, first)
+    close = (counts > 1) & (top - second <= TOL)
+    unsure[grp[first][close]] = True
+    return best, grp[first]
+
+
+def _cosines_with(c: Candidates, chosen: np.ndarray, chosen_at: np.ndarray) -> np.ndarray:
+    """Each candidate's cosine with the candidate just chosen in its group (0 if none): the
+    chosen vectors laid out by slot, read back at every entry's slot. ``chosen_at`` is all
+    zeros, and is left so."""
     mask = np.zeros(len(c.score), dtype=bool)
     mask[chosen] = True
     sel = mask[c.ent_owner]
-    ckeys, cvals = keys[sel], c.ent_value[sel]
-    # Sorted already (candidates by group, each one's words ascending; one chosen per group):
-    # timsort ("stable") checks that in one pass, where the default sort sorts again.
-    order = np.argsort(ckeys, kind="stable")
-    ckeys, cvals = ckeys[order], cvals[order]
-    if not len(ckeys):
-        return np.zeros(len(c.score))
-    at = np.minimum(np.searchsorted(ckeys, keys), len(ckeys) - 1)
-    hit = ckeys[at] == keys
-    return np.bincount(c.ent_owner[hit], weights=c.ent_value[hit] * cvals[at[hit]], minlength=len(c.score))
+    slots = c.ent_slot[sel]
+    chosen_at[slots] = c.ent_value[sel]
+    cos = np.bincount(c.ent_owner, weights=c.ent_value * chosen_at[c.ent_slot], minlength=len(c.score))
+    chosen_at[slots] = 0.0
+    return cos
 
 
 # Character classes ``_eligible`` looks at, as a table over code points up to U+3000 (the last
@@ -292,7 +299,7 @@ def source_scores(m: UnitMatrix, rows: np.ndarray, sizes: np.ndarray, focus: Opt
     center = acc / norm[keys // m.n_words]
     pos = np.arange(len(rows)) - np.repeat(np.cumsum(sizes) - sizes, sizes)
     score = np.bincount(owner, weights=value * center[inv], minlength=len(rows)) + 0.15 / (1 + pos)
-    return Candidates(group, len(sizes), _with_focus(score, owner, word, value, focus), owner, word, value, m.n_words)
+    return Candidates(group, len(sizes), _with_focus(score, owner, word, value, focus), owner, value, inv, len(keys))
 
 
 def consolidation_scores(m: UnitMatrix, cands: Sequence[Unit], source_index: Mapping[str, int],
@@ -313,7 +320,7 @@ def consolidation_scores(m: UnitMatrix, cands: Sequence[Unit], source_index: Map
     spread = np.divide(spread_sum, n_distinct * max(1, len(source_index)), out=np.zeros(len(rows)), where=n_distinct > 0)
     lead = np.fromiter((0.1 / (1 + u.canonical.index) for u in cands), dtype=np.float64, count=len(cands))
     score = _with_focus(cos + 0.3 * spread + 0.2 * (n_ids - 1) + lead, owner, word, value, focus)
-    return Candidates(np.zeros(len(rows), dtype=np.int64), 1, score, owner, word, value, m.n_words)
+    return Candidates(np.zeros(len(rows), dtype=np.int64), 1, score, owner, value, word, m.n_words)
 
 
 def source_spread(word: np.ndarray, n_words_of: np.ndarray, n_sources_of: np.ndarray, src: np.ndarray,

@@ -12,6 +12,7 @@ from typing import Callable, Iterable, Iterator, Sequence
 
 import numpy as np
 
+from ..prepare.arrays import first_occurrences
 from ..prepare.corpus import Corpus
 from ..prepare.dedup import normalized_keys, normalized_words
 from ..prepare.spans import SourceSentence
@@ -280,6 +281,5 @@ def _proposals(word: np.ndarray, owner: np.ndarray, n: int) -> tuple[np.ndarray,
     a = np.repeat(pos, later)
     b = a + 1 + np.arange(total) - np.repeat(np.cumsum(later) - later, later)
     keys = owner[a] * n + owner[b]
-    uniq, first_seen = np.unique(keys, return_index=True)
-    uniq = uniq[np.argsort(first_seen, kind="stable")]
-    return uniq // n, uniq % n
+    first = first_occurrences(keys, max(1, n * n - 1).bit_length())
+    return keys[first] // n, keys[first] % n

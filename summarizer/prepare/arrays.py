@@ -36,6 +36,28 @@ def first_appearance_ids(items: Iterable[Hashable], n: int) -> tuple[np.ndarray,
     return ids, list(first_at)
 
 
+def first_occurrences(keys: np.ndarray, key_bits: int) -> np.ndarray:
+    """Positions of the first occurrence of each distinct value of ``keys`` (non-negative, below
+    ``2**key_bits``), ascending. With the positions packed below the keys, a plain sort lists
+    each key's occurrences in position order: several times faster than ``np.unique``'s stable
+    sort and the second sort of its first positions."""
+    total = len(keys)
+    at_bits = max(1, total.bit_length())
+    if key_bits + at_bits > 63:
+        _, first = np.unique(keys, return_index=True)
+        return np.sort(first)
+    packed = keys << at_bits
+    packed |= np.arange(total)
+    packed.sort()
+    runs = np.empty(total, dtype=bool)
+    runs[:1] = True
+    np.not_equal(packed[1:] >> at_bits, packed[:-1] >> at_bits, out=runs[1:])
+    packed &= (1 << at_bits) - 1
+    first = np.zeros(total, dtype=bool)
+    first[packed[runs]] = True
+    return np.flatnonzero(first)
+
+
 def ranges(starts: np.ndarray, lengths: np.ndarray, block: int = 1 << 20, at_once: int = 1 << 22) -> np.ndarray:
     """The positions ``start, start + 1, ..., start + length - 1`` of each range, one after the other.
 

@@ -1,10 +1,10 @@
 """The numpy helpers the stages share (``prepare/arrays.py``), against plain Python."""
 
 import numpy as np
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from summarizer.prepare.arrays import first_appearance_ids, ranges, run_bounds, sorted_unique
+from summarizer.prepare.arrays import first_appearance_ids, first_occurrences, ranges, run_bounds, sorted_unique
 
 _ranges = st.lists(st.tuples(st.integers(-5, 60), st.integers(0, 4)), max_size=30)
 
@@ -37,3 +37,14 @@ def test_run_bounds_start_a_run_at_the_first_item_past_each_multiple(sizes, size
     total = sum(sizes)
     firsts = {next((k for k, o in enumerate(offsets.tolist()) if o >= m), len(sizes)) for m in range(0, total, size)}
     assert run_bounds(offsets, total, size) == sorted({0, len(sizes)} | firsts)
+
+
+@given(st.lists(st.integers(0, 40), max_size=200), st.sampled_from([6, 40, 62]))
+@settings(max_examples=200, deadline=None)
+def test_first_occurrences_are_where_each_value_first_occurs(values, key_bits):
+    # 6 and 40 bits leave room to pack positions below the keys; 62 bits do not (np.unique).
+    keys = np.array(values, dtype=np.int64) << (key_bits - 6)
+    firsts = {}
+    for at, key in enumerate(keys.tolist()):
+        firsts.setdefault(key, at)
+    assert first_occurrences(keys, key_bits).tolist() == sorted(firsts.values())

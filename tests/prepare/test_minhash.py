@@ -90,6 +90,19 @@ def test_band_key_order_is_lexsort_by_band_then_key(bands, n, key_range, seed):
     assert band_key_order(keys).tolist() == want.tolist()
 
 
+@given(st.integers(0, 2**32), st.integers(1, 64))
+@settings(max_examples=100, deadline=None)
+def test_band_key_order_with_keys_differing_only_in_the_position_bits(seed, distinct_high):
+    # Keys whose high bits repeat while their low bits (where the positions are packed) differ
+    # in one band only: that band is sorted the stable way, the others by the packed sort.
+    rng = np.random.default_rng(seed)
+    n = 600
+    keys = rng.integers(0, distinct_high, size=(3, n), dtype=np.uint64) << np.uint64(40)
+    keys[1] |= rng.integers(0, 4, size=n, dtype=np.uint64)
+    want = np.lexsort((keys.ravel(), np.repeat(np.arange(3), n)))
+    assert band_key_order(keys).tolist() == want.tolist()
+
+
 @given(st.integers(1, 40), st.integers(1, 4), st.integers(1, 4), st.integers(1, 5), st.data())
 @settings(max_examples=200, deadline=None)
 def test_lsh_candidates_are_the_same_whatever_the_batch_of_bands(n, bands, rows, values, data):
