@@ -227,7 +227,7 @@ def eligible_mask(corpus: Corpus, sentences: Sequence[SourceSentence],
     out = np.zeros(len(sentences), dtype=bool)
     for joined, a, b, which in blocks(corpus, sentences):
         cp = code_points(joined)
-        cls = _CLASS[cp] if cp.dtype == np.uint8 else _CLASS[np.minimum(cp, len(_CLASS) - 1)]
+        cls = _CLASS.take(cp, mode="clip")  # code points past the table read its last entry
         space = (cls & _SPACE) > 0
         word_start = np.flatnonzero(~space[1:] & space[:-1]) + 1  # a non-space after a space
         some = b > a
