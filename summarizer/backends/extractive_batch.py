@@ -140,15 +140,17 @@ class Candidates:
     n_slots: int
 
 
-def batched_mmr(c: Candidates, k: int, lam: float, max_similar: float) -> tuple[list[list[int]], np.ndarray]:
+def batched_mmr(c: Candidates, k: int, lam: float, max_similar: float,
+                block: int = 1 << 20) -> tuple[list[list[int]], np.ndarray]:
     """``mmr`` in every group at once: each group's picks (candidate indices, in pick order), and
-    which groups had a decision closer than ``TOL`` (their picks are to be redone exactly)."""
+    which groups had a decision closer than ``TOL`` (their picks are to be redone exactly).
+    ``block``: about how many vector entries a round reads at a time (``_EntryRuns``)."""
     n = len(c.score)
     alive = np.ones(n, dtype=bool)
     red = np.zeros(n)
     unsure = np.zeros(c.n_groups, dtype=bool)
     picks: list[list[int]] = [[] for _ in range(c.n_groups)]
-    chosen_at = np.zeros(c.n_slots)  # the weights of the candidates just chosen, by slot
+    entries = _EntryRuns(c, block)
     for _ in range(k):
         unsure[c.group[alive & (np.abs(red - max_similar) <= TOL)]] = True
         live = np.flatnonzero(alive & (red < max_similar))
@@ -160,7 +162,7 @@ def batched_mmr(c: Candidates, k: int, lam: float, max_similar: float) -> tuple[
         alive[best] = False
         for g, b in zip(grp.tolist(), best.tolist()):
             picks[g].append(b)
-        red = np.maximum(red, _cosines_with(c, best, chosen_at))
+        red = np.maximum(red, entries.cosines_with(best))
     return picks, unsure
 
 
@@ -181,18 +183,33 @@ def _best_of_groups(val: np.ndarray, grp: np.ndarray, unsure: np.ndarray) -> tup
     return best, grp[first]
 
 
-def _cosines_with(c: Candidates, chosen: np.ndarray, chosen_at: np.ndarray) -> np.ndarray:
-    """Each candidate's cosine with the candidate just chosen in its group (0 if none): the
-    chosen vectors laid out by slot, read back at every entry's slot. ``chosen_at`` is all
-    zeros, and is left so."""
-    mask = np.zeros(len(c.score), dtype=bool)
-    mask[chosen] = True
-    sel = mask[c.ent_owner]
-    slots = c.ent_slot[sel]
-    chosen_at[slots] = c.ent_value[sel]
-    cos = np.bincount(c.ent_owner, weights=c.ent_value * chosen_at[c.ent_slot], minlength=len(c.score))
-    chosen_at[slots] = 0.0
-    return cos
+class _EntryRuns:
+    """The candidates' vector entries (by candidate, ascending) cut into runs of whole candidates,
+    about ``block`` entries each: each MMR round reads them a run at a time, so its temporaries
+    stay in cache and, at 100 MB (12 million entries), are not arrays of hundreds of MB mapped
+    afresh every round."""
+
+    def __init__(self, c: Candidates, block: int = 1 << 20) -> None:
+        self.c = c
+        self.start = np.searchsorted(c.ent_owner, np.arange(len(c.score) + 1))  # candidate -> first entry
+        self.runs = run_bounds(self.start[:-1], len(c.ent_owner), block)
+        self.chosen_at = np.zeros(c.n_slots)  # the weights of the candidates just chosen, by slot
+
+    def cosines_with(self, chosen: np.ndarray) -> np.ndarray:
+        """Each candidate's cosine with the candidate just chosen in its group (0 if none): the
+        chosen vectors laid out by slot, read back at every entry's slot (each candidate's sum
+        in entry order, as one ``bincount`` of all entries adds it)."""
+        c, start, chosen_at = self.c, self.start, self.chosen_at
+        at = ranges(start[chosen], start[chosen + 1] - start[chosen])
+        slots = c.ent_slot[at]
+        chosen_at[slots] = c.ent_value[at]
+        cos = np.empty(len(c.score))
+        for a, b in zip(self.runs[:-1], self.runs[1:]):
+            ea, eb = start[a], start[b]
+            weights = c.ent_value[ea:eb] * chosen_at[c.ent_slot[ea:eb]]
+            cos[a:b] = np.bincount(c.ent_owner[ea:eb] - a, weights=weights, minlength=b - a)
+        chosen_at[slots] = 0.0
+        return cos
 
 
 # Character classes ``_eligible`` looks at, as a table over code points up to U+3000 (the last

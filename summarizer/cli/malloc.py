@@ -12,14 +12,17 @@ moments later:
   threshold starts at 128 KiB and rises only as such blocks are freed.
 * The top of the heap is given back once more than the trim threshold of it is free.
 
-So: one arena (``M_ARENA_MAX``), blocks up to 32 MiB (the highest threshold glibc accepts) from
-the heap, and no trimming. At 10 MB: 56,000 page faults instead of 75,000 (83,000 before the
-single arena), system time 0.38 -> 0.35 s and CPU time 1.02x less (median of 6 alternating
-pairs, every pair in favour; all three settings 1.12x when this VM's page faults cost 3-4 times
-as much), peak RSS the same (~300 MB: freed memory is reused, not returned). Threads then share
-the arena's lock, which costs a one-shot run nothing (one worker at a time, and the GIL); a
-server keeps glibc's defaults, its threads allocating at once and its memory given back between
-requests.
+So: one arena (``M_ARENA_MAX``), every block from the heap (``M_MMAP_MAX`` 0; before, blocks up
+to 32 MiB, the highest threshold glibc accepts), and no trimming. At 10 MB: 56,000 page faults
+instead of 75,000 (83,000 before the single arena), system time 0.38 -> 0.35 s and CPU time
+1.02x less (median of 6 alternating pairs, every pair in favour; all three settings 1.12x when
+this VM's page faults cost 3-4 times as much), peak RSS the same (~300 MB: freed memory is
+reused, not returned). At 100 MB the arrays above 32 MiB (a step's temporaries of 12 million
+entries) were still mapped afresh each time, 1.45 M page faults at ~4 us each on this VM: from
+the heap, 0.58 M, system time 5.8 -> 3.7 s, peak RSS +140 MB (1.77 -> 1.91 GB); no change at
+10 MB, where few arrays are that large. Threads then share the arena's lock, which costs a
+one-shot run nothing (one worker at a time, and the GIL); a server keeps glibc's defaults, its
+threads allocating at once and its memory given back between requests.
 
 Numpy asks for transparent huge pages (``madvise``) for every array of 4 MB and more. The VMs
 this is measured on report free memory to the host (the kernel's free page reporting, in blocks
@@ -40,9 +43,8 @@ import numpy as np
 
 # mallopt parameters (glibc's malloc.h)
 M_TRIM_THRESHOLD = -1
-M_MMAP_THRESHOLD = -3
+M_MMAP_MAX = -4
 M_ARENA_MAX = -8
-MMAP_THRESHOLD = 32 * 2**20  # glibc refuses more than half its 64 MiB heap size on 64-bit
 NEVER_TRIM = 2**31 - 1  # mallopt takes an int
 
 
@@ -55,7 +57,7 @@ def tune_malloc_for_one_run() -> bool:
     except (OSError, TypeError, AttributeError):  # no C library to open by name, or no mallopt
         return False
     mallopt.argtypes, mallopt.restype = [ctypes.c_int, ctypes.c_int], ctypes.c_int
-    return all([mallopt(M_ARENA_MAX, 1) == 1, mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD) == 1,
+    return all([mallopt(M_ARENA_MAX, 1) == 1, mallopt(M_MMAP_MAX, 0) == 1,
                 mallopt(M_TRIM_THRESHOLD, NEVER_TRIM) == 1])
 
 

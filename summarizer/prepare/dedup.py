@@ -27,8 +27,8 @@ from .arrays import first_appearance_ids, ranges, run_bounds, sorted_unique
 from .chunks import SentenceChunks, sentence_chunks
 from .minhash import (
     code_sets,
-    lsh_candidates,
-    minhash_signatures,
+    lsh_pairs,
+    minhash_band_keys,
     mix64,
     shingle_sets,
     verified_components,
@@ -176,8 +176,7 @@ def duplicate_groups(
     # Near pass over distinct passages only.
     if len(uniq) > 1:
         bigrams, starts = word_bigrams(flat, lengths)
-        # The signatures only propose pairs: gone before the exact sets are made (230 MB at 100 MB).
-        pairs = lsh_candidates(minhash_signatures(mix64(bigrams), starts, num_perm), bands)
+        pairs = lsh_pairs(minhash_band_keys(mix64(bigrams), starts, num_perm, bands))
         # The bigrams themselves number the shingles (mixing is a bijection), so the exact sets
         # need no renumbering pass: ``a * (V + 1) + b`` for word ids ``a, b <= V``.
         span = len(vocab) + 1

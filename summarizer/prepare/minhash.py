@@ -8,6 +8,7 @@ ids with each passage's word count; everything here is vectorized and determinis
 from __future__ import annotations
 
 import functools
+from typing import Iterator, Optional
 
 import numpy as np
 
@@ -67,33 +68,28 @@ def _permutations(num_perm: int) -> tuple[np.ndarray, np.ndarray]:
     return masks, mults
 
 
-def minhash_signatures(shingles: np.ndarray, starts: np.ndarray, num_perm: int) -> np.ndarray:
-    """``(passages, num_perm)`` MinHash matrix; each permutation is ``(x ^ m) * a`` mod 2**64."""
+def _minhash_blocks(shingles: np.ndarray, starts: np.ndarray, num_perm: int) -> Iterator[tuple[int, int, np.ndarray]]:
+    """``(p, q, block)``: the signatures of the non-empty passages ``p`` to ``q`` (numbered
+    among the non-empty ones), permutation-major (``block[k]`` is permutation k's minima); each
+    permutation is ``(x ^ m) * a`` mod 2**64. The block is reused: read it before the next.
+
+    Chunks of whole passages, about 256 KB of shingles each, go through all permutations while
+    in cache, and their minima are read while still in cache too. Few shingles (a request of a
+    few documents) make one block at once, instead of a loop of three small numpy calls per
+    permutation."""
     masks, mults = _permutations(num_perm)
-    n = len(starts)
-    if not len(shingles):
-        return np.full((n, num_perm), _MASK64, dtype=np.uint64)
-    nonempty = np.ones(n, dtype=bool)
-    nonempty[:-1] = starts[1:] > starts[:-1]
-    nonempty[-1] = starts[-1] < len(shingles)
-    idx = starts[nonempty]
+    idx = starts[_nonempty(starts, len(shingles))]
+    if not len(idx):
+        return
     if len(shingles) * num_perm <= 1 << 18:
-        # Few shingles (a request of a few documents): every permutation at once, one row each,
-        # instead of a loop of three small numpy calls per permutation.
-        sig = np.full((n, num_perm), _MASK64, dtype=np.uint64)
         with np.errstate(over="ignore"):
             hashed = shingles[None, :] ^ masks[:, None]
             hashed *= mults[:, None]
-        sig[nonempty] = np.minimum.reduceat(hashed, idx, axis=1).T
-        return sig
-    # Chunks of whole passages, about 256 KB of shingles each, go through all permutations while
-    # in cache; their minima fill a permutation-major block that is transposed into the chunk's
-    # rows while still in cache too (a block of every passage, transposed at the end, was a
-    # second matrix as large as the result: 230 MB at 100 MB, read across rows).
+        yield 0, len(idx), np.minimum.reduceat(hashed, idx, axis=1)
+        return
     cuts = run_bounds(idx, len(shingles), 1 << 15)
     bounds = np.append(idx, len(shingles))
     hashed = np.empty_like(shingles)
-    rows = np.empty((len(idx), num_perm), dtype=np.uint64)  # the non-empty passages' signatures
     block = np.empty((num_perm, max(q - p for p, q in zip(cuts[:-1], cuts[1:]))), dtype=np.uint64)
     with np.errstate(over="ignore"):
         for p, q in zip(cuts[:-1], cuts[1:]):
@@ -103,31 +99,79 @@ def minhash_signatures(shingles: np.ndarray, starts: np.ndarray, num_perm: int) 
                 np.bitwise_xor(part, masks[k], out=h)
                 np.multiply(h, mults[k], out=h)
                 np.minimum.reduceat(h, local, out=block[k, : q - p])
-            rows[p:q] = block[:, : q - p].T
-    if len(idx) == n:
+            yield p, q, block[:, : q - p]
+
+
+def _nonempty(starts: np.ndarray, total: int) -> np.ndarray:
+    """Which passages (starting at ``starts`` of ``total`` shingles) have any shingle."""
+    nonempty = np.ones(len(starts), dtype=bool)
+    if len(starts):
+        nonempty[:-1] = starts[1:] > starts[:-1]
+        nonempty[-1] = starts[-1] < total
+    return nonempty
+
+
+def minhash_signatures(shingles: np.ndarray, starts: np.ndarray, num_perm: int) -> np.ndarray:
+    """``(passages, num_perm)`` MinHash matrix (an empty passage's row is all ones)."""
+    nonempty = _nonempty(starts, len(shingles))
+    rows = np.empty((int(nonempty.sum()), num_perm), dtype=np.uint64)
+    for p, q, block in _minhash_blocks(shingles, starts, num_perm):
+        rows[p:q] = block.T
+    if len(rows) == len(starts):
         return rows
-    sig = np.full((n, num_perm), _MASK64, dtype=np.uint64)
+    sig = np.full((len(starts), num_perm), _MASK64, dtype=np.uint64)
     sig[nonempty] = rows
     return sig
 
 
+def minhash_band_keys(shingles: np.ndarray, starts: np.ndarray, num_perm: int, bands: int) -> np.ndarray:
+    """``band_keys(minhash_signatures(shingles, starts, num_perm).T, bands)``, made chunk by chunk
+    without the signature matrix (61 MB at 10 MB, mapped afresh for the one step)."""
+    keys = np.empty((bands, len(starts)), dtype=np.uint64)
+    nonempty = _nonempty(starts, len(shingles))
+    if not nonempty.all():  # an empty passage's signature is all ones
+        keys[:, ~nonempty] = band_keys(np.full((num_perm, 1), _MASK64, dtype=np.uint64), bands)
+    at = np.flatnonzero(nonempty)
+    scratch = np.empty(0, dtype=np.uint64)
+    for p, q, block in _minhash_blocks(shingles, starts, num_perm):
+        if scratch.size < bands * (q - p):
+            scratch = np.empty(bands * (q - p), dtype=np.uint64)
+        part = band_keys(block, bands, scratch[: bands * (q - p)].reshape(bands, q - p))
+        if len(at) == len(starts):
+            keys[:, p:q] = part
+        else:
+            keys[:, at[p:q]] = part
+    return keys
+
+
+def band_keys(block: np.ndarray, bands: int, scratch: Optional[np.ndarray] = None) -> np.ndarray:
+    """LSH bucket keys ``(bands, n)`` of the signatures ``block`` ``(num_perm, n)`` (permutation-
+    major): each band's rows mixed in turn (``mix64``, xor the next row, ``mix64``, ...)."""
+    rows, n = block.shape[0] // bands, block.shape[1]
+    band = block[: bands * rows].reshape(bands, rows, n)
+    keys = band[:, 0, :].copy()
+    scratch = np.empty((bands, n), dtype=np.uint64) if scratch is None else scratch
+    mix64_in_place(keys, scratch)
+    for r in range(1, rows):
+        keys ^= band[:, r, :]
+        mix64_in_place(keys, scratch)
+    return keys
+
+
 def lsh_candidates(sig: np.ndarray, bands: int, small_group: int = 8, batch_keys: int = 1 << 17) -> np.ndarray:
-    """Distinct pairs ``(a, b)``, ``a < b``, of passages sharing at least one LSH band bucket.
+    """``lsh_pairs`` of the band keys of the signatures ``sig`` ``(passages, num_perm)``."""
+    return lsh_pairs(band_keys(sig.T, bands), small_group, batch_keys)
+
+
+def lsh_pairs(keys: np.ndarray, small_group: int = 8, batch_keys: int = 1 << 17) -> np.ndarray:
+    """Distinct pairs ``(a, b)``, ``a < b``, of passages sharing at least one LSH band bucket
+    (``keys``: ``(bands, passages)``).
 
     Buckets of up to ``small_group`` passages give all their pairs; larger ones link each member
     to the bucket's first passage (a star), which keeps the pair count linear. Built with numpy
     and de-duplicated across bands, so Python only loops over distinct pairs.
     """
-    n, num_perm = sig.shape
-    rows = num_perm // bands
-    # Every band's bucket key at once, one row per band.
-    band = sig[:, : bands * rows].reshape(n, bands, rows)
-    keys, scratch = band[:, :, 0].copy(), np.empty((n, bands), dtype=np.uint64)
-    mix64_in_place(keys, scratch)
-    for r in range(1, rows):
-        keys ^= band[:, :, r]
-        mix64_in_place(keys, scratch)
-    keys = np.ascontiguousarray(keys.T)
+    bands, n = keys.shape
     # Bands are bucketed a batch of about ``batch_keys`` keys at a time (all of them for a small
     # input, where the per-call cost of numpy dominates). Batches of 130,000 keys are as fast as
     # of a million, and the peak memory of the step a quarter (17 against 67 MB at 10 MB).

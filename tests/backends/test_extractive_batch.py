@@ -128,6 +128,22 @@ def test_the_exact_fallback_gives_the_same_picks(texts, k):
     assert draft.per_source == per_source and draft.consolidated == consolidated
 
 
+@given(corpora, st.integers(1, 64))
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_mmr_reading_the_entries_in_runs_picks_as_at_once(texts, block):
+    """Runs of a few entries (a candidate's vector never split) give the picks and near ties of
+    one run of every entry."""
+    corpus = prepare([Document(f"d{i}", t) for i, t in enumerate(texts)])
+    units = [u for u in corpus.units if u.content_occurrences]
+    m = extractive_batch.unit_matrix(corpus, units)
+    sizes = np.array([len(units)], dtype=np.int64)
+    rows = np.arange(len(units), dtype=np.int64)
+    cands = extractive_batch.source_scores(m, rows, sizes)
+    whole = extractive_batch.batched_mmr(cands, 4, 0.7, 0.6, block=1 << 20)
+    runs = extractive_batch.batched_mmr(cands, 4, 0.7, 0.6, block=block)
+    assert whole[0] == runs[0] and whole[1].tolist() == runs[1].tolist()
+
+
 def test_an_exact_tie_is_decided_by_the_definition():
     # Two sources, each the same two sentences: the consolidated candidates tie exactly.
     text = "The river rose four metres over the night in the town.\nPeople left their homes by boat before dawn."

@@ -10,7 +10,9 @@ from summarizer.prepare.minhash import (
     _windowed_search,
     band_key_order,
     code_sets,
+    band_keys,
     lsh_candidates,
+    minhash_band_keys,
     minhash_signatures,
     mix64,
     verified_components,
@@ -145,3 +147,23 @@ def test_minhash_in_chunks_equals_every_permutation_at_once(sizes, seed):
             if n:
                 expected[i] = ((shingles[a : a + n, None] ^ masks[None, :]) * mults[None, :]).min(axis=0)
     assert np.array_equal(minhash_signatures(shingles, starts, 64), expected)
+
+
+@given(st.lists(st.integers(0, 30), min_size=1, max_size=300), st.booleans(), st.integers(0, 2**32))
+@settings(max_examples=30, deadline=None)
+def test_band_keys_made_chunk_by_chunk_are_those_of_the_signatures(sizes, large, seed):
+    """Without the signature matrix (either path: chunks, or all at once for few shingles),
+    empty passages included; and each key is its band's rows folded as ``band_keys`` says."""
+    sizes = [*sizes, 5000] if large else sizes
+    shingles = np.random.default_rng(seed).integers(0, 2**64, size=sum(sizes), dtype=np.uint64)
+    starts = np.cumsum([0, *sizes[:-1]]).astype(np.int64)
+    sig = minhash_signatures(shingles, starts, 64)
+    keys = minhash_band_keys(shingles, starts, 64, 16)
+    assert np.array_equal(keys, band_keys(sig.T, 16))
+    for i in range(0, len(sizes), 37):
+        for b in (0, 15):
+            key = mix64(sig[i, 4 * b : 4 * b + 1])
+            for r in range(1, 4):
+                key = mix64(key ^ sig[i, 4 * b + r : 4 * b + r + 1])
+            assert keys[b, i] == key[0]
+
