@@ -23,8 +23,8 @@ exact copies and perturbed copies (word swaps, drops and case changes at 2-30 % 
 cites every occurrence of a passage it picks, so the result grows with the copies of what it
 picks: on ``pipeline.py``'s corpus (every article repeated ~160 times at 10 MB) the 10 MB result
 is 386 MB of JSON, growing with the square of the copy count; ``--corpus copies`` runs that one.
-Here it is 20 MB at 10 MB and 243 MB at 100 MB (short sentences the replacement leaves alone
-still gather occurrences across stories of the same article).
+Here it is about 9 MB at 10 MB and 93 MB at 100 MB (short sentences the replacement leaves
+alone still gather occurrences across stories of the same article).
 """
 
 from __future__ import annotations
