@@ -46,8 +46,9 @@ def die_with_parent(parent_pid: int) -> None:
         sys.exit("parent already gone")
 
 
-def disable_extra_buffers() -> None:
-    """Make every model load use plain CPU buffers (no repacking, no AMX)."""
+def disable_extra_buffers(set_attribute=setattr) -> None:  # type: ignore[no-untyped-def]
+    """Make every model load use plain CPU buffers (no repacking, no AMX). ``set_attribute``
+    makes the change (a test passes its monkeypatch's, to undo it after loading a model)."""
     import llama_cpp
     import llama_cpp.llama as llama_module
 
@@ -61,7 +62,7 @@ def disable_extra_buffers() -> None:
 
     # Llama.__init__ reaches the function through the ``llama_cpp`` module object it imported.
     for module in {llama_cpp, getattr(llama_module, "llama_cpp", llama_cpp)}:
-        module.llama_model_default_params = safe_default_params
+        set_attribute(module, "llama_model_default_params", safe_default_params)
 
 
 def preload_model(server_args: list[str]) -> None:

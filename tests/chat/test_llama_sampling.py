@@ -10,7 +10,8 @@ llama_cpp = pytest.importorskip("llama_cpp")
 from llama_cpp import llama as llama_module  # noqa: E402
 
 from summarizer.chat import llama_sampling  # noqa: E402
-from summarizer.chat.local_server import find_bundled_model  # noqa: E402
+from summarizer.chat.llama_launcher import disable_extra_buffers  # noqa: E402
+from summarizer.chat.local_server import cpu_advertises_amx, find_bundled_model  # noqa: E402
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 SCHEMA = {
@@ -23,7 +24,12 @@ SCHEMA = {
 
 @pytest.fixture(scope="module")
 def model():
-    return llama_cpp.Llama(model_path=str(find_bundled_model()), n_ctx=2048, n_threads=1, verbose=False)
+    # Loaded as the bundled model's server loads it: on a CPU that advertises Intel AMX without
+    # llama.cpp's extra buffer types, whose AMX path can fault on the first completion.
+    with pytest.MonkeyPatch.context() as patch:
+        if cpu_advertises_amx():
+            disable_extra_buffers(patch.setattr)
+        return llama_cpp.Llama(model_path=str(find_bundled_model()), n_ctx=2048, n_threads=1, verbose=False)
 
 
 def replies(model, count: int = 2, **params) -> list[str]:
