@@ -332,7 +332,8 @@ def verified_components(
     10 MB, where this step was the peak of ``prepare``). The components are a forest over the
     passages, each tree's root its smallest member: a batch finds its pairs' roots and links the
     roots its verified pairs join, so it costs what its pairs do (relabelling every passage
-    after each batch made the step grow with the square of the input: 1.7 s at 100 MB)."""
+    after each batch grows with the square of the input: 0.17 s of the step's 1.7 s at 100 MB,
+    42 batches over 450,000 passages)."""
     parent = np.arange(len(sets[1]))
     for k in range(0, len(pairs), batch):
         part = pairs[k : k + batch]
