@@ -68,9 +68,10 @@ def _permutations(num_perm: int) -> tuple[np.ndarray, np.ndarray]:
     return masks, mults
 
 
-def _minhash_blocks(shingles: np.ndarray, starts: np.ndarray, num_perm: int) -> Iterator[tuple[int, int, np.ndarray]]:
-    """``(p, q, block)``: the signatures of the non-empty passages ``p`` to ``q`` (numbered
-    among the non-empty ones), permutation-major (``block[k]`` is permutation k's minima); each
+def _minhash_blocks(shingles: np.ndarray, starts: np.ndarray, nonempty: np.ndarray,
+                    num_perm: int) -> Iterator[tuple[int, int, np.ndarray]]:
+    """``(p, q, block)``: the signatures of the non-empty passages (``nonempty``: ``_nonempty``)
+    ``p`` to ``q`` (numbered among the non-empty ones), permutation-major (``block[k]`` is permutation k's minima); each
     permutation is ``(x ^ m) * a`` mod 2**64. The block is reused: read it before the next.
 
     Chunks of whole passages, about 256 KB of shingles each, go through all permutations while
@@ -78,7 +79,7 @@ def _minhash_blocks(shingles: np.ndarray, starts: np.ndarray, num_perm: int) -> 
     few documents) make one block at once, instead of a loop of three small numpy calls per
     permutation."""
     masks, mults = _permutations(num_perm)
-    idx = starts[_nonempty(starts, len(shingles))]
+    idx = starts[nonempty]
     if not len(idx):
         return
     if len(shingles) * num_perm <= 1 << 18:
@@ -115,42 +116,46 @@ def minhash_signatures(shingles: np.ndarray, starts: np.ndarray, num_perm: int) 
     """``(passages, num_perm)`` MinHash matrix (an empty passage's row is all ones)."""
     nonempty = _nonempty(starts, len(shingles))
     rows = np.empty((int(nonempty.sum()), num_perm), dtype=np.uint64)
-    for p, q, block in _minhash_blocks(shingles, starts, num_perm):
+    for p, q, block in _minhash_blocks(shingles, starts, nonempty, num_perm):
         rows[p:q] = block.T
-    if len(rows) == len(starts):
-        return rows
-    sig = np.full((len(starts), num_perm), _MASK64, dtype=np.uint64)
-    sig[nonempty] = rows
-    return sig
+    return _with_empty(rows, nonempty, np.full(num_perm, _MASK64, dtype=np.uint64), axis=0)
 
 
 def minhash_band_keys(shingles: np.ndarray, starts: np.ndarray, num_perm: int, bands: int) -> np.ndarray:
     """``band_keys(minhash_signatures(shingles, starts, num_perm).T, bands)``, made chunk by chunk
     without the signature matrix (23 MB at 10 MB, 230 MB at 100 MB, for the one step)."""
-    keys = np.empty((bands, len(starts)), dtype=np.uint64)
     nonempty = _nonempty(starts, len(shingles))
-    if not nonempty.all():  # an empty passage's signature is all ones
-        keys[:, ~nonempty] = band_keys(np.full((num_perm, 1), _MASK64, dtype=np.uint64), bands)
-    at = np.flatnonzero(nonempty)
-    scratch = np.empty(0, dtype=np.uint64)
-    for p, q, block in _minhash_blocks(shingles, starts, num_perm):
-        if scratch.size < bands * (q - p):
-            scratch = np.empty(bands * (q - p), dtype=np.uint64)
-        part = band_keys(block, bands, scratch[: bands * (q - p)].reshape(bands, q - p))
-        if len(at) == len(starts):
-            keys[:, p:q] = part
-        else:
-            keys[:, at[p:q]] = part
-    return keys
+    keys = np.empty((bands, int(nonempty.sum())), dtype=np.uint64)
+    for p, q, block in _minhash_blocks(shingles, starts, nonempty, num_perm):
+        band_keys(block, bands, out=keys[:, p:q])
+    empty_key = band_keys(np.full((num_perm, 1), _MASK64, dtype=np.uint64), bands)[:, 0]
+    return _with_empty(keys, nonempty, empty_key, axis=1)
 
 
-def band_keys(block: np.ndarray, bands: int, scratch: Optional[np.ndarray] = None) -> np.ndarray:
+def _with_empty(made: np.ndarray, nonempty: np.ndarray, empty: np.ndarray, axis: int) -> np.ndarray:
+    """``made``, the non-empty passages' rows (``axis`` 0) or columns (1), with ``empty`` put in
+    for every empty passage."""
+    if nonempty.all():
+        return made
+    shape = list(made.shape)
+    shape[axis] = len(nonempty)
+    out = np.empty(shape, dtype=made.dtype)
+    if axis == 0:
+        out[nonempty], out[~nonempty] = made, empty
+    else:
+        out[:, nonempty], out[:, ~nonempty] = made, empty[:, None]
+    return out
+
+
+def band_keys(block: np.ndarray, bands: int, out: Optional[np.ndarray] = None) -> np.ndarray:
     """LSH bucket keys ``(bands, n)`` of the signatures ``block`` ``(num_perm, n)`` (permutation-
-    major): each band's rows mixed in turn (``mix64``, xor the next row, ``mix64``, ...)."""
+    major): each band's rows mixed in turn (``mix64``, xor the next row, ``mix64``, ...); into
+    ``out`` when given."""
     rows, n = block.shape[0] // bands, block.shape[1]
     band = block[: bands * rows].reshape(bands, rows, n)
-    keys = band[:, 0, :].copy()
-    scratch = np.empty((bands, n), dtype=np.uint64) if scratch is None else scratch
+    keys = np.empty((bands, n), dtype=np.uint64) if out is None else out
+    keys[:] = band[:, 0, :]
+    scratch = np.empty((bands, n), dtype=np.uint64)
     mix64_in_place(keys, scratch)
     for r in range(1, rows):
         keys ^= band[:, r, :]
